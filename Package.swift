@@ -1,0 +1,26 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rally",
+    products: [
+        .library(name: "RallyEngine", targets: ["RallyEngine"]),
+        // The engine as a shared library: `rally.so` links to it so stock lua5.4 can `require "rally"`.
+        .library(name: "RallyEngineShared", type: .dynamic, targets: ["RallyEngine"]),
+        .executable(name: "rally-shell", targets: ["rally-shell"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CXGBoost", pkgConfig: "xgboost", providers: [.apt(["libxgboost-dev"])]),
+        .target(name: "RallyEngine", dependencies: ["CLua", "CXGBoost"]),
+        .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "CLua", "CReadline"]),
+        .testTarget(name: "DataTests", dependencies: ["RallyEngine"]),
+        .testTarget(name: "FeatureTests", dependencies: ["RallyEngine"]),
+        .testTarget(name: "ModelTests", dependencies: ["RallyEngine"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["RallyEngine"]),
+        .testTarget(name: "LuaTests", dependencies: ["RallyEngine", "CLua"]),
+        .testTarget(name: "ShellTests", dependencies: ["RallyEngine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

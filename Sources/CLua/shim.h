@@ -1,0 +1,109 @@
+#ifndef RALLY_CLUA_SHIM_H
+#define RALLY_CLUA_SHIM_H
+/*
+ * Lua 5.4 for Swift, plus the few C functions that must be C:
+ *
+ *  - rally_trampoline: every Swift-backed Lua function is this C function with one upvalue
+ *    (a box userdata). It calls into Swift (rally_swift_dispatch), which never raises a Lua
+ *    error itself: it returns the number of results, or -1 with the message on the stack.
+ *    Only after the Swift frame has returned does the trampoline call lua_error, so a
+ *    longjmp never crosses a Swift frame.
+ *  - rally_msghandler: lua.c's message handler (message + traceback).
+ *  - rally_interrupt: lua.c's SIGINT trick (a hook that raises "interrupted!").
+ *  - wrappers for the Lua API macros, which Swift cannot import.
+ */
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+/* Implemented in Swift (@_cdecl). Returns the number of results, or -1 with an error message
+   on top of the stack. Never raises a Lua error. */
+extern int rally_swift_dispatch(lua_State *L, void *box);
+/* Implemented in Swift (@_cdecl): releases the Swift object held by a box. */
+extern void rally_swift_release(void *box);
+
+#define RALLY_BOX_META "rally.box"
+
+static inline int rally_trampoline(lua_State *L) {
+    void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
+    int n = rally_swift_dispatch(L, slot ? *slot : NULL);
+    if (n < 0) {
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            luaL_where(L, 1);
+            lua_insert(L, -2);
+            lua_concat(L, 2);
+        }
+        return lua_error(L); /* the Swift frame is gone: safe to longjmp */
+    }
+    return n;
+}
+
+static inline int rally_box_gc(lua_State *L) {
+    void **slot = (void **)lua_touserdata(L, 1);
+    if (slot && *slot) { rally_swift_release(*slot); *slot = NULL; }
+    return 0;
+}
+
+/* Pushes a C closure that calls the Swift box `box` (already retained; released by __gc). */
+static inline void rally_push_swift_function(lua_State *L, void *box) {
+    void **slot = (void **)lua_newuserdatauv(L, sizeof(void *), 0);
+    *slot = box;
+    if (luaL_newmetatable(L, RALLY_BOX_META)) {
+        lua_pushcfunction(L, rally_box_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    lua_pushcclosure(L, rally_trampoline, 1);
+}
+
+static inline int rally_msghandler(lua_State *L) {
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+static inline void rally_lstop(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    lua_sethook(L, NULL, 0, 0);
+    luaL_error(L, "interrupted!");
+}
+
+/* Called from a SIGINT handler, as lua.c does: the next Lua instruction raises "interrupted!". */
+static inline void rally_interrupt(lua_State *L) {
+    lua_sethook(L, rally_lstop, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+static inline void rally_clear_interrupt(lua_State *L) { lua_sethook(L, NULL, 0, 0); }
+
+/* Macro wrappers. */
+static inline int rally_registryindex(void) { return LUA_REGISTRYINDEX; }
+static inline int rally_upvalueindex(int i) { return lua_upvalueindex(i); }
+static inline void rally_pop(lua_State *L, int n) { lua_pop(L, n); }
+static inline void rally_newtable(lua_State *L) { lua_newtable(L); }
+static inline void rally_insert(lua_State *L, int i) { lua_insert(L, i); }
+static inline void rally_remove(lua_State *L, int i) { lua_remove(L, i); }
+static inline void rally_replace(lua_State *L, int i) { lua_replace(L, i); }
+static inline const char *rally_tostring(lua_State *L, int i) { return lua_tolstring(L, i, NULL); }
+static inline int rally_pcall(lua_State *L, int nargs, int nresults, int msgh) {
+    return lua_pcall(L, nargs, nresults, msgh);
+}
+static inline int rally_loadbuffer(lua_State *L, const char *buf, size_t size, const char *name) {
+    return luaL_loadbuffer(L, buf, size, name);
+}
+static inline void rally_pushcfunction(lua_State *L, lua_CFunction f) { lua_pushcfunction(L, f); }
+static inline void *rally_newuserdata(lua_State *L, size_t size) { return lua_newuserdatauv(L, size, 1); }
+static inline int rally_getmetatable_named(lua_State *L, const char *name) { return luaL_getmetatable(L, name); }
+static inline int rally_isinteger(lua_State *L, int i) { return lua_isinteger(L, i); }
+static inline lua_Number rally_tonumber(lua_State *L, int i, int *isnum) { return lua_tonumberx(L, i, isnum); }
+static inline lua_Integer rally_tointeger(lua_State *L, int i, int *isnum) { return lua_tointegerx(L, i, isnum); }
+static inline int rally_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT, 0); }
+static inline void rally_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT, 0); }
+static inline void rally_gc_step(lua_State *L, int kb) { lua_gc(L, LUA_GCSTEP, kb); }
+static inline const char *rally_lua_version(void) { return LUA_RELEASE; }
+
+#endif

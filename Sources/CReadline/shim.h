@@ -1,0 +1,6 @@
+#ifndef RALLY_CREADLINE_SHIM_H
+#define RALLY_CREADLINE_SHIM_H
+#include <stdio.h>
+#include <readline/readline.h>
+#include <readline/history.h>
+#endif

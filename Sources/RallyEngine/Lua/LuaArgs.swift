@@ -1,0 +1,145 @@
+import CLua
+
+/// Reads and checks the arguments of one call, producing lua-style error messages such as
+/// `bad argument #1 to 'load' (string expected, got nil)`.
+///
+/// For a method (`obj:name(...)`) pass `method: true`: `self` is stack slot 1 and argument
+/// numbers in messages start after it, as Lua's own libraries count them.
+public struct LuaArgs {
+    /// The state the call runs in.
+    public let L: LuaState
+    /// The function name used in messages.
+    public let function: String
+    private let offset: Int32
+
+    /// Creates a reader for the current call of `function`.
+    public init(_ L: LuaState, _ function: String, method: Bool = false) {
+        self.L = L
+        self.function = function
+        self.offset = method ? 1 : 0
+    }
+
+    /// Number of arguments passed (not counting `self`).
+    public var count: Int32 { L.top - offset }
+
+    /// The stack index of argument `n`.
+    public func slot(_ n: Int32) -> Int32 { n + offset }
+
+    /// An error for argument `n`: `bad argument #n to 'f' (message)`.
+    public func error(_ n: Int32, _ message: String) -> RallyError {
+        RallyError("bad argument #\(n) to '\(function)' (\(message))")
+    }
+
+    /// An error saying what type argument `n` should have had.
+    public func typeError(_ n: Int32, expected: String) -> RallyError {
+        let got = L.isNoneOrNil(slot(n)) && slot(n) > L.top ? "no value" : L.typeName(slot(n))
+        return error(n, "\(expected) expected, got \(got)")
+    }
+
+    /// Whether argument `n` is absent or nil.
+    public func isNil(_ n: Int32) -> Bool { L.isNoneOrNil(slot(n)) }
+
+    /// Argument `n` as a string (numbers are accepted and formatted, as Lua does).
+    public func string(_ n: Int32) throws -> String {
+        if let s = L.string(slot(n)) { return s }
+        if let i = L.integer(slot(n)) { return String(i) }
+        if let d = L.number(slot(n)) { return String(d) }
+        throw typeError(n, expected: "string")
+    }
+
+    /// Argument `n` as a string, or nil when absent.
+    public func optionalString(_ n: Int32) throws -> String? { isNil(n) ? nil : try string(n) }
+
+    /// Argument `n` as a number.
+    public func number(_ n: Int32) throws -> Double {
+        guard let d = L.number(slot(n)) else { throw typeError(n, expected: "number") }
+        return d
+    }
+
+    /// Argument `n` as a number, or `fallback` when absent.
+    public func number(_ n: Int32, default fallback: Double) throws -> Double {
+        isNil(n) ? fallback : try number(n)
+    }
+
+    /// Argument `n` as an integer.
+    public func integer(_ n: Int32) throws -> Int {
+        guard L.type(slot(n)) == LUA_TNUMBER else { throw typeError(n, expected: "number") }
+        guard let i = L.integer(slot(n)) else { throw error(n, "number has no integer representation") }
+        return i
+    }
+
+    /// Argument `n` as an integer, or `fallback` when absent.
+    public func integer(_ n: Int32, default fallback: Int) throws -> Int {
+        isNil(n) ? fallback : try integer(n)
+    }
+
+    /// Argument `n` as a boolean (only `true` or `false`).
+    public func boolean(_ n: Int32) throws -> Bool {
+        guard let b = L.boolean(slot(n)) else { throw typeError(n, expected: "boolean") }
+        return b
+    }
+
+    /// Checks that argument `n` is a table and returns its absolute stack index.
+    public func table(_ n: Int32) throws -> Int32 {
+        guard L.type(slot(n)) == LUA_TTABLE else { throw typeError(n, expected: "table") }
+        return L.absolute(slot(n))
+    }
+
+    /// Checks that argument `n` is a function and returns its absolute stack index.
+    public func function(_ n: Int32) throws -> Int32 {
+        guard L.type(slot(n)) == LUA_TFUNCTION else { throw typeError(n, expected: "function") }
+        return L.absolute(slot(n))
+    }
+
+    /// Argument `n` as an option table reader (an empty one when the argument is absent).
+    public func options(_ n: Int32) throws -> LuaOptions {
+        if isNil(n) { return LuaOptions(L, table: nil, function: function, argument: n) }
+        return LuaOptions(L, table: try table(n), function: function, argument: n)
+    }
+
+    /// Argument `n` as the Swift object behind a rally userdata of class `className`.
+    public func object<Object: AnyObject>(_ n: Int32, _ className: String, as type: Object.Type) throws -> Object {
+        try LuaObjects.object(L, slot(n), className, as: type) {
+            typeError(n, expected: className)
+        }
+    }
+
+    /// Argument `n` as a list of numbers (a Lua sequence, or a rally Vector).
+    public func numbers(_ n: Int32) throws -> [Double] {
+        if let v = LuaObjects.peek(L, slot(n), LuaVector.className, as: VectorObject.self) { return v.values }
+        guard L.type(slot(n)) == LUA_TTABLE else { throw typeError(n, expected: "table of numbers") }
+        return try LuaValues.numbers(L, slot(n)) { i, got in error(n, "number expected at index \(i), got \(got)") }
+    }
+}
+
+/// Helpers that convert Lua tables to Swift values.
+public enum LuaValues {
+    /// The sequence at `index` as numbers; `fail(i, typeName)` builds the error for a bad element.
+    public static func numbers(_ L: LuaState, _ index: Int32, fail: (Int, String) -> RallyError) throws -> [Double] {
+        let t = L.absolute(index)
+        let n = L.rawLength(t)
+        var out = [Double]()
+        out.reserveCapacity(n)
+        for i in 1...max(n, 1) where n > 0 {
+            L.rawGet(t, index: i)
+            defer { L.pop() }
+            guard let d = L.number(-1) else { throw fail(i, L.typeName(-1)) }
+            out.append(d)
+        }
+        return out
+    }
+
+    /// The sequence at `index` as strings.
+    public static func strings(_ L: LuaState, _ index: Int32, fail: (Int, String) -> RallyError) throws -> [String] {
+        let t = L.absolute(index)
+        let n = L.rawLength(t)
+        var out = [String]()
+        for i in 0..<n {
+            L.rawGet(t, index: i + 1)
+            defer { L.pop() }
+            guard let s = L.string(-1) else { throw fail(i + 1, L.typeName(-1)) }
+            out.append(s)
+        }
+        return out
+    }
+}

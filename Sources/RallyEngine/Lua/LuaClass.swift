@@ -1,0 +1,183 @@
+import CLua
+
+/// One method of a userdata class: its Lua name, its doc string and its body, which receives
+/// the Swift object behind `self` and the state (arguments from slot 2 on; use
+/// `LuaArgs(L, name, method: true)`).
+public struct LuaMethod<Object: AnyObject> {
+    /// The method name, as called from Lua (`ds:slice`).
+    public let name: String
+    /// The doc string shown by `help`.
+    public let doc: String
+    /// The implementation.
+    public let body: (Object, LuaState) throws -> Int32
+
+    /// Creates a method.
+    public init(_ name: String, doc: String, _ body: @escaping (Object, LuaState) throws -> Int32) {
+        self.name = name
+        self.doc = doc
+        self.body = body
+    }
+}
+
+/// A declarative description of a Swift type exposed to Lua as a userdata class.
+///
+/// Register it once per state with ``register(_:)``, then push objects with
+/// ``LuaObjects/push(_:_:_:)``. Every class gets `__index` (methods, then ``index`` for other
+/// keys), `__tostring`, `__len` (when ``length`` is set), `__gc` (releases the Swift object),
+/// `__close` and a `close()` method; a closed object answers every later call with
+/// `attempt to use a closed <Class>`.
+public struct LuaClass<Object: AnyObject> {
+    /// The class name shown to users (`Dataset`); the metatable is `rally.<name>`.
+    public let name: String
+    /// The doc string shown by `help`.
+    public var doc: String
+    /// The methods.
+    public var methods: [LuaMethod<Object>] = []
+    /// The `__tostring` text.
+    public var tostring: ((Object) -> String)?
+    /// The `#obj` value.
+    public var length: ((Object) -> Int)?
+    /// Lookup of keys that are not methods (`vec[3]`, `res.models`): the key is at stack slot 2;
+    /// push one value and return 1, or return 0 for nil.
+    public var index: ((Object, LuaState) throws -> Int32)?
+
+    /// Creates a class description.
+    public init(_ name: String, doc: String) {
+        self.name = name
+        self.doc = doc
+    }
+
+    /// Adds a method.
+    public mutating func method(_ name: String, doc: String, _ body: @escaping (Object, LuaState) throws -> Int32) {
+        methods.append(LuaMethod(name, doc: doc, body))
+    }
+
+    /// Creates the metatable in `L` (idempotent) and records the docs with ``LuaHelp``.
+    public func register(_ L: LuaState) {
+        let metaName = "rally.\(name)"
+        guard luaL_newmetatable(L.raw, metaName) != 0 else { L.pop(); return }
+        let meta = L.top
+        let className = name
+
+        // methods table
+        L.newTable(record: methods.count + 1)
+        let methodTable = L.top
+        for m in methods {
+            let body = m.body
+            let qualified = "\(className):\(m.name)"
+            L.push(function: m.name) { L in
+                let object = try LuaObjects.selfObject(L, className, as: Object.self, method: m.name)
+                return try body(object, L)
+            }
+            LuaHelp.record(L, function: -1, name: qualified, doc: m.doc)
+            L.rawSet(methodTable, m.name)
+        }
+        L.push(function: "close") { L in
+            LuaObjects.close(L, 1, className)
+            return 0
+        }
+        LuaHelp.record(L, function: -1, name: "\(className):close",
+                       doc: "\(className):close() -- releases the object now; later calls fail with 'attempt to use a closed \(className)'.")
+        L.rawSet(methodTable, "close")
+
+        if let index {
+            L.push(function: "__index") { L in
+                // methods first (raw, from the metatable's `methods`), then the class's own lookup
+                if let key = L.string(2), lua_getmetatable(L.raw, 1) != 0 {
+                    L.rawGet(-1, "methods")
+                    L.rawGet(-1, key)
+                    L.remove(-2)
+                    L.remove(-2)
+                    if !L.isNoneOrNil(-1) { return 1 }
+                    L.pop()
+                }
+                let object = try LuaObjects.selfObject(L, className, as: Object.self, method: "__index")
+                return try index(object, L)
+            }
+        } else {
+            L.pushValue(methodTable)
+        }
+        L.rawSet(meta, "__index")
+
+        let tostring = self.tostring
+        L.push(function: "__tostring") { L in
+            guard let object = LuaObjects.peek(L, 1, className, as: Object.self) else {
+                L.push("<\(className) (closed)>")
+                return 1
+            }
+            L.push(tostring?(object) ?? "<\(className)>")
+            return 1
+        }
+        L.rawSet(meta, "__tostring")
+
+        if let length {
+            L.push(function: "__len") { L in
+                let object = try LuaObjects.selfObject(L, className, as: Object.self, method: "__len")
+                L.push(length(object))
+                return 1
+            }
+            L.rawSet(meta, "__len")
+        }
+
+        L.push(function: "__gc") { L in
+            LuaObjects.close(L, 1, className)
+            return 0
+        }
+        L.pushValue(-1)
+        L.rawSet(meta, "__gc")
+        L.rawSet(meta, "__close")
+
+        L.pushValue(methodTable)
+        L.rawSet(meta, "methods")
+        L.remove(methodTable)
+        L.pop() // metatable
+        LuaHelp.record(L, name: className, doc: doc)
+    }
+}
+
+/// Pushing, checking and closing rally userdata. A userdata holds one retained pointer to its
+/// Swift object; `__gc` and `close()` release it and set it to nil.
+public enum LuaObjects {
+    /// Pushes `object` as a userdata of class `className` (registered beforehand).
+    public static func push(_ L: LuaState, _ object: AnyObject, _ className: String) {
+        let slot = rally_newuserdata(L.raw, MemoryLayout<UnsafeMutableRawPointer?>.size)!
+            .assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        slot.pointee = Unmanaged.passRetained(object).toOpaque()
+        _ = rally_getmetatable_named(L.raw, "rally.\(className)")
+        lua_setmetatable(L.raw, -2)
+    }
+
+    private static func slot(_ L: LuaState, _ index: Int32, _ className: String) -> UnsafeMutablePointer<UnsafeMutableRawPointer?>? {
+        luaL_testudata(L.raw, index, "rally.\(className)")?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+    }
+
+    /// The object at `index` if it is an open userdata of class `className`.
+    public static func peek<Object: AnyObject>(_ L: LuaState, _ index: Int32, _ className: String, as type: Object.Type) -> Object? {
+        guard let s = slot(L, index, className), let p = s.pointee else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(p).takeUnretainedValue() as? Object
+    }
+
+    /// The object at `index`; throws `wrongType()` when it is not of `className`, and
+    /// `attempt to use a closed <Class>` when it was closed.
+    public static func object<Object: AnyObject>(_ L: LuaState, _ index: Int32, _ className: String, as type: Object.Type,
+                                                 wrongType: () -> RallyError) throws -> Object {
+        guard let s = slot(L, index, className) else { throw wrongType() }
+        guard let p = s.pointee else { throw RallyError("attempt to use a closed \(className)") }
+        guard let object = Unmanaged<AnyObject>.fromOpaque(p).takeUnretainedValue() as? Object else { throw wrongType() }
+        return object
+    }
+
+    /// The object behind `self` (slot 1) of a method call.
+    static func selfObject<Object: AnyObject>(_ L: LuaState, _ className: String, as type: Object.Type, method: String) throws -> Object {
+        try object(L, 1, className, as: type) {
+            RallyError("calling '\(method)' on bad self (\(className) expected, got \(L.typeName(1)))")
+        }
+    }
+
+    /// Releases the object at `index` (no-op when already closed or not of `className`).
+    public static func close(_ L: LuaState, _ index: Int32, _ className: String) {
+        guard let s = slot(L, index, className), let p = s.pointee else { return }
+        s.pointee = nil
+        Unmanaged<AnyObject>.fromOpaque(p).release()
+    }
+}

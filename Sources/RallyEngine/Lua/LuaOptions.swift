@@ -1,0 +1,176 @@
+import CLua
+
+/// Reads the fields of an options table (`rally.labeler.quantile{col = "price", q = 0.95}`)
+/// with raw gets, remembers which keys were read, and rejects unknown keys in ``finish()``
+/// with a message that lists the valid ones.
+public final class LuaOptions {
+    private let L: LuaState
+    private let table: Int32?
+    /// The function the options belong to, for messages.
+    public let function: String
+    private let argument: Int32
+    private var known: [String] = []
+
+    /// Creates a reader for the table at absolute index `table` (nil: no table given).
+    public init(_ L: LuaState, table: Int32?, function: String, argument: Int32) {
+        self.L = L
+        self.table = table
+        self.function = function
+        self.argument = argument
+    }
+
+    /// An error about field `key`: `bad argument #1 to 'quantile' (field 'q': message)`.
+    public func error(_ key: String, _ message: String) -> RallyError {
+        RallyError("bad argument #\(argument) to '\(function)' (field '\(key)': \(message))")
+    }
+
+    /// Pushes field `key` (nil when absent) and calls `body` with it at the top; pops it.
+    public func with<T>(_ key: String, _ body: (Bool) throws -> T) throws -> T {
+        if !known.contains(key) { known.append(key) }
+        guard let table else { L.pushNil(); defer { L.pop() }; return try body(false) }
+        L.rawGet(table, key)
+        defer { L.pop() }
+        return try body(!L.isNoneOrNil(-1))
+    }
+
+    /// Whether field `key` is present.
+    public func has(_ key: String) -> Bool {
+        (try? with(key) { $0 }) ?? false
+    }
+
+    /// Field `key` as a number, or nil when absent.
+    public func number(_ key: String) throws -> Double? {
+        try with(key) { present in
+            guard present else { return nil }
+            guard let d = L.number(-1) else { throw error(key, "number expected, got \(L.typeName(-1))") }
+            return d
+        }
+    }
+
+    /// Field `key` as a number, or `fallback`.
+    public func number(_ key: String, default fallback: Double) throws -> Double {
+        try number(key) ?? fallback
+    }
+
+    /// Field `key` as a required number.
+    public func requiredNumber(_ key: String) throws -> Double {
+        guard let d = try number(key) else { throw error(key, "number expected, got nil") }
+        return d
+    }
+
+    /// Field `key` as an integer, or nil when absent.
+    public func integer(_ key: String) throws -> Int? {
+        try with(key) { present in
+            guard present else { return nil }
+            guard L.type(-1) == LUA_TNUMBER else { throw error(key, "integer expected, got \(L.typeName(-1))") }
+            guard let i = L.integer(-1) else { throw error(key, "integer expected, got \(L.number(-1)!)") }
+            return i
+        }
+    }
+
+    /// Field `key` as an integer, or `fallback`.
+    public func integer(_ key: String, default fallback: Int) throws -> Int {
+        try integer(key) ?? fallback
+    }
+
+    /// Field `key` as a string, or nil when absent.
+    public func string(_ key: String) throws -> String? {
+        try with(key) { present in
+            guard present else { return nil }
+            guard let s = L.string(-1) else { throw error(key, "string expected, got \(L.typeName(-1))") }
+            return s
+        }
+    }
+
+    /// Field `key` as a string, or `fallback`.
+    public func string(_ key: String, default fallback: String) throws -> String {
+        try string(key) ?? fallback
+    }
+
+    /// Field `key` as a required string.
+    public func requiredString(_ key: String) throws -> String {
+        guard let s = try string(key) else { throw error(key, "string expected, got nil") }
+        return s
+    }
+
+    /// Field `key` as one of `choices`, or nil when absent.
+    public func choice(_ key: String, _ choices: [String]) throws -> String? {
+        guard let s = try string(key) else { return nil }
+        guard choices.contains(s) else {
+            throw error(key, "expected one of \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"")
+        }
+        return s
+    }
+
+    /// Field `key` as a boolean, or nil when absent.
+    public func boolean(_ key: String) throws -> Bool? {
+        try with(key) { present in
+            guard present else { return nil }
+            guard let b = L.boolean(-1) else { throw error(key, "boolean expected, got \(L.typeName(-1))") }
+            return b
+        }
+    }
+
+    /// Field `key` as a list of numbers, or nil when absent (a single number is a list of one).
+    public func numbers(_ key: String) throws -> [Double]? {
+        try with(key) { present in
+            guard present else { return nil }
+            if let d = L.number(-1) { return [d] }
+            guard L.type(-1) == LUA_TTABLE else { throw error(key, "table of numbers expected, got \(L.typeName(-1))") }
+            return try LuaValues.numbers(L, -1) { i, got in error(key, "number expected at index \(i), got \(got)") }
+        }
+    }
+
+    /// Field `key` as a list of strings, or nil when absent (a single string is a list of one).
+    public func strings(_ key: String) throws -> [String]? {
+        try with(key) { present in
+            guard present else { return nil }
+            if let s = L.string(-1) { return [s] }
+            guard L.type(-1) == LUA_TTABLE else { throw error(key, "table of strings expected, got \(L.typeName(-1))") }
+            return try LuaValues.strings(L, -1) { i, got in error(key, "string expected at index \(i), got \(got)") }
+        }
+    }
+
+    /// Field `key` as the Swift object of a rally userdata of class `className`, or nil.
+    public func object<Object: AnyObject>(_ key: String, _ className: String, as type: Object.Type) throws -> Object? {
+        try with(key) { present in
+            guard present else { return nil }
+            return try LuaObjects.object(L, -1, className, as: type) {
+                error(key, "\(className) expected, got \(L.typeName(-1))")
+            }
+        }
+    }
+
+    /// Field `key` as a string-keyed table of strings (e.g. `columns = {price = "Zonal COMED price"}`).
+    public func stringMap(_ key: String) throws -> [(String, String)]? {
+        try with(key) { present in
+            guard present else { return nil }
+            guard L.type(-1) == LUA_TTABLE else { throw error(key, "table expected, got \(L.typeName(-1))") }
+            var out: [(String, String)] = []
+            try L.forEach(-1) {
+                guard let k = L.string(-2), let v = L.string(-1) else {
+                    throw error(key, "string keys and string values expected")
+                }
+                out.append((k, v))
+            }
+            return out.sorted { $0.0 < $1.0 }
+        }
+    }
+
+    /// Every key present in the table, sorted.
+    public func presentKeys() -> [String] {
+        guard let table else { return [] }
+        var keys: [String] = []
+        L.forEach(table) {
+            if let k = L.string(-2) { keys.append(k) } else { keys.append("<\(L.typeName(-2)) key>") }
+        }
+        return keys.sorted()
+    }
+
+    /// Throws when the table has a key that was never read: a misspelt option is an error.
+    public func finish() throws {
+        let unknown = presentKeys().filter { !known.contains($0) }
+        guard let first = unknown.first else { return }
+        throw RallyError("bad argument #\(argument) to '\(function)' (unknown option '\(first)'; valid options: \(known.sorted().joined(separator: ", ")))")
+    }
+}

@@ -1,0 +1,77 @@
+import CLua
+
+/// The Swift object behind a Lua `Vector`: a named, immutable array of numbers.
+public final class VectorObject {
+    /// The values (NaN = missing).
+    public let values: [Double]
+    /// A label for printing (a column name, "predictions", ...).
+    public let name: String
+
+    /// Creates a vector.
+    public init(_ values: [Double], name: String) {
+        self.values = values
+        self.name = name
+    }
+}
+
+/// `Vector`: a column of numbers handed to Lua without copying it into a table.
+/// `#v`, `v[i]` (1-based; nil for a missing value), `v:totable()`, and summaries.
+public enum LuaVector {
+    /// The class name.
+    public static let className = "Vector"
+
+    /// Pushes `values` as a Vector.
+    public static func push(_ L: LuaState, _ values: [Double], name: String) {
+        LuaObjects.push(L, VectorObject(values, name: name), className)
+    }
+
+    private static func finite(_ v: VectorObject) -> [Double] { v.values.filter { !$0.isNaN } }
+
+    /// The class description.
+    public static func luaClass() -> LuaClass<VectorObject> {
+        var cls = LuaClass<VectorObject>(className, doc: """
+        Vector -- a column of numbers (a dataset column, labels, predictions).
+        #v is its length, v[i] its i-th value (1-based; nil where missing), v:totable() a plain Lua table.
+        """)
+        cls.tostring = { v in
+            let f = finite(v)
+            let missing = v.values.count - f.count
+            guard !f.isEmpty else { return "<Vector \(v.name): \(v.values.count) values, all missing>" }
+            let mean = f.reduce(0, +) / Double(f.count)
+            return "<Vector \(v.name): \(v.values.count) values, mean \(Format.number(mean)), min \(Format.number(f.min()!)), max \(Format.number(f.max()!))\(missing > 0 ? ", \(missing) missing" : "")>"
+        }
+        cls.length = { $0.values.count }
+        cls.index = { v, L in
+            guard let i = L.integer(2) else { return 0 }
+            guard i >= 1 && i <= v.values.count else { return 0 }
+            L.push(v.values[i - 1], nanAsNil: true)
+            return 1
+        }
+        cls.method("totable", doc: "v:totable() -- the values as a Lua table (missing values become nil holes).") { v, L in
+            L.newTable(array: v.values.count)
+            for (i, x) in v.values.enumerated() where !x.isNaN {
+                L.push(x)
+                L.rawSet(-2, index: i + 1)
+            }
+            return 1
+        }
+        cls.method("sum", doc: "v:sum() -- sum of the non-missing values.") { v, L in
+            L.push(finite(v).reduce(0, +)); return 1
+        }
+        cls.method("mean", doc: "v:mean() -- mean of the non-missing values (nil when none).") { v, L in
+            let f = finite(v)
+            if f.isEmpty { L.pushNil() } else { L.push(f.reduce(0, +) / Double(f.count)) }
+            return 1
+        }
+        cls.method("min", doc: "v:min() -- smallest non-missing value.") { v, L in
+            if let m = finite(v).min() { L.push(m) } else { L.pushNil() }; return 1
+        }
+        cls.method("max", doc: "v:max() -- largest non-missing value.") { v, L in
+            if let m = finite(v).max() { L.push(m) } else { L.pushNil() }; return 1
+        }
+        cls.method("missing", doc: "v:missing() -- number of missing (NaN) values.") { v, L in
+            L.push(v.values.count - finite(v).count); return 1
+        }
+        return cls
+    }
+}

@@ -1,0 +1,99 @@
+import CLua
+import CXGBoost
+
+/// The `rally` Lua module: opening it in a state, and the entry point stock Lua uses.
+public enum RallyLua {
+    /// The rally version.
+    public static let version = "0.1.0"
+
+    /// The Lua release the engine was built against (e.g. "Lua 5.4.6").
+    public static var luaVersion: String { String(cString: rally_lua_version()) }
+
+    /// The XGBoost library version (e.g. "1.7.4").
+    public static var xgboostVersion: String {
+        var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
+        XGBoostVersion(&major, &minor, &patch)
+        return "\(major).\(minor).\(patch)"
+    }
+
+    private static let timingKey = "rally.timing"
+
+    /// Whether `rally.timing(true)` asked the shell to time each statement.
+    public static func timingEnabled(_ L: LuaState) -> Bool {
+        L.pushRegistry()
+        defer { L.pop(2) }
+        L.rawGet(-1, timingKey)
+        return L.boolean(-1) ?? false
+    }
+
+    /// Builds the `rally` table and pushes it.
+    public static func push(_ L: LuaState) {
+        L.newTable()
+        let rally = LuaModule(L, table: -1, path: "rally")
+        rally.set("version", version)
+        rally.register(LuaVector.luaClass())
+        rally.function("help", doc: """
+        rally.help(x) -- the documentation of x: a rally function, class, method, object or module, or a name such as "rally.load" or "Dataset".
+        """) { L in
+            L.push(LuaHelp.text(L, 1))
+            return 1
+        }
+        rally.function("timing", doc: """
+        rally.timing(on) -- when on (true), the shell prints the wall time of each statement.
+        """) { L in
+            let on = try LuaArgs(L, "timing").boolean(1)
+            L.pushRegistry()
+            L.push(on)
+            L.rawSet(-2, timingKey)
+            L.pop()
+            return 0
+        }
+        rally.function("versions", doc: """
+        rally.versions() -- a table with the versions of rally, Lua and XGBoost.
+        """) { L in
+            L.newTable()
+            L.push(version); L.rawSet(-2, "rally")
+            L.push(luaVersion); L.rawSet(-2, "lua")
+            L.push(xgboostVersion); L.rawSet(-2, "xgboost")
+            return 1
+        }
+        for install in installers { install(rally) }
+    }
+
+    /// Every engine area's Lua face, in the order they are installed.
+    static let installers: [@Sendable (LuaModule) -> Void] = [
+        DataBindings.install,
+    ]
+
+    /// Opens the standard libraries and `rally` in `L`, as the shell wants it: `rally` is a
+    /// global, `require "rally"` returns it, and `help(x)` prints `rally.help(x)`.
+    public static func openAll(_ L: LuaState) {
+        luaL_openlibs(L.raw)
+        push(L)
+        // package.loaded.rally = rally
+        L.pushRegistry()
+        if L.rawGet(-1, LUA_LOADED_TABLE) == LUA_TTABLE {
+            L.pushValue(-3)
+            L.rawSet(-2, "rally")
+        }
+        L.pop(2)
+        lua_setglobal(L.raw, "rally")
+        L.pushGlobals()
+        L.push(function: "help") { L in
+            let text = LuaHelp.text(L, 1)
+            print(text)
+            return 0
+        }
+        LuaHelp.record(L, function: -1, name: "help", doc: "help(x) -- prints the documentation of x (see rally.help).")
+        L.rawSet(-2, "help")
+        L.pop()
+    }
+}
+
+/// Entry point for `require "rally"` from stock Lua (the shared library, linked as rally.so).
+@_cdecl("luaopen_rally")
+public func luaopen_rally(_ L: OpaquePointer?) -> Int32 {
+    guard let L else { return 0 }
+    RallyLua.push(LuaState(L))
+    return 1
+}

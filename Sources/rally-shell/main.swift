@@ -1,0 +1,2 @@
+import RallyEngine
+print(RallyLua.version)

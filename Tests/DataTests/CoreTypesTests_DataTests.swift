@@ -1,0 +1,6 @@
+import Testing
+@testable import RallyEngine
+
+@Test func formatIsStable_DataTests() {
+    #expect(Format.number(2) == "2")
+}

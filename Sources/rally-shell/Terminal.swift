@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where output goes and whether it may be coloured.
+enum Terminal {
+    static let stdinIsTTY = isatty(0) != 0
+    static let stdoutIsTTY = isatty(1) != 0
+    static let stderrIsTTY = isatty(2) != 0
+
+    /// Writes `text` to standard error.
+    static func error(_ text: String) {
+        let s = stderrIsTTY ? "\u{1B}[31m" + text + "\u{1B}[0m\n" : text + "\n"
+        writeAll(2, s)
+    }
+
+    /// Writes `text` to standard output.
+    static func out(_ text: String) { writeAll(1, text + "\n") }
+
+    /// A dimmed note (timings), plain when not a terminal.
+    static func note(_ text: String) {
+        writeAll(1, stdoutIsTTY ? "\u{1B}[2m" + text + "\u{1B}[0m\n" : text + "\n")
+    }
+
+    static func writeAll(_ fd: Int32, _ text: String) {
+        var s = text
+        s.withUTF8 { buf in
+            var off = 0
+            while off < buf.count {
+                let n = write(fd, buf.baseAddress! + off, buf.count - off)
+                if n <= 0 { if errno == EINTR { continue } else { return } }
+                off += n
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// A built-in model described by value: kind, complete parameters and a display name.
+///
+/// Creating a spec validates the parameters against the kind (unknown names are errors that
+/// list the valid ones) and fills in the defaults, so a spec always holds every parameter.
+/// Specs are `Sendable`: an evaluation may call ``make()`` on several threads at once.
+public struct ModelSpec: ModelFactory, Sendable, Hashable {
+    /// The label of the models in tables (the kind unless given).
+    public let name: String
+    /// The model kind, one of ``ModelRegistry/kinds``.
+    public let kind: String
+    /// Every parameter with its effective value, in declaration order.
+    public let parameters: ModelParameters
+
+    /// A spec for `kind` with `parameters` (defaults for the rest) and an optional display name.
+    public init(kind: String, parameters: ModelParameters = [:], name: String? = nil) throws {
+        let k = try ModelRegistry.kind(named: kind)
+        self.kind = kind
+        self.parameters = try k.resolve(parameters)
+        self.name = name ?? kind
+    }
+
+    /// A new, unfitted model.
+    public func make() throws -> any RallyModel {
+        try ModelRegistry.kind(named: kind).make(parameters)
+    }
+
+    /// Itself: built-in models may be made and fitted on any thread.
+    public var sendableSpec: ModelSpec? { self }
+
+    /// `kind` and the headline parameters: `gbdt rounds=300 max_depth=6 eta=0.05`.
+    public var summary: String {
+        let details = (try? ModelRegistry.kind(named: kind).summary(of: parameters)) ?? parameters.summary
+        return details.isEmpty ? kind : "\(kind) \(details)"
+    }
+}

@@ -1,0 +1,67 @@
+/// A probabilistic classifier of rallies: fitted on a design matrix and 0/1 labels, it predicts
+/// the probability of a rally for each row.
+///
+/// A model is a mutable object: `fit` replaces whatever an earlier fit learnt. It is not
+/// `Sendable` (models written in Lua must stay on the Lua thread), but the built-in models
+/// hold no shared state, so different instances may be created, fitted and used on different
+/// threads at the same time (make each one with ``ModelSpec/make()`` on the thread that uses it).
+public protocol RallyModel: AnyObject {
+    /// The model kind (`naive`, `logreg`, `gbdt`, or a name registered from Lua).
+    var kind: String { get }
+    /// Every parameter with its effective value (defaults filled in), in declaration order.
+    var parameters: ModelParameters { get }
+    /// Whether ``fit(_:labels:weights:)`` has succeeded (or the model was loaded fitted).
+    var isFitted: Bool { get }
+    /// Facts about the last fit, for `run.json` (e.g. `iterations`, `best_iteration`); empty
+    /// before fitting.
+    var fitReport: ModelParameters { get }
+
+    /// Fits the model on the rows of `X` with `labels` (one 0 or 1 per row) and optional
+    /// non-negative sample `weights` (one per row).
+    ///
+    /// Throws a ``RallyError`` when shapes disagree, a label is not 0 or 1, the labels hold a
+    /// single class, a weight is negative or not finite, or the model cannot use `X` (a missing
+    /// feature, NaN where the model refuses it).
+    func fit(_ X: DesignMatrix, labels: [Double], weights: [Double]?) throws
+
+    /// The probability of a rally for each row of `X`, in [0, 1].
+    ///
+    /// Throws when the model is not fitted or `X` lacks the features it was fitted on.
+    func predict(_ X: DesignMatrix) throws -> [Double]
+
+    /// A few lines describing the model and, when fitted, what it learnt.
+    func describe() -> String
+
+    /// Writes the fitted model to `path`, in a form ``ModelRegistry/load(from:)`` reads back
+    /// into a model that predicts exactly the same values.
+    func save(to path: String) throws
+}
+
+/// A model that can rank its input features.
+public protocol FeatureImportanceModel: RallyModel {
+    /// The importance of each feature the model was fitted on, in feature order (0 for a
+    /// feature it never used). `type` names the measure; each model documents the ones it has.
+    func importance(type: String) throws -> [(feature: String, score: Double)]
+}
+
+/// Something that makes fresh, unfitted models: what an evaluation runs, once per fold.
+///
+/// Two kinds exist. ``ModelSpec`` describes a built-in model; it is `Sendable`, and the models it
+/// makes may be made and fitted on any thread, several at once. A model written in Lua is made
+/// by a factory that lives in the Lua binding layer: it is *not* `Sendable`, and both ``make()``
+/// and everything the resulting model does must run on the thread that owns its Lua state.
+/// Code that wants to use several threads asks for ``sendableSpec`` and runs the factory on the
+/// calling thread when it is nil.
+public protocol ModelFactory {
+    /// The label of the models in tables and artifacts (by default the kind, e.g. `logreg`).
+    var name: String { get }
+    /// The model kind.
+    var kind: String { get }
+    /// The effective parameters of the models it makes.
+    var parameters: ModelParameters { get }
+    /// A new, unfitted model.
+    func make() throws -> any RallyModel
+    /// This factory as a `Sendable` spec when its models may be made and used on any thread;
+    /// nil when they must stay on the caller's thread (models written in Lua).
+    var sendableSpec: ModelSpec? { get }
+}

@@ -1,0 +1,67 @@
+/// Checks shared by every built-in model: shapes, labels, weights, fitted feature names.
+enum TrainingData {
+    /// Checks that `labels` and `weights` fit `X` and returns the weights (all 1 when nil).
+    ///
+    /// Throws when `X` has no rows or columns, a count differs, a label is not 0 or 1, the
+    /// labels hold one class only, or a weight is negative or not finite, or they sum to 0.
+    static func checkedWeights(model: String, _ X: DesignMatrix, labels: [Double], weights: [Double]?) throws -> [Double] {
+        guard X.rows > 0 else { throw RallyError("\(model): cannot fit on 0 rows") }
+        guard labels.count == X.rows else {
+            throw RallyError("\(model): \(labels.count) labels for \(X.rows) rows of X; expected one label per row")
+        }
+        var positives = 0
+        for (i, y) in labels.enumerated() {
+            if y == 1 { positives += 1 } else if y != 0 {
+                throw RallyError("\(model): label \(i + 1) is \(Format.number(y)); labels must be 0 or 1")
+            }
+        }
+        guard positives > 0 && positives < labels.count else {
+            throw RallyError("\(model): the training labels are all \(positives == 0 ? 0 : 1) (\(labels.count) rows); fitting needs both classes")
+        }
+        guard let weights else { return [Double](repeating: 1, count: X.rows) }
+        guard weights.count == X.rows else {
+            throw RallyError("\(model): \(weights.count) weights for \(X.rows) rows of X; expected one weight per row")
+        }
+        var total = 0.0
+        for (i, w) in weights.enumerated() {
+            guard w.isFinite && w >= 0 else {
+                throw RallyError("\(model): weight \(i + 1) is \(Format.number(w)); weights must be finite and >= 0")
+            }
+            total += w
+        }
+        guard total > 0 else { throw RallyError("\(model): the weights sum to 0") }
+        return weights
+    }
+
+    /// The column index of feature `name` in `X`, or an error listing the features.
+    static func column(model: String, _ name: String, in X: DesignMatrix) throws -> Int {
+        guard let j = X.names.firstIndex(of: name) else {
+            throw RallyError("\(model): feature '\(name)' is not in X (features: \(X.names.joined(separator: ", ")))")
+        }
+        return j
+    }
+
+    /// Throws unless `X` has exactly the features `fitted`, in that order.
+    static func checkSameFeatures(model: String, fitted: [String], _ X: DesignMatrix) throws {
+        guard X.names != fitted else { return }
+        let missing = fitted.filter { !X.names.contains($0) }
+        let extra = X.names.filter { !fitted.contains($0) }
+        var detail: [String] = []
+        if !missing.isEmpty { detail.append("missing: \(missing.joined(separator: ", "))") }
+        if !extra.isEmpty { detail.append("unexpected: \(extra.joined(separator: ", "))") }
+        if detail.isEmpty { detail.append("same names in another order") }
+        throw RallyError("\(model): X has \(X.width) features but the model was fitted on \(fitted.count) (\(detail.joined(separator: "; ")))")
+    }
+
+    /// Throws unless the model is fitted.
+    static func requireFitted(model: String, _ fitted: Bool) throws {
+        guard fitted else { throw RallyError("\(model): the model is not fitted; call fit first") }
+    }
+
+    /// Throws when column `j` of `X` holds a NaN, naming the row and feature.
+    static func rejectNaN(model: String, _ X: DesignMatrix, column j: Int) throws {
+        if let i = X.columns[j].firstIndex(where: { $0.isNaN }) {
+            throw RallyError("\(model): X has a missing value (NaN) at row \(i + 1), feature '\(X.names[j])'; this model does not accept missing values")
+        }
+    }
+}

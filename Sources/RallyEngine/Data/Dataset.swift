@@ -45,3 +45,54 @@ public struct LoadReport: Sendable, Equatable {
         self.notes = notes
     }
 }
+
+extension Dataset {
+    /// The regular step of the time index and its gaps.
+    public var timeIndex: TimeIndex { TimeIndex(timestamps) }
+
+    /// The rows with `from ≤ t ≤ through` (either bound may be nil: open), found by binary search.
+    public func rowRange(from: Int64?, through: Int64?) -> Range<Int> {
+        let lo = from.map { firstRow(atOrAfter: $0) } ?? 0
+        let hi = through.map { firstRow(atOrAfter: $0 == Int64.max ? $0 : $0 + 1) } ?? count
+        return lo..<max(lo, hi)
+    }
+
+    /// Index of the first row with time `≥ t` (`count` when none).
+    public func firstRow(atOrAfter t: Int64) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if timestamps[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// The rows `rows`, as a new dataset whose report adds a note saying so.
+    public func slice(rows: Range<Int>) -> Dataset {
+        var report = self.report
+        report.notes.append(rows.isEmpty
+            ? "sliced to no rows"
+            : "sliced to rows \(rows.lowerBound + 1)...\(rows.upperBound) (\(TimeStamp.format(timestamps[rows.lowerBound])) .. \(TimeStamp.format(timestamps[rows.upperBound - 1])))")
+        return Dataset(timestamps: Array(timestamps[rows]), names: names, columns: columns.map { Array($0[rows]) }, report: report)
+    }
+
+    /// The rows with `from ≤ t ≤ through` (nil bounds are open).
+    public func slice(from: Int64?, through: Int64?) -> Dataset {
+        slice(rows: rowRange(from: from, through: through))
+    }
+
+    /// One line: `<Dataset 52416 rows x 3 cols  2013-01-01 00:00 .. 2018-12-24 23:00  hourly, no gaps>`.
+    public var summary: String {
+        let shape = "\(count) rows x \(names.count) col\(names.count == 1 ? "" : "s")"
+        guard let first = timestamps.first, let last = timestamps.last else { return "<Dataset \(shape)>" }
+        let index = timeIndex
+        return "<Dataset \(shape)  \(TimeStamp.format(first)) .. \(TimeStamp.format(last))  \(index.frequencyName), \(index.gapSummary)>"
+    }
+}
+
+extension LoadReport {
+    /// The report as text: the source, then one `- ` line per note.
+    public var text: String {
+        ([("source: " + (source.isEmpty ? "(unknown)" : source))] + notes.map { "- " + $0 }).joined(separator: "\n")
+    }
+}

@@ -1,5 +1,256 @@
-/// The Lua face of the data layer: `rally.load`, `rally.split`, `rally.dataset.*`, `Dataset`.
+import CLua
+
+/// The Swift object behind a Lua `Dataset`.
+public final class DatasetObject {
+    /// The dataset.
+    public let dataset: Dataset
+    /// Wraps `dataset`.
+    public init(_ dataset: Dataset) { self.dataset = dataset }
+}
+
+/// The Swift object behind a Lua `Split` (one train/test split; walk-forward gives a list of them).
+public final class SplitObject {
+    /// The split.
+    public let split: TimeSplit
+    /// Wraps `split`.
+    public init(_ split: TimeSplit) { self.split = split }
+}
+
+/// The Lua face of the data layer: `rally.load`, `rally.split`, `rally.walkforward`,
+/// `rally.dataset.*`, and the `Dataset` and `Split` classes.
 enum DataBindings {
+    /// Class name of datasets in Lua.
+    static let datasetClass = "Dataset"
+    /// Class name of splits in Lua.
+    static let splitClass = "Split"
+
     static func install(_ rally: LuaModule) {
+        rally.register(datasetLuaClass())
+        rally.register(splitLuaClass())
+        installSplits(rally)
+    }
+
+    // MARK: times as arguments
+
+    /// How a time argument that is only a date (`"2017-12-31"`) is read.
+    enum DateOnly {
+        /// The start of that day (00:00).
+        case startOfDay
+        /// The last second of that day: an inclusive upper bound covering the whole day.
+        case endOfDay
+    }
+
+    /// A time given as `"YYYY-MM-DD[ HH:MM[:SS]]"` or as seconds since 1970 (a number).
+    static func time(_ L: LuaState, _ index: Int32, dateOnly: DateOnly, fail: (String) -> RallyError) throws -> Int64 {
+        if let i = L.integer(index) { return Int64(i) }
+        guard let s = L.string(index) else { throw fail("time string expected (\"YYYY-MM-DD HH:MM\"), got \(L.typeName(index))") }
+        let t: Int64
+        do { t = try TimeStamp.parse(s) } catch let e as RallyError { throw fail(e.message) }
+        return dateOnly == .endOfDay && TimeStamp.isDateOnly(s) ? t + TimeStamp.day - 1 : t
+    }
+
+    /// Option `key` as a time, or nil when absent.
+    static func time(_ o: LuaOptions, _ L: LuaState, _ key: String, dateOnly: DateOnly) throws -> Int64? {
+        try o.with(key) { present in
+            guard present else { return nil }
+            return try time(L, -1, dateOnly: dateOnly) { o.error(key, $0) }
+        }
+    }
+
+    /// Option `key` as a required time.
+    static func requiredTime(_ o: LuaOptions, _ L: LuaState, _ key: String, dateOnly: DateOnly) throws -> Int64 {
+        guard let t = try time(o, L, key, dateOnly: dateOnly) else {
+            throw o.error(key, "time string expected (\"YYYY-MM-DD HH:MM\"), got nil")
+        }
+        return t
+    }
+
+    // MARK: Dataset
+
+    static func datasetLuaClass() -> LuaClass<DatasetObject> {
+        var cls = LuaClass<DatasetObject>(datasetClass, doc: """
+        Dataset -- an hourly time series table: one time index, named numeric columns (nil = missing).
+        print(ds) summarises it; #ds is the number of rows; ds.price (or ds:col("price")) is a column as a Vector.
+        Times are naive wall-clock readings of the file's clock (no time zone, no DST shifts).
+        """)
+        cls.tostring = { $0.dataset.summary }
+        cls.length = { $0.dataset.count }
+        cls.index = { object, L in
+            guard let key = L.string(2), let values = object.dataset.column(named: key) else { return 0 }
+            LuaVector.push(L, values, name: key)
+            return 1
+        }
+        cls.method("columns", doc: "ds:columns() -- the column names, as a Lua table.") { object, L in
+            L.push(strings: object.dataset.names)
+            return 1
+        }
+        cls.method("col", doc: "ds:col(name) -- column `name` as a Vector (#v, v[i], v:totable()).") { object, L in
+            let args = LuaArgs(L, "col", method: true)
+            let name = try args.string(1)
+            guard let values = object.dataset.column(named: name) else {
+                throw args.error(1, "no column '\(name)'; columns: \(object.dataset.names.joined(separator: ", "))")
+            }
+            LuaVector.push(L, values, name: name)
+            return 1
+        }
+        cls.method("timestamps", doc: "ds:timestamps() -- the time index as a Vector of seconds since 1970-01-01 00:00 (naive clock).") { object, L in
+            LuaVector.push(L, object.dataset.timestamps.map(Double.init), name: "timestamps")
+            return 1
+        }
+        cls.method("head", doc: "ds:head([n]) -- the first n rows (default 5) as a printable table (a string).") { object, L in
+            let n = try LuaArgs(L, "head", method: true).integer(1, default: 5)
+            L.push(DatasetText.head(object.dataset, n))
+            return 1
+        }
+        cls.method("tail", doc: "ds:tail([n]) -- the last n rows (default 5) as a printable table (a string).") { object, L in
+            let n = try LuaArgs(L, "tail", method: true).integer(1, default: 5)
+            L.push(DatasetText.tail(object.dataset, n))
+            return 1
+        }
+        cls.method("slice", doc: """
+        ds:slice(from, to) -- the rows with from <= time <= to, as a new Dataset. Times are "YYYY-MM-DD[ HH:MM]" strings or nil (open end); a date alone as `to` covers that whole day.
+        """) { object, L in
+            let args = LuaArgs(L, "slice", method: true)
+            let from = args.isNil(1) ? nil : try time(L, args.slot(1), dateOnly: .startOfDay) { args.error(1, $0) }
+            let to = args.isNil(2) ? nil : try time(L, args.slot(2), dateOnly: .endOfDay) { args.error(2, $0) }
+            if let from, let to, to < from {
+                throw args.error(2, "'to' (\(TimeStamp.format(to))) is before 'from' (\(TimeStamp.format(from)))")
+            }
+            LuaObjects.push(L, DatasetObject(object.dataset.slice(from: from, through: to)), datasetClass)
+            return 1
+        }
+        cls.method("describe", doc: "ds:describe() -- count, missing, mean, std, min, quartiles and max of every column, as a printable table (a string).") { object, L in
+            L.push(DatasetText.describe(object.dataset))
+            return 1
+        }
+        cls.method("report", doc: "ds:report() -- what the load found and every repair it made, as text.") { object, L in
+            L.push(object.dataset.report.text)
+            return 1
+        }
+        return cls
+    }
+
+    // MARK: Split and walk-forward
+
+    static func splitLuaClass() -> LuaClass<SplitObject> {
+        var cls = LuaClass<SplitObject>(splitClass, doc: """
+        Split -- a train/test split in time. Fields: train_start, train_end, test_start, test_end (strings or nil), embargo (hours).
+        A row trains when its time is <= train_end - embargo and its label (horizon rows ahead) reads a time <= train_end; it tests when test_start <= time < test_end.
+        """)
+        cls.tostring = { "<Split \($0.split.summary)>" }
+        cls.index = { object, L in
+            let s = object.split
+            switch L.string(2) {
+            case "train_start": if let t = s.trainStart { L.push(TimeStamp.format(t)) } else { L.pushNil() }
+            case "train_end": L.push(TimeStamp.format(s.trainEnd))
+            case "test_start": L.push(TimeStamp.format(s.testStart))
+            case "test_end": if let t = s.testEnd { L.push(TimeStamp.format(t)) } else { L.pushNil() }
+            case "embargo": L.push(s.embargoHours)
+            default: return 0
+            }
+            return 1
+        }
+        cls.method("rows", doc: """
+        split:rows(ds, horizon) -- the training and test row numbers (1-based Vectors) of ds for a label `horizon` rows ahead; errors when the embargo is shorter than the horizon.
+        """) { object, L in
+            let args = LuaArgs(L, "rows", method: true)
+            let ds = try args.object(1, datasetClass, as: DatasetObject.self).dataset
+            let horizon = try args.integer(2)
+            guard horizon >= 0 else { throw args.error(2, "horizon must be 0 or more rows, got \(horizon)") }
+            let all = Array(0..<ds.count)
+            let step = ds.timeIndex.stepSeconds ?? 3600
+            let train = try object.split.trainRows(timestamps: ds.timestamps, candidates: all, horizonSteps: horizon, stepSeconds: step)
+            let test = object.split.testRows(timestamps: ds.timestamps, candidates: all)
+            LuaVector.push(L, train.map { Double($0 + 1) }, name: "train rows")
+            LuaVector.push(L, test.map { Double($0 + 1) }, name: "test rows")
+            return 2
+        }
+        return cls
+    }
+
+    /// A span such as `"year"`, `"month"`, `"2 years"`, `"3 months"`.
+    static func span(_ text: String) -> WalkForward.Step? {
+        let parts = text.split(separator: " ")
+        let count: Int
+        let unit: Substring
+        switch parts.count {
+        case 1: count = 1; unit = parts[0]
+        case 2: guard let n = Int(parts[0]) else { return nil }; count = n; unit = parts[1]
+        default: return nil
+        }
+        switch unit {
+        case "year", "years": return .years(count)
+        case "month", "months": return .months(count)
+        default: return nil
+        }
+    }
+
+    static func installSplits(_ rally: LuaModule) {
+        rally.function("split", doc: """
+        rally.split{train_end =, test_start =, embargo = hours [, test_end =, train_start =, horizon =]} -- a train/test split in time.
+        train_end is the last time a training label may read (inclusive; a date alone means the end of that day); test_start the first test time;
+        test_end (exclusive) and train_start are optional. embargo (hours) drops the last training rows so no label reads past train_end:
+        it must be at least the label horizon, which is checked now when `horizon` (hours) is given and again at evaluation.
+        """) { L in
+            let o = try LuaArgs(L, "split").options(1)
+            let trainEnd = try requiredTime(o, L, "train_end", dateOnly: .endOfDay)
+            let testStart = try requiredTime(o, L, "test_start", dateOnly: .startOfDay)
+            let testEnd = try time(o, L, "test_end", dateOnly: .startOfDay)
+            let trainStart = try time(o, L, "train_start", dateOnly: .startOfDay)
+            guard let embargo = try o.integer("embargo") else {
+                throw o.error("embargo", "hours expected, got nil (use at least the label horizon, e.g. embargo = 24)")
+            }
+            let horizon = try o.integer("horizon")
+            try o.finish()
+            let split = try TimeSplit(trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd, embargoHours: embargo)
+            if let horizon { try split.checkEmbargo(horizonSteps: horizon) }
+            LuaObjects.push(L, SplitObject(split), splitClass)
+            return 1
+        }
+        rally.function("walkforward", doc: """
+        rally.walkforward{first_test =, step = "year" | "month" | "N months", embargo = hours, data = ds | stop = time [, window = "expanding" | "rolling", train = "2 years", horizon =]}
+        -- walk-forward folds as a list of Splits: fold k tests [first_test + k*step, first_test + (k+1)*step), cut at the end of the data
+        (data = ds: one step after its last row; or stop, exclusive), and trains on everything before (expanding) or on the last `train` span (rolling).
+        """) { L in
+            let o = try LuaArgs(L, "walkforward").options(1)
+            let firstTest = try requiredTime(o, L, "first_test", dateOnly: .startOfDay)
+            let stepText = try o.requiredString("step")
+            guard let step = span(stepText) else { throw o.error("step", "expected \"year\", \"month\", \"N years\" or \"N months\", got \"\(stepText)\"") }
+            guard let embargo = try o.integer("embargo") else {
+                throw o.error("embargo", "hours expected, got nil (use at least the label horizon, e.g. embargo = 24)")
+            }
+            let data = try o.object("data", datasetClass, as: DatasetObject.self)?.dataset
+            let stop = try time(o, L, "stop", dateOnly: .startOfDay)
+            let windowName = try o.choice("window", ["expanding", "rolling"]) ?? "expanding"
+            let trainText = try o.string("train")
+            let horizon = try o.integer("horizon")
+            try o.finish()
+            let rowStep = data?.timeIndex.stepSeconds ?? 3600
+            let end: Int64
+            switch (data, stop) {
+            case (_, let stop?): end = stop
+            case (let data?, nil):
+                guard let last = data.timestamps.last else { throw o.error("data", "the dataset has no rows") }
+                end = last + rowStep
+            case (nil, nil): throw o.error("stop", "give data = ds or stop = \"YYYY-MM-DD\" to say where the folds end")
+            }
+            var window = WalkForward.Window.expanding
+            if windowName == "rolling" {
+                guard let trainText else { throw o.error("train", "a rolling window needs its span, e.g. train = \"2 years\"") }
+                guard let span = span(trainText) else { throw o.error("train", "expected \"N years\" or \"N months\", got \"\(trainText)\"") }
+                window = .rolling(span)
+            } else if trainText != nil {
+                throw o.error("train", "only a rolling window has a training span (window = \"rolling\")")
+            }
+            let folds = try WalkForward(firstTestStart: firstTest, end: end, step: step, window: window,
+                                        embargoHours: embargo, stepSeconds: rowStep).folds()
+            if let horizon { for f in folds { try f.checkEmbargo(horizonSteps: horizon, stepSeconds: rowStep) } }
+            L.newTable(array: folds.count)
+            for (k, fold) in folds.enumerated() {
+                LuaObjects.push(L, SplitObject(fold), splitClass)
+                L.rawSet(-2, index: k + 1)
+            }
+            return 1
+        }
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// binding layer, not here.
 public enum ModelRegistry {
     /// Every built-in kind, in the order `rally.model.list()` shows them.
-    public static let kinds: [ModelKind] = [NaiveModel.kind, ClimatologyModel.kind]
+    public static let kinds: [ModelKind] = [NaiveModel.kind, ClimatologyModel.kind, LogisticModel.kind]
 
     /// The names of the built-in kinds.
     public static var names: [String] { kinds.map(\.name) }
@@ -35,6 +35,7 @@ public enum ModelRegistry {
         switch file.kind {
         case NaiveModel.kind.name: return try NaiveModel(file: file, path: path)
         case ClimatologyModel.kind.name: return try ClimatologyModel(file: file, path: path)
+        case LogisticModel.kind.name: return try LogisticModel(file: file, path: path)
         default: throw RallyError("'\(path)': unknown model kind '\(file.kind)'")
         }
     }

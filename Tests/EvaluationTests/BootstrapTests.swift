@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+@testable import RallyEngine
+
+@Suite struct RandomSourceTests {
+    @Test func splitMix64MatchesTheReferenceStream() {
+        // first outputs of the reference C implementation seeded with 1234567
+        var g = SplitMix64(seed: 1234567)
+        #expect(g.next() == 6457827717110365317)
+        #expect(g.next() == 3203168211198807973)
+    }
+
+    @Test func boundedDrawsStayInRangeAndCoverIt() {
+        var g = Xoshiro256StarStar(seed: 7)
+        var seen = Set<UInt64>()
+        for _ in 0..<2000 {
+            let x = g.below(10)
+            #expect(x < 10)
+            seen.insert(x)
+        }
+        #expect(seen.count == 10)
+    }
+
+    @Test func streamsDependOnSeedAndIndexOnly() {
+        var a = Xoshiro256StarStar(seed: 7, stream: 3), b = Xoshiro256StarStar(seed: 7, stream: 3)
+        var c = Xoshiro256StarStar(seed: 7, stream: 4), d = Xoshiro256StarStar(seed: 8, stream: 3)
+        let x = a.next()
+        #expect(x == b.next())
+        #expect(x != c.next())
+        #expect(x != d.next())
+    }
+}
+
+@Suite struct BlockBootstrapTests {
+    @Test func aResampleHasMRowsInBlocksFromTheAllowedStarts() throws {
+        let scheme = BlockBootstrap(block: 5, resamples: 10, seed: 1)
+        try scheme.validate(rows: 23)
+        var w: [Double] = []
+        for r in 0..<10 {
+            scheme.weights(resample: r, rows: 23, into: &w)
+            #expect(w.count == 23)
+            #expect(w.reduce(0, +) == 23)
+            // starts lie in 0 ..< m − block, so the last row can never be drawn (as in the peer)
+            #expect(w[22] == 0)
+        }
+        var again: [Double] = []
+        scheme.weights(resample: 4, rows: 23, into: &again)
+        scheme.weights(resample: 4, rows: 23, into: &w)
+        #expect(again == w)
+    }
+
+    @Test func tooFewRowsIsAnError() {
+        #expect(throws: RallyError("bootstrap: block of 168 rows needs more than 168 test rows, got 100")) {
+            try BlockBootstrap().validate(rows: 100)
+        }
+    }
+
+    @Test func percentileIsNumpyLinear() {
+        // numpy.percentile([3, 1, 4, 1, 5, 9, 2, 6], [2.5, 97.5]) → 1.0, 8.475000000000001
+        let v: [Double] = [3, 1, 4, 1, 5, 9, 2, 6]
+        #expect(Percentile.of(v, 2.5) == 1.0)
+        #expect(Percentile.of(v, 97.5) == 8.475000000000001)
+        #expect(Percentile.of([], 50).isNaN)
+        #expect(Percentile.of([2], 97.5) == 2)
+    }
+}
+
+/// A synthetic test period: an AR-ish latent risk, outcomes drawn from it, and three
+/// forecasters of different skill.
+enum SyntheticForecasts {
+    static func make(rows n: Int, seed: UInt64 = 11) -> (y: [Double], models: [[Double]]) {
+        var g = Xoshiro256StarStar(seed: seed)
+        func uniform() -> Double { Double(g.next() >> 11) / Double(1 << 53) }
+        var latent = 0.0
+        var y = [Double](), good = [Double](), fair = [Double](), naive = [Double]()
+        for _ in 0..<n {
+            latent = 0.97 * latent + 0.5 * (uniform() - 0.5)
+            let risk = 1 / (1 + exp(-(latent * 4 - 3)))
+            y.append(uniform() < risk ? 1 : 0)
+            good.append(min(1, max(0, risk + 0.05 * (uniform() - 0.5))))
+            fair.append(min(1, max(0, 0.5 * risk + 0.3 * uniform())))
+            naive.append(latent > 0.3 ? 0.3 : 0.05)
+        }
+        return (y, [naive, fair, good])
+    }
+}
+
+@Suite struct PairedBootstrapTests {
+    @Test func resultIsTheSameForAnyThreadCount() throws {
+        let (y, models) = SyntheticForecasts.make(rows: 2000)
+        let scorers = try models.map { try ForecastScorer(labels: y, probabilities: $0) }
+        let scheme = BlockBootstrap(block: 50, resamples: 60, seed: 3)
+        let one = try PairedBootstrap.run(scorers: scorers, models: ["naive", "fair", "good"], baseline: 0, scheme: scheme, threads: 1)
+        let two = try PairedBootstrap.run(scorers: scorers, models: ["naive", "fair", "good"], baseline: 0, scheme: scheme, threads: 2)
+        #expect(one.replicates == two.replicates)
+        #expect(one.used + one.skipped == 60)
+    }
+
+    @Test func replicatesEqualDirectScoringOfEachResample() throws {
+        let (y, models) = SyntheticForecasts.make(rows: 600)
+        let scorers = try models.map { try ForecastScorer(labels: y, probabilities: $0) }
+        let scheme = BlockBootstrap(block: 24, resamples: 5, seed: 9)
+        let result = try PairedBootstrap.run(scorers: scorers, models: ["a", "b", "c"], baseline: 0, scheme: scheme)
+        #expect(result.skipped == 0)
+        var w: [Double] = []
+        scheme.weights(resample: 2, rows: 600, into: &w)
+        // rebuild resample 2 as explicit rows and score it from scratch
+        var rows: [Int] = []
+        for (i, k) in w.enumerated() { rows += Array(repeating: i, count: Int(k)) }
+        let direct = try ForecastScorer(labels: rows.map { y[$0] }, probabilities: rows.map { models[2][$0] }).score()
+        #expect(abs(result.replicates[2][Metric.rocAUC.index][2] - direct[.rocAUC]) < 1e-12)
+        #expect(abs(result.replicates[2][Metric.prAUC.index][2] - direct[.prAUC]) < 1e-12)
+        #expect(abs(result.replicates[2][Metric.brier.index][2] - direct[.brier]) < 1e-12)
+    }
+
+    @Test func pairedDifferenceOfAModelWithItselfIsZero() throws {
+        let (y, models) = SyntheticForecasts.make(rows: 800)
+        let s = try ForecastScorer(labels: y, probabilities: models[1])
+        let result = try PairedBootstrap.run(scorers: [s, s], models: ["x", "x again"], baseline: 0,
+                                             scheme: BlockBootstrap(block: 24, resamples: 40, seed: 1))
+        #expect(result.differenceInterval(model: 1, metric: .prAUC) == Interval(lower: 0, upper: 0))
+        let ci = result.interval(model: 1, metric: .prAUC)
+        #expect(ci.lower < ci.upper)
+    }
+
+    @Test func singleClassResamplesAreSkipped() throws {
+        // one rally in the last block only: most resamples miss it
+        var y = [Double](repeating: 0, count: 300)
+        y[250] = 1
+        let p = (0..<300).map { Double($0) / 300 }
+        let s = try ForecastScorer(labels: y, probabilities: p)
+        let result = try PairedBootstrap.run(scorers: [s], models: ["m"], baseline: 0, scheme: BlockBootstrap(block: 10, resamples: 50, seed: 2))
+        #expect(result.skipped > 0)
+        #expect(result.replicates[0][0].count == result.used)
+        #expect(result.replicates[0][Metric.rocAUC.index].allSatisfy { !$0.isNaN })
+    }
+
+    @Test func mismatchedRowsAreRefused() throws {
+        let a = try ForecastScorer(labels: [0, 1, 0], probabilities: [0.1, 0.2, 0.3])
+        let b = try ForecastScorer(labels: [1, 1, 0], probabilities: [0.1, 0.2, 0.3])
+        #expect(throws: RallyError("bootstrap: model 'b' was scored on other rows than 'a'; a paired bootstrap needs the same rows")) {
+            try PairedBootstrap.run(scorers: [a, b], models: ["a", "b"], baseline: 0, scheme: BlockBootstrap(block: 1, resamples: 2, seed: 1))
+        }
+    }
+
+    /// 1000 resamples × 3 models × every metric at the protocol's size (17,328 test hours).
+    /// The budget is generous for debug builds; the release figure is measured by scripts/bench.sh.
+    @Test func protocolSizedBootstrapIsFast() throws {
+        let (y, models) = SyntheticForecasts.make(rows: 17_328)
+        let scorers = try models.map { try ForecastScorer(labels: y, probabilities: $0) }
+        let start = Date()
+        let result = try PairedBootstrap.run(scorers: scorers, models: ["naive", "fair", "good"], baseline: 0,
+                                             scheme: BlockBootstrap(block: 168, resamples: 1000, seed: 7))
+        let seconds = Date().timeIntervalSince(start)
+        #expect(result.used > 900)
+        #expect(seconds < 20, "bootstrap took \(seconds) s")
+    }
+}
+
+@Suite struct DieboldMarianoTests {
+    @Test func handWorkedStatistic() throws {
+        // d = 1, −1, 2, 0: d̄ = ½, γ₀ = 1.25, γ₁ = −0.9375, V = 1.25 + 2·½·γ₁ = 0.3125,
+        // DM = ½/√(0.3125/4) = 1.788854…, p = erfc(DM/√2) = 0.07363827012030266 (Python math.erfc)
+        let dm = try DieboldMariano.test(modelLosses: [1, -1, 2, 0], baselineLosses: [0, 0, 0, 0], lag: 1)
+        #expect(abs(dm.meanDifference - 0.5) < 1e-15)
+        #expect(abs(dm.statistic - 1.788854381999832) < 1e-12)
+        #expect(abs(dm.pValue - 0.07363827012030266) < 1e-12)
+    }
+
+    @Test func identicalLossesGiveNoEvidence() throws {
+        let dm = try DieboldMariano.test(modelLosses: [0.1, 0.2, 0.3], baselineLosses: [0.1, 0.2, 0.3], lag: 1)
+        #expect(dm.statistic == 0 && dm.pValue == 1)
+    }
+
+    @Test func defaultLagCoversTheLabelOverlap() {
+        #expect(DieboldMariano.defaultLag(rows: 17_328, horizon: 24) == 23)
+        #expect(DieboldMariano.defaultLag(rows: 17_328, horizon: 1) == 12)
+        #expect(DieboldMariano.defaultLag(rows: 5, horizon: 24) == 4)
+    }
+
+    @Test func clearlyBetterModelHasSmallPValue() throws {
+        let (y, models) = SyntheticForecasts.make(rows: 5000)
+        let good = zip(models[2], y).map { ($0 - $1) * ($0 - $1) }
+        let naive = zip(models[0], y).map { ($0 - $1) * ($0 - $1) }
+        let dm = try DieboldMariano.test(modelLosses: good, baselineLosses: naive, lag: 23)
+        #expect(dm.statistic < 0)
+        #expect(dm.pValue < 0.01)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import RallyEngine
+
+private func scratchDirectory(_ name: String) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rally-eval-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.path
+}
+
+@Suite struct JSONTests {
+    @Test func textIsStableAndOrdered() {
+        let doc = JSONValue.object([
+            ("b", .number(0.1)), ("a", .integer(3)), ("ci95", .array([.number(1e-7), .number(2.5)])),
+            ("nested", .object([("x", .null), ("s", .string("quote \" slash \\ tab \t nl \n bell \u{07}"))])),
+            ("nan", .finite(.nan)), ("empty", .object([])), ("list", .array([])), ("flag", .bool(true)),
+        ])
+        let expected = """
+        {
+          "b": 0.1,
+          "a": 3,
+          "ci95": [1e-07, 2.5],
+          "nested": {
+            "x": null,
+            "s": "quote \\" slash \\\\ tab \\t nl \\n bell \\u0007"
+          },
+          "nan": null,
+          "empty": {},
+          "list": [],
+          "flag": true
+        }
+
+        """
+        #expect(doc.text() == expected)
+    }
+
+    @Test func numbersReadBackExactly() {
+        let values = [0.06469298245614036, 1.0 / 3, 123456.789, .leastNonzeroMagnitude, 0.1 + 0.2, -2.5e300]
+        let text = JSONValue.array(values.map { .number($0) }).text()
+        let tokens = text.dropFirst().dropLast(2).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(tokens.map { Double($0) } == values)
+    }
+
+    @Test func arraysOfObjectsAreIndented() {
+        let text = JSONValue.array([.object([("k", .integer(1))])]).text()
+        #expect(text == "[\n  {\n    \"k\": 1\n  }\n]\n")
+    }
+}
+
+@Suite struct CSVTests {
+    @Test func quotingAndNumbers() {
+        var t = CSVTable(header: ["ts", "note", "p"])
+        t.append(["2017-01-01 00:00", "a, b", CSVTable.number(0.25)])
+        t.append(["2017-01-01 01:00", "say \"hi\"", CSVTable.number(.nan)])
+        t.append(["2017-01-01 02:00", "", CSVTable.number(3)])
+        #expect(t.text() == "ts,note,p\n2017-01-01 00:00,\"a, b\",0.25\n2017-01-01 01:00,\"say \"\"hi\"\"\",\n2017-01-01 02:00,,3\n")
+    }
+}
+
+@Suite struct AtomicFileTests {
+    @Test func writesCreatesDirectoriesAndLeavesNoTemporaryFile() throws {
+        let dir = try scratchDirectory("atomic")
+        let path = dir + "/sub/out.txt"
+        try AtomicFile.write("first\n", to: path)
+        try AtomicFile.write("second\n", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/sub") == ["out.txt"])
+    }
+
+    @Test func unwritableTargetIsAnError() throws {
+        let dir = try scratchDirectory("blocked")
+        // a regular file where a directory is needed
+        try AtomicFile.write("x", to: dir + "/file")
+        #expect(throws: RallyError.self) { try AtomicFile.write("y", to: dir + "/file/inner.txt") }
+    }
+}
+
+@Suite struct SHA256Tests {
+    // FIPS 180-2 appendix B test vectors
+    @Test func standardVectors() {
+        #expect(SHA256.hex(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256.hex(Data(repeating: UInt8(ascii: "a"), count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func chunkingDoesNotChangeTheDigest() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let whole = SHA256.hex(Data(bytes))
+        for cut in [1, 55, 56, 63, 64, 65, 128, 999] {
+            var h = SHA256()
+            h.update(Data(bytes[..<cut]))
+            h.update(bytes[cut...])
+            #expect(h.hexDigest() == whole, "cut at \(cut)")
+        }
+    }
+
+    @Test func fileDigestMatchesDataDigest() throws {
+        let dir = try scratchDirectory("sha")
+        let text = String(repeating: "rally,", count: 300_000)
+        try AtomicFile.write(text, to: dir + "/f.csv")
+        #expect(try SHA256.hex(file: dir + "/f.csv") == SHA256.hex(Data(text.utf8)))
+        #expect(throws: RallyError("cannot open '\(dir)/missing.csv' to compute its sha256")) {
+            try SHA256.hex(file: dir + "/missing.csv")
+        }
+    }
+}
+
+@Suite struct GitRevisionTests {
+    @Test func followsSymbolicHeadToLooseAndPackedRefs() throws {
+        let dir = try scratchDirectory("git")
+        let hash = String(repeating: "ab", count: 20)
+        try AtomicFile.write("ref: refs/heads/main\n", to: dir + "/.git/HEAD")
+        try AtomicFile.write("\(hash)\n", to: dir + "/.git/refs/heads/main")
+        try FileManager.default.createDirectory(atPath: dir + "/deep/er", withIntermediateDirectories: true)
+        #expect(GitRevision.commit(searchingFrom: dir + "/deep/er") == hash)
+        try FileManager.default.removeItem(atPath: dir + "/.git/refs/heads/main")
+        let packed = String(repeating: "cd", count: 20)
+        try AtomicFile.write("# pack-refs with: peeled\n\(packed) refs/heads/main\n", to: dir + "/.git/packed-refs")
+        #expect(GitRevision.commit(searchingFrom: dir) == packed)
+    }
+
+    @Test func detachedHeadIsTheHash() throws {
+        let dir = try scratchDirectory("detached")
+        let hash = String(repeating: "0f", count: 20)
+        try AtomicFile.write(hash + "\n", to: dir + "/.git/HEAD")
+        #expect(GitRevision.commit(searchingFrom: dir) == hash)
+    }
+}

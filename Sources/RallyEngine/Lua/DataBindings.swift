@@ -27,7 +27,82 @@ enum DataBindings {
     static func install(_ rally: LuaModule) {
         rally.register(datasetLuaClass())
         rally.register(splitLuaClass())
+        installLoad(rally)
         installSplits(rally)
+    }
+
+    // MARK: rally.load
+
+    static func installLoad(_ rally: LuaModule) {
+        rally.function("load", doc: """
+        rally.load(path [, opts]) -- reads a CSV file into a Dataset; ds:report() tells what it found and did.
+        Detects the delimiter, a BOM, line endings, the time column and its layout; every other cell must be a number (empty = missing).
+        opts: delimiter = "," | ";" | "\\t", decimal = "." | ",", time = "Date" or {"date", "hour"}, format = "%d/%m/%Y %H:%M",
+              columns = {price = "Zonal COMED price", ...} (select and rename), sort = true, duplicates = "first" | "last" | "mean",
+              fill = "ffill" | "interpolate", dst = "us" (interpolate the missing spring hour, average the repeated autumn hour).
+        PJM Data Miner 2 LMP exports (long format) are pivoted: pnodes = {"COMED", ...} (names or ids),
+              component = "total" | "energy" | "congestion" | "loss", utc_offset = hours (the clock is UTC otherwise).
+        """) { L in
+            let args = LuaArgs(L, "load")
+            let path = try args.string(1)
+            let o = try args.options(2)
+            let options = try loadOptions(o, L)
+            try o.finish()
+            LuaObjects.push(L, DatasetObject(try CSVReader.load(path: path, options: options)), datasetClass)
+            return 1
+        }
+    }
+
+    /// A one-character option (`delimiter`, `decimal`) as a byte.
+    private static func byteOption(_ o: LuaOptions, _ key: String, allowed: [String]) throws -> UInt8? {
+        guard let s = try o.string(key) else { return nil }
+        guard allowed.contains(s) else {
+            throw o.error(key, "expected one of \(allowed.map { $0 == "\t" ? "\"\\t\"" : "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"")
+        }
+        return s.utf8.first!
+    }
+
+    static func loadOptions(_ o: LuaOptions, _ L: LuaState) throws -> CSVOptions {
+        var options = CSVOptions()
+        options.delimiter = try byteOption(o, "delimiter", allowed: [",", ";", "\t"])
+        options.decimal = try byteOption(o, "decimal", allowed: [".", ","]) ?? 46
+        if let time = try o.strings("time") {
+            guard time.count == 1 || time.count == 2 else {
+                throw o.error("time", "a column name, or {date column, hour column}, expected; got \(time.count) names")
+            }
+            options.time = time
+        }
+        if let format = try o.string("format") {
+            do { _ = try TimeFormat(format) } catch let e as RallyError { throw o.error("format", e.message) }
+            options.format = format
+        }
+        if let columns = try o.stringMap("columns") {
+            guard !columns.isEmpty else { throw o.error("columns", "at least one column expected") }
+            options.columns = columns.map { ColumnSelection(name: $0.0, header: $0.1) }
+        }
+        options.contracts.sort = try o.boolean("sort") ?? false
+        options.contracts.duplicates = try o.choice("duplicates", DuplicatePolicy.allCases.map(\.rawValue)).flatMap(DuplicatePolicy.init)
+        options.contracts.fill = try o.choice("fill", FillPolicy.allCases.map(\.rawValue)).flatMap(FillPolicy.init)
+        options.contracts.usDaylightSaving = try o.choice("dst", ["us"]) != nil
+        options.pnodes = try o.with("pnodes") { present -> [String]? in
+            guard present else { return nil }
+            if let s = L.string(-1) { return [s] }
+            if let i = L.integer(-1) { return [String(i)] }
+            guard L.type(-1) == LUA_TTABLE else { throw o.error("pnodes", "a list of pnode names or ids expected, got \(L.typeName(-1))") }
+            var out: [String] = []
+            for i in 0..<L.rawLength(-1) {
+                L.rawGet(-1, index: i + 1)
+                defer { L.pop() }
+                if let s = L.string(-1) { out.append(s) } else if let n = L.integer(-1) { out.append(String(n)) } else {
+                    throw o.error("pnodes", "pnode name or id expected at index \(i + 1), got \(L.typeName(-1))")
+                }
+            }
+            return out
+        }
+        options.component = try o.choice("component", LMPComponent.allCases.map(\.rawValue)).flatMap(LMPComponent.init) ?? .total
+        options.utcOffsetHours = try o.integer("utc_offset") ?? 0
+        guard abs(options.utcOffsetHours) <= 14 else { throw o.error("utc_offset", "hours between -14 and 14 expected, got \(options.utcOffsetHours)") }
+        return options
     }
 
     // MARK: times as arguments

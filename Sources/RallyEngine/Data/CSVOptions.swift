@@ -1,0 +1,63 @@
+/// One selected column: the name it gets in the dataset and the file header it comes from.
+public struct ColumnSelection: Sendable, Equatable {
+    /// The column's name in the dataset (`price`).
+    public var name: String
+    /// The header in the file (`Zonal COMED price`), or a pnode name / id for a Data Miner file.
+    public var header: String
+
+    /// Creates a selection.
+    public init(name: String, header: String) {
+        self.name = name
+        self.header = header
+    }
+}
+
+/// The price component a PJM Data Miner LMP export is pivoted on.
+public enum LMPComponent: String, Sendable, CaseIterable {
+    /// `total_lmp_*`.
+    case total
+    /// `system_energy_price_*`.
+    case energy
+    /// `congestion_price_*`.
+    case congestion
+    /// `marginal_loss_price_*`.
+    case loss
+
+    /// The Data Miner column name prefix of the component.
+    var columnPrefix: String {
+        switch self {
+        case .total: return "total_lmp_"
+        case .energy: return "system_energy_price_"
+        case .congestion: return "congestion_price_"
+        case .loss: return "marginal_loss_price_"
+        }
+    }
+}
+
+/// How `rally.load` reads a CSV file. Every field has a default that detects or refuses rather
+/// than guesses: see ``CSVReader``.
+public struct CSVOptions: Sendable {
+    /// The field delimiter (`,` `;` or tab); nil detects it from the header line.
+    public var delimiter: UInt8?
+    /// The decimal separator of numbers (`.` or `,`).
+    public var decimal: UInt8 = 46
+    /// The time column's header, or a date column and an hour column (0-23); nil detects them.
+    public var time: [String]?
+    /// The layout of the time column (see ``TimeFormat``); nil detects it.
+    public var format: String?
+    /// Columns to keep, with their new names; nil keeps every column (under its header, or the
+    /// short names of a recognised layout such as the shared PJM COMED file).
+    public var columns: [ColumnSelection]?
+    /// Sorting, duplicates, gap filling and daylight-saving handling.
+    public var contracts = TimeContracts()
+    /// Data Miner exports: the pnodes to keep (names or ids); nil keeps them all.
+    public var pnodes: [String]?
+    /// Data Miner exports: the price component to pivot on.
+    public var component: LMPComponent = .total
+    /// Data Miner exports: hours added to the UTC timestamps (e.g. -5 for Eastern standard time);
+    /// 0 keeps UTC.
+    public var utcOffsetHours = 0
+
+    /// Options that detect everything and repair nothing.
+    public init() {}
+}

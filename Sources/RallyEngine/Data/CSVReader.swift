@@ -1,0 +1,259 @@
+import Foundation
+
+/// Reads a CSV file of hourly (or other regular) data into a ``Dataset``.
+///
+/// - The delimiter (`,` `;` tab) is detected from the header line; a UTF-8 byte-order mark is
+///   skipped; LF, CRLF and CR line endings and blank lines are accepted; fields may be quoted
+///   (`"a, b"`, `""` for a quote); headers are trimmed; a delimiter at the end of every line is ignored.
+/// - The time column is detected (a header naming a date or time, else the first column whose
+///   values fit a known layout, see ``TimeFormat``) or named; a date column followed by an hour
+///   column (0-23) is combined. Ambiguous layouts (`01/02/2013`) are refused unless `format` is given.
+/// - Every other cell must be a number: an empty cell is a missing value (counted in the report);
+///   any other text is an error naming `file:line:field`, the column and the text found.
+/// - The ``TimeContracts`` then check order, duplicates and gaps.
+/// - A PJM Data Miner 2 hourly LMP export (long format) is recognised by its header and pivoted
+///   by ``DataMinerReader``.
+///
+/// Timestamps are naive wall-clock readings of the file's clock (see ``TimeStamp``).
+public enum CSVReader {
+    /// The header of the shared PJM COMED benchmark file (Lago et al., 2021; the typo is theirs).
+    public static let pjmComedHeader = ["Date", "Zonal COMED price", "System load forecast", "Zonal COMED load foecast"]
+    /// The names its value columns load under.
+    public static let pjmComedNames = ["price", "sys_load_fc", "zonal_load_fc"]
+
+    /// Reads `path` with `options`.
+    public static func load(path: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
+        let file = try ChunkedFile(path: path)
+        var notes: [String] = []
+        try file.ensure(1 << 16)
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        if file.end - file.start >= 3 && (0..<3).allSatisfy({ file.buffer[file.start + $0] == bom[$0] }) {
+            file.start += 3
+            notes.append("skipped a UTF-8 byte-order mark")
+        }
+        var line = 1
+        while file.start < file.end, file.buffer[file.start] == CSVScanner.lf || file.buffer[file.start] == CSVScanner.cr {
+            if file.buffer[file.start] == CSVScanner.lf || file.start + 1 >= file.end || file.buffer[file.start + 1] != CSVScanner.lf { line += 1 }
+            file.start += 1
+        }
+        let delimiter = options.delimiter ?? CSVScanner.detectDelimiter(file.buffer, from: file.start, end: file.end)
+        notes.append("delimiter: \(delimiterName(delimiter))")
+        var scanner = CSVScanner(delimiter: delimiter)
+        let headerLine = line
+        var header: [String] = []
+        scan: while true {
+            switch scanner.scan(file.buffer, from: file.start, end: file.end, atEOF: file.atEOF) {
+            case .record(let next, let lines):
+                header = (0..<scanner.fieldCount).map { scanner.text(file.buffer, $0) }
+                notes.append("line endings: \(lineEnding(file.buffer, before: next, start: file.start))")
+                file.start = next
+                line += lines
+                break scan
+            case .needMore: try file.refill()
+            case .blank, .endOfInput: throw RallyError("\(path): the file is empty (no header line)")
+            case .unterminatedQuote(let field): throw RallyError("\(path):\(headerLine):\(field): a quoted header never closes")
+            case .textAfterQuote(let field): throw RallyError("\(path):\(headerLine):\(field): text after the closing quote of a quoted header")
+            }
+        }
+        let fieldCount = header.count
+        if header.count > 1 && header.last == "" {
+            header.removeLast()
+            notes.append("the header ends with a delimiter: its empty last field is ignored")
+        }
+        for (k, name) in header.enumerated() where name.isEmpty {
+            header[k] = "column\(k + 1)"
+            notes.append("header field \(k + 1) is empty: named it '\(header[k])'")
+        }
+        if DataMinerReader.recognizes(header) {
+            notes.append("recognised a PJM Data Miner 2 hourly LMP export (long format: one row per pnode and hour)")
+            var reader = DataMinerReader(path: path, header: header, fieldCount: fieldCount, options: options)
+            return try reader.read(file: file, scanner: &scanner, firstLine: line, notes: notes)
+        }
+        let samples = try sample(file: file, scanner: &scanner, limit: 2000)
+        let time = try TimeColumns.resolve(path: path, header: header, samples: samples, options: options, headerLine: headerLine)
+        notes.append(time.description(header))
+        let selected = try valueColumns(path: path, header: header, time: time, options: options, notes: &notes)
+        var reader = RowReader(path: path, fieldCount: fieldCount, header: header, time: time, selected: selected, decimal: options.decimal)
+        let expected = expectedRows(path: path, file: file, samples: samples)
+        try reader.read(file: file, scanner: &scanner, firstLine: line, expectedRows: expected)
+        notes += reader.notes()
+        guard !reader.timestamps.isEmpty else { throw RallyError("\(path): no data rows after the header") }
+        let lineMap = reader.lineMap
+        let table = TimeContracts.Table(timestamps: reader.timestamps, columns: reader.values, source: path) { lineMap.line(of: $0) }
+        let (timestamps, columns) = try options.contracts.apply(table, notes: &notes)
+        return Dataset(timestamps: timestamps, names: selected.map(\.name), columns: columns, report: LoadReport(source: path, notes: notes))
+    }
+
+    static func delimiterName(_ d: UInt8) -> String {
+        switch d {
+        case 44: return "','"
+        case 59: return "';'"
+        case 9: return "tab"
+        default: return "'\(String(decoding: [d], as: UTF8.self))'"
+        }
+    }
+
+    private static func lineEnding(_ b: UnsafePointer<UInt8>, before next: Int, start: Int) -> String {
+        guard next > start else { return "none" }
+        if b[next - 1] == CSVScanner.lf { return next - 2 >= start && b[next - 2] == CSVScanner.cr ? "CRLF" : "LF" }
+        return b[next - 1] == CSVScanner.cr ? "CR" : "none (a single line)"
+    }
+
+    /// Up to `limit` records after the header, as text, without consuming them.
+    static func sample(file: ChunkedFile, scanner: inout CSVScanner, limit: Int) throws -> [[String]] {
+        var out: [[String]] = []
+        var pos = file.start
+        while out.count < limit {
+            switch scanner.scan(file.buffer, from: pos, end: file.end, atEOF: file.atEOF) {
+            case .record(let next, _):
+                let fields = (0..<scanner.fieldCount).map { scanner.text(file.buffer, $0) }
+                if !(fields.count == 1 && fields[0].isEmpty) { out.append(fields) }
+                pos = next
+            case .blank(let next): pos = next
+            case .needMore:
+                guard out.isEmpty else { return out }
+                let offset = pos - file.start
+                try file.refill()
+                pos = file.start + offset
+            default: return out
+            }
+        }
+        return out
+    }
+
+    /// The file size divided by the average sampled record length: a capacity hint.
+    private static func expectedRows(path: String, file: ChunkedFile, samples: [[String]]) -> Int {
+        guard !samples.isEmpty, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return 1024 }
+        let bytes = samples.reduce(0) { $0 + $1.reduce($1.count) { $0 + $1.utf8.count } }
+        let perRow = max(1, bytes / samples.count)
+        return size / perRow + size / perRow / 50 + 16
+    }
+
+    /// The value columns to read: the `columns` selection (renamed, in file order), the short
+    /// names of a recognised layout, or every column that is not a time column.
+    private static func valueColumns(path: String, header: [String], time: TimeColumns, options: CSVOptions, notes: inout [String]) throws -> [(index: Int, name: String)] {
+        let timeIndices = Set(time.indices)
+        if let selection = options.columns {
+            var out: [(index: Int, name: String)] = []
+            for s in selection {
+                guard let k = header.firstIndex(of: s.header) else {
+                    throw RallyError("\(path): no column '\(s.header)' (asked for as '\(s.name)'); headers: \(header.joined(separator: ", "))")
+                }
+                guard !timeIndices.contains(k) else {
+                    throw RallyError("\(path): column '\(s.header)' (asked for as '\(s.name)') is the time column")
+                }
+                out.append((k, s.name))
+            }
+            out.sort { $0.index < $1.index }
+            for k in out.indices.dropFirst() where out[k].index == out[k - 1].index {
+                throw RallyError("\(path): column '\(header[out[k].index])' is selected twice (as '\(out[k - 1].name)' and '\(out[k].name)')")
+            }
+            notes.append("columns: " + out.map { header[$0.index] == $0.name ? $0.name : "\($0.name) = '\(header[$0.index])'" }.joined(separator: ", "))
+            return out
+        }
+        if header == pjmComedHeader && time.indices == [0] {
+            notes.append("recognised the shared PJM COMED benchmark header: columns named " + pjmComedNames.joined(separator: ", "))
+            return pjmComedNames.enumerated().map { ($0.offset + 1, $0.element) }
+        }
+        let out = header.indices.filter { !timeIndices.contains($0) }.map { (index: $0, name: header[$0]) }
+        var seen: [String: Int] = [:]
+        for c in out {
+            if let other = seen[c.name] { throw RallyError("\(path): two columns are named '\(c.name)' (fields \(other + 1) and \(c.index + 1)); rename them with columns = {...}") }
+            seen[c.name] = c.index
+        }
+        return out
+    }
+}
+
+/// Which field(s) hold the time, and how to read them.
+struct TimeColumns {
+    /// The time field.
+    var index: Int
+    /// Its layout.
+    var format: TimeFormat
+    /// An hour field (0-23) added to a date-only time field, if any.
+    var hourIndex: Int?
+
+    /// The fields used for time.
+    var indices: [Int] { [index] + (hourIndex.map { [$0] } ?? []) }
+
+    /// A line for the report.
+    func description(_ header: [String]) -> String {
+        if let hourIndex { return "time: date column '\(header[index])' (\(format)) + hour column '\(header[hourIndex])' (0-23)" }
+        return "time column: '\(header[index])' (\(format))"
+    }
+
+    private static let timeWords = ["date", "time", "timestamp", "datetime", "day", "period", "utc", "ept"]
+    private static let hourWords = ["hour", "hr", "h", "he", "hour_beginning", "hb"]
+
+    /// Resolves the time column(s) from `options.time` / `options.format` or from the samples.
+    static func resolve(path: String, header: [String], samples: [[String]], options: CSVOptions, headerLine: Int) throws -> TimeColumns {
+        let given = try options.format.map { try TimeFormat($0) }
+        let values = { (k: Int) in samples.compactMap { k < $0.count && !$0[k].isEmpty ? $0[k] : nil } }
+        func column(_ name: String) throws -> Int {
+            guard let k = header.firstIndex(of: name) else {
+                throw RallyError("\(path): no time column '\(name)'; headers: \(header.joined(separator: ", "))")
+            }
+            return k
+        }
+        if let names = options.time {
+            guard names.count == 1 || names.count == 2 else {
+                throw RallyError("\(path): time = {...} names one column, or a date column and an hour column; got \(names.count)")
+            }
+            let k = try column(names[0])
+            let format = try given ?? detect(path: path, name: header[k], values: values(k))
+            let hour = names.count == 2 ? try column(names[1]) : nil
+            if hour != nil && format.hasTimeOfDay {
+                throw RallyError("\(path): time column '\(names[0])' already has a time of day (\(format)); an hour column makes no sense with it")
+            }
+            return TimeColumns(index: k, format: format, hourIndex: hour)
+        }
+        let named = header.indices.filter { k in
+            let h = header[k].lowercased()
+            return timeWords.contains { h.contains($0) }
+        }
+        for k in named + header.indices.filter({ !named.contains($0) }) {
+            let vs = values(k)
+            guard !vs.isEmpty else { continue }
+            let format: TimeFormat
+            if let given {
+                guard vs.allSatisfy({ given.parse($0) != nil }) else { continue }
+                format = given
+            } else {
+                guard let f = try detectIfAny(path: path, name: header[k], values: vs) else { continue }
+                format = f
+            }
+            var hour: Int?
+            if !format.hasTimeOfDay, k + 1 < header.count {
+                let next = header[k + 1].lowercased()
+                let hv = values(k + 1)
+                let allHours = !hv.isEmpty && hv.allSatisfy { Int($0).map { $0 >= 0 && $0 <= 23 } ?? false }
+                if allHours && (hourWords.contains(next) || next.contains("hour")) { hour = k + 1 }
+            }
+            return TimeColumns(index: k, format: format, hourIndex: hour)
+        }
+        let first = samples.first.map { "first row: " + $0.joined(separator: String(UnicodeScalar(options.delimiter ?? 44))) } ?? "no data rows"
+        throw RallyError("\(path): no time column found (\(first)): name it with time = \"...\" and give its layout with format = \"%Y-%m-%d %H:%M\"")
+    }
+
+    /// The one candidate layout that fits every value, or an error (none, or several that disagree).
+    static func detect(path: String, name: String, values: [String]) throws -> TimeFormat {
+        guard let f = try detectIfAny(path: path, name: name, values: values) else {
+            throw RallyError("\(path): column '\(name)' does not hold times in a known layout (first value \"\(values.first ?? "")\"); give format = \"...\" (e.g. \"%d/%m/%Y %H:%M\")")
+        }
+        return f
+    }
+
+    /// Like ``detect(path:name:values:)`` but nil when no layout fits.
+    static func detectIfAny(path: String, name: String, values: [String]) throws -> TimeFormat? {
+        guard !values.isEmpty else { return nil }
+        let fits = TimeFormat.candidates.filter { f in values.allSatisfy { f.parse($0) != nil } }
+        guard let first = fits.first else { return nil }
+        let reference = values.map { first.parse($0)! }
+        let disagreeing = fits.dropFirst().filter { f in values.map { f.parse($0)! } != reference }
+        if !disagreeing.isEmpty {
+            throw RallyError("\(path): the times in column '\(name)' are ambiguous (\"\(values[0])\" fits \(([first] + disagreeing).map { "\"\($0)\"" }.joined(separator: " and "))); give format = \"...\"")
+        }
+        return first
+    }
+}

@@ -1,0 +1,157 @@
+/// The CSV reader's single pass over the data records: times and numbers parsed from bytes in
+/// place, straight into columns. Records what it met on the way (blank lines, empty cells,
+/// trailing delimiters) for the load report.
+struct RowReader {
+    let path: String
+    let fieldCount: Int
+    let header: [String]
+    let time: TimeColumns
+    let selected: [(index: Int, name: String)]
+    let decimal: UInt8
+
+    /// Times, in file order.
+    private(set) var timestamps: [Int64] = []
+    /// One array per selected column, aligned with `timestamps`.
+    private(set) var values: [[Double]]
+    /// Line of each row.
+    private(set) var lineMap = LineMap()
+    private var missing: [Int]
+    private var missingLines: [[Int]]
+    private var blankLines = 0
+    private var trailingDelimiterRows = 0
+
+    init(path: String, fieldCount: Int, header: [String], time: TimeColumns, selected: [(index: Int, name: String)], decimal: UInt8) {
+        self.path = path
+        self.fieldCount = fieldCount
+        self.header = header
+        self.time = time
+        self.selected = selected
+        self.decimal = decimal
+        values = selected.map { _ in [] }
+        missing = selected.map { _ in 0 }
+        missingLines = selected.map { _ in [] }
+    }
+
+    /// Reads every record from the file's current position to its end.
+    mutating func read(file: ChunkedFile, scanner: inout CSVScanner, firstLine: Int, expectedRows: Int) throws {
+        timestamps.reserveCapacity(expectedRows)
+        for k in values.indices { values[k].reserveCapacity(expectedRows) }
+        var line = firstLine
+        var b = file.buffer
+        var pos = file.start
+        let columns = header.count
+        let timeIndex = time.index
+        let format = time.format
+        loop: while true {
+            switch scanner.scan(b, from: pos, end: file.end, atEOF: file.atEOF) {
+            case .record(let next, let lines):
+                let n = scanner.fieldCount
+                if n != columns {
+                    if n == 1 && isBlank(b, scanner.starts[0], scanner.ends[0]) {
+                        blankLines += 1
+                        line += lines
+                        pos = next
+                        continue loop
+                    }
+                    guard n == columns + 1 && scanner.starts[columns] == scanner.ends[columns] else {
+                        throw RallyError("\(path):\(line): expected \(columns) fields as in the header, found \(n)")
+                    }
+                    if fieldCount == columns { trailingDelimiterRows += 1 }
+                }
+                let row = timestamps.count
+                lineMap.record(row: row, line: line)
+                let (ts, te) = CSVScanner.trimmed(b, scanner.starts[timeIndex], scanner.ends[timeIndex])
+                guard var t = format.parse(b, ts, te) else {
+                    throw RallyError(ts == te
+                        ? "\(path):\(line):\(timeIndex + 1): empty time in column '\(header[timeIndex])'"
+                        : "\(path):\(line):\(timeIndex + 1): expected a time like \(format) in column '\(header[timeIndex])', found \"\(scanner.rawText(b, timeIndex))\"")
+                }
+                if let h = time.hourIndex {
+                    let (hs, he) = CSVScanner.trimmed(b, scanner.starts[h], scanner.ends[h])
+                    guard let hour = smallInteger(b, hs, he), hour <= 23 else {
+                        throw RallyError("\(path):\(line):\(h + 1): expected an hour 0-23 in column '\(header[h])', found \"\(scanner.rawText(b, h))\"")
+                    }
+                    t += Int64(hour) * 3600
+                }
+                timestamps.append(t)
+                for k in selected.indices {
+                    let field = selected[k].index
+                    let (s, e) = CSVScanner.trimmed(b, scanner.starts[field], scanner.ends[field])
+                    if s == e {
+                        values[k].append(.nan)
+                        missing[k] += 1
+                        if missingLines[k].count < 3 { missingLines[k].append(line) }
+                        continue
+                    }
+                    guard let v = NumberParser.parse(b, s, e, decimal: decimal) else {
+                        throw numberError(line: line, field: field, text: scanner.rawText(b, field), b: b, s: s, e: e)
+                    }
+                    if v.isNaN {
+                        missing[k] += 1
+                        if missingLines[k].count < 3 { missingLines[k].append(line) }
+                    }
+                    values[k].append(v)
+                }
+                line += lines
+                pos = next
+                if row & 0xFFFF == 0xFFFF { try Cancellation.check() }
+            case .blank(let next):
+                blankLines += 1
+                line += 1
+                pos = next
+            case .needMore:
+                file.start = pos
+                try file.refill()
+                b = file.buffer
+                pos = file.start
+            case .endOfInput:
+                break loop
+            case .unterminatedQuote(let field):
+                throw RallyError("\(path):\(line):\(field): a quoted field never closes")
+            case .textAfterQuote(let field):
+                throw RallyError("\(path):\(line):\(field): text after the closing quote of a quoted field")
+            }
+        }
+        file.start = pos
+    }
+
+    private func isBlank(_ b: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        let (ts, te) = CSVScanner.trimmed(b, s, e)
+        return ts == te
+    }
+
+    /// A non-negative integer of at most 4 digits, or nil.
+    private func smallInteger(_ b: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Int? {
+        guard e > s && e - s <= 4 else { return nil }
+        var v = 0
+        for i in s..<e {
+            let d = b[i] &- 48
+            guard d < 10 else { return nil }
+            v = v * 10 + Int(d)
+        }
+        return v
+    }
+
+    private func numberError(line: Int, field: Int, text: String, b: UnsafePointer<UInt8>, s: Int, e: Int) -> RallyError {
+        var message = "\(path):\(line):\(field + 1): expected a number in column '\(header[field])', found \"\(text)\""
+        if decimal == 46, NumberParser.parse(b, s, e, decimal: 44) != nil {
+            message += " (a decimal comma? pass decimal = \",\")"
+        }
+        return RallyError(message)
+    }
+
+    /// Report lines: blank lines skipped, trailing delimiters, missing values per column.
+    func notes() -> [String] {
+        var out = ["read \(timestamps.count) rows x \(selected.count) columns"]
+        if blankLines > 0 { out.append("skipped \(blankLines) blank line\(blankLines == 1 ? "" : "s")") }
+        if trailingDelimiterRows > 0 {
+            out.append("\(trailingDelimiterRows) row\(trailingDelimiterRows == 1 ? " ends" : "s end") with a delimiter: the empty last field is ignored")
+        }
+        let parts = selected.indices.filter { missing[$0] > 0 }.map { k in
+            let lines = missingLines[k].map(String.init).joined(separator: ", ") + (missing[k] > missingLines[k].count ? ", ..." : "")
+            return "\(selected[k].name) \(missing[k]) (line\(missing[k] == 1 ? "" : "s") \(lines))"
+        }
+        if !parts.isEmpty { out.append("empty cells, kept as missing values: " + parts.joined(separator: "; ")) }
+        return out
+    }
+}

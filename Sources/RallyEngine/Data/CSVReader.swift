@@ -23,22 +23,31 @@ public enum CSVReader {
 
     /// Reads `path` with `options`.
     public static func load(path: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
-        let file = try ChunkedFile(path: path)
+        try load(path: path, options: options, chunkSize: 1 << 20)
+    }
+
+    /// ``load(path:options:)`` reading `chunkSize` bytes at a time (tests use tiny chunks to
+    /// exercise records that straddle reads).
+    static func load(path: String, options: CSVOptions, chunkSize: Int) throws -> Dataset {
+        let file = try ChunkedFile(path: path, chunkSize: chunkSize)
         var notes: [String] = []
-        try file.ensure(1 << 16)
+        try file.ensure(3)
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         if file.end - file.start >= 3 && (0..<3).allSatisfy({ file.buffer[file.start + $0] == bom[$0] }) {
             file.start += 3
             notes.append("skipped a UTF-8 byte-order mark")
         }
         var line = 1
-        while file.start < file.end, file.buffer[file.start] == CSVScanner.lf || file.buffer[file.start] == CSVScanner.cr {
+        while true {
+            try file.ensure(2)
+            guard file.start < file.end, file.buffer[file.start] == CSVScanner.lf || file.buffer[file.start] == CSVScanner.cr else { break }
             if file.buffer[file.start] == CSVScanner.lf || file.start + 1 >= file.end || file.buffer[file.start + 1] != CSVScanner.lf { line += 1 }
             file.start += 1
         }
+        try file.ensureLineBreak()
         let delimiter = options.delimiter ?? CSVScanner.detectDelimiter(file.buffer, from: file.start, end: file.end)
         notes.append("delimiter: \(delimiterName(delimiter))")
-        var scanner = CSVScanner(delimiter: delimiter)
+        let scanner = CSVScanner(delimiter: delimiter)
         let headerLine = line
         var header: [String] = []
         scan: while true {
@@ -67,15 +76,15 @@ public enum CSVReader {
         if DataMinerReader.recognizes(header) {
             notes.append("recognised a PJM Data Miner 2 hourly LMP export (long format: one row per pnode and hour)")
             var reader = DataMinerReader(path: path, header: header, fieldCount: fieldCount, options: options)
-            return try reader.read(file: file, scanner: &scanner, firstLine: line, notes: notes)
+            return try reader.read(file: file, scanner: scanner, firstLine: line, notes: notes)
         }
-        let samples = try sample(file: file, scanner: &scanner, limit: 2000)
+        let samples = try sample(path: path, file: file, scanner: scanner, limit: 2000, firstLine: line)
         let time = try TimeColumns.resolve(path: path, header: header, samples: samples, options: options, headerLine: headerLine)
         notes.append(time.description(header))
         let selected = try valueColumns(path: path, header: header, time: time, options: options, notes: &notes)
         var reader = RowReader(path: path, fieldCount: fieldCount, header: header, time: time, selected: selected, decimal: options.decimal)
         let expected = expectedRows(path: path, file: file, samples: samples)
-        try reader.read(file: file, scanner: &scanner, firstLine: line, expectedRows: expected)
+        try reader.read(file: file, scanner: scanner, firstLine: line, expectedRows: expected)
         notes += reader.notes()
         guard !reader.timestamps.isEmpty else { throw RallyError("\(path): no data rows after the header") }
         let lineMap = reader.lineMap
@@ -99,23 +108,33 @@ public enum CSVReader {
         return b[next - 1] == CSVScanner.cr ? "CR" : "none (a single line)"
     }
 
-    /// Up to `limit` records after the header, as text, without consuming them.
-    static func sample(file: ChunkedFile, scanner: inout CSVScanner, limit: Int) throws -> [[String]] {
+    /// Up to `limit` records after the header (within the first MiB), as text, without consuming
+    /// them; throws on a malformed quote, naming its line (the first is `firstLine`).
+    static func sample(path: String, file: ChunkedFile, scanner: CSVScanner, limit: Int, firstLine: Int) throws -> [[String]] {
         var out: [[String]] = []
         var pos = file.start
+        var line = firstLine
         while out.count < limit {
             switch scanner.scan(file.buffer, from: pos, end: file.end, atEOF: file.atEOF) {
-            case .record(let next, _):
+            case .record(let next, let lines):
                 let fields = (0..<scanner.fieldCount).map { scanner.text(file.buffer, $0) }
                 if !(fields.count == 1 && fields[0].isEmpty) { out.append(fields) }
                 pos = next
-            case .blank(let next): pos = next
+                line += lines
+            case .blank(let next):
+                pos = next
+                line += 1
             case .needMore:
-                guard out.isEmpty else { return out }
+                guard out.isEmpty || file.end - file.start < 1 << 20 else { return out }
                 let offset = pos - file.start
                 try file.refill()
                 pos = file.start + offset
-            default: return out
+            case .endOfInput:
+                return out
+            case .unterminatedQuote(let field):
+                throw RallyError("\(path):\(line):\(field): a quoted field never closes")
+            case .textAfterQuote(let field):
+                throw RallyError("\(path):\(line):\(field): text after the closing quote of a quoted field")
             }
         }
         return out
@@ -244,15 +263,22 @@ struct TimeColumns {
         return f
     }
 
-    /// Like ``detect(path:name:values:)`` but nil when no layout fits.
+    /// Like ``detect(path:name:values:)`` but nil when no layout fits. A layout must fit the first
+    /// value; of those, the ones fitting the most values are kept (a bad value further down is
+    /// then reported at its own line by the reader), and they must agree on every value they read.
     static func detectIfAny(path: String, name: String, values: [String]) throws -> TimeFormat? {
-        guard !values.isEmpty else { return nil }
-        let fits = TimeFormat.candidates.filter { f in values.allSatisfy { f.parse($0) != nil } }
-        guard let first = fits.first else { return nil }
-        let reference = values.map { first.parse($0)! }
-        let disagreeing = fits.dropFirst().filter { f in values.map { f.parse($0)! } != reference }
+        guard let firstValue = values.first else { return nil }
+        let scored = TimeFormat.candidates.filter { $0.parse(firstValue) != nil }.map { f in
+            (format: f, fits: values.filter { f.parse($0) != nil }.count)
+        }
+        guard let best = scored.map(\.fits).max() else { return nil }
+        let fits = scored.filter { $0.fits == best }.map(\.format)
+        let first = fits[0]
+        let readable = values.filter { v in fits.allSatisfy { $0.parse(v) != nil } }
+        let reference = readable.map { first.parse($0)! }
+        let disagreeing = fits.dropFirst().filter { f in readable.map { f.parse($0)! } != reference }
         if !disagreeing.isEmpty {
-            throw RallyError("\(path): the times in column '\(name)' are ambiguous (\"\(values[0])\" fits \(([first] + disagreeing).map { "\"\($0)\"" }.joined(separator: " and "))); give format = \"...\"")
+            throw RallyError("\(path): the times in column '\(name)' are ambiguous (\"\(firstValue)\" fits \(([first] + disagreeing).map { "\"\($0)\"" }.joined(separator: " and "))); give format = \"...\"")
         }
         return first
     }

@@ -61,6 +61,20 @@ final class ChunkedFile {
         return true
     }
 
+    /// Reads until the unconsumed bytes hold a line break, or the file ends.
+    func ensureLineBreak() throws {
+        var checked = start
+        while true {
+            while checked < end {
+                if buffer[checked] == CSVScanner.lf || buffer[checked] == CSVScanner.cr { return }
+                checked += 1
+            }
+            let offset = checked - start
+            guard try refill() else { return }
+            checked = start + offset
+        }
+    }
+
     /// Reads until at least `count` unconsumed bytes are buffered or the file ends.
     func ensure(_ count: Int) throws {
         while end - start < count, try refill() {}
@@ -69,8 +83,9 @@ final class ChunkedFile {
 
 /// Splits CSV records into fields, in place: quoted fields (with `""` escapes and embedded line
 /// breaks), LF / CRLF / CR line endings, blank lines. Field ranges are byte offsets into the
-/// scanned buffer; quoted fields exclude their quotes.
-struct CSVScanner {
+/// scanned buffer; quoted fields exclude their quotes. The field table is reused from record to
+/// record (no allocation per record).
+final class CSVScanner {
     /// What one call to ``scan(_:from:end:atEOF:)`` found.
     enum Outcome: Equatable {
         /// A record of ``fieldCount`` fields; `next` is where the following record starts,
@@ -93,27 +108,48 @@ struct CSVScanner {
     /// The delimiter.
     let delimiter: UInt8
     /// Start offsets of the fields of the last record.
-    private(set) var starts: [Int] = []
+    private(set) var starts: UnsafeMutablePointer<Int>
     /// End offsets (exclusive) of the fields of the last record.
-    private(set) var ends: [Int] = []
+    private(set) var ends: UnsafeMutablePointer<Int>
     /// Whether each field was quoted and contains `""` escapes.
-    private(set) var escaped: [Bool] = []
+    private(set) var escaped: UnsafeMutablePointer<Bool>
+    private var capacity = 64
     /// Number of fields in the last record.
     private(set) var fieldCount = 0
 
-    init(delimiter: UInt8) { self.delimiter = delimiter }
+    init(delimiter: UInt8) {
+        self.delimiter = delimiter
+        starts = .allocate(capacity: capacity)
+        ends = .allocate(capacity: capacity)
+        escaped = .allocate(capacity: capacity)
+    }
 
-    private mutating func add(_ s: Int, _ e: Int, escaped esc: Bool) {
-        if fieldCount < starts.count {
-            starts[fieldCount] = s; ends[fieldCount] = e; escaped[fieldCount] = esc
-        } else {
-            starts.append(s); ends.append(e); escaped.append(esc)
-        }
+    deinit {
+        starts.deallocate()
+        ends.deallocate()
+        escaped.deallocate()
+    }
+
+    @inline(__always)
+    private func add(_ s: Int, _ e: Int, escaped esc: Bool) {
+        if fieldCount == capacity { grow() }
+        starts[fieldCount] = s
+        ends[fieldCount] = e
+        escaped[fieldCount] = esc
         fieldCount += 1
     }
 
+    private func grow() {
+        let bigger = capacity * 2
+        let s = UnsafeMutablePointer<Int>.allocate(capacity: bigger), e = UnsafeMutablePointer<Int>.allocate(capacity: bigger)
+        let q = UnsafeMutablePointer<Bool>.allocate(capacity: bigger)
+        s.update(from: starts, count: capacity); e.update(from: ends, count: capacity); q.update(from: escaped, count: capacity)
+        starts.deallocate(); ends.deallocate(); escaped.deallocate()
+        (starts, ends, escaped, capacity) = (s, e, q, bigger)
+    }
+
     /// Scans one record of `b[from..<end]`.
-    mutating func scan(_ b: UnsafePointer<UInt8>, from: Int, end: Int, atEOF: Bool) -> Outcome {
+    func scan(_ b: UnsafePointer<UInt8>, from: Int, end: Int, atEOF: Bool) -> Outcome {
         fieldCount = 0
         var i = from
         guard i < end else { return atEOF ? .endOfInput : .needMore }
@@ -124,6 +160,13 @@ struct CSVScanner {
         }
         var lines = 1
         while true {
+            if b[i] == Self.space || (b[i] == Self.tab && delimiter != Self.tab) {
+                // blanks before an opening quote belong to no field
+                var j = i + 1
+                while j < end && (b[j] == Self.space || (b[j] == Self.tab && delimiter != Self.tab)) { j += 1 }
+                if j == end && !atEOF { return .needMore }
+                if j < end && b[j] == Self.quote { i = j }
+            }
             if b[i] == Self.quote {
                 i += 1
                 let contentStart = i

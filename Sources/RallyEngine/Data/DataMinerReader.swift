@@ -57,13 +57,13 @@ struct DataMinerReader {
     }
 
     /// Reads the rest of `file` and returns the pivoted dataset.
-    mutating func read(file: ChunkedFile, scanner: inout CSVScanner, firstLine: Int, notes: [String]) throws -> Dataset {
+    mutating func read(file: ChunkedFile, scanner: CSVScanner, firstLine: Int, notes: [String]) throws -> Dataset {
         var notes = notes
         let utc = try column("datetime_beginning_utc")
         let nodeID = try column("pnode_id"), nodeName = try column("pnode_name")
         let currentField = try column("row_is_current"), versionField = try column("version_nbr")
         let components = try [LMPComponent.energy, .congestion, .loss, .total].map { try componentColumn($0.columnPrefix) }
-        let samples = try CSVReader.sample(file: file, scanner: &scanner, limit: 50)
+        let samples = try CSVReader.sample(path: path, file: file, scanner: scanner, limit: 50, firstLine: firstLine)
         let format = try options.format.map { try TimeFormat($0) }
             ?? TimeColumns.detect(path: path, name: header[utc], values: samples.compactMap { utc < $0.count ? $0[utc] : nil })
         notes.append("time column: '\(header[utc])' (\(format)); the dataset's clock is UTC" +

@@ -33,7 +33,7 @@ struct RowReader {
     }
 
     /// Reads every record from the file's current position to its end.
-    mutating func read(file: ChunkedFile, scanner: inout CSVScanner, firstLine: Int, expectedRows: Int) throws {
+    mutating func read(file: ChunkedFile, scanner: CSVScanner, firstLine: Int, expectedRows: Int) throws {
         timestamps.reserveCapacity(expectedRows)
         for k in values.indices { values[k].reserveCapacity(expectedRows) }
         var line = firstLine

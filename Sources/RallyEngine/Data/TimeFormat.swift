@@ -11,6 +11,8 @@ public struct TimeFormat: Sendable, Equatable, CustomStringConvertible {
     }
 
     let tokens: [Token]
+    /// Length of the text when every field has its full width (4-digit year, 2-digit others).
+    private let fullWidth: Int
     /// The pattern text, e.g. `%Y-%m-%d %H:%M`.
     public let pattern: String
 
@@ -42,6 +44,13 @@ public struct TimeFormat: Sendable, Equatable, CustomStringConvertible {
         }
         self.tokens = tokens
         self.pattern = pattern
+        fullWidth = tokens.reduce(0) { w, t in
+            switch t {
+            case .literal: return w + 1
+            case .year: return w + 4
+            default: return w + 2
+            }
+        }
     }
 
     public var description: String { pattern }
@@ -52,6 +61,63 @@ public struct TimeFormat: Sendable, Equatable, CustomStringConvertible {
     /// The timestamp in `p[start..<end]`, or nil when the text does not fit the layout or is not a real date and time.
     @inline(__always)
     func parse(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
+        if end - start == fullWidth, let t = parseFullWidth(p, start) { return t }
+        return parseGeneral(p, start, end)
+    }
+
+    /// The fast path: every field at its full width, at fixed offsets.
+    @inline(__always)
+    private func parseFullWidth(_ p: UnsafePointer<UInt8>, _ start: Int) -> Int64? {
+        var i = start
+        var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
+        var pm: Bool?
+        @inline(__always) func two() -> Int? {
+            let a = p[i] &- 48, b = p[i + 1] &- 48
+            guard a < 10 && b < 10 else { return nil }
+            i += 2
+            return Int(a) * 10 + Int(b)
+        }
+        for token in tokens {
+            switch token {
+            case .literal(let c):
+                guard p[i] == c else { return nil }
+                i += 1
+            case .year:
+                guard let hi = two(), let lo = two() else { return nil }
+                year = hi * 100 + lo
+            case .month: guard let v = two() else { return nil }; month = v
+            case .day: guard let v = two() else { return nil }; day = v
+            case .hour24, .hour12: guard let v = two() else { return nil }; hour = v
+            case .minute: guard let v = two() else { return nil }; minute = v
+            case .second: guard let v = two() else { return nil }; second = v
+            case .meridiem:
+                guard p[i + 1] | 0x20 == 109 else { return nil }
+                switch p[i] | 0x20 {
+                case 97: pm = false
+                case 112: pm = true
+                default: return nil
+                }
+                i += 2
+            }
+        }
+        return Self.assemble(year, month, day, hour, minute, second, pm)
+    }
+
+    @inline(__always)
+    private static func assemble(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int, _ pm: Bool?) -> Int64? {
+        guard TimeStamp.isValid(year: year, month: month, day: day), minute < 60, second < 60 else { return nil }
+        var hour = hour
+        if let pm {
+            guard hour >= 1 && hour <= 12 else { return nil }
+            hour = hour % 12 + (pm ? 12 : 0)
+        } else if hour > 23 {
+            return nil
+        }
+        return TimeStamp.make(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+
+    /// The general path: 1- or 2-digit fields.
+    private func parseGeneral(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
         var i = start
         var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
         var pm: Bool?
@@ -89,14 +155,8 @@ public struct TimeFormat: Sendable, Equatable, CustomStringConvertible {
                 }
             }
         }
-        guard i == end, TimeStamp.isValid(year: year, month: month, day: day), minute < 60, second < 60 else { return nil }
-        if let pm {
-            guard hour >= 1 && hour <= 12 else { return nil }
-            hour = hour % 12 + (pm ? 12 : 0)
-        } else if hour > 23 {
-            return nil
-        }
-        return TimeStamp.make(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard i == end else { return nil }
+        return Self.assemble(year, month, day, hour, minute, second, pm)
     }
 
     /// The timestamp in `text`, or nil (see ``parse(_:_:_:)``).

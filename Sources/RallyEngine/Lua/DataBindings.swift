@@ -29,6 +29,22 @@ enum DataBindings {
         rally.register(splitLuaClass())
         installLoad(rally)
         installSplits(rally)
+        rally.submodule("dataset", doc: "rally.dataset -- built-in datasets: rally.dataset.synthetic{...}.") { m in
+            m.function("synthetic", doc: """
+            rally.dataset.synthetic{years = 6, seed = 1, start = "2013-01-01"} -- a PJM-like hourly Dataset with the shared file's columns
+            (price, sys_load_fc, zonal_load_fc): weather-driven load forecasts, a convex supply curve, scarcity spikes. Same seed, same data.
+            """) { L in
+                let o = try LuaArgs(L, "synthetic").options(1)
+                let years = try o.integer("years") ?? 6
+                let seed = try o.integer("seed") ?? 1
+                guard seed >= 0 else { throw o.error("seed", "a non-negative integer expected, got \(seed)") }
+                let start = try time(o, L, "start", dateOnly: .startOfDay) ?? 1_356_998_400
+                try o.finish()
+                guard (1...200).contains(years) else { throw o.error("years", "between 1 and 200 expected, got \(years)") }
+                LuaObjects.push(L, DatasetObject(try SyntheticPJM.generate(years: years, seed: UInt64(seed), start: start)), datasetClass)
+                return 1
+            }
+        }
     }
 
     // MARK: rally.load

@@ -49,7 +49,7 @@ public struct TimeSplit: Sendable, Equatable {
         let firstBad = trainEnd - horizon + stepSeconds
         let lastBad = trainEnd - embargo
         throw RallyError("""
-            split: embargo \(embargoHours) h is shorter than the label horizon \(TimeStamp.duration(horizon)): \
+            split: embargo \(embargoHours) h is shorter than the label horizon \(horizon % 3600 == 0 ? "\(horizon / 3600) h" : TimeStamp.duration(horizon)): \
             training rows \(TimeStamp.format(firstBad)) .. \(TimeStamp.format(lastBad)) would have labels reading \
             past train_end \(TimeStamp.format(trainEnd)) (up to \(TimeStamp.format(lastBad + horizon))); use embargo >= \(Int(horizon / 3600))
             """)

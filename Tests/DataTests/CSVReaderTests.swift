@@ -92,6 +92,9 @@ import Testing
         var options = CSVOptions()
         options.format = "%d/%m/%Y %H:%M"
         #expect(times(try loadBothWays(path, options)) == ["2020-02-01 00:00", "2020-02-01 01:00"])
+        let typo = files.write("typo.csv", "Date,price\n01/02/2020 00:00,1\n01/02/2020 1:00 AM,2\n")
+        #expect(errorMessage { try CSVReader.load(path: typo, options: options) }
+                == "\(typo):3:1: expected a time like %d/%m/%Y %H:%M in column 'Date', found \"01/02/2020 1:00 AM\"")
         let clear = try loadBothWays(files.write("clear.csv", "Date,price\n13/02/2020 00:00,1\n"))
         #expect(times(clear) == ["2020-02-13 00:00"])
     }

@@ -236,7 +236,7 @@ struct TimeColumns {
             guard !vs.isEmpty else { continue }
             let format: TimeFormat
             if let given {
-                guard vs.allSatisfy({ given.parse($0) != nil }) else { continue }
+                guard given.parse(vs[0]) != nil else { continue }
                 format = given
             } else {
                 guard let f = try detectIfAny(path: path, name: header[k], values: vs) else { continue }

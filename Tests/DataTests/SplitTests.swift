@@ -80,9 +80,9 @@ import Testing
         let end = try TimeStamp.parse("2018-12-25")
         let folds = try WalkForward(firstTestStart: TimeStamp.parse("2016-01-01"), end: end, step: .years(1), embargoHours: 24).folds()
         #expect(folds.map(\.summary) == [
-            "train  .. 2015-12-31 23:00 | test 2016-01-01 00:00 .. 2017-01-01 00:00 (excl.) | embargo 24 h",
-            "train  .. 2016-12-31 23:00 | test 2017-01-01 00:00 .. 2018-01-01 00:00 (excl.) | embargo 24 h",
-            "train  .. 2017-12-31 23:00 | test 2018-01-01 00:00 .. 2018-12-25 00:00 (excl.) | embargo 24 h",
+            "train .. 2015-12-31 23:00 | test 2016-01-01 00:00 .. 2017-01-01 00:00 (excl.) | embargo 24 h",
+            "train .. 2016-12-31 23:00 | test 2017-01-01 00:00 .. 2018-01-01 00:00 (excl.) | embargo 24 h",
+            "train .. 2017-12-31 23:00 | test 2018-01-01 00:00 .. 2018-12-25 00:00 (excl.) | embargo 24 h",
         ])
         #expect(folds[1] == (try protocolSplitWithEnd("2018-01-01")))
     }

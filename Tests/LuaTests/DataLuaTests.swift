@@ -101,7 +101,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
 
     @Test func splitsFromLua() throws {
         try lua.run("s = rally.split{train_end = '2016-12-31 23:00', test_start = '2017-01-01', embargo = 24, horizon = 24}")
-        #expect(try lua.run("return tostring(s)") == ["<Split train  .. 2016-12-31 23:00 | test 2017-01-01 00:00 ..  | embargo 24 h>"])
+        #expect(try lua.run("return tostring(s)") == ["<Split train .. 2016-12-31 23:00 | test 2017-01-01 00:00 .. | embargo 24 h>"])
         #expect(try lua.run("return s.train_end, s.test_start, s.test_end, s.embargo") == ["2016-12-31 23:00", "2017-01-01 00:00", "nil", "24"])
         #expect(luaError("rally.split{train_end = '2016-12-31 23:00', test_start = '2017-01-01'}")
                 == "bad argument #1 to 'split' (field 'embargo': hours expected, got nil (use at least the label horizon, e.g. embargo = 24))")

@@ -77,10 +77,10 @@ public struct TimeSplit: Sendable, Equatable {
         }
     }
 
-    /// A one-line description: `train ..2016-12-31 23:00 | test 2017-01-01 00:00.. | embargo 24 h`.
+    /// A one-line description: `train .. 2016-12-31 23:00 | test 2017-01-01 00:00 .. | embargo 24 h`.
     public var summary: String {
-        let train = (trainStart.map(TimeStamp.format) ?? "") + " .. " + TimeStamp.format(trainEnd)
-        let test = TimeStamp.format(testStart) + " .. " + (testEnd.map { TimeStamp.format($0) + " (excl.)" } ?? "")
+        let train = (trainStart.map { TimeStamp.format($0) + " .. " } ?? ".. ") + TimeStamp.format(trainEnd)
+        let test = TimeStamp.format(testStart) + (testEnd.map { " .. " + TimeStamp.format($0) + " (excl.)" } ?? " ..")
         return "train \(train) | test \(test) | embargo \(embargoHours) h"
     }
 }

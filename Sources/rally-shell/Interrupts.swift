@@ -26,6 +26,11 @@ enum Interrupts {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        // a parent may have started us with SIGINT blocked; Ctrl-C must reach us
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Whether Ctrl-C was pressed at the prompt since the last call; clears the record.

@@ -37,14 +37,15 @@ final class LuaHarness {
         return out
     }
 
-    /// The error message `chunk` raises (fails the test when it raises none).
+    /// The error message `chunk` raises, without its traceback (fails the test when it raises none).
     func error(_ chunk: String) -> String {
         do {
             try run(chunk)
             Issue.record("expected an error from: \(chunk)")
             return ""
         } catch {
-            return (error as? RallyError)?.message ?? "\(error)"
+            let message = (error as? RallyError)?.message ?? "\(error)"
+            return String(message.split(separator: "\nstack traceback:", maxSplits: 1).first ?? "")
         }
     }
 }

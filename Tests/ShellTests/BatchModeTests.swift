@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@Suite struct BatchModeTests {
+    @Test func scriptGetsArgTableAndVarargs() throws {
+        let dir = try ShellHarness.temporaryDirectory()
+        let script = dir.appendingPathComponent("args.lua")
+        try "print(arg[0], arg[1], arg[2], #arg, select('#', ...), ...)".write(to: script, atomically: true, encoding: .utf8)
+        let r = try ShellHarness.run([script.path, "one", "two"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "\(script.path)\tone\ttwo\t2\t2\tone\ttwo\n")
+    }
+
+    @Test func errorsExitOneWithMessageAndTraceback() throws {
+        let dir = try ShellHarness.temporaryDirectory()
+        let script = dir.appendingPathComponent("bad.lua")
+        try "local x = 1\nerror('broken recipe')".write(to: script, atomically: true, encoding: .utf8)
+        let r = try ShellHarness.run([script.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("rally-shell: "))
+        #expect(r.stderr.contains("bad.lua:2: broken recipe"))
+        #expect(r.stderr.contains("stack traceback:"))
+    }
+
+    @Test func syntaxErrorsAndMissingFilesExitOne() throws {
+        let r = try ShellHarness.run(["/nonexistent/recipe.lua"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("cannot open /nonexistent/recipe.lua"))
+        let s = try ShellHarness.run(["-e", "x = = 1"])
+        #expect(s.status == 1)
+        #expect(s.stderr.contains("unexpected symbol"))
+    }
+
+    @Test func dashEChunksRunBeforeTheScriptInOrder() throws {
+        let dir = try ShellHarness.temporaryDirectory()
+        let script = dir.appendingPathComponent("s.lua")
+        try "print(a + b)".write(to: script, atomically: true, encoding: .utf8)
+        let r = try ShellHarness.run(["-e", "a = 1", "-e", "b = 41", script.path])
+        #expect(r.status == 0)
+        #expect(r.stdout == "42\n")
+    }
+
+    @Test func dashReadsTheScriptFromStdin() throws {
+        let r = try ShellHarness.run(["-", "x"], input: "print('from stdin', ...)")
+        #expect(r.status == 0)
+        #expect(r.stdout == "from stdin\tx\n")
+    }
+
+    @Test func pipedStdinWithoutScriptRunsAsAScript() throws {
+        let r = try ShellHarness.run([], input: "print(rally.version)\nprint(1 + 2)\n")
+        #expect(r.status == 0)
+        #expect(r.stdout.hasSuffix("3\n"))
+        #expect(!r.stdout.contains("rally>"))
+    }
+
+    @Test func versionHelpAndBadOptions() throws {
+        let v = try ShellHarness.run(["--version"])
+        #expect(v.status == 0)
+        #expect(v.stdout.contains("Lua 5.4"))
+        #expect(v.stdout.contains("XGBoost"))
+        let h = try ShellHarness.run(["--help"])
+        #expect(h.stdout.contains("usage: rally-shell"))
+        let b = try ShellHarness.run(["--bogus"])
+        #expect(b.status == 1)
+        #expect(b.stderr.contains("unrecognized option '--bogus'"))
+    }
+
+    @Test func recipesCanRequireHelpersFromScripts() throws {
+        let dir = try ShellHarness.temporaryDirectory()
+        try "return {answer = 42}".write(to: dir.appendingPathComponent("helper.lua"), atomically: true, encoding: .utf8)
+        let script = dir.appendingPathComponent("main.lua")
+        try "print(require('helper').answer)".write(to: script, atomically: true, encoding: .utf8)
+        let r = try ShellHarness.run([script.path])
+        #expect(r.stdout == "42\n")
+    }
+
+    @Test func stockLuaRequiresTheSharedLibrary() throws {
+        let lib = ShellHarness.buildDirectory.appendingPathComponent("libRallyEngineShared.so")
+        guard FileManager.default.fileExists(atPath: lib.path),
+              FileManager.default.fileExists(atPath: "/usr/bin/lua5.4") else {
+            Issue.record("needs /usr/bin/lua5.4 and \(lib.path) (run `swift build` first)")
+            return
+        }
+        let dir = try ShellHarness.temporaryDirectory()
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("rally.so"), withDestinationURL: lib)
+        let chunk = "package.cpath = '\(dir.path)/?.so;' .. package.cpath; local rally = require 'rally'; print(rally.version, type(rally.help))"
+        let r = try ShellHarness.run(["-e", chunk], executable: URL(fileURLWithPath: "/usr/bin/lua5.4"))
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout == "0.1.0\tfunction\n")
+    }
+}

@@ -38,6 +38,14 @@ public enum RallyLua {
             L.push(LuaHelp.text(L, 1))
             return 1
         }
+        rally.function("vector", doc: """
+        rally.vector(t [, name]) -- a Vector holding the numbers of the Lua sequence t.
+        """) { L in
+            let args = LuaArgs(L, "vector")
+            let values = try args.numbers(1)
+            LuaVector.push(L, values, name: try args.optionalString(2) ?? "vector")
+            return 1
+        }
         rally.function("timing", doc: """
         rally.timing(on) -- when on (true), the shell prints the wall time of each statement.
         """) { L in

@@ -71,7 +71,7 @@ public final class ClimatologyModel: RallyModel {
             }
         }
         table = rates
-        fitReport = ["cells_from_month": .number(Double(fromMonth)), "cells_from_overall": .number(Double(fromOverall))]
+        fitReport = (["cells_from_month": .number(Double(fromMonth)), "cells_from_overall": .number(Double(fromOverall))] as ModelParameters).sortedByName
     }
 
     public func predict(_ X: DesignMatrix) throws -> [Double] {

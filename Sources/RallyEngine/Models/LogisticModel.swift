@@ -96,7 +96,7 @@ public final class LogisticModel: RallyModel {
         let solution = try solver.solve(maxIterations: maxIterations, tolerance: tolerance)
         coefficients = Coefficients(features: X.names, means: means, scales: scales,
                                     weights: Array(solution.theta[0..<p]), intercept: solution.theta[p])
-        fitReport = ["iterations": .number(Double(solution.iterations)), "gradient": .number(solution.gradient)]
+        fitReport = (["iterations": .number(Double(solution.iterations)), "gradient": .number(solution.gradient)] as ModelParameters).sortedByName
     }
 
     public func predict(_ X: DesignMatrix) throws -> [Double] {

@@ -69,9 +69,9 @@ struct ModelFile: Codable {
         }
     }
 
-    /// The saved fit report, in sorted key order.
+    /// The saved fit report, in name order.
     var orderedReport: ModelParameters {
-        ModelParameters(report.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        ModelParameters(report.map { ($0.key, $0.value) }).sortedByName
     }
 
     /// The state array `name`, checked to have `count` values (any count when nil).

@@ -125,6 +125,12 @@ public struct ModelParameters: Sendable, Hashable, Sequence, ExpressibleByDictio
         "{" + entries.map { "\(JSONText.string($0.name)): \($0.value.json)" }.joined(separator: ", ") + "}"
     }
 
+    /// The same entries in name order (fit reports use it, so a saved and reloaded report
+    /// compares equal).
+    public var sortedByName: ModelParameters {
+        ModelParameters(entries.sorted { $0.name < $1.name }.map { ($0.name, $0.value) })
+    }
+
     /// `name=value` pairs separated by spaces, for one-line summaries.
     public var summary: String {
         entries.map { "\($0.name)=\($0.value)" }.joined(separator: " ")

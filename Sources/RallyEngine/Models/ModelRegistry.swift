@@ -6,7 +6,7 @@ import Foundation
 /// binding layer, not here.
 public enum ModelRegistry {
     /// Every built-in kind, in the order `rally.model.list()` shows them.
-    public static let kinds: [ModelKind] = [NaiveModel.kind, ClimatologyModel.kind, LogisticModel.kind]
+    public static let kinds: [ModelKind] = [NaiveModel.kind, ClimatologyModel.kind, LogisticModel.kind, GradientBoostedModel.kind]
 
     /// The names of the built-in kinds.
     public static var names: [String] { kinds.map(\.name) }
@@ -24,13 +24,14 @@ public enum ModelRegistry {
         try self.kind(named: kind).make(parameters)
     }
 
-    /// Reads a model written by ``RallyModel/save(to:)``: a rally model file (naive,
-    /// climatology, logreg).
+    /// Reads a model written by ``RallyModel/save(to:)``: an XGBoost JSON model saved by gbdt,
+    /// or a rally model file (naive, climatology, logreg).
     public static func load(from path: String) throws -> any RallyModel {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw RallyError("cannot read model file '\(path)': \(error.localizedDescription)")
         }
+        if GradientBoostedModel.isXGBoostModel(data) { return try GradientBoostedModel(model: data, path: path) }
         let file = try ModelFile.decode(data, path: path)
         switch file.kind {
         case NaiveModel.kind.name: return try NaiveModel(file: file, path: path)

@@ -49,7 +49,7 @@ public final class NaiveModel: RallyModel {
         rates = (rate(0), rate(1))
         var report: ModelParameters = ["rows_below": .number(Double(rows[0])), "rows_above": .number(Double(rows[1]))]
         if let empty = (0...1).first(where: { totals[$0] == 0 }) { report["empty_side"] = .string(empty == 1 ? "above" : "below") }
-        fitReport = report
+        fitReport = report.sortedByName
     }
 
     public func predict(_ X: DesignMatrix) throws -> [Double] {

@@ -12,8 +12,8 @@ public protocol RallyModel: AnyObject {
     var parameters: ModelParameters { get }
     /// Whether ``fit(_:labels:weights:)`` has succeeded (or the model was loaded fitted).
     var isFitted: Bool { get }
-    /// Facts about the last fit, for `run.json` (e.g. `iterations`, `best_iteration`); empty
-    /// before fitting.
+    /// Facts about the last fit, for `run.json` (e.g. `iterations`, `best_iteration`), in name
+    /// order; empty before fitting.
     var fitReport: ModelParameters { get }
 
     /// Fits the model on the rows of `X` with `labels` (one 0 or 1 per row) and optional

@@ -1,0 +1,187 @@
+import Foundation
+
+/// Gradient-boosted trees for binary log-loss, by XGBoost (`tree_method = hist`) through its
+/// C API. NaN in X is treated as missing.
+///
+/// With `early_stopping_rounds > 0`, the last `validation_fraction` of the training rows (in
+/// the order given, i.e. time order) is held out: boosting trains on the rest and stops when the
+/// validation log-loss has not improved for that many rounds; the model keeps the rounds up to
+/// the best one. Same data, parameters and `seed` give identical predictions.
+///
+/// Saved models are XGBoost JSON models (readable by any XGBoost); rally's parameters, feature
+/// names and fit report travel as booster attributes (`rally_parameters`, `rally_features`,
+/// `rally_report`).
+public final class GradientBoostedModel: FeatureImportanceModel {
+    /// The kind declaration.
+    public static let kind = ModelKind(
+        name: "gbdt",
+        summary: "gradient-boosted trees (XGBoost, hist), binary log-loss; NaN is missing",
+        parameters: [
+            ParameterDefinition("rounds", .number(300), .integer(1...100_000), doc: "boosting rounds (trees)"),
+            ParameterDefinition("eta", .number(0.05), .number(.fraction), doc: "learning rate"),
+            ParameterDefinition("max_depth", .number(6), .integer(0...64), aliases: ["depth"], doc: "maximum tree depth"),
+            ParameterDefinition("min_child_weight", .number(1), .number(.nonNegative), doc: "minimum hessian sum in a leaf"),
+            ParameterDefinition("subsample", .number(1), .number(.fraction), doc: "share of rows sampled for each tree"),
+            ParameterDefinition("colsample_bytree", .number(1), .number(.fraction), doc: "share of features sampled for each tree"),
+            ParameterDefinition("lambda", .number(1), .number(.nonNegative), doc: "L2 penalty on leaf weights"),
+            ParameterDefinition("alpha", .number(0), .number(.nonNegative), doc: "L1 penalty on leaf weights"),
+            ParameterDefinition("scale_pos_weight", .number(1), .number(.positive), doc: "weight multiplier of positive rows"),
+            ParameterDefinition("max_bin", .number(256), .integer(2...65_536), doc: "histogram bins per feature"),
+            ParameterDefinition("seed", .number(0), .integer(0...Int(Int32.max)), doc: "random seed (row and column sampling)"),
+            ParameterDefinition("nthread", .number(2), .integer(1...256), doc: "threads XGBoost uses"),
+            ParameterDefinition("early_stopping_rounds", .number(0), .integer(0...100_000),
+                                doc: "stop when validation log-loss has not improved for this many rounds (0: off)"),
+            ParameterDefinition("validation_fraction", .number(0.2), .number(.openFraction),
+                                doc: "with early stopping: the last share of training rows used for validation"),
+        ],
+        headline: ["rounds", "max_depth", "eta"],
+        build: { try GradientBoostedModel(parameters: $0) })
+
+    /// The importance measures ``importance(type:)`` knows (XGBoost's names).
+    public static let importanceTypes = ["gain", "total_gain", "weight", "cover", "total_cover"]
+
+    public let kind = "gbdt"
+    public let parameters: ModelParameters
+    public private(set) var fitReport = ModelParameters()
+    public var isFitted: Bool { booster != nil }
+
+    private var booster: XGBooster?
+    private var features: [String] = []
+
+    /// A gbdt model from resolved parameters.
+    init(parameters: ModelParameters) throws {
+        self.parameters = parameters
+    }
+
+    /// XGBoost's training parameters (rally's names mapped to XGBoost's).
+    private func boosterParameters() throws -> [(String, String)] {
+        var out: [(String, String)] = [
+            ("objective", "binary:logistic"), ("eval_metric", "logloss"), ("tree_method", "hist"), ("verbosity", "0"),
+        ]
+        let direct = ["eta", "max_depth", "min_child_weight", "subsample", "colsample_bytree", "lambda", "alpha",
+                      "scale_pos_weight", "max_bin", "seed", "nthread"]
+        for name in direct {
+            guard let value = parameters[name] else { throw RallyError("gbdt: parameter '\(name)' missing") }
+            out.append((name, value.description))
+        }
+        return out
+    }
+
+    public func fit(_ X: DesignMatrix, labels: [Double], weights: [Double]?) throws {
+        let w = try TrainingData.checkedWeights(model: kind, X, labels: labels, weights: weights)
+        let rounds = try parameters.integer("rounds")
+        let patience = try parameters.integer("early_stopping_rounds")
+        var trainRows = 0..<X.rows
+        var validRows: Range<Int>?
+        if patience > 0 {
+            let held = Int((Double(X.rows) * (try parameters.number("validation_fraction"))).rounded())
+            guard held >= 1 && held < X.rows else {
+                throw RallyError("gbdt: validation_fraction leaves \(held) of \(X.rows) rows for validation; need at least 1 on each side")
+            }
+            trainRows = 0..<(X.rows - held)
+            validRows = (X.rows - held)..<X.rows
+        }
+        let train = try XGMatrix(X, rows: trainRows)
+        try train.set("label", labels[trainRows])
+        if weights != nil { try train.set("weight", w[trainRows]) }
+        var valid: XGMatrix?
+        if let validRows {
+            let v = try XGMatrix(X, rows: validRows)
+            try v.set("label", labels[validRows])
+            if weights != nil { try v.set("weight", w[validRows]) }
+            valid = v
+        }
+        let b = try XGBooster(training: [train] + (valid.map { [$0] } ?? []))
+        for (name, value) in try boosterParameters() { try b.set(name, value) }
+
+        var best = (round: -1, loss: Double.infinity)
+        for round in 0..<rounds {
+            try Cancellation.check()
+            try b.update(round: round, on: train)
+            guard let valid else { continue }
+            let loss = try b.evaluate(round: round, on: valid, name: "valid")
+            if loss < best.loss { best = (round, loss) }
+            if round - best.round >= patience { break }
+        }
+        var report: ModelParameters = ["train_rows": .number(Double(trainRows.count))]
+        if let validRows {
+            try b.keepFirst(best.round + 1)
+            report["validation_rows"] = .number(Double(validRows.count))
+            report["best_iteration"] = .number(Double(best.round + 1))
+            report["best_validation_logloss"] = .number(best.loss)
+        }
+        report["rounds"] = .number(Double(try b.rounds()))
+        booster = b
+        features = X.names
+        fitReport = report.sortedByName
+    }
+
+    public func predict(_ X: DesignMatrix) throws -> [Double] {
+        guard let booster else { try TrainingData.requireFitted(model: kind, false); return [] }
+        try TrainingData.checkSameFeatures(model: kind, fitted: features, X)
+        guard X.rows > 0 else { return [] }
+        return try booster.predict(XGMatrix(X, rows: 0..<X.rows), rows: X.rows)
+    }
+
+    /// Importance by `type`: `gain` (average gain of the feature's splits, the default measure),
+    /// `total_gain`, `weight` (number of splits), `cover` or `total_cover`.
+    public func importance(type: String = "gain") throws -> [(feature: String, score: Double)] {
+        guard let booster else { try TrainingData.requireFitted(model: kind, false); return [] }
+        guard Self.importanceTypes.contains(type) else {
+            throw RallyError("gbdt: unknown importance type '\(type)'; valid types: \(Self.importanceTypes.joined(separator: ", "))")
+        }
+        let scores = try booster.featureScores(type: type, names: features)
+        return features.map { ($0, scores[$0] ?? 0) }
+    }
+
+    public func describe() -> String {
+        var lines = ["gbdt: XGBoost \(XGBoost.version) hist, \(parameters.summary)"]
+        guard booster != nil else { return (lines + ["  not fitted"]).joined(separator: "\n") }
+        lines.append("  fitted: \(fitReport.summary)")
+        if let top = try? importance().sorted(by: { $0.score > $1.score }).prefix(5) {
+            lines.append("  top features by gain: " + top.map { "\($0.feature) \(Format.number($0.score))" }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public func save(to path: String) throws {
+        guard let booster else { return try TrainingData.requireFitted(model: kind, false) }
+        try booster.setAttribute("rally_parameters", parameters.json)
+        try booster.setAttribute("rally_features", "[" + features.map(JSONText.string).joined(separator: ", ") + "]")
+        try booster.setAttribute("rally_report", fitReport.json)
+        let data = try booster.jsonModel()
+        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
+            throw RallyError("gbdt: cannot write '\(path)': \(error.localizedDescription)")
+        }
+    }
+
+    /// Whether `data` is an XGBoost JSON model (its first key is `learner`).
+    static func isXGBoostModel(_ data: Data) -> Bool {
+        let head = String(decoding: data.prefix(64), as: UTF8.self).filter { !$0.isWhitespace }
+        return head.hasPrefix("{\"learner\"")
+    }
+
+    /// Restores a model saved by ``save(to:)``.
+    convenience init(model data: Data, path: String) throws {
+        let booster = try XGBooster(model: data)
+        func decoded<T: Decodable>(_ key: String, as type: T.Type) throws -> T {
+            guard let text = try booster.attribute(key) else {
+                throw RallyError("'\(path)': XGBoost model lacks rally's attribute '\(key)' (was it saved by rally?)")
+            }
+            do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
+                throw RallyError("'\(path)': cannot read attribute '\(key)': \(error)")
+            }
+        }
+        let saved = try decoded("rally_parameters", as: [String: ParameterValue].self)
+        let report = try decoded("rally_report", as: [String: ParameterValue].self)
+        var given = ModelParameters()
+        for p in Self.kind.parameters { if let v = saved[p.name] { given[p.name] = v } }
+        for (k, v) in saved.sorted(by: { $0.key < $1.key }) where given[k] == nil { given[k] = v }
+        let resolved: ModelParameters
+        do { resolved = try Self.kind.resolve(given) } catch let e as RallyError { throw RallyError("'\(path)': \(e.message)") }
+        try self.init(parameters: resolved)
+        self.features = try decoded("rally_features", as: [String].self)
+        self.booster = booster
+        self.fitReport = ModelParameters(report.map { ($0.key, $0.value) }).sortedByName
+    }
+}

@@ -137,7 +137,8 @@ private func close(_ a: Double, _ b: Double, _ tol: Double = 1e-12) -> Bool { ab
     }
 
     @Test func topAndSkillMatchNumpy() throws {
-        let v = try ForecastScorer(labels: y, probabilities: p, settings: MetricSettings(top: 0.1, climatology: 0.3)).score()
+        let v = try ForecastScorer(labels: y, probabilities: p, climatology: [Double](repeating: 0.3, count: y.count),
+                                   settings: MetricSettings(top: 0.1)).score()
         #expect(close(v[.precisionAtTop], 0.75))
         #expect(close(v[.liftAtTop], 1.6666666666666665))
         #expect(close(v[.brierSkill], 0.28055555555555534))

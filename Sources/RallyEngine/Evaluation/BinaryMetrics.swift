@@ -34,7 +34,8 @@ public enum BinaryMetrics {
     /// Brier skill score 1 − Brier/Brier_ref against the constant forecast `climatology`
     /// (nil: the sample's own base rate, so Brier_ref is the uncertainty term).
     public static func brierSkill(labels: [Double], probabilities: [Double], climatology: Double? = nil) throws -> Double {
-        try ForecastScorer(labels: labels, probabilities: probabilities, settings: MetricSettings(climatology: climatology)).score()[.brierSkill]
+        let reference = climatology.map { [Double](repeating: $0, count: labels.count) }
+        return try ForecastScorer(labels: labels, probabilities: probabilities, climatology: reference).score()[.brierSkill]
     }
 
     /// Precision, recall and F1 when a probability at or above `threshold` is called a rally.

@@ -34,10 +34,19 @@ public struct ForecastScorer: Sendable {
     let logLosses: [Double]
     /// Calibration bin of each row.
     let bins: [Int32]
+    /// (cᵢ − yᵢ)² per row for the climatological forecast c, or nil to use the scored
+    /// sample's own base rate.
+    let referenceErrors: [Double]?
 
     /// Prepares scoring of `probabilities` against `labels` (same length, labels 0 or 1,
     /// probabilities in [0, 1]). `model` names the forecasts in error messages.
-    public init(labels: [Double], probabilities: [Double], settings: MetricSettings = MetricSettings(), model: String = "model") throws {
+    ///
+    /// `climatology` is the reference forecast of the Brier skill score, one probability per
+    /// row: the training base rate of the fold that predicted the row is the forecast one could
+    /// have made without a model. Nil uses the scored sample's own base rate (hindsight; the
+    /// reference Brier is then the uncertainty term).
+    public init(labels: [Double], probabilities: [Double], climatology: [Double]? = nil,
+                settings: MetricSettings = MetricSettings(), model: String = "model") throws {
         try settings.validate()
         guard labels.count == probabilities.count else {
             throw RallyError("metrics for '\(model)': \(labels.count) labels but \(probabilities.count) probabilities")
@@ -49,8 +58,17 @@ public struct ForecastScorer: Sendable {
         for (i, p) in probabilities.enumerated() where !(p >= 0 && p <= 1) {
             throw RallyError("metrics for '\(model)': probability at row \(i + 1) is \(Format.number(p)), expected a number in [0, 1]")
         }
+        if let climatology {
+            guard climatology.count == labels.count else {
+                throw RallyError("metrics for '\(model)': \(labels.count) labels but \(climatology.count) climatology values")
+            }
+            for (i, c) in climatology.enumerated() where !(c >= 0 && c <= 1) {
+                throw RallyError("metrics for '\(model)': climatology at row \(i + 1) is \(Format.number(c)), expected a number in [0, 1]")
+            }
+        }
         let n = labels.count
         count = n
+        referenceErrors = climatology.map { c in zip(c, labels).map { ($0 - $1) * ($0 - $1) } }
         self.labels = labels
         self.probabilities = probabilities
         self.settings = settings
@@ -112,8 +130,7 @@ public struct ForecastScorer: Sendable {
             out[.brierResolution] = resolution / total
             out[.brierUncertainty] = baseRate * (1 - baseRate)
             out[.ece] = ece / total
-            let r = settings.climatology ?? baseRate
-            let reference = r * r - 2 * r * baseRate + baseRate   // mean of (r − y)², as y² = y
+            let reference = referenceErrors == nil ? baseRate * (1 - baseRate) : sums.reference / total
             out[.brierSkill] = reference > 0 ? 1 - out[.brier] / reference : .nan
             return out
         }
@@ -126,7 +143,7 @@ public struct ForecastScorer: Sendable {
 
     /// Weighted totals, losses and calibration-bin sums, in one pass in time order.
     private func linearSums(_ w: UnsafeBufferPointer<Double>)
-        -> (total: Double, positives: Double, brier: Double, logLoss: Double, bins: [BinSums]) {
+        -> (total: Double, positives: Double, brier: Double, logLoss: Double, reference: Double, bins: [BinSums]) {
         var bins = [BinSums](repeating: BinSums(), count: settings.calibrationBins)
         let sums = labels.withUnsafeBufferPointer { y in
             probabilities.withUnsafeBufferPointer { p in
@@ -155,7 +172,11 @@ public struct ForecastScorer: Sendable {
                 }
             }
         }
-        return (sums.0, sums.1, sums.2, sums.3, bins)
+        var reference = 0.0
+        if let referenceErrors {
+            for i in 0..<w.count { reference += w[i] * referenceErrors[i] }
+        }
+        return (sums.0, sums.1, sums.2, sums.3, reference, bins)
     }
 
     /// ROC-AUC, average precision and precision at top from one walk down the sorted order.

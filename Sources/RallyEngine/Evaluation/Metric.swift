@@ -13,7 +13,7 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     case precisionAtTop = "precision_at_top"
     /// ``precisionAtTop`` divided by the base rate.
     case liftAtTop = "lift_at_top"
-    /// 1 − Brier / Brier of the climatological forecast (see ``MetricSettings/climatology``).
+    /// 1 − Brier / Brier of the climatological forecast (see ``ForecastScorer/init(labels:probabilities:climatology:settings:model:)``).
     case brierSkill = "brier_skill"
     /// Expected calibration error: Σ (nₖ/n)·|p̄ₖ − ōₖ| over the calibration bins.
     case ece = "ece"
@@ -74,18 +74,13 @@ public struct MetricSettings: Sendable, Equatable {
     public var top: Double
     /// Number of equal-width probability bins on [0, 1] for the calibration metrics.
     public var calibrationBins: Int
-    /// The climatological forecast for the Brier skill score: the training base rate when
-    /// known (the forecast one could have made), or nil for the scored sample's own base rate
-    /// (then the reference Brier equals the uncertainty term).
-    public var climatology: Double?
     /// Probabilities are clipped to [clip, 1 − clip] for the log loss.
     public var logLossClip: Double
 
     /// Creates settings; the defaults are protocol v1's.
-    public init(top: Double = 0.05, calibrationBins: Int = 10, climatology: Double? = nil, logLossClip: Double = 1e-6) {
+    public init(top: Double = 0.05, calibrationBins: Int = 10, logLossClip: Double = 1e-6) {
         self.top = top
         self.calibrationBins = calibrationBins
-        self.climatology = climatology
         self.logLossClip = logLossClip
     }
 
@@ -93,9 +88,6 @@ public struct MetricSettings: Sendable, Equatable {
     public func validate() throws {
         guard top > 0 && top <= 1 else { throw RallyError("metrics: top must be in (0, 1], got \(top)") }
         guard calibrationBins >= 1 else { throw RallyError("metrics: calibration bins must be at least 1, got \(calibrationBins)") }
-        if let c = climatology, !(c >= 0 && c <= 1) {
-            throw RallyError("metrics: climatology must be a probability in [0, 1], got \(c)")
-        }
         guard logLossClip > 0 && logLossClip < 0.5 else { throw RallyError("metrics: log-loss clip must be in (0, 0.5), got \(logLossClip)") }
     }
 }

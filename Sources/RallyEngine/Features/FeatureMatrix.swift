@@ -29,3 +29,40 @@ public struct FeatureMatrix: Sendable {
         DesignMatrix(names: names, columns: columns.map { c in rows.map { c[$0] } })
     }
 }
+
+extension FeatureMatrix {
+    /// Number of rows (the dataset's length).
+    public var count: Int { timestamps.count }
+
+    /// The feature called `name`, or `nil`.
+    public func column(named name: String) -> [Double]? {
+        names.firstIndex(of: name).map { columns[$0] }
+    }
+
+    /// Number of rows at which every feature is defined.
+    public var usableCount: Int { usable.reduce(0) { $0 + ($1 ? 1 : 0) } }
+
+    /// Share of rows (0...1) at which feature `j` is defined.
+    public func coverage(of j: Int) -> Double {
+        guard count > 0 else { return 0 }
+        return Double(columns[j].reduce(0) { $0 + ($1.isNaN ? 0 : 1) }) / Double(count)
+    }
+
+    /// The rows a model can use with `labels`: every feature and the label defined, in time order.
+    public func rows(labeledBy labels: LabelSeries) -> [Int] {
+        precondition(labels.labels.count == count, "labels over the same time index")
+        return usable.indices.filter { usable[$0] && !labels.labels[$0].isNaN }
+    }
+
+    /// `FeatureMatrix 52416 rows x 19 features, 51745 usable (98.72%)` and one line of coverage
+    /// per feature.
+    public var summary: String {
+        let share = count > 0 ? Double(usableCount) / Double(count) * 100 : 0
+        var lines = ["FeatureMatrix \(count) rows x \(names.count) features, \(usableCount) usable (\(Format.fixed(share, digits: 2))%)"]
+        let width = names.map(\.count).max() ?? 0
+        for (j, name) in names.enumerated() {
+            lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + Format.fixed(coverage(of: j) * 100, digits: 2) + "%")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

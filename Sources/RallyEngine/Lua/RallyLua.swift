@@ -71,6 +71,8 @@ public enum RallyLua {
     /// Every engine area's Lua face, in the order they are installed.
     static let installers: [@Sendable (LuaModule) -> Void] = [
         DataBindings.install,
+        ModelBindings.install,
+        FeatureBindings.install, LabelBindings.install,
     ]
 
     /// Opens the standard libraries and `rally` in `L`, as the shell wants it: `rally` is a

@@ -1,0 +1,138 @@
+extension FeatureSpec {
+    /// Computes every feature over `dataset`'s full time index.
+    ///
+    /// `labels` supplies the threshold series for `gap_to_thr` (required when the spec has one;
+    /// every labeler's threshold at t is known at t). Throws when the spec is invalid, a column
+    /// is missing, the time index is not regular, or a window, lag or the horizon is longer
+    /// than the data.
+    public func build(on dataset: Dataset, labels: LabelSeries? = nil) throws -> FeatureMatrix {
+        try validate()
+        var builder = try FeatureBuilder(spec: self, dataset: dataset, labels: labels)
+        var columns: [[Double]] = []
+        columns.reserveCapacity(features.count)
+        for f in features {
+            try Cancellation.check()
+            columns.append(try builder.compute(f, built: columns))
+        }
+        return FeatureMatrix(names: names, timestamps: dataset.timestamps, columns: columns)
+    }
+}
+
+/// Computes the features of one spec over one dataset, sharing rolling results between features.
+private struct FeatureBuilder {
+    let spec: FeatureSpec
+    let dataset: Dataset
+    let thresholds: [Double]?
+    let step: Int64
+    var rolling: [String: [Double]] = [:]
+    var n: Int { dataset.count }
+
+    init(spec: FeatureSpec, dataset: Dataset, labels: LabelSeries?) throws {
+        self.spec = spec
+        self.dataset = dataset
+        step = try TimeGrid.step(dataset.timestamps, for: "features")
+        if spec.needsThreshold {
+            guard let labels else {
+                throw RallyError("features: gap_to_thr needs the labeler's threshold series: build with a labeler")
+            }
+            guard labels.thresholds.count == dataset.count else {
+                throw RallyError("features: the labels have \(labels.thresholds.count) rows, the dataset \(dataset.count)")
+            }
+        }
+        thresholds = labels?.thresholds
+        let readsAhead = spec.features.contains {
+            switch $0.source { case .knownAhead, .knownAheadRelative: true; default: false }
+        }
+        if readsAhead && spec.horizon >= dataset.count {
+            throw RallyError("features: horizon \(spec.horizon) is longer than the data (\(dataset.count) rows)")
+        }
+        for f in spec.features {
+            for c in f.columns { _ = try TimeGrid.column(c, in: dataset, for: "features: feature '\(f.name)'") }
+            let reach: Int
+            switch f.source {
+            case .lag(_, let k): reach = k + 1
+            case .rolling(_, _, let w), .relativeToMean(_, let w), .knownAheadRelative(_, let w): reach = w
+            default: reach = 0
+            }
+            if reach > dataset.count {
+                throw RallyError("features: feature '\(f.name)' reaches \(reach) rows back, longer than the data (\(dataset.count) rows)")
+            }
+        }
+    }
+
+    private func column(_ name: String) -> [Double] { dataset.column(named: name)! }
+
+    private mutating func trailing(_ c: String, _ statistic: RollingStatistic, _ window: Int) throws -> [Double] {
+        let key = "\(c)\u{1}\(statistic)\u{1}\(window)"
+        if let cached = rolling[key] { return cached }
+        let values = try statistic.apply(column(c), window: window)
+        rolling[key] = values
+        return values
+    }
+
+    private func built(_ name: String, _ columns: [[Double]]) -> [Double] {
+        columns[spec.features.firstIndex { $0.name == name }!]
+    }
+
+    /// `a[i] / b[i]`, NaN where b is 0 (an undefined ratio is missing, never infinite).
+    private static func divide(_ a: [Double], _ b: [Double]) -> [Double] {
+        zip(a, b).map { $1 == 0 ? .nan : $0 / $1 }
+    }
+
+    /// `x[t + horizon]`, NaN past the end.
+    private func ahead(_ x: [Double]) -> [Double] {
+        let h = spec.horizon
+        return (0..<n).map { $0 + h < n ? x[$0 + h] : .nan }
+    }
+
+    mutating func compute(_ f: Feature, built columns: [[Double]]) throws -> [Double] {
+        switch f.source {
+        case .lag(let c, let k):
+            let x = column(c)
+            return (0..<n).map { $0 >= k ? x[$0 - k] : .nan }
+        case .rolling(let c, let s, let w):
+            return try trailing(c, s, w)
+        case .relativeToMean(let c, let w):
+            return Self.divide(column(c), try trailing(c, .mean, w))
+        case .gapToThreshold(let c):
+            return Self.divide(column(c), thresholds!)
+        case .calendar(let field):
+            return calendar(field)
+        case .knownAhead(let c):
+            return ahead(column(c))
+        case .knownAheadRelative(let c, let w):
+            return Self.divide(ahead(column(c)), try trailing(c, .mean, w))
+        case .ratio(let a, let b):
+            return Self.divide(built(a, columns), built(b, columns))
+        case .difference(let a, let b):
+            return zip(built(a, columns), built(b, columns)).map { $0 - $1 }
+        }
+    }
+
+    /// A calendar field of the target time `time[t] + horizon * step` (computed from t's own
+    /// timestamp, so it is defined even where t + horizon is past the data).
+    private func calendar(_ field: CalendarField) -> [Double] {
+        let offset = Int64(spec.horizon) * step
+        var out = [Double](repeating: 0, count: n)
+        var holidayYear = Int.min, holidays: [Int64] = []
+        for (i, t) in dataset.timestamps.enumerated() {
+            let target = t + offset
+            var day = target / TimeStamp.day
+            if target % TimeStamp.day != 0 && target < 0 { day -= 1 }
+            switch field {
+            case .hour: out[i] = Double((target - day * TimeStamp.day) / 3600)
+            case .dow: out[i] = Double(TimeStamp.weekday(days: day))
+            case .month: out[i] = Double(TimeStamp.civil(days: day).month)
+            case .weekend: out[i] = TimeStamp.weekday(days: day) >= 5 ? 1 : 0
+            case .doy:
+                let year = TimeStamp.civil(days: day).year
+                out[i] = Double(day - TimeStamp.days(year: year, month: 1, day: 1) + 1)
+            case .holiday:
+                let year = TimeStamp.civil(days: day).year
+                if year != holidayYear { holidayYear = year; holidays = NERCHolidays.days(in: year) }
+                out[i] = holidays.contains(day) ? 1 : 0
+            }
+        }
+        return out
+    }
+}

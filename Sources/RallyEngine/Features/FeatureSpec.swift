@@ -1,0 +1,65 @@
+/// A declarative list of features and the horizon of their target step: what
+/// `rally.features{...}` builds and ``build(on:labels:)`` computes.
+///
+/// Features are computed in order; a ratio or difference names features listed before it.
+public struct FeatureSpec: Sendable, Equatable, CustomStringConvertible {
+    /// Steps from t to the target step whose calendar and known-ahead columns are used.
+    public var horizon: Int
+    /// The features, in column order.
+    public var features: [Feature]
+
+    /// Creates a spec.
+    public init(horizon: Int = 24, features: [Feature] = []) {
+        self.horizon = horizon
+        self.features = features
+    }
+
+    /// The column names, in order.
+    public var names: [String] { features.map(\.name) }
+
+    /// Whether a feature needs the labeler's threshold series.
+    public var needsThreshold: Bool {
+        features.contains { if case .gapToThreshold = $0.source { true } else { false } }
+    }
+
+    /// `FeatureSpec (horizon 24): lag0, lag1, ...`.
+    public var description: String {
+        "FeatureSpec (horizon \(horizon)): " + names.joined(separator: ", ")
+    }
+
+    /// Protocol v1 (BENCHMARK.md): 19 features of `price`, horizon 24. `gap_to_thr` divides by the
+    /// threshold of the labeler passed to ``build(on:labels:)`` (the protocol's is
+    /// ``Labeler/protocolV1``: quantile 0.95 over 672 steps).
+    public static func protocolV1() -> FeatureSpec {
+        let p = "price"
+        var f: [Feature.Source] = [0, 1, 2, 23, 144].map { .lag(column: p, steps: $0) }
+        f += [(RollingStatistic.mean, 24), (.std, 24), (.mean, 168), (.std, 168), (.max, 24)]
+            .map { .rolling(column: p, statistic: $0.0, window: $0.1) }
+        f.append(.gapToThreshold(column: p))
+        f += [CalendarField.hour, .dow, .month, .weekend].map { .calendar($0) }
+        for c in ["sys_load_fc", "zonal_load_fc"] {
+            f += [.knownAhead(column: c), .knownAheadRelative(column: c, window: 168)]
+        }
+        return FeatureSpec(horizon: 24, features: f.map { Feature($0) })
+    }
+
+    /// Checks the spec on its own (names unique, windows and lags valid, references defined
+    /// earlier). Throws a ``RallyError`` naming the feature.
+    public func validate() throws {
+        guard horizon >= 0 else { throw RallyError("features: horizon must be >= 0 steps, got \(horizon)") }
+        var seen = Set<String>()
+        for f in features {
+            let problem: String?
+            switch f.source {
+            case .lag(_, let k): problem = k < 0 ? "lag must be >= 0 steps, got \(k)" : nil
+            case .rolling(_, let s, let w): problem = s.problem(window: w)
+            case .relativeToMean(_, let w), .knownAheadRelative(_, let w): problem = RollingStatistic.mean.problem(window: w)
+            case .ratio(let a, let b), .difference(let a, let b):
+                problem = [a, b].first { !seen.contains($0) }.map { "'\($0)' is not a feature defined before it" }
+            case .gapToThreshold, .calendar, .knownAhead: problem = nil
+            }
+            if let problem { throw RallyError("features: feature '\(f.name)': \(problem)") }
+            guard seen.insert(f.name).inserted else { throw RallyError("features: two features are named '\(f.name)'") }
+        }
+    }
+}

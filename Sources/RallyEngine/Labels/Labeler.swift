@@ -1,0 +1,195 @@
+/// A rule that marks the hours followed by a price rally, and the threshold it compares with.
+///
+/// Every labeler's threshold at t is known at t (it reads the series up to t only); its label
+/// at t reads the series up to t + ``horizon`` and no further. Apply one with
+/// ``apply(to:)``; change a copy with ``with(_:)`` (for sweeps); ``parameters`` and
+/// ``description`` record it (run.json, printing).
+public enum Labeler: Sendable, Equatable, CustomStringConvertible {
+    /// The protocol's labeler: threshold(t) = type-7 q-quantile of `column[t-window+1 ... t]`;
+    /// label(t) = 1 when `column[t+horizon] > threshold(t)` (strict). Undefined before the
+    /// window fills and where t + horizon is past the end.
+    case quantile(column: String, q: Double, window: Int, horizon: Int)
+    /// A fixed level (USD/MWh): label(t) = 1 when `column[t+horizon] > level`.
+    case threshold(column: String, level: Double, horizon: Int)
+    /// A relative rise: threshold(t) = `column[t] + rise * |column[t]|` (for a positive price,
+    /// `column[t] * (1 + rise)`); label(t) = 1 when `column[t+horizon] > threshold(t)`.
+    case jump(column: String, rise: Double, horizon: Int)
+    /// For day-ahead decisions: label(t) = 1 when any step of the next delivery day (the
+    /// calendar day after t's date, 00:00 up to but excluding 00:00 of the day after) has
+    /// `column > threshold(t)`, the threshold known at t. Undefined when the next day is not
+    /// wholly in the data; where no value exceeds the threshold but one is missing, undefined.
+    case dailyAny(column: String, threshold: DailyThreshold)
+
+    /// The threshold of a ``dailyAny`` labeler.
+    public enum DailyThreshold: Sendable, Equatable {
+        /// The type-7 q-quantile of the trailing `window` steps ending at t.
+        case quantile(q: Double, window: Int)
+        /// A fixed level.
+        case level(Double)
+    }
+
+    /// A parameter that cannot be used, with the field it concerns (nil: the set as a whole).
+    public struct InvalidParameter: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The parameter name (`q`, `window`), or nil.
+        public let field: String?
+        /// What is wrong and what was expected.
+        public let reason: String
+        /// `field 'q': must be in (0, 1), got 1.5`, or the bare reason.
+        public var description: String { field.map { "field '\($0)': \(reason)" } ?? reason }
+    }
+
+    /// The labeler of protocol v1: quantile of price, q 0.95, window 672, horizon 24.
+    public static let protocolV1 = Labeler.quantile(column: "price", q: 0.95, window: 672, horizon: 24)
+
+    /// The kinds, as named in Lua (`rally.labeler.<kind>`) and in ``parameters``.
+    public static let kinds = ["quantile", "threshold", "jump", "daily_any"]
+
+    /// The kind: `quantile`, `threshold`, `jump` or `daily_any`.
+    public var kind: String {
+        switch self {
+        case .quantile: "quantile"
+        case .threshold: "threshold"
+        case .jump: "jump"
+        case .dailyAny: "daily_any"
+        }
+    }
+
+    /// The labelled series.
+    public var column: String {
+        switch self {
+        case .quantile(let c, _, _, _), .threshold(let c, _, _), .jump(let c, _, _), .dailyAny(let c, _): c
+        }
+    }
+
+    /// How many steps ahead a label looks at most. For `daily_any` on hourly data, 47: a label
+    /// at 00:00 reads up to 23:00 of the next day (``LabelSeries/horizon`` gives the reach
+    /// for the data it was applied to).
+    public var horizon: Int {
+        switch self {
+        case .quantile(_, _, _, let h), .threshold(_, _, let h), .jump(_, _, let h): h
+        case .dailyAny: 47
+        }
+    }
+
+    /// The parameters in a fixed order, `col` first: what `rally.labeler.<kind>{...}` takes.
+    public var parameters: ModelParameters {
+        var p: ModelParameters = ["col": .string(column)]
+        switch self {
+        case .quantile(_, let q, let window, let horizon):
+            p["q"] = .number(q); p["window"] = .number(Double(window)); p["horizon"] = .number(Double(horizon))
+        case .threshold(_, let level, let horizon):
+            p["level"] = .number(level); p["horizon"] = .number(Double(horizon))
+        case .jump(_, let rise, let horizon):
+            p["rise"] = .number(rise); p["horizon"] = .number(Double(horizon))
+        case .dailyAny(_, .quantile(let q, let window)):
+            p["q"] = .number(q); p["window"] = .number(Double(window))
+        case .dailyAny(_, .level(let level)):
+            p["level"] = .number(level)
+        }
+        return p
+    }
+
+    /// `quantile{col=price, q=0.95, window=672, horizon=24}`.
+    public var description: String {
+        "\(kind){" + parameters.entries.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + "}"
+    }
+
+    /// The option names a kind accepts.
+    public static func options(of kind: String) -> [String] {
+        switch kind {
+        case "quantile": ["col", "q", "window", "horizon"]
+        case "threshold": ["col", "level", "horizon"]
+        case "jump": ["col", "rise", "horizon"]
+        case "daily_any": ["col", "q", "window", "level"]
+        default: []
+        }
+    }
+
+    /// Builds a labeler of `kind` from `parameters`; absent ones take their defaults
+    /// (`col` "price", `q` 0.95, `window` 672, `horizon` 24; `level` and `rise` are required,
+    /// except that `daily_any` uses `q`/`window` unless `level` is given).
+    /// Throws ``InvalidParameter`` for an unknown option, a wrong type or a value out of range.
+    public static func make(kind: String, parameters: ModelParameters) throws -> Labeler {
+        guard kinds.contains(kind) else {
+            throw InvalidParameter(field: nil, reason: "unknown labeler kind '\(kind)'; kinds: \(kinds.joined(separator: ", "))")
+        }
+        let valid = options(of: kind)
+        if let unknown = parameters.names.first(where: { !valid.contains($0) }) {
+            throw InvalidParameter(field: nil, reason: "unknown option '\(unknown)'; valid options: \(valid.sorted().joined(separator: ", "))")
+        }
+        let read = ParameterReader(parameters)
+        let column = try read.column()
+        switch kind {
+        case "quantile":
+            return .quantile(column: column, q: try read.probability("q", default: 0.95),
+                             window: try read.steps("window", default: 672), horizon: try read.steps("horizon", default: 24))
+        case "threshold":
+            return .threshold(column: column, level: try read.finite("level"), horizon: try read.steps("horizon", default: 24))
+        case "jump":
+            let rise = try read.finite("rise")
+            guard rise >= 0 else { throw InvalidParameter(field: "rise", reason: "must be a relative rise >= 0 (0.5 = +50%), got \(Format.number(rise))") }
+            return .jump(column: column, rise: rise, horizon: try read.steps("horizon", default: 24))
+        default:
+            if parameters["level"] != nil {
+                if let both = ["q", "window"].first(where: { parameters[$0] != nil }) {
+                    throw InvalidParameter(field: both, reason: "give either level or q and window, not both")
+                }
+                return .dailyAny(column: column, threshold: .level(try read.finite("level")))
+            }
+            return .dailyAny(column: column, threshold: .quantile(q: try read.probability("q", default: 0.95),
+                                                                  window: try read.steps("window", default: 672)))
+        }
+    }
+
+    /// A copy with `changes` applied over the current parameters (`lab:with{q = 0.99}`).
+    /// For `daily_any`, giving `level` replaces `q`/`window` and giving either of those replaces `level`.
+    public func with(_ changes: ModelParameters) throws -> Labeler {
+        var merged = parameters
+        if case .dailyAny = self {
+            if changes["level"] != nil { merged["q"] = nil; merged["window"] = nil }
+            if changes["q"] != nil || changes["window"] != nil { merged["level"] = nil }
+        }
+        for change in changes { merged[change.name] = change.value }
+        return try Labeler.make(kind: kind, parameters: merged)
+    }
+}
+
+/// Typed, range-checked reads of labeler parameters.
+private struct ParameterReader {
+    let parameters: ModelParameters
+    init(_ parameters: ModelParameters) { self.parameters = parameters }
+
+    func number(_ name: String) throws -> Double? {
+        guard let value = parameters[name] else { return nil }
+        guard let x = value.number else { throw Labeler.InvalidParameter(field: name, reason: "number expected, got \(value.typeName)") }
+        return x
+    }
+
+    func column() throws -> String {
+        guard let value = parameters["col"] else { return "price" }
+        guard let s = value.string, !s.isEmpty else {
+            throw Labeler.InvalidParameter(field: "col", reason: "column name expected, got \(value.string == nil ? value.typeName : "an empty string")")
+        }
+        return s
+    }
+
+    func probability(_ name: String, default fallback: Double) throws -> Double {
+        let q = try number(name) ?? fallback
+        guard q > 0 && q < 1 else { throw Labeler.InvalidParameter(field: name, reason: "must be in (0, 1), got \(Format.number(q))") }
+        return q
+    }
+
+    func steps(_ name: String, default fallback: Int) throws -> Int {
+        guard let x = try number(name) else { return fallback }
+        guard x == x.rounded(), x >= 1, x < 1e12 else {
+            throw Labeler.InvalidParameter(field: name, reason: "must be a positive whole number of steps, got \(Format.number(x))")
+        }
+        return Int(x)
+    }
+
+    func finite(_ name: String) throws -> Double {
+        guard let x = try number(name) else { throw Labeler.InvalidParameter(field: name, reason: "number expected, got nil") }
+        guard x.isFinite else { throw Labeler.InvalidParameter(field: name, reason: "must be finite, got \(Format.number(x))") }
+        return x
+    }
+}

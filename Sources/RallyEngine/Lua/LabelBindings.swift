@@ -1,0 +1,150 @@
+import CLua
+
+/// The Swift object behind a Lua `Labeler`.
+public final class LabelerObject {
+    /// The labeler.
+    public let labeler: Labeler
+    /// Wraps `labeler`.
+    public init(_ labeler: Labeler) { self.labeler = labeler }
+}
+
+/// The Lua face of the labelers: `rally.labeler.quantile/threshold/jump/daily_any` and the
+/// `Labeler` class (`lab:with{...}`, `lab:apply(ds)`).
+enum LabelBindings {
+    /// Class name of labelers in Lua.
+    static let labelerClass = "Labeler"
+
+    static func install(_ rally: LuaModule) {
+        rally.register(labelerLuaClass())
+        rally.submodule("labeler", doc: """
+        rally.labeler -- rally labelers: quantile (the protocol's), threshold, jump, daily_any. Each returns a Labeler: lab:apply(ds), lab:with{...}.
+        """) { m in
+            m.function("quantile", doc: """
+            rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24} -- the protocol's labeler.
+            threshold(t) = q-quantile (type 7) of col[t-window+1 ... t]; label(t) = 1 when col[t+horizon] > threshold(t) (strict).
+            Undefined before the window fills and where t+horizon is past the end.
+            """) { L in try make("quantile", L) }
+            m.function("threshold", doc: """
+            rally.labeler.threshold{col = "price", level = 100, horizon = 24} -- label(t) = 1 when col[t+horizon] > level (USD/MWh); level is required.
+            """) { L in try make("threshold", L) }
+            m.function("jump", doc: """
+            rally.labeler.jump{col = "price", rise = 0.5, horizon = 24} -- a relative rise: threshold(t) = col[t] + rise*|col[t]|
+            (col[t]*(1+rise) for a positive price); label(t) = 1 when col[t+horizon] > threshold(t). rise (>= 0) is required.
+            """) { L in try make("jump", L) }
+            m.function("daily_any", doc: """
+            rally.labeler.daily_any{col = "price", q = 0.95, window = 672} or {col = "price", level = 100} -- for day-ahead decisions.
+            label(t) = 1 when any step of the next delivery day (the calendar day after t's date, 00:00-23:00) has col > threshold(t),
+            the threshold known at t (the trailing q-quantile over window steps, or a fixed level). Undefined when the next day is
+            not wholly in the data, or when nothing exceeds the threshold but a value is missing. A label at 00:00 reads 47 hours ahead.
+            """) { L in try make("daily_any", L) }
+        }
+    }
+
+    /// Builds a labeler of `kind` from the options table at argument 1.
+    private static func make(_ kind: String, _ L: LuaState) throws -> Int32 {
+        let args = LuaArgs(L, kind)
+        if args.isNil(1) { throw args.typeError(1, expected: "table") }
+        let parameters = try readParameters(args, 1)
+        do {
+            LuaObjects.push(L, LabelerObject(try Labeler.make(kind: kind, parameters: parameters)), labelerClass)
+        } catch let problem as Labeler.InvalidParameter {
+            throw args.error(1, problem.description)
+        }
+        return 1
+    }
+
+    /// The string-keyed options table at argument `n` as parameters (numbers, strings, booleans), keys sorted.
+    static func readParameters(_ args: LuaArgs, _ n: Int32) throws -> ModelParameters {
+        let table = try args.table(n)
+        var pairs: [(String, ParameterValue)] = []
+        try args.L.forEach(table) {
+            let L = args.L
+            guard let key = L.string(-2) else { throw args.error(n, "option names must be strings, got a \(L.typeName(-2)) key") }
+            if let x = L.number(-1) {
+                pairs.append((key, .number(x)))
+            } else if let s = L.string(-1) {
+                pairs.append((key, .string(s)))
+            } else if let b = L.boolean(-1) {
+                pairs.append((key, .bool(b)))
+            } else {
+                throw args.error(n, "field '\(key)': number or string expected, got \(L.typeName(-1))")
+            }
+        }
+        return ModelParameters(pairs.sorted { $0.0 < $1.0 })
+    }
+
+    /// Pushes `labels` as `{labels = Vector, thresholds = Vector, horizon = n}`.
+    static func push(_ L: LuaState, _ labels: LabelSeries) {
+        L.newTable(record: 3)
+        LuaVector.push(L, labels.labels, name: "labels")
+        L.rawSet(-2, "labels")
+        LuaVector.push(L, labels.thresholds, name: "thresholds")
+        L.rawSet(-2, "thresholds")
+        L.push(labels.horizon)
+        L.rawSet(-2, "horizon")
+    }
+
+    static func labelerLuaClass() -> LuaClass<LabelerObject> {
+        var cls = LuaClass<LabelerObject>(labelerClass, doc: """
+        Labeler -- a rally labeler (rally.labeler.*). lab:apply(ds) labels a Dataset; lab:with{q = 0.99} is a modified copy.
+        lab.kind, lab.horizon and every parameter (lab.col, lab.q, lab.window, ...) can be read as fields.
+        """)
+        cls.tostring = { "<Labeler \($0.labeler)>" }
+        cls.index = { object, L in
+            guard let key = L.string(2) else { return 0 }
+            switch key {
+            case "kind": L.push(object.labeler.kind)
+            case "horizon": L.push(object.labeler.horizon)
+            default:
+                guard let value = object.labeler.parameters[key] else { return 0 }
+                push(L, value)
+            }
+            return 1
+        }
+        cls.method("with", doc: """
+        lab:with{q = 0.99, ...} -- a copy with some parameters changed (for sweeps); the labeler itself is unchanged.
+        """) { object, L in
+            let args = LuaArgs(L, "with", method: true)
+            if args.isNil(1) { throw args.typeError(1, expected: "table") }
+            let changes = try readParameters(args, 1)
+            do {
+                LuaObjects.push(L, LabelerObject(try object.labeler.with(changes)), labelerClass)
+            } catch let problem as Labeler.InvalidParameter {
+                throw args.error(1, problem.description)
+            }
+            return 1
+        }
+        cls.method("apply", doc: """
+        lab:apply(ds) -- labels every row of Dataset ds: a table {labels = Vector (1/0/nil), thresholds = Vector, horizon = steps read ahead}.
+        """) { object, L in
+            let args = LuaArgs(L, "apply", method: true)
+            let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self)
+            do {
+                push(L, try object.labeler.apply(to: data.dataset))
+            } catch let error as RallyError where error != .interrupted {
+                throw args.error(1, error.message)
+            }
+            return 1
+        }
+        cls.method("parameters", doc: "lab:parameters() -- the parameters as a table {col = ..., q = ..., ...}, with kind.") { object, L in
+            L.newTable(record: object.labeler.parameters.count + 1)
+            L.push(object.labeler.kind)
+            L.rawSet(-2, "kind")
+            for p in object.labeler.parameters {
+                push(L, p.value)
+                L.rawSet(-2, p.name)
+            }
+            return 1
+        }
+        return cls
+    }
+
+    /// Pushes a parameter value (whole numbers as Lua integers).
+    private static func push(_ L: LuaState, _ value: ParameterValue) {
+        switch value {
+        case .number(let x): if x == x.rounded() && abs(x) < 1e15 { L.push(Int(x)) } else { L.push(x) }
+        case .string(let s): L.push(s)
+        case .bool(let b): L.push(b)
+        }
+    }
+}

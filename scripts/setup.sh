@@ -16,6 +16,10 @@ if ((${#need[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-echo "setup: swift build -c $config" >&2
-swift build -c "$config" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+flags=()
+# release: the Swift runtime and Foundation linked statically, which cuts start-up from ~30 ms
+# to ~5 ms (loading libFoundation.so dominates otherwise)
+[ "$config" = release ] && flags+=(--static-swift-stdlib)
+echo "setup: swift build -c $config ${flags[*]}" >&2
+swift build -c "$config" "${flags[@]}" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 ln -sf libRallyEngineShared.so ".build/$config/rally.so"

@@ -56,6 +56,22 @@ static inline void rally_push_swift_function(lua_State *L, void *box) {
     lua_pushcclosure(L, rally_trampoline, 1);
 }
 
+/* A class's __index when it has a fallback lookup: methods (upvalue 1, a table, raw get) first,
+   then the fallback function (upvalue 2) called as fallback(obj, key). Method lookups stay in C. */
+static inline int rally_index(lua_State *L) {
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+    lua_pop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_call(L, 2, 1);
+    return 1;
+}
+
+/* Pops the methods table and the fallback function, pushes the __index closure. */
+static inline void rally_push_index(lua_State *L) { lua_pushcclosure(L, rally_index, 2); }
+
 static inline int rally_msghandler(lua_State *L) {
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {

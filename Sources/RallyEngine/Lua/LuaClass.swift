@@ -62,12 +62,21 @@ public struct LuaClass<Object: AnyObject> {
         // methods table
         L.newTable(record: methods.count + 1)
         let methodTable = L.top
+        let metaIdentity = lua_topointer(L.raw, meta)
         for m in methods {
             let body = m.body
             let qualified = "\(className):\(m.name)"
+            let name = m.name
             L.push(function: m.name) { L in
-                let object = try LuaObjects.selfObject(L, className, as: Object.self, method: m.name)
-                return try body(object, L)
+                // fast path: self's metatable is this class's (the object type is then known)
+                if lua_getmetatable(L.raw, 1) != 0 {
+                    let same = lua_topointer(L.raw, -1) == metaIdentity
+                    L.pop()
+                    if same, let p = lua_touserdata(L.raw, 1)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self).pointee {
+                        return try body(Unmanaged<Object>.fromOpaque(p).takeUnretainedValue(), L)
+                    }
+                }
+                return try body(LuaObjects.selfObject(L, className, as: Object.self, method: name), L)
             }
             LuaHelp.record(L, function: -1, name: qualified, doc: m.doc)
             L.rawSet(methodTable, m.name)
@@ -81,19 +90,11 @@ public struct LuaClass<Object: AnyObject> {
         L.rawSet(methodTable, "close")
 
         if let index {
+            L.pushValue(methodTable)
             L.push(function: "__index") { L in
-                // methods first (raw, from the metatable's `methods`), then the class's own lookup
-                if let key = L.string(2), lua_getmetatable(L.raw, 1) != 0 {
-                    L.rawGet(-1, "methods")
-                    L.rawGet(-1, key)
-                    L.remove(-2)
-                    L.remove(-2)
-                    if !L.isNoneOrNil(-1) { return 1 }
-                    L.pop()
-                }
-                let object = try LuaObjects.selfObject(L, className, as: Object.self, method: "__index")
-                return try index(object, L)
+                try index(LuaObjects.selfObject(L, className, as: Object.self, method: "__index"), L)
             }
+            rally_push_index(L.raw)
         } else {
             L.pushValue(methodTable)
         }

@@ -21,5 +21,5 @@ flags=()
 # to ~5 ms (loading libFoundation.so dominates otherwise)
 [ "$config" = release ] && flags+=(--static-swift-stdlib)
 echo "setup: swift build -c $config ${flags[*]}" >&2
-swift build -c "$config" "${flags[@]}" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+swift build -c "$config" "${flags[@]}" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
 ln -sf libRallyEngineShared.so ".build/$config/rally.so"

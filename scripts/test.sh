@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh debug
-swift test 2>&1 | tee .build/test.log | grep -vE '^\[[0-9]+/[0-9]+\]|^(Test Suite|Test Case) .*(started|passed)'
+# progress lines and per-test "started/passed" lines are dropped; failures and summaries stay
+swift test 2>&1 | tee .build/test.log | { grep -vE '^\[[0-9]+/[0-9]+\]|^(Test Suite|Test Case) .*(started|passed)|^. Test .*(started|passed after)' || true; }

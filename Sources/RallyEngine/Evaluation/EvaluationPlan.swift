@@ -4,12 +4,15 @@ public enum EvaluationSchedule: Sendable, Equatable {
     case split(TimeSplit)
     /// Consecutive test periods, each refitted on the history before it.
     case walkForward(WalkForward)
+    /// An explicit list of folds (what `rally.walkforward` returns to Lua), in time order.
+    case folds([TimeSplit])
 
     /// The folds, in time order (one for a split).
     public func folds() throws -> [TimeSplit] {
         switch self {
         case .split(let s): [s]
         case .walkForward(let w): try w.folds()
+        case .folds(let list): list
         }
     }
 
@@ -36,6 +39,8 @@ public enum EvaluationSchedule: Sendable, Equatable {
                 ("window", .string(window)),
                 ("embargo_hours", .integer(w.embargoHours)),
             ])
+        case .folds(let list):
+            return .object([("kind", .string("folds")), ("folds", .array(list.map { .object(Self.fields(of: $0)) }))])
         }
     }
 

@@ -1,0 +1,227 @@
+import Foundation
+
+/// The files an evaluation writes, and their exact shapes (a report renders from them, so
+/// keep to these):
+///
+/// - `metrics.json` (stable key order; numbers in shortest round-trip form; null for NaN):
+///   ```json
+///   {
+///     "baseline": "naive",
+///     "models": ["naive", "logreg", "gbdt"],
+///     "metrics": {"<model>": {"<metric>": {"value": x, "ci95": [lo, hi]}, ...}, ...},
+///     "vs_baseline": {"<model>": {"<metric>_diff": {"value": d, "ci95": [lo, hi]}, ...,
+///                                 "dm_brier_p": p, "dm_log_loss_p": p,
+///                                 "dm_brier_statistic": z, "dm_log_loss_statistic": z}, ...},
+///     "test": {"rows": n, "positives": k, "base_rate": r, "start": "2017-01-01 00:00", "end": "..."},
+///     "folds": [{"test_start": ..., "test_end": ..., "train_rows": ..., "train_positives": ...,
+///                "test_rows": ..., "test_positives": ..., "train_base_rate": ...,
+///                "metrics": {"<model>": {"<metric>": x, ...}}, "warnings": [...]}, ...],
+///     "bootstrap": {"block": 168, "resamples": 1000, "used": 1000, "skipped": 0, "seed": 7},
+///     "diebold_mariano_lag": 23,
+///     "warnings": [...]
+///   }
+///   ```
+///   Metric keys, in order: roc_auc, pr_auc, brier, log_loss, precision_at_top, lift_at_top,
+///   brier_skill, ece, brier_reliability, brier_resolution, brier_uncertainty (``Metric``).
+///   `vs_baseline` lists every model but the baseline.
+/// - `predictions.csv`: `ts,y,price,threshold,p_<model>...`, one row per test hour in time order;
+///   `ts` as `YYYY-MM-DD HH:MM`, `price` the labelled series at t, `threshold` the labeler's.
+/// - `benchmark_table.csv`: one row per model: `model,kind`, then for each metric
+///   `<metric>,<metric>_lo,<metric>_hi`, then for each metric `<metric>_diff,<metric>_diff_lo,<metric>_diff_hi`
+///   (model − baseline, paired bootstrap interval; empty for the baseline), then `dm_brier_p,dm_log_loss_p`.
+/// - `importance.csv`: `model,feature,gain` for models that rank features (gbdt: XGBoost gain,
+///   averaged over folds); only the header when none does.
+/// - `run.json`: see ``RunRecord``.
+///
+/// All but `run.json` are pure functions of the result, so two runs of the same recipe write
+/// byte-identical files; `run.json` differs only in its `seconds`.
+public struct EvaluationArtifacts {
+    /// The result rendered.
+    public let result: EvaluationResult
+
+    /// Creates the artifacts of `result`.
+    public init(_ result: EvaluationResult) { self.result = result }
+
+    /// The file names, in the order ``write(to:run:)`` writes them.
+    public static let fileNames = ["metrics.json", "predictions.csv", "benchmark_table.csv", "importance.csv", "run.json"]
+
+    private static func valueAndInterval(_ value: Double, _ interval: Interval) -> JSONValue {
+        .object([("value", .finite(value)), ("ci95", .array([.finite(interval.lower), .finite(interval.upper)]))])
+    }
+
+    /// The `metrics.json` document.
+    public func metricsJSON() -> JSONValue {
+        let r = result
+        let metrics: [(String, JSONValue)] = r.models.map { m in
+            (m.name, .object(Metric.allCases.map { ($0.rawValue, Self.valueAndInterval(m.metrics[$0], m.interval($0))) }))
+        }
+        var versus: [(String, JSONValue)] = []
+        for m in r.models {
+            guard let differences = m.differences else { continue }
+            var fields: [(String, JSONValue)] = Metric.allCases.map { metric in
+                let d = differences[metric.index]
+                return (metric.rawValue + "_diff", Self.valueAndInterval(d.value, d.interval))
+            }
+            fields.append(("dm_brier_p", .finite(m.dieboldMarianoBrier?.pValue ?? .nan)))
+            fields.append(("dm_log_loss_p", .finite(m.dieboldMarianoLogLoss?.pValue ?? .nan)))
+            fields.append(("dm_brier_statistic", .finite(m.dieboldMarianoBrier?.statistic ?? .nan)))
+            fields.append(("dm_log_loss_statistic", .finite(m.dieboldMarianoLogLoss?.statistic ?? .nan)))
+            versus.append((m.name, .object(fields)))
+        }
+        let test: JSONValue = .object([
+            ("rows", .integer(r.testTimes.count)), ("positives", .integer(r.testPositives)),
+            ("base_rate", .finite(r.testBaseRate)),
+            ("start", r.testTimes.first.map { .string(TimeStamp.format($0)) } ?? .null),
+            ("end", r.testTimes.last.map { .string(TimeStamp.format($0)) } ?? .null),
+        ])
+        let folds: [JSONValue] = r.folds.map { f in
+            let foldMetrics: [(String, JSONValue)] = zip(r.models, f.metrics).map { m, v in
+                (m.name, .object(Metric.allCases.map { ($0.rawValue, .finite(v[$0])) }))
+            }
+            return .object([
+                ("test_start", .string(TimeStamp.format(f.split.testStart))),
+                ("test_end", f.split.testEnd.map { .string(TimeStamp.format($0)) } ?? .null),
+                ("train_rows", .integer(f.trainRows)), ("train_positives", .integer(f.trainPositives)),
+                ("test_rows", .integer(f.testRows)), ("test_positives", .integer(f.testPositives)),
+                ("train_base_rate", .finite(f.trainBaseRate)),
+                ("metrics", .object(foldMetrics)),
+                ("warnings", .array(f.warnings.map(JSONValue.string))),
+            ])
+        }
+        let b = r.plan.bootstrap
+        let bootstrap: JSONValue = .object([
+            ("block", .integer(b.block)), ("resamples", .integer(b.resamples)), ("used", .integer(r.bootstrapUsed)),
+            ("skipped", .integer(r.bootstrapSkipped)), ("seed", Self.seed(b.seed)),
+        ])
+        return .object([
+            ("baseline", .string(r.models[r.baseline].name)),
+            ("models", .array(r.models.map { .string($0.name) })),
+            ("metrics", .object(metrics)),
+            ("vs_baseline", .object(versus)),
+            ("test", test),
+            ("folds", .array(folds)),
+            ("bootstrap", bootstrap),
+            ("diebold_mariano_lag", .integer(r.dieboldMarianoLag)),
+            ("warnings", .array(r.warnings.map(JSONValue.string))),
+        ])
+    }
+
+    static func seed(_ s: UInt64) -> JSONValue { s <= UInt64(Int.max) ? .integer(Int(s)) : .string(String(s)) }
+
+    /// The `predictions.csv` table.
+    public func predictionsCSV() -> CSVTable {
+        let r = result
+        var table = CSVTable(header: ["ts", "y", "price", "threshold"] + r.models.map { "p_" + $0.name })
+        for i in r.testTimes.indices {
+            var row = [TimeStamp.format(r.testTimes[i]), CSVTable.number(r.testLabels[i]),
+                       CSVTable.number(r.testSeries[i]), CSVTable.number(r.testThresholds[i])]
+            for m in r.models { row.append(CSVTable.number(m.predictions[i])) }
+            table.append(row)
+        }
+        return table
+    }
+
+    /// The `benchmark_table.csv` table.
+    public func benchmarkTableCSV() -> CSVTable {
+        var header = ["model", "kind"]
+        for metric in Metric.allCases { header += [metric.rawValue, metric.rawValue + "_lo", metric.rawValue + "_hi"] }
+        for metric in Metric.allCases { header += [metric.rawValue + "_diff", metric.rawValue + "_diff_lo", metric.rawValue + "_diff_hi"] }
+        header += ["dm_brier_p", "dm_log_loss_p"]
+        var table = CSVTable(header: header)
+        for m in result.models {
+            var row = [m.name, m.kind]
+            for metric in Metric.allCases {
+                let ci = m.interval(metric)
+                row += [m.metrics[metric], ci.lower, ci.upper].map(CSVTable.number)
+            }
+            for metric in Metric.allCases {
+                if let d = m.differences?[metric.index] {
+                    row += [d.value, d.interval.lower, d.interval.upper].map(CSVTable.number)
+                } else {
+                    row += ["", "", ""]
+                }
+            }
+            row.append(m.dieboldMarianoBrier.map { CSVTable.number($0.pValue) } ?? "")
+            row.append(m.dieboldMarianoLogLoss.map { CSVTable.number($0.pValue) } ?? "")
+            table.append(row)
+        }
+        return table
+    }
+
+    /// The `importance.csv` table.
+    public func importanceCSV() -> CSVTable {
+        var table = CSVTable(header: ["model", "feature", "gain"])
+        for m in result.models {
+            for entry in m.importance ?? [] { table.append([m.name, entry.feature, CSVTable.number(entry.gain)]) }
+        }
+        return table
+    }
+
+    /// Every parameter of the run, for `run.json`: features, labeler, schedule, models,
+    /// bootstrap, metric settings, baseline, Diebold–Mariano lag, guard, threads.
+    public func parametersJSON() -> JSONValue {
+        let p = result.plan
+        let features: JSONValue = .object([
+            ("horizon", .integer(p.features.horizon)),
+            ("columns", .array(p.features.features.map { .object([("name", .string($0.name)), ("definition", .string($0.definition))]) })),
+        ])
+        let models: [JSONValue] = result.models.map { m in
+            .object([("name", .string(m.name)), ("kind", .string(m.kind)), ("parameters", Self.json(m.parameters))])
+        }
+        return .object([
+            ("features", features),
+            ("labeler", .object([("kind", .string(p.labeler.kind))] + Self.fields(p.labeler.parameters))),
+            ("schedule", p.schedule.json),
+            ("models", .array(models)),
+            ("baseline", .string(result.models[result.baseline].name)),
+            ("bootstrap", .object([("block", .integer(p.bootstrap.block)), ("resamples", .integer(p.bootstrap.resamples)),
+                                   ("seed", Self.seed(p.bootstrap.seed))])),
+            ("metrics", .object([("top", .number(p.metrics.top)), ("calibration_bins", .integer(p.metrics.calibrationBins)),
+                                 ("log_loss_clip", .number(p.metrics.logLossClip))])),
+            ("diebold_mariano_lag", .integer(result.dieboldMarianoLag)),
+            ("minimum_positives", .integer(p.minimumPositives)),
+            ("threads", .integer(p.threads)),
+        ])
+    }
+
+    /// Model or labeler parameters as a JSON object (whole numbers as integers).
+    static func json(_ parameters: ModelParameters) -> JSONValue { .object(fields(parameters)) }
+
+    static func fields(_ parameters: ModelParameters) -> [(String, JSONValue)] {
+        parameters.map { entry in
+            let value: JSONValue
+            switch entry.value {
+            case .number(let x): value = x == x.rounded() && abs(x) < 1e15 ? .integer(Int(x)) : .finite(x)
+            case .string(let s): value = .string(s)
+            case .bool(let b): value = .bool(b)
+            }
+            return (entry.name, value)
+        }
+    }
+
+    /// Writes every file into `directory` (created when missing), each atomically; `run.json`
+    /// last, built by `run` from the seconds the other files took. Returns the paths written.
+    @discardableResult
+    public func write(to directory: String, run: (_ writeSeconds: Double) -> RunRecord) throws -> [String] {
+        let started = Date()
+        let base = URL(fileURLWithPath: directory)
+        func path(_ name: String) -> String { base.appendingPathComponent(name).path }
+        let texts = [metricsJSON().text(), predictionsCSV().text(), benchmarkTableCSV().text(), importanceCSV().text()]
+        for (name, text) in zip(Self.fileNames, texts) { try AtomicFile.write(text, to: path(name)) }
+        try AtomicFile.write(run(Date().timeIntervalSince(started)).json().text(), to: path("run.json"))
+        return Self.fileNames.map(path)
+    }
+}
+
+extension RunRecord.DataSource {
+    /// The provenance of a dataset of `rows` rows loaded as `report` says: when the report
+    /// names a file that exists, that path and its SHA-256; otherwise (generated data) no path,
+    /// `synthetic` true.
+    public static func of(report: LoadReport, rows: Int) throws -> RunRecord.DataSource {
+        let source = report.source
+        var isDirectory: ObjCBool = false
+        let isFile = !source.isEmpty && FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) && !isDirectory.boolValue
+        return RunRecord.DataSource(path: isFile ? source : nil, sha256: isFile ? try SHA256.hex(file: source) : nil,
+                                    synthetic: !isFile, source: source, rows: rows, notes: report.notes)
+    }
+}

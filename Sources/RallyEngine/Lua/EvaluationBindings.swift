@@ -1,0 +1,341 @@
+import CLua
+import Foundation
+
+/// The Swift object behind a Lua `Result`: an evaluation's result and where its data came from.
+public final class ResultObject {
+    /// The result.
+    public let result: EvaluationResult
+    /// The evaluated dataset's load report and row count (for `run.json`).
+    let dataReport: LoadReport
+    let dataRows: Int
+
+    init(_ result: EvaluationResult, dataReport: LoadReport, dataRows: Int) {
+        self.result = result
+        self.dataReport = dataReport
+        self.dataRows = dataRows
+    }
+}
+
+/// The Lua face of the evaluation: `rally.evaluate{...}`, the `Result` class,
+/// `rally.metrics(y, p)` and `rally.clock()`.
+enum EvaluationBindings {
+    /// Class name of results in Lua.
+    static let resultClass = "Result"
+
+    static func install(_ rally: LuaModule) {
+        rally.register(resultLuaClass())
+        rally.function("evaluate", doc: """
+        rally.evaluate{data = ds, features = fx, labeler = lab, split = sp | walkforward = folds, models = {m1, m2, ...}
+                       [, bootstrap = 1000, block = 168, seed = 7, top = 0.05, bins = 10, baseline = "naive", dm_lag = n,
+                          min_positives = 30, threads = 2, quiet = false]} -- fits each model on every fold, scores the pooled
+        test predictions and returns a Result: res:table(), res:metrics(), res:predictions(), res:folds(), res:best(), res:write(dir).
+        Intervals: paired moving-block bootstrap (bootstrap resamples of the test rows in blocks of `block` rows; 0 = none);
+        each model is compared with the baseline (default: the first model) by paired differences and Diebold-Mariano tests.
+        Progress goes to stderr unless quiet = true.
+        """) { L in try evaluate(L) }
+        rally.function("metrics", doc: """
+        rally.metrics(y, p [, {top = 0.05, bins = 10, threshold = 0.5, climatology = r}]) -- every metric of probabilities p
+        against 0/1 outcomes y (Vectors or tables): roc_auc, pr_auc, brier, log_loss, precision_at_top, lift_at_top, brier_skill,
+        ece, brier_reliability, brier_resolution, brier_uncertainty, precision/recall/f1 at `threshold` (p >= threshold),
+        and curve = the reliability bins {lower, upper, count, mean_p, observed}.
+        """) { L in try metrics(L) }
+        rally.function("clock", doc: """
+        rally.clock() -- seconds on a monotonic wall clock (for timing stages of a recipe: t = rally.clock() ... rally.clock() - t).
+        """) { L in
+            L.push(Double(DispatchTime.now().uptimeNanoseconds) / 1e9)
+            return 1
+        }
+    }
+
+    // MARK: rally.evaluate
+
+    private static func evaluate(_ L: LuaState) throws -> Int32 {
+        let args = LuaArgs(L, "evaluate")
+        if args.isNil(1) { throw args.typeError(1, expected: "table") }
+        let o = try args.options(1)
+        guard let data = try o.object("data", DataBindings.datasetClass, as: DatasetObject.self)?.dataset else {
+            throw o.error("data", "Dataset expected, got nil")
+        }
+        guard let features = try o.object("features", FeatureBindings.specClass, as: FeatureSpecObject.self)?.spec else {
+            throw o.error("features", "FeatureSpec expected, got nil (e.g. rally.features.protocol_v1())")
+        }
+        guard let labeler = try o.object("labeler", LabelBindings.labelerClass, as: LabelerObject.self)?.labeler else {
+            throw o.error("labeler", "Labeler expected, got nil (e.g. rally.labeler.quantile{...})")
+        }
+        let split = try o.object("split", DataBindings.splitClass, as: SplitObject.self)?.split
+        let folds = try splitList(o, L, "walkforward")
+        let schedule: EvaluationSchedule
+        switch (split, folds) {
+        case (let s?, nil): schedule = .split(s)
+        case (nil, let f?): schedule = .folds(f)
+        case (nil, nil): throw o.error("split", "Split expected, got nil (give split = rally.split{...} or walkforward = rally.walkforward{...})")
+        case (.some, .some): throw o.error("walkforward", "give split or walkforward, not both")
+        }
+        let models = try modelList(o, L)
+        let resamples = try o.integer("bootstrap") ?? 1000
+        guard resamples >= 0 else { throw o.error("bootstrap", "number of resamples must be 0 or more, got \(resamples)") }
+        let block = try o.integer("block") ?? 168
+        guard block >= 1 else { throw o.error("block", "block length must be at least 1 row, got \(block)") }
+        let seed = try o.integer("seed") ?? 7
+        guard seed >= 0 else { throw o.error("seed", "a non-negative integer expected, got \(seed)") }
+        let top = try o.number("top") ?? 0.05
+        guard top > 0 && top <= 1 else { throw o.error("top", "a share in (0, 1] expected, got \(Format.number(top))") }
+        let bins = try o.integer("bins") ?? 10
+        guard bins >= 1 else { throw o.error("bins", "at least 1 calibration bin expected, got \(bins)") }
+        let baseline = try o.string("baseline")
+        let lag = try o.integer("dm_lag")
+        if let lag, lag < 0 { throw o.error("dm_lag", "a lag of 0 or more expected, got \(lag)") }
+        let minimum = try o.integer("min_positives") ?? 30
+        let threads = try o.integer("threads") ?? 2
+        guard threads >= 1 else { throw o.error("threads", "at least 1 thread expected, got \(threads)") }
+        let quiet = try o.boolean("quiet") ?? false
+        try o.finish()
+
+        let plan = EvaluationPlan(features: features, labeler: labeler, schedule: schedule,
+                                  bootstrap: BlockBootstrap(block: block, resamples: resamples, seed: UInt64(seed)),
+                                  metrics: MetricSettings(top: top, calibrationBins: bins), baseline: baseline,
+                                  dieboldMarianoLag: lag, minimumPositives: minimum, threads: threads)
+        let evaluator = Evaluator(plan: plan) { line in
+            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
+        let result = try evaluator.run(on: data, models: models)
+        LuaObjects.push(L, ResultObject(result, dataReport: data.report, dataRows: data.count), resultClass)
+        return 1
+    }
+
+    /// Field `key` as a list of Splits (nil when absent).
+    private static func splitList(_ o: LuaOptions, _ L: LuaState, _ key: String) throws -> [TimeSplit]? {
+        try o.with(key) { present in
+            guard present else { return nil }
+            if let one = LuaObjects.peek(L, -1, DataBindings.splitClass, as: SplitObject.self) { return [one.split] }
+            guard L.type(-1) == LUA_TTABLE else { throw o.error(key, "list of Splits expected (rally.walkforward{...}), got \(L.typeName(-1))") }
+            let table = L.absolute(-1)
+            let n = L.rawLength(table)
+            guard n > 0 else { throw o.error(key, "list of Splits expected, got an empty table") }
+            return try (1...n).map { i in
+                L.rawGet(table, index: i)
+                defer { L.pop() }
+                return try LuaObjects.object(L, -1, DataBindings.splitClass, as: SplitObject.self) {
+                    o.error(key, "Split expected at index \(i), got \(L.typeName(-1))")
+                }.split
+            }
+        }
+    }
+
+    /// Field `models` as model factories.
+    private static func modelList(_ o: LuaOptions, _ L: LuaState) throws -> [any ModelFactory] {
+        try o.with("models") { present in
+            guard present else { throw o.error("models", "list of Models expected, got nil (e.g. {rally.model.naive(), rally.model.logreg{}})") }
+            if let one = LuaObjects.peek(L, -1, ModelBindings.className, as: ModelObject.self) { return [one.factory(L)] }
+            guard L.type(-1) == LUA_TTABLE else { throw o.error("models", "list of Models expected, got \(L.typeName(-1))") }
+            let table = L.absolute(-1)
+            let n = L.rawLength(table)
+            guard n > 0 else { throw o.error("models", "list of Models expected, got an empty table") }
+            return try (1...n).map { i in
+                L.rawGet(table, index: i)
+                defer { L.pop() }
+                return try LuaObjects.object(L, -1, ModelBindings.className, as: ModelObject.self) {
+                    o.error("models", "Model expected at index \(i), got \(L.typeName(-1))")
+                }.factory(L)
+            }
+        }
+    }
+
+    // MARK: rally.metrics
+
+    private static func metrics(_ L: LuaState) throws -> Int32 {
+        let args = LuaArgs(L, "metrics")
+        let y = try args.numbers(1)
+        let p = try args.numbers(2)
+        let o = try args.options(3)
+        let top = try o.number("top") ?? 0.05
+        let bins = try o.integer("bins") ?? 10
+        let threshold = try o.number("threshold") ?? 0.5
+        let climatology = try o.number("climatology")
+        try o.finish()
+        let settings = MetricSettings(top: top, calibrationBins: bins)
+        do {
+            let reference = climatology.map { [Double](repeating: $0, count: y.count) }
+            let values = try ForecastScorer(labels: y, probabilities: p, climatology: reference, settings: settings).score()
+            let called = try BinaryMetrics.atThreshold(labels: y, probabilities: p, threshold: threshold)
+            let curve = try BinaryMetrics.reliabilityCurve(labels: y, probabilities: p, bins: bins)
+            L.newTable(record: Metric.allCases.count + 4)
+            for metric in Metric.allCases {
+                L.push(values[metric], nanAsNil: true)
+                L.rawSet(-2, metric.rawValue)
+            }
+            L.push(called.precision); L.rawSet(-2, "precision")
+            L.push(called.recall); L.rawSet(-2, "recall")
+            L.push(called.f1); L.rawSet(-2, "f1")
+            L.newTable(array: curve.count)
+            for (i, bin) in curve.enumerated() {
+                L.newTable(record: 5)
+                L.push(bin.lower); L.rawSet(-2, "lower")
+                L.push(bin.upper); L.rawSet(-2, "upper")
+                L.push(bin.count); L.rawSet(-2, "count")
+                L.push(bin.meanProbability); L.rawSet(-2, "mean_p")
+                L.push(bin.observedRate); L.rawSet(-2, "observed")
+                L.rawSet(-2, index: i + 1)
+            }
+            L.rawSet(-2, "curve")
+            return 1
+        } catch let error as RallyError {
+            throw RallyError("bad argument to 'metrics' (\(error.message))")
+        }
+    }
+
+    // MARK: the Result class
+
+    /// Pushes a JSON value as Lua values: objects as tables, arrays as sequences, null as nil.
+    static func push(_ L: LuaState, _ value: JSONValue) {
+        switch value {
+        case .null: L.pushNil()
+        case .bool(let b): L.push(b)
+        case .integer(let i): L.push(i)
+        case .number(let x): L.push(x, nanAsNil: true)
+        case .string(let s): L.push(s)
+        case .array(let items):
+            L.newTable(array: items.count)
+            for (i, item) in items.enumerated() {
+                push(L, item)
+                L.rawSet(-2, index: i + 1)
+            }
+        case .object(let fields):
+            L.newTable(record: fields.count)
+            for (key, item) in fields {
+                push(L, item)
+                L.rawSet(-2, key)
+            }
+        }
+    }
+
+    static func resultLuaClass() -> LuaClass<ResultObject> {
+        var cls = LuaClass<ResultObject>(resultClass, doc: """
+        Result -- what rally.evaluate returns: res:table(), res:metrics(), res:predictions(), res:folds(), res:best([metric]), res:write(dir).
+        Fields: res.models (names), res.baseline, res.rows (test rows), res.positives, res.warnings.
+        """)
+        cls.tostring = { object in
+            let r = object.result
+            let best = r.best(.prAUC).map { ", best PR-AUC \($0.name) \(Format.fixed($0.metrics[.prAUC], digits: 3))" } ?? ""
+            return "<Result \(r.models.map(\.name).joined(separator: ", ")) on \(r.testTimes.count) test rows (\(r.testPositives) rallies), \(r.folds.count) fold\(r.folds.count == 1 ? "" : "s")\(best)>"
+        }
+        cls.length = { $0.result.testTimes.count }
+        cls.index = { object, L in
+            let r = object.result
+            switch L.string(2) {
+            case "models": L.push(strings: r.models.map(\.name))
+            case "baseline": L.push(r.models[r.baseline].name)
+            case "rows": L.push(r.testTimes.count)
+            case "positives": L.push(r.testPositives)
+            case "warnings": L.push(strings: r.warnings)
+            default: return 0
+            }
+            return 1
+        }
+        cls.method("table", doc: """
+        res:table() -- the comparison table as a string: each model's metrics with the PR-AUC interval, its PR-AUC gain over the baseline
+        with the paired interval, and Diebold-Mariano p-values (Brier, log loss) against the baseline; warnings below.
+        """) { object, L in
+            L.push(ComparisonTable(object.result).text)
+            return 1
+        }
+        cls.method("metrics", doc: """
+        res:metrics() -- the contents of metrics.json as a Lua table: baseline, models, metrics[model][metric] = {value =, ci95 = {lo, hi}},
+        vs_baseline[model] = {<metric>_diff = {value =, ci95 =}, dm_brier_p =, dm_log_loss_p =}, test, folds, bootstrap.
+        """) { object, L in
+            push(L, EvaluationArtifacts(object.result).metricsJSON())
+            return 1
+        }
+        cls.method("predictions", doc: """
+        res:predictions() -- the test rows as columns: ts (strings "YYYY-MM-DD HH:MM"), time (Vector of seconds), y, price, threshold,
+        and p_<model> for each model (Vectors), as in predictions.csv.
+        """) { object, L in
+            let r = object.result
+            L.newTable(record: 5 + r.models.count)
+            L.push(strings: r.testTimes.map(TimeStamp.format)); L.rawSet(-2, "ts")
+            LuaVector.push(L, r.testTimes.map(Double.init), name: "time"); L.rawSet(-2, "time")
+            LuaVector.push(L, r.testLabels, name: "y"); L.rawSet(-2, "y")
+            LuaVector.push(L, r.testSeries, name: "price"); L.rawSet(-2, "price")
+            LuaVector.push(L, r.testThresholds, name: "threshold"); L.rawSet(-2, "threshold")
+            for m in r.models {
+                LuaVector.push(L, m.predictions, name: "p_" + m.name)
+                L.rawSet(-2, "p_" + m.name)
+            }
+            return 1
+        }
+        cls.method("folds", doc: """
+        res:folds() -- one table per fold: test_start, test_end, train_rows, train_positives, test_rows, test_positives, train_base_rate,
+        metrics[model][metric] (the fold's own figures) and warnings (folds resting on fewer than min_positives rallies).
+        """) { object, L in
+            guard case .object(let fields) = EvaluationArtifacts(object.result).metricsJSON(),
+                  let folds = fields.first(where: { $0.0 == "folds" })?.1 else { return 0 }
+            push(L, folds)
+            return 1
+        }
+        cls.method("best", doc: """
+        res:best([metric]) -- the name of the model with the best value of metric (default "pr_auc"; lowest for losses), and that value.
+        """) { object, L in
+            let args = LuaArgs(L, "best", method: true)
+            let key = try args.optionalString(1) ?? "pr_auc"
+            guard let metric = Metric(key: key) else {
+                throw args.error(1, "unknown metric '\(key)'; valid metrics: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard let best = object.result.best(metric) else { L.pushNil(); return 1 }
+            L.push(best.name)
+            L.push(best.metrics[metric])
+            return 2
+        }
+        cls.method("write", doc: """
+        res:write(dir [, {recipe = "name", seconds = {load = s, ...}}]) -- writes metrics.json, predictions.csv, benchmark_table.csv,
+        importance.csv and run.json into dir (created if missing), each atomically. run.json records the data path and sha256, rows,
+        split, parameters, seed, versions, git commit and seconds per stage (given ones first, e.g. the load). Returns the paths.
+        """) { object, L in
+            let args = LuaArgs(L, "write", method: true)
+            let directory = try args.string(1)
+            let o = try args.options(2)
+            let recipe = try o.string("recipe") ?? "rally.evaluate"
+            let given = try stageSeconds(o, L)
+            try o.finish()
+            let paths = try write(object, to: directory, recipe: recipe, given: given)
+            L.push(strings: paths)
+            return 1
+        }
+        return cls
+    }
+
+    /// Field `seconds` of `res:write`'s options: stage name → seconds, in name order.
+    private static func stageSeconds(_ o: LuaOptions, _ L: LuaState) throws -> [(String, Double)] {
+        try o.with("seconds") { present in
+            guard present else { return [] }
+            guard L.type(-1) == LUA_TTABLE else { throw o.error("seconds", "table expected, got \(L.typeName(-1))") }
+            var out: [(String, Double)] = []
+            try L.forEach(-1) {
+                guard let key = L.string(-2), let value = L.number(-1) else {
+                    throw o.error("seconds", "stage names (strings) with seconds (numbers) expected")
+                }
+                out.append((key, value))
+            }
+            return out.sorted { $0.0 < $1.0 }
+        }
+    }
+
+    /// Writes the artifacts of `object` into `directory`.
+    static func write(_ object: ResultObject, to directory: String, recipe: String, given: [(String, Double)]) throws -> [String] {
+        let r = object.result
+        let source = try RunRecord.DataSource.of(report: object.dataReport, rows: object.dataRows)
+        let versions = [("rally", RallyLua.version), ("swift", BuildInfo.swiftVersion),
+                        ("lua", RallyLua.luaVersion), ("xgboost", RallyLua.xgboostVersion)]
+        let artifacts = EvaluationArtifacts(r)
+        let commit = GitRevision.commit()
+        return try artifacts.write(to: directory) { writeSeconds in
+            var seconds = given + r.seconds
+            seconds += r.models.map { ("fit_" + $0.name, $0.fitSeconds) }
+            seconds.append(("write", writeSeconds))
+            let total = given.reduce(0) { $0 + $1.1 } + (r.seconds.last { $0.0 == "evaluate" }?.1 ?? 0) + writeSeconds
+            seconds.append(("total", total))
+            return RunRecord(recipe: recipe, data: source, rowsKept: r.keptRows, rowsTrain: r.trainRows, rowsTest: r.testTimes.count,
+                             split: r.plan.schedule.json, parameters: artifacts.parametersJSON(), seed: r.plan.bootstrap.seed,
+                             versions: versions, gitCommit: commit, seconds: seconds, warnings: r.warnings)
+        }
+    }
+}

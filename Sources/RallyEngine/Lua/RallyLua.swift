@@ -72,6 +72,7 @@ public enum RallyLua {
     static let installers: [@Sendable (LuaModule) -> Void] = [
         DataBindings.install,
         ModelBindings.install,
+        EvaluationBindings.install,
         FeatureBindings.install, LabelBindings.install,
     ]
 

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import RallyEngine
+
+/// A Lua chunk defining `X` (two columns, 8 rows) and `y` used by the model tests.
+private let data = """
+X = {a = {1, 2, 3, 4, 5, 6, 7, 8}, b = {0.5, 0.1, 0.4, 0.2, 0.9, 0.3, 0.8, 0.7}}
+y = {0, 0, 0, 1, 0, 1, 1, 1}
+"""
+
+@Test func builtInConstructorsMakeModels() throws {
+    let lua = LuaHarness()
+    #expect(try lua.run("return rally.model.gbdt{rounds = 300, depth = 6, eta = 0.05}") ==
+            ["<Model gbdt rounds=300 eta=0.05 max_depth=6 (not fitted)>"])
+    #expect(try lua.run("return rally.model.logreg{C = 0.5, name = 'lr'}") == ["<Model lr: logreg C=0.5 (not fitted)>"])
+    #expect(try lua.run("return rally.model.naive()") == ["<Model naive (not fitted)>"])
+    #expect(try lua.run("local m = rally.model.new('logreg', {class_weight = 'balanced'}); return m.kind, m.name, m.fitted, m:params().class_weight, m:params().C")
+            == ["logreg", "logreg", "false", "balanced", "1"])
+    #expect(try lua.run("return table.concat(rally.model.list(), ',')") == ["naive,climatology,logreg,gbdt"])
+}
+
+@Test func unknownParametersAreErrorsListingTheValidOnes() throws {
+    let lua = LuaHarness()
+    #expect(lua.error("rally.model.logreg{c = 1}").contains(
+        "bad argument #1 to 'logreg' (model 'logreg': unknown parameter 'c'; valid parameters: C, class_weight, max_iter, tol)"))
+    #expect(lua.error("rally.model.gbdt{eta = 'fast'}").contains("parameter 'eta': number expected, got string"))
+    #expect(lua.error("rally.model.new('forest', {})").contains("unknown model 'forest'; models: naive, climatology, logreg, gbdt"))
+    #expect(lua.error("rally.model.logreg{C = {}}").contains("field 'C': number, string or boolean expected, got table"))
+}
+
+@Test func fitAndPredictFromLuaTables() throws {
+    let lua = LuaHarness()
+    try lua.run(data)
+    let out = try lua.run("""
+    local m = rally.model.logreg{C = 10}
+    assert(m:fit(X, y) == m)
+    local p = m:predict(X)
+    return #p, p[1] < 0.5, p[8] > 0.5, m.fitted, m:report().iterations > 0, tostring(m)
+    """)
+    #expect(out == ["8", "true", "true", "true", "true", "<Model logreg C=10 (fitted)>"])
+    // rows as records give the same predictions as columns
+    let same = try lua.run("""
+    local rows = {}
+    for i = 1, 8 do rows[i] = {a = X.a[i], b = X.b[i]} end
+    local m1, m2 = rally.model.logreg(), rally.model.logreg()
+    m1:fit(X, y); m2:fit(rows, y)
+    return m1:predict(X)[3] == m2:predict(rows)[3]
+    """)
+    #expect(same == ["true"])
+}
+
+@Test func shapeMismatchesAreErrors() throws {
+    let lua = LuaHarness()
+    try lua.run(data)
+    #expect(lua.error("rally.model.logreg():fit(X, {0, 1})").contains("bad argument #2 to 'fit' (2 labels for 8 rows of X)"))
+    #expect(lua.error("rally.model.logreg():fit({a = {1, 2, 3}, b = {1, 2}}, {0, 1, 0})").contains("columns have different lengths (a 3, b 2)"))
+    #expect(lua.error("rally.model.logreg():fit(X, {0, 0, 0, 0, 0, 0, 0, 0})").contains("logreg: the training labels are all 0 (8 rows); fitting needs both classes"))
+    #expect(lua.error("local m = rally.model.logreg(); m:fit(X, y); m:predict{a = {1}}").contains("logreg: X has 1 features but the model was fitted on 2 (missing: b)"))
+    #expect(lua.error("rally.model.logreg():predict(X)").contains("logreg: the model is not fitted"))
+    #expect(lua.error("rally.model.logreg():fit({a = {1, 0/0, 3, 4}}, {0, 1, 0, 1})").contains("logreg: X has a missing value (NaN) at row 2, feature 'a'"))
+    #expect(lua.error("rally.model.logreg():fit('X', y)").contains("bad argument #1 to 'fit' (FeatureMatrix or table expected, got string)"))
+}
+
+@Test func gbdtImportanceSaveAndLoadFromLua() throws {
+    let lua = LuaHarness()
+    try lua.run(data)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("rally-lua-gbdt-\(ProcessInfo.processInfo.processIdentifier).json").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let out = try lua.run("""
+    local m = rally.model.gbdt{rounds = 10, nthread = 1, min_child_weight = 0}
+    m:fit(X, y)
+    local imp = m:importance()
+    m:save("\(path)")
+    local back = rally.model.load("\(path)")
+    local p, q = m:predict(X), back:predict(X)
+    local same = true
+    for i = 1, #p do same = same and p[i] == q[i] end
+    return #imp, imp[1].feature ~= nil, imp[1].score >= imp[2].score, same, tostring(back)
+    """)
+    #expect(out == ["2", "true", "true", "true", "<Model gbdt rounds=10 eta=0.05 max_depth=6 min_child_weight=0 nthread=1 (fitted)>"])
+    #expect(lua.error("local m = rally.model.logreg(); m:fit(X, y); m:importance()").contains("logreg: this model has no feature importance"))
+}
+
+private let hourRate = """
+rally.model.register("mean_rate", {
+  doc = "the training rally rate, shrunk towards prior",
+  params = {prior = 0.5, weight = 0},
+  fit = function(self, X, y)
+    local s = 0
+    for i = 1, X.n do s = s + y[i] end
+    local w = self.params.weight
+    self.rate = (s + w * self.params.prior) / (X.n + w)
+    self.names = table.concat(X.names, ",")
+  end,
+  predict = function(self, X)
+    local p = {}
+    for i = 1, X.n do p[i] = self.rate end
+    return p
+  end,
+})
+"""
+
+@Test func luaDefinedModelRunsThroughTheRegistry() throws {
+    let lua = LuaHarness()
+    try lua.run(data)
+    try lua.run(hourRate)
+    #expect(try lua.run("return table.concat(rally.model.list(), ',')") == ["naive,climatology,logreg,gbdt,mean_rate"])
+    let out = try lua.run("""
+    local m = rally.model.new("mean_rate", {weight = 2})
+    m:fit(X, y)
+    local p = m:predict(X)
+    return tostring(m), #p, p[1], m:params().prior
+    """)
+    // (4 + 2 * 0.5) / (8 + 2) = 0.5
+    #expect(out == ["<Model mean_rate (Lua) prior=0.5 weight=2 (fitted)>", "8", "0.5", "0.5"])
+    #expect(lua.error("rally.model.new('mean_rate', {wieght = 1})").contains("unknown parameter 'wieght'; valid parameters: prior, weight"))
+    #expect(lua.error("rally.model.new('mean_rate', {prior = 'high'})").contains("parameter 'prior': number expected, got string"))
+}
+
+@Test func luaDefinedModelsRunAsFactoriesOnTheLuaThread() throws {
+    let lua = LuaHarness()
+    try lua.run(data)
+    try lua.run(hourRate)
+    try lua.run("models = {rally.model.new('mean_rate'), rally.model.logreg{name = 'lr'}}")
+    let L = lua.L
+    L.pushGlobals()
+    L.rawGet(-1, "models")
+    let factories = try ModelBindings.factories(L, L.top, function: "evaluate", argument: "models")
+    L.pop(2)
+    #expect(factories.map(\.name) == ["mean_rate", "lr"])
+    #expect(factories[0].sendableSpec == nil)
+    #expect(factories[1].sendableSpec?.kind == "logreg")
+    let X = DesignMatrix(names: ["a", "b"], columns: [[1, 2, 3, 4], [0.5, 0.1, 0.4, 0.2]])
+    for factory in factories {
+        let model = try factory.make()
+        try model.fit(X, labels: [0, 1, 0, 1], weights: nil)
+        let p = try model.predict(X)
+        #expect(p.count == 4)
+        if factory.kind == "mean_rate" { #expect(p == [0.5, 0.5, 0.5, 0.5]) }
+    }
+    #expect(L.top == 0)
+}
+
+@Test func luaDefinedModelErrorsAreReported() throws {
+    let lua = LuaHarness()
+    try lua.run(data)
+    try lua.run("""
+    rally.model.register("broken", {
+      fit = function(self, X, y) if X.n > 3 then error("too many rows") end end,
+      predict = function(self, X) return {2} end,
+    })
+    """)
+    #expect(lua.error("rally.model.new('broken'):fit(X, y)").contains("model 'broken' fit: "))
+    #expect(lua.error("rally.model.new('broken'):fit(X, y)").contains("too many rows"))
+    #expect(lua.error("local m = rally.model.new('broken'); m:fit({a = {1, 2}}, {0, 1}); m:predict({a = {1, 2}})")
+            .contains("model 'broken' predict: returned 1 probabilities for 2 rows"))
+    #expect(lua.error("local m = rally.model.new('broken'); m:fit({a = {1}}, {0, 1})").contains("1 rows"))
+    #expect(lua.error("rally.model.register('logreg', {fit = print, predict = print})").contains("'logreg' is a built-in model"))
+    #expect(lua.error("rally.model.register('x', {fit = print})").contains("field 'predict': function expected, got nil"))
+    #expect(lua.error("rally.model.register('x', {fit = print, predict = print, fitt = 1})").contains("unknown option 'fitt'"))
+    #expect(lua.error("rally.model.new('broken'):save('/tmp/x')").contains("not fitted"))
+}

@@ -197,7 +197,7 @@ final class CSVScanner {
                 let fieldStart = i
                 while i < end {
                     let c = b[i]
-                    if c == delimiter || c == Self.lf || c == Self.cr { break }
+                    if c == delimiter || (c <= Self.cr && (c == Self.lf || c == Self.cr)) { break }
                     i += 1
                 }
                 add(fieldStart, i, escaped: false)

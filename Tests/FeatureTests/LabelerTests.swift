@@ -43,7 +43,7 @@ private func same(_ a: [Double], _ b: [Double]) -> Bool {
     #expect(series.labels[0...17].allSatisfy { $0 == 1 }, "day 0 rows see the spike at 23:00 of day 1")
     #expect(series.labels[18...41].allSatisfy { $0.isNaN }, "day 1 rows: day 2 has a missing value and no exceedance")
     #expect(series.labels[42...].allSatisfy { $0.isNaN }, "day 2 rows: day 3 is not in the data")
-    #expect(series.horizon == 47 - 6, "from day 0 06:00 to day 1 23:00")
+    #expect(series.horizon == 47, "from day 1 00:00 to day 2 23:00")
     x[18 + 24 + 5] = 10
     let clean = try Labeler.dailyAny(column: "price", threshold: .level(20)).apply(to: hourly(x, start: start))
     #expect(clean.labels[18...41].allSatisfy { $0 == 0 })
@@ -100,7 +100,7 @@ private func same(_ a: [Double], _ b: [Double]) -> Bool {
     }
     var gappy = data
     gappy.timestamps[3] += 3600
-    #expect(throws: RallyError("jump labeler: the time index is not regular (steps of 1 h, but 2017-03-01 03:00 is followed by 2017-03-01 05:00); lags and horizons count rows, so fill or repair the gaps when loading")) {
+    #expect(throws: RallyError("jump labeler: the time index is not regular (steps of 1 h, but 2017-03-01 02:00 is followed by 2017-03-01 04:00); lags and horizons count rows, so fill or repair the gaps when loading")) {
         try Labeler.jump(column: "price", rise: 0.1, horizon: 1).apply(to: gappy)
     }
     #expect(throws: RallyError("daily_any labeler: the data (5 rows) hold no complete next day after a known threshold: no label can be defined")) {

@@ -27,8 +27,12 @@ enum Reference {
 
     static func std(_ x: [Double], _ w: Int) -> [Double] {
         windows(x, w) { win in
-            let m = win.reduce(0, +) / Double(win.count)
-            return (win.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(win.count - 1)).squareRoot()
+            // The corrected two-pass algorithm: the second term removes the error of the computed mean.
+            let n = Double(win.count)
+            let m = win.reduce(0, +) / n
+            let d = win.map { $0 - m }
+            let sum = d.reduce(0, +)
+            return ((d.map { $0 * $0 }.reduce(0, +) - sum * sum / n) / (n - 1)).squareRoot()
         }
     }
 }

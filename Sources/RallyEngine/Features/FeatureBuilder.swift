@@ -63,10 +63,17 @@ private struct FeatureBuilder {
     private func column(_ name: String) -> [Double] { dataset.column(named: name)! }
 
     private mutating func trailing(_ c: String, _ statistic: RollingStatistic, _ window: Int) throws -> [Double] {
-        let key = "\(c)\u{1}\(statistic)\u{1}\(window)"
-        if let cached = rolling[key] { return cached }
+        func key(_ s: RollingStatistic) -> String { "\(c)\u{1}\(s)\u{1}\(window)" }
+        if let cached = rolling[key(statistic)] { return cached }
+        if statistic == .mean || statistic == .std, window >= 2 {
+            // One pass gives both; protocol v1 asks for both over the same windows.
+            let moments = try RollingMoments.compute(column(c), window: window)
+            rolling[key(.mean)] = moments.mean
+            rolling[key(.std)] = moments.std
+            return statistic == .mean ? moments.mean : moments.std
+        }
         let values = try statistic.apply(column(c), window: window)
-        rolling[key] = values
+        rolling[key(statistic)] = values
         return values
     }
 

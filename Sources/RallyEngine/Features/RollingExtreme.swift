@@ -10,21 +10,29 @@ enum RollingExtreme {
         guard w >= 1, n >= w else { return out }
         // Every index is pushed at most once, so a plain array with head/tail cursors is the deque.
         var deque = [Int](repeating: 0, count: n)
-        var head = 0, tail = 0
-        var missing = 0
-        for i in 0..<n {
-            if i % 8192 == 0 { try Cancellation.check() }
-            let v = x[i]
-            if v.isNaN {
-                missing += 1
-            } else {
-                while tail > head, largest ? x[deque[tail - 1]] <= v : x[deque[tail - 1]] >= v { tail -= 1 }
-                deque[tail] = i
-                tail += 1
+        // Comparing -x for the minimum keeps one loop for both.
+        let sign: Double = largest ? 1 : -1
+        try x.withUnsafeBufferPointer { x in
+            try out.withUnsafeMutableBufferPointer { out in
+                try deque.withUnsafeMutableBufferPointer { deque in
+                    var head = 0, tail = 0
+                    var missing = 0
+                    for i in 0..<n {
+                        if i % 8192 == 0 { try Cancellation.check() }
+                        let v = x[i]
+                        if v.isNaN {
+                            missing += 1
+                        } else {
+                            while tail > head, sign * x[deque[tail - 1]] <= sign * v { tail -= 1 }
+                            deque[tail] = i
+                            tail += 1
+                        }
+                        if i >= w, x[i - w].isNaN { missing -= 1 }
+                        if tail > head, deque[head] <= i - w { head += 1 }
+                        if i >= w - 1, missing == 0 { out[i] = x[deque[head]] }
+                    }
+                }
             }
-            if i >= w, x[i - w].isNaN { missing -= 1 }
-            while tail > head, deque[head] <= i - w { head += 1 }
-            if i >= w - 1, missing == 0 { out[i] = x[deque[head]] }
         }
         return out
     }

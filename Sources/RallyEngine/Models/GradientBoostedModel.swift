@@ -20,6 +20,9 @@ public final class GradientBoostedModel: FeatureImportanceModel {
             ParameterDefinition("rounds", .number(300), .integer(1...100_000), doc: "boosting rounds (trees)"),
             ParameterDefinition("eta", .number(0.05), .number(.fraction), doc: "learning rate"),
             ParameterDefinition("max_depth", .number(6), .integer(0...64), aliases: ["depth"], doc: "maximum tree depth"),
+            ParameterDefinition("grow_policy", .string("depthwise"), .choice(["depthwise", "lossguide"]),
+                                doc: "\"depthwise\" splits level by level; \"lossguide\" splits the best leaf first (as LightGBM)"),
+            ParameterDefinition("max_leaves", .number(0), .integer(0...1_000_000), doc: "most leaves per tree (0: no limit)"),
             ParameterDefinition("min_child_weight", .number(1), .number(.nonNegative), doc: "minimum hessian sum in a leaf"),
             ParameterDefinition("subsample", .number(1), .number(.fraction), doc: "share of rows sampled for each tree"),
             ParameterDefinition("colsample_bytree", .number(1), .number(.fraction), doc: "share of features sampled for each tree"),
@@ -58,7 +61,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         var out: [(String, String)] = [
             ("objective", "binary:logistic"), ("eval_metric", "logloss"), ("tree_method", "hist"), ("verbosity", "0"),
         ]
-        let direct = ["eta", "max_depth", "min_child_weight", "subsample", "colsample_bytree", "lambda", "alpha",
+        let direct = ["eta", "max_depth", "grow_policy", "max_leaves", "min_child_weight", "subsample", "colsample_bytree", "lambda", "alpha",
                       "scale_pos_weight", "max_bin", "seed", "nthread"]
         for name in direct {
             guard let value = parameters[name] else { throw RallyError("gbdt: parameter '\(name)' missing") }

@@ -138,7 +138,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
     }
 
     public func describe() -> String {
-        var lines = ["gbdt: XGBoost \(XGBoost.version) hist, \(parameters.summary)"]
+        var lines = ["gbdt: XGBoost \(XGBoost.version) hist, \(Self.kind.summary(of: parameters))"]
         guard booster != nil else { return (lines + ["  not fitted"]).joined(separator: "\n") }
         lines.append("  fitted: \(fitReport.summary)")
         if let top = try? importance().sorted(by: { $0.score > $1.score }).prefix(5) {

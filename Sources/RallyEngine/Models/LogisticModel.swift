@@ -113,7 +113,7 @@ public final class LogisticModel: RallyModel {
     }
 
     public func describe() -> String {
-        var lines = ["logreg: L2 logistic regression, \(parameters.summary)"]
+        var lines = ["logreg: L2 logistic regression on standardized features, \(Self.kind.summary(of: parameters))"]
         guard let c = coefficients else { return (lines + ["  not fitted"]).joined(separator: "\n") }
         lines.append("  converged in \(fitReport["iterations"] ?? .number(0)) Newton iterations; coefficients on standardized features:")
         lines.append("  intercept  \(Format.number(c.intercept))")

@@ -45,20 +45,14 @@ struct LogisticSolver {
         return [0..<mid, mid..<n]
     }
 
-    private static func softplus(_ x: Double) -> Double {
-        x > 0 ? x + log1p(exp(-x)) : log1p(exp(x))
-    }
-
-    /// Σ-terms over `rows`: data loss, and (when `derivatives`) gradient and Hessian of the
-    /// data part.
-    private func accumulate(_ theta: [Double], rows: Range<Int>, derivatives: Bool) -> Evaluation {
+    /// Σ-terms over `rows`: data loss, gradient and Hessian of the data part.
+    private func accumulate(_ theta: [Double], rows: Range<Int>) -> Evaluation {
         let p = width, d = width + 1
-        var e = Evaluation(gradient: [Double](repeating: 0, count: derivatives ? d : 0),
-                           hessian: [Double](repeating: 0, count: derivatives ? d * d : 0))
+        var e = Evaluation(gradient: [Double](repeating: 0, count: d), hessian: [Double](repeating: 0, count: d * d))
         var eta = [Double](repeating: 0, count: Self.block)
         var g = [Double](repeating: 0, count: Self.block)
         var h = [Double](repeating: 0, count: Self.block)
-        var hz = [Double](repeating: 0, count: derivatives ? p * Self.block : 0)
+        var hz = [Double](repeating: 0, count: p * Self.block)
         z.withUnsafeBufferPointer { Z in
             var start = rows.lowerBound
             while start < rows.upperBound {
@@ -69,17 +63,15 @@ struct LogisticSolver {
                     for i in 0..<m { eta[i] += bj * col[i] }
                 }
                 for i in 0..<m {
+                    // one exp per row: softplus(t) = max(t, 0) + log1p(e), σ(t) from e = exp(-|t|)
                     let r = start + i, w = cs[r], t = eta[i]
-                    e.loss += w * (Self.softplus(t) - y[r] * t)
-                    if derivatives {
-                        let prob = 1 / (1 + exp(-t))
-                        g[i] = w * (prob - y[r])
-                        h[i] = w * prob * (1 - prob)
-                    }
+                    let ex = exp(-abs(t))
+                    e.loss += w * (max(t, 0) + log1p(ex) - y[r] * t)
+                    let prob = t >= 0 ? 1 / (1 + ex) : ex / (1 + ex)
+                    g[i] = w * (prob - y[r])
+                    h[i] = w * prob * (1 - prob)
                 }
-                if derivatives {
-                    accumulateDerivatives(&e, Z.baseAddress!, start: start, m: m, g: g, h: h, hz: &hz)
-                }
+                accumulateDerivatives(&e, Z.baseAddress!, start: start, m: m, g: g, h: h, hz: &hz)
                 start += m
             }
         }
@@ -111,16 +103,16 @@ struct LogisticSolver {
         }
     }
 
-    /// The full objective (penalty included) and, when asked, its derivatives at `theta`.
-    private func evaluate(_ theta: [Double], derivatives: Bool) -> Evaluation {
+    /// The full objective (penalty included) and its derivatives at `theta`.
+    private func evaluate(_ theta: [Double]) -> Evaluation {
         let parts = halves
         var results = [Evaluation?](repeating: nil, count: parts.count)
         if parts.count == 1 {
-            results[0] = accumulate(theta, rows: parts[0], derivatives: derivatives)
+            results[0] = accumulate(theta, rows: parts[0])
         } else {
             let slots = Mutex(results)
             DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-                let part = accumulate(theta, rows: parts[k], derivatives: derivatives)
+                let part = accumulate(theta, rows: parts[k])
                 slots.withLock { $0[k] = part }
             }
             results = slots.withLock { $0 }
@@ -135,10 +127,8 @@ struct LogisticSolver {
         let p = width, d = width + 1
         for j in 0..<p {
             total.loss += 0.5 * theta[j] * theta[j]
-            if derivatives {
-                total.gradient[j] += theta[j]
-                total.hessian[j * d + j] += 1
-            }
+            total.gradient[j] += theta[j]
+            total.hessian[j * d + j] += 1
         }
         return total
     }
@@ -149,7 +139,7 @@ struct LogisticSolver {
         let d = width + 1
         let scale = max(cs.reduce(0, +), .leastNormalMagnitude)
         var theta = [Double](repeating: 0, count: d)
-        var current = evaluate(theta, derivatives: true)
+        var current = evaluate(theta)
         var iterations = 0
         while true {
             try Cancellation.check()
@@ -163,21 +153,25 @@ struct LogisticSolver {
             guard let step = LinearAlgebra.choleskySolve(current.hessian, current.gradient, n: d) else {
                 throw RallyError("logreg: the Newton system is not positive definite at iteration \(iterations + 1) (check the features for extreme values)")
             }
+            // backtracking (Armijo); the full Newton step is almost always taken at once
             let slope = zip(current.gradient, step).reduce(0) { $0 + $1.0 * $1.1 }
             var t = 1.0
             var candidate = theta
             var halvings = 0
             while true {
                 for i in 0..<d { candidate[i] = theta[i] - t * step[i] }
-                let loss = evaluate(candidate, derivatives: false).loss
-                if loss <= current.loss - 1e-4 * t * slope || halvings >= 40 { break }
+                let next = evaluate(candidate)
+                let decreased = next.loss <= current.loss - 1e-4 * t * slope
                 // no further decrease is representable: the current point is the optimum
-                if abs(loss - current.loss) <= 1e-15 * abs(current.loss) { break }
+                let flat = abs(next.loss - current.loss) <= 1e-15 * abs(current.loss)
+                if decreased || flat || halvings >= 40 {
+                    current = next
+                    break
+                }
                 t /= 2
                 halvings += 1
             }
             theta = candidate
-            current = evaluate(theta, derivatives: true)
             iterations += 1
         }
     }

@@ -74,6 +74,7 @@ public enum RallyLua {
         ModelBindings.install,
         EvaluationBindings.install,
         FeatureBindings.install, LabelBindings.install,
+        SweepBindings.install,
     ]
 
     /// Opens the standard libraries and `rally` in `L`, as the shell wants it: `rally` is a

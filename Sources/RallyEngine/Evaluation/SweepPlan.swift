@@ -1,0 +1,137 @@
+/// One axis of a sweep grid: a labeler parameter and the values it takes, in order.
+public struct SweepAxis: Sendable, Equatable {
+    /// The labeler parameter (`q`, `window`, `horizon`, `level`, ...).
+    public var name: String
+    /// Its values, in the order the runs take them.
+    public var values: [ParameterValue]
+
+    /// Creates an axis.
+    public init(name: String, values: [ParameterValue]) {
+        self.name = name
+        self.values = values
+    }
+}
+
+/// The labeler parameters a sweep varies: every combination of the axes' values is one
+/// labeler configuration; the first axis varies slowest.
+public struct SweepGrid: Sendable, Equatable {
+    /// The axes, outermost first.
+    public let axes: [SweepAxis]
+
+    /// Creates a grid; throws when an axis is empty, repeats a value, or two axes share a name.
+    /// No axes at all is one configuration: the labeler as given.
+    public init(_ axes: [SweepAxis] = []) throws {
+        for (i, axis) in axes.enumerated() {
+            if axes[..<i].contains(where: { $0.name == axis.name }) {
+                throw RallyError("sweep: grid names '\(axis.name)' twice")
+            }
+            guard !axis.values.isEmpty else { throw RallyError("sweep: grid '\(axis.name)' has no values") }
+            for (k, v) in axis.values.enumerated() where axis.values[..<k].contains(v) {
+                throw RallyError("sweep: grid '\(axis.name)' lists \(v) twice")
+            }
+        }
+        self.axes = axes
+    }
+
+    /// Number of configurations.
+    public var count: Int { axes.reduce(1) { $0 * $1.values.count } }
+
+    /// Every combination, first axis outermost: each one the parameters to change.
+    public func combinations() -> [[ModelParameter]] {
+        axes.reduce([[]]) { partial, axis in
+            partial.flatMap { prefix in axis.values.map { prefix + [ModelParameter(axis.name, $0)] } }
+        }
+    }
+
+    /// `q 0.9, 0.95 x window 168, 672` (or `none`).
+    public var summary: String {
+        axes.isEmpty ? "none" : axes.map { "\($0.name) " + $0.values.map(\.description).joined(separator: ", ") }.joined(separator: " x ")
+    }
+}
+
+/// One labeler configuration of a sweep: its place in the grid, the values it sets and the
+/// labeler they give.
+public struct SweepConfiguration: Sendable, Equatable {
+    /// Position in grid order (0-based).
+    public let index: Int
+    /// The grid values of this configuration, in axis order.
+    public let values: [ModelParameter]
+    /// The labeler: the sweep's labeler with ``values`` applied.
+    public let labeler: Labeler
+
+    /// `q=0.95 window=672`, or `labeler as given` for an empty grid.
+    public var label: String {
+        values.isEmpty ? "labeler as given" : values.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+    }
+}
+
+/// Everything a sweep needs besides the data and the models: the evaluation settings every
+/// run shares and the grid of labeler parameters it varies.
+///
+/// Each configuration is evaluated exactly as ``Evaluator`` evaluates the plan
+/// ``evaluationPlan(for:)`` returns: the features are built from ``features`` as given (its
+/// horizon does not follow a `horizon` axis, so a known-ahead feature never reads further than
+/// the spec declares) with the configuration's labeler supplying `gap_to_thr`'s threshold.
+public struct SweepPlan: Sendable {
+    /// The features the models see.
+    public var features: FeatureSpec
+    /// The labeler the grid modifies.
+    public var labeler: Labeler
+    /// The labeler parameters varied.
+    public var grid: SweepGrid
+    /// Which rows train and test.
+    public var schedule: EvaluationSchedule
+    /// The block bootstrap of each configuration's test rows (0 resamples: no intervals).
+    public var bootstrap: BlockBootstrap
+    /// Metric settings (top share, calibration bins).
+    public var metrics: MetricSettings
+    /// The figure the sweep ranks by and reports intervals for.
+    public var metric: Metric
+    /// The model the others are compared with (nil: the first model).
+    public var baseline: String?
+    /// Lag of the Diebold–Mariano HAC variance (nil: the default for the test rows and horizon).
+    public var dieboldMarianoLag: Int?
+    /// Configurations whose test rows hold fewer rallies than this are flagged.
+    public var minimumPositives: Int
+    /// Worker threads for the engine work (at least 1).
+    public var threads: Int
+
+    /// Creates a plan; the defaults are protocol v1's, with PR-AUC as the ranking metric.
+    public init(features: FeatureSpec, labeler: Labeler, grid: SweepGrid, schedule: EvaluationSchedule,
+                bootstrap: BlockBootstrap = BlockBootstrap(), metrics: MetricSettings = MetricSettings(),
+                metric: Metric = .prAUC, baseline: String? = nil, dieboldMarianoLag: Int? = nil,
+                minimumPositives: Int = 30, threads: Int = 2) {
+        self.features = features
+        self.labeler = labeler
+        self.grid = grid
+        self.schedule = schedule
+        self.bootstrap = bootstrap
+        self.metrics = metrics
+        self.metric = metric
+        self.baseline = baseline
+        self.dieboldMarianoLag = dieboldMarianoLag
+        self.minimumPositives = minimumPositives
+        self.threads = threads
+    }
+
+    /// The configurations in grid order; throws when a grid value does not suit the labeler
+    /// (an unknown parameter, a value out of range), naming the configuration.
+    public func configurations() throws -> [SweepConfiguration] {
+        try grid.combinations().enumerated().map { index, values in
+            do {
+                return SweepConfiguration(index: index, values: values, labeler: try labeler.with(ModelParameters(values.map { ($0.name, $0.value) })))
+            } catch let problem as Labeler.InvalidParameter {
+                let at = values.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+                throw RallyError("sweep: grid \(at): \(labeler.kind) labeler: \(problem)")
+            }
+        }
+    }
+
+    /// The plan ``Evaluator`` would run for one configuration: what `rally.evaluate` with the
+    /// configuration's labeler computes.
+    public func evaluationPlan(for configuration: SweepConfiguration) -> EvaluationPlan {
+        EvaluationPlan(features: features, labeler: configuration.labeler, schedule: schedule, bootstrap: bootstrap,
+                       metrics: metrics, baseline: baseline, dieboldMarianoLag: dieboldMarianoLag,
+                       minimumPositives: minimumPositives, threads: threads)
+    }
+}

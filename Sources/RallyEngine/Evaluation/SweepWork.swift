@@ -1,0 +1,150 @@
+/// One configuration's data, ready for the fits: labels, and each fold's rows and design
+/// matrices (built once, shared read-only by every model's fit).
+struct SweepPreparedConfiguration: Sendable {
+    let configuration: SweepConfiguration
+    let labels: LabelSeries
+    let folds: [Evaluator.FoldData]
+}
+
+/// The figures of one configuration: one row of values per model (the figure columns of
+/// ``SweepColumns``), and the warnings the evaluation would give.
+struct SweepScoredConfiguration: Sendable {
+    let configuration: SweepConfiguration
+    let figures: [[Double]]
+    let warnings: [String]
+}
+
+/// The columns of a sweep's table after the key columns.
+enum SweepColumns {
+    /// Every metric, then the headline metric's interval, its difference from the baseline
+    /// with that interval, the Diebold–Mariano p-values against the baseline, and the test rows.
+    static func figures(headline m: Metric) -> [String] {
+        let k = m.rawValue
+        return Metric.allCases.map(\.rawValue)
+            + ["\(k)_lo", "\(k)_hi", "d_\(k)", "d_\(k)_lo", "d_\(k)_hi", "dm_brier_p", "dm_log_loss_p",
+               "test_rows", "positives", "base_rate"]
+    }
+}
+
+/// The two steps of a configuration around its fits, done exactly as ``Evaluator`` does them
+/// (same rows, same scorers, same bootstrap and tests), so a sweep's figures equal those of
+/// `rally.evaluate` with the configuration's labeler.
+enum SweepWork {
+    /// Labels and features once, then the folds' rows and design matrices; throws (naming the
+    /// configuration) when a fold has no training or test rows or a single class to train on.
+    static func prepare(_ configuration: SweepConfiguration, plan: SweepPlan, dataset: Dataset) throws -> SweepPreparedConfiguration {
+        let at = "sweep: \(configuration.label)"
+        do {
+            let labels = try configuration.labeler.apply(to: dataset)
+            let features = try plan.features.build(on: dataset, labels: labels)
+            let kept = features.rows(labeledBy: labels)
+            guard let step = TimeIndex(dataset.timestamps).stepSeconds else {
+                throw RallyError("the dataset's time index is not regular; a split needs a fixed step between rows")
+            }
+            var folds: [Evaluator.FoldData] = []
+            var lastTest: Int?
+            for (index, split) in try plan.schedule.folds().enumerated() {
+                try Cancellation.check()
+                let train = try split.trainRows(timestamps: dataset.timestamps, candidates: kept, horizonSteps: labels.horizon, stepSeconds: step)
+                let test = split.testRows(timestamps: dataset.timestamps, candidates: kept)
+                let name = "fold \(index + 1) (test \(TimeStamp.format(split.testStart)) ..)"
+                guard !train.isEmpty else { throw RallyError("\(name) has no training rows (\(split.summary))") }
+                guard !test.isEmpty else { throw RallyError("\(name) has no test rows with features and label defined (\(split.summary))") }
+                if let lastTest, test[0] <= lastTest {
+                    throw RallyError("\(name) tests rows an earlier fold already tests; test periods must not overlap")
+                }
+                lastTest = test.last
+                let trainY = train.map { labels.labels[$0] }
+                let positives = trainY.reduce(0, +)
+                guard positives > 0 && positives < Double(trainY.count) else {
+                    throw RallyError("\(name) has \(Int(positives)) rallies in \(trainY.count) training rows; a model needs both classes to fit")
+                }
+                folds.append(Evaluator.FoldData(index: index, split: split, train: train, test: test,
+                                                trainX: features.design(rows: train), trainY: trainY,
+                                                testX: features.design(rows: test)))
+            }
+            return SweepPreparedConfiguration(configuration: configuration, labels: labels, folds: folds)
+        } catch let error as RallyError where error != .interrupted {
+            throw RallyError("\(at): \(error.message)")
+        }
+    }
+
+    /// Scores the pooled test predictions of every model (`outcomes[model][fold]`): point
+    /// figures, the paired bootstrap (on `threads` threads; the figures do not depend on it)
+    /// and Diebold–Mariano tests against the baseline.
+    static func score(_ prepared: SweepPreparedConfiguration, outcomes: [[Evaluator.FitOutcome]], names: [String],
+                      baseline: Int, plan: SweepPlan, threads: Int) throws -> SweepScoredConfiguration {
+        let at = prepared.configuration.label
+        let folds = prepared.folds
+        let labels = prepared.labels
+        let testRows = folds.flatMap(\.test)
+        let y = testRows.map { labels.labels[$0] }
+        var climatology: [Double] = []
+        for fold in folds {
+            let rate = fold.trainY.reduce(0, +) / Double(fold.trainY.count)
+            climatology += [Double](repeating: rate, count: fold.test.count)
+        }
+        let scorers = try names.indices.map { m in
+            try ForecastScorer(labels: y, probabilities: folds.indices.flatMap { outcomes[m][$0].predictions },
+                               climatology: climatology, settings: plan.metrics, model: names[m])
+        }
+        let points = scorers.map { $0.score() }
+        var bootstrap: PairedBootstrapResult?
+        if plan.bootstrap.resamples > 0 {
+            bootstrap = try PairedBootstrap.run(scorers: scorers, models: names, baseline: baseline,
+                                                scheme: plan.bootstrap, threads: threads)
+        }
+        let lag = plan.dieboldMarianoLag ?? DieboldMariano.defaultLag(rows: y.count, horizon: labels.horizon)
+        let metric = plan.metric
+        let positives = y.reduce(0, +)
+        let nan = Interval(lower: .nan, upper: .nan)
+        var figures: [[Double]] = []
+        for m in names.indices {
+            let interval = bootstrap?.interval(model: m, metric: metric) ?? nan
+            var difference = (value: Double.nan, interval: nan)
+            var dmBrier = Double.nan, dmLogLoss = Double.nan
+            if m != baseline {
+                difference = (points[m][metric] - points[baseline][metric], bootstrap?.differenceInterval(model: m, metric: metric) ?? nan)
+                dmBrier = try DieboldMariano.test(modelLosses: scorers[m].squaredErrors,
+                                                  baselineLosses: scorers[baseline].squaredErrors, lag: lag).pValue
+                dmLogLoss = try DieboldMariano.test(modelLosses: scorers[m].logLosses,
+                                                    baselineLosses: scorers[baseline].logLosses, lag: lag).pValue
+            }
+            figures.append(points[m].values + [
+                interval.lower, interval.upper, difference.value, difference.interval.lower, difference.interval.upper,
+                dmBrier, dmLogLoss, Double(y.count), positives, positives / Double(y.count),
+            ])
+        }
+        return SweepScoredConfiguration(configuration: prepared.configuration, figures: figures,
+                                        warnings: warnings(prepared, y: y, bootstrap: bootstrap, plan: plan).map { "\(at): \($0)" })
+    }
+
+    /// The warnings ``Evaluator`` gives for the same rows: folds, test rows or top-k resting on few rallies, skipped resamples.
+    private static func warnings(_ prepared: SweepPreparedConfiguration, y: [Double], bootstrap: PairedBootstrapResult?, plan: SweepPlan) -> [String] {
+        let minimum = plan.minimumPositives
+        var out: [String] = []
+        for fold in prepared.folds {
+            let testPositives = Int(fold.test.reduce(0) { $0 + prepared.labels.labels[$1] })
+            let trainPositives = Int(fold.trainY.reduce(0, +))
+            let name = "fold \(fold.index + 1) (\(TimeStamp.format(fold.split.testStart)) .. \(fold.split.testEnd.map(TimeStamp.format) ?? ""))"
+            if testPositives < minimum {
+                out.append("\(name): \(testPositives) rallies in \(fold.test.count) test rows (< \(minimum)); its figures rest on few events")
+            }
+            if trainPositives < minimum {
+                out.append("\(name): \(trainPositives) rallies in \(fold.train.count) training rows (< \(minimum)); its models learnt from few events")
+            }
+        }
+        let positives = Int(y.reduce(0, +))
+        if positives < minimum {
+            out.append("test rows hold \(positives) rallies (< \(minimum)): every figure rests on few events")
+        }
+        let k = max(1, (plan.metrics.top * Double(y.count)).rounded(.toNearestOrEven))
+        if k < Double(minimum) {
+            out.append("precision_at_top and lift_at_top rest on the top \(Int(k)) rows (< \(minimum))")
+        }
+        if let bootstrap, bootstrap.skipped > 0 {
+            out.append("bootstrap: \(bootstrap.skipped) of \(plan.bootstrap.resamples) resamples held a single class and were skipped")
+        }
+        return out
+    }
+}

@@ -1,0 +1,420 @@
+import CLua
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Swift object behind a Lua `SweepTable`: a table of sweep results and, for the table a
+/// sweep returned, how the sweep ended.
+final class SweepTableObject {
+    let table: SweepTable
+    /// Whether the sweep that made the table was interrupted (carried by sorted, filtered and cut copies).
+    let interrupted: Bool
+    /// Runs of the whole sweep (nil for a pivot).
+    let runsTotal: Int?
+    /// The sweep's warnings.
+    let warnings: [String]
+
+    init(_ table: SweepTable, interrupted: Bool = false, runsTotal: Int? = nil, warnings: [String] = []) {
+        self.table = table
+        self.interrupted = interrupted
+        self.runsTotal = runsTotal
+        self.warnings = warnings
+    }
+
+    /// A copy holding `table`, keeping how the sweep ended.
+    func derived(_ table: SweepTable) -> SweepTableObject {
+        SweepTableObject(table, interrupted: interrupted, runsTotal: runsTotal, warnings: warnings)
+    }
+}
+
+/// The Lua face of sweeps: `rally.sweep{...}` and the `SweepTable` class.
+enum SweepBindings {
+    /// Class name of sweep tables in Lua.
+    static let tableClass = "SweepTable"
+
+    static func install(_ rally: LuaModule) {
+        rally.register(tableLuaClass())
+        rally.function("sweep", doc: """
+        rally.sweep{data = ds, features = fx, labeler = lab, grid = {q = {0.9, 0.95}, window = {168, 672}, horizon = {...}},
+                    models = {m1, m2, ...}, split = sp | walkforward = folds [, metric = "pr_auc", bootstrap = 1000, block = 168, seed = 7,
+                    top = 0.05, bins = 10, baseline = "naive", dm_lag = n, min_positives = 30, threads = cores, resume = path, quiet = false]}
+          -- evaluates every model on every combination of the grid (labeler parameters, applied with lab:with) and returns a SweepTable,
+          one row per configuration x model: the labeler parameters, model, every metric, the interval of `metric` (<metric>_lo/_hi),
+          its difference from the baseline with its paired interval (d_<metric>...), Diebold-Mariano p-values, test rows and rallies.
+          Each row equals what rally.evaluate gives with that labeler. Labels, features and folds are computed once per configuration
+          and shared by its models. Built-in models run on `threads` worker threads (default: every core); models written in Lua run
+          here, meanwhile. The feature spec is used as given (a horizon axis moves the label, not the features' target step).
+          Progress on stderr: a bar on a terminal, plain lines otherwise (quiet = true: none). Ctrl-C stops the sweep and returns the
+          finished configurations (t.interrupted is true). resume = path saves each finished configuration to path at once; running
+          the same sweep with the same path skips them and gives the same table as an uninterrupted run.
+        """) { L in try sweep(L) }
+    }
+
+    // MARK: rally.sweep
+
+    private static func sweep(_ L: LuaState) throws -> Int32 {
+        let args = LuaArgs(L, "sweep")
+        if args.isNil(1) { throw args.typeError(1, expected: "table") }
+        let o = try args.options(1)
+        guard let data = try o.object("data", DataBindings.datasetClass, as: DatasetObject.self)?.dataset else {
+            throw o.error("data", "Dataset expected, got nil")
+        }
+        guard let features = try o.object("features", FeatureBindings.specClass, as: FeatureSpecObject.self)?.spec else {
+            throw o.error("features", "FeatureSpec expected, got nil (e.g. rally.features.protocol_v1())")
+        }
+        guard let labeler = try o.object("labeler", LabelBindings.labelerClass, as: LabelerObject.self)?.labeler else {
+            throw o.error("labeler", "Labeler expected, got nil (e.g. rally.labeler.quantile{...})")
+        }
+        let grid = try readGrid(o, L, labeler: labeler)
+        let schedule = try readSchedule(o, L)
+        let models = try o.with("models") { present -> [any ModelFactory] in
+            guard present else { throw o.error("models", "list of Models expected, got nil (e.g. {rally.model.naive(), rally.model.logreg{}})") }
+            do {
+                return try ModelBindings.factories(L, L.absolute(-1), function: "sweep", argument: "models")
+            } catch let error as RallyError {
+                throw o.error("models", error.message)
+            }
+        }
+        let metricKey = try o.string("metric") ?? Metric.prAUC.rawValue
+        guard let metric = Metric(key: metricKey) else {
+            throw o.error("metric", "unknown metric '\(metricKey)'; valid metrics: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let resamples = try o.integer("bootstrap") ?? 1000
+        guard resamples >= 0 else { throw o.error("bootstrap", "number of resamples must be 0 or more, got \(resamples)") }
+        let block = try o.integer("block") ?? 168
+        guard block >= 1 else { throw o.error("block", "block length must be at least 1 row, got \(block)") }
+        let seed = try o.integer("seed") ?? 7
+        guard seed >= 0 else { throw o.error("seed", "a non-negative integer expected, got \(seed)") }
+        let top = try o.number("top") ?? 0.05
+        guard top > 0 && top <= 1 else { throw o.error("top", "a share in (0, 1] expected, got \(Format.number(top))") }
+        let bins = try o.integer("bins") ?? 10
+        guard bins >= 1 else { throw o.error("bins", "at least 1 calibration bin expected, got \(bins)") }
+        let baseline = try o.string("baseline")
+        let lag = try o.integer("dm_lag")
+        if let lag, lag < 0 { throw o.error("dm_lag", "a lag of 0 or more expected, got \(lag)") }
+        let minimum = try o.integer("min_positives") ?? 30
+        let threads = try o.integer("threads") ?? ProcessInfo.processInfo.activeProcessorCount
+        guard threads >= 1 else { throw o.error("threads", "at least 1 thread expected, got \(threads)") }
+        let resume = try o.string("resume")
+        if let resume, resume.isEmpty { throw o.error("resume", "a file path expected, got an empty string") }
+        let quiet = try o.boolean("quiet") ?? false
+        try o.finish()
+
+        let plan = SweepPlan(features: features, labeler: labeler, grid: grid, schedule: schedule,
+                             bootstrap: BlockBootstrap(block: block, resamples: resamples, seed: UInt64(seed)),
+                             metrics: MetricSettings(top: top, calibrationBins: bins), metric: metric, baseline: baseline,
+                             dieboldMarianoLag: lag, minimumPositives: minimum, threads: threads)
+        let display = ProgressDisplay(quiet: quiet)
+        let outcome: SweepOutcome
+        do {
+            outcome = try SweepRunner(plan: plan, resumePath: resume, progress: display.show).run(on: data, models: models)
+        } catch {
+            display.end()
+            throw error
+        }
+        display.end()
+        if outcome.interrupted {
+            // Ctrl-C ended the sweep, not the script: keep the finished rows and let the caller go on.
+            rally_clear_interrupt(L.raw)
+            Cancellation.reset()
+        }
+        if !quiet { report(outcome, resume: resume) }
+        LuaObjects.push(L, SweepTableObject(outcome.table, interrupted: outcome.interrupted, runsTotal: outcome.runsTotal,
+                                            warnings: outcome.warnings), tableClass)
+        return 1
+    }
+
+    /// The closing lines on stderr: interruption, warnings, timing.
+    private static func report(_ outcome: SweepOutcome, resume: String?) {
+        var lines: [String] = []
+        let finished = outcome.table.count
+        if outcome.interrupted {
+            let hint = resume.map { "; run it again with resume = \"\($0)\" to continue" } ?? "; give resume = path to be able to continue"
+            lines.append("sweep: interrupted: the table holds the \(finished) finished of \(outcome.runsTotal) runs\(hint)")
+        }
+        lines += outcome.warnings.map { "sweep: warning: " + $0 }
+        let fits = outcome.fitSeconds.map { "\($0.model) \(Format.fixed($0.seconds, digits: 1)) s" }.joined(separator: ", ")
+        let resumed = outcome.runsResumed > 0 ? " (\(outcome.runsResumed) read from \(resume ?? "the resume file"))" : ""
+        lines.append("sweep: \(finished) runs\(resumed) in \(Format.fixed(outcome.seconds, digits: 1)) s; fitting: \(fits)")
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    /// Field `grid`: labeler parameter = value or list of values; axes in the labeler's parameter order.
+    private static func readGrid(_ o: LuaOptions, _ L: LuaState, labeler: Labeler) throws -> SweepGrid {
+        let axes = try o.with("grid") { present -> [SweepAxis] in
+            guard present else { return [] }
+            guard L.type(-1) == LUA_TTABLE else { throw o.error("grid", "table expected ({q = {0.9, 0.95}, window = {168, 672}}), got \(L.typeName(-1))") }
+            var axes: [SweepAxis] = []
+            try L.forEach(-1) {
+                guard let name = L.string(-2) else { throw o.error("grid", "parameter names must be strings, got a \(L.typeName(-2)) key") }
+                axes.append(SweepAxis(name: name, values: try gridValues(o, L, name)))
+            }
+            let order = labeler.parameters.names
+            return axes.sorted { a, b in
+                let ia = order.firstIndex(of: a.name) ?? order.count, ib = order.firstIndex(of: b.name) ?? order.count
+                return ia != ib ? ia < ib : a.name < b.name
+            }
+        }
+        do { return try SweepGrid(axes) } catch let error as RallyError { throw o.error("grid", error.message) }
+    }
+
+    /// The values of grid axis `name` (the value on top of the stack): one number or string, or a list of them.
+    private static func gridValues(_ o: LuaOptions, _ L: LuaState, _ name: String) throws -> [ParameterValue] {
+        func value(_ index: Int32, _ place: String) throws -> ParameterValue {
+            if let x = L.number(index) { return .number(x) }
+            if let s = L.string(index) { return .string(s) }
+            throw o.error("grid", "\(place): number or string expected, got \(L.typeName(index))")
+        }
+        guard L.type(-1) == LUA_TTABLE else { return [try value(-1, name)] }
+        let t = L.absolute(-1)
+        let n = L.rawLength(t)
+        guard n > 0 else { throw o.error("grid", "\(name): a list of values expected, got an empty table") }
+        return try (1...n).map { i in
+            L.rawGet(t, index: i)
+            defer { L.pop() }
+            return try value(-1, "\(name)[\(i)]")
+        }
+    }
+
+    /// Fields `split` (a Split) or `walkforward` (a list of Splits, as rally.walkforward returns).
+    private static func readSchedule(_ o: LuaOptions, _ L: LuaState) throws -> EvaluationSchedule {
+        let split = try o.object("split", DataBindings.splitClass, as: SplitObject.self)?.split
+        let folds = try o.with("walkforward") { present -> [TimeSplit]? in
+            guard present else { return nil }
+            if let one = LuaObjects.peek(L, -1, DataBindings.splitClass, as: SplitObject.self) { return [one.split] }
+            guard L.type(-1) == LUA_TTABLE else { throw o.error("walkforward", "list of Splits expected (rally.walkforward{...}), got \(L.typeName(-1))") }
+            let table = L.absolute(-1)
+            let n = L.rawLength(table)
+            guard n > 0 else { throw o.error("walkforward", "list of Splits expected, got an empty table") }
+            return try (1...n).map { i in
+                L.rawGet(table, index: i)
+                defer { L.pop() }
+                return try LuaObjects.object(L, -1, DataBindings.splitClass, as: SplitObject.self) {
+                    o.error("walkforward", "Split expected at index \(i), got \(L.typeName(-1))")
+                }.split
+            }
+        }
+        switch (split, folds) {
+        case (let s?, nil): return .split(s)
+        case (nil, let f?): return .folds(f)
+        case (nil, nil): throw o.error("split", "Split expected, got nil (give split = rally.split{...} or walkforward = rally.walkforward{...})")
+        case (.some, .some): throw o.error("walkforward", "give split or walkforward, not both")
+        }
+    }
+
+    // MARK: the SweepTable class
+
+    /// Columns `print` shows by default: the keys, the metric with its intervals and its
+    /// difference from the baseline, a few other figures, the rallies; columns with no value are left out.
+    static func displayColumns(_ t: SweepTable) -> [String] {
+        let k = t.metric.rawValue
+        guard t.columns.contains("d_\(k)") else { return t.columns }
+        let wanted = [k, "\(k)_lo", "\(k)_hi", "d_\(k)", "d_\(k)_lo", "d_\(k)_hi"]
+            + ["roc_auc", "pr_auc", "brier", "log_loss", "lift_at_top"].filter { $0 != k } + ["positives"]
+        let figures = wanted.filter { name in
+            guard let j = t.columns.firstIndex(of: name) else { return false }
+            return t.rows.contains { !($0[j].number?.isNaN ?? false) }
+        }
+        return Array(t.columns.prefix(t.keys)) + figures
+    }
+
+    /// `SweepTable 45 rows; best pr_auc 0.6754: q=0.95 window=672 horizon=24 gbdt` above the table
+    /// (a pivot: the table alone).
+    static func text(_ object: SweepTableObject) -> String {
+        let t = object.table
+        let body = (try? t.text(columns: displayColumns(t))) ?? ""
+        guard object.runsTotal != nil else { return body }
+        var head = "SweepTable \(t.count) row\(t.count == 1 ? "" : "s")"
+        if let total = object.runsTotal, t.count != total || object.interrupted {
+            head += " of \(total) runs" + (object.interrupted ? " (interrupted)" : "")
+        }
+        if let b = try? t.best(), let j = try? t.column(t.metric.rawValue), let value = t.rows[b][j].number {
+            let run = t.rows[b].prefix(t.keys).enumerated().map { j, v in j == t.keys - 1 ? "\(v)" : "\(t.columns[j])=\(v)" }
+            head += "; best \(t.metric.rawValue) \(Format.fixed(value, digits: 4)): " + run.joined(separator: " ")
+        }
+        return head + "\n" + body
+    }
+
+    /// Pushes row `i` as a Lua table keyed by column name; missing values are absent, whole
+    /// parameters and counts are integers.
+    static func pushRow(_ L: LuaState, _ t: SweepTable, _ i: Int) {
+        L.newTable(record: t.columns.count)
+        for (j, value) in t.rows[i].enumerated() {
+            switch value {
+            case .text(let s): L.push(s)
+            case .number(let x):
+                if x.isNaN { continue }
+                let counted = j < t.keys || t.columns[j] == "test_rows" || t.columns[j] == "positives"
+                if counted && x == x.rounded() && abs(x) < 1e15 { L.push(Int(x)) } else { L.push(x) }
+            }
+            L.rawSet(-2, t.columns[j])
+        }
+    }
+
+    static func tableLuaClass() -> LuaClass<SweepTableObject> {
+        var cls = LuaClass<SweepTableObject>(tableClass, doc: """
+        SweepTable -- what rally.sweep returns, one row per configuration x model: t:sort(col [, descending]), t:top(n), t:filter(fn),
+        t:best([col]), t:pivot(row, col [, value [, agg]]), t:print([cols]), t:write_csv(path), t:rows(); #t rows, t[i] row i as a table.
+        Fields: t.columns, t.metric, t.interrupted, t.warnings. Sorting, filtering, cutting and pivoting return new tables.
+        """)
+        cls.tostring = { text($0) }
+        cls.length = { $0.table.count }
+        cls.index = { object, L in
+            let t = object.table
+            if let i = L.integer(2) {
+                guard i >= 1 && i <= t.count else { return 0 }
+                pushRow(L, t, i - 1)
+                return 1
+            }
+            switch L.string(2) {
+            case "columns": L.push(strings: t.columns)
+            case "metric": L.push(t.metric.rawValue)
+            case "interrupted": L.push(object.interrupted)
+            case "warnings": L.push(strings: object.warnings)
+            default: return 0
+            }
+            return 1
+        }
+        cls.method("sort", doc: """
+        t:sort(col [, descending]) -- a copy sorted by column col (stable); by default best first for a metric column
+        (highest first, lowest first for a loss) and ascending otherwise; missing values last.
+        """) { object, L in
+            let args = LuaArgs(L, "sort", method: true)
+            let name = try args.string(1)
+            let descending = args.isNil(2) ? nil : try args.boolean(2)
+            do {
+                LuaObjects.push(L, object.derived(try object.table.sorted(by: name, descending: descending)), tableClass)
+            } catch let error as RallyError { throw args.error(1, error.message) }
+            return 1
+        }
+        cls.method("top", doc: "t:top(n) -- a copy with the first n rows (sort first for the n best).") { object, L in
+            let args = LuaArgs(L, "top", method: true)
+            let n = try args.integer(1)
+            do {
+                LuaObjects.push(L, object.derived(try object.table.top(n)), tableClass)
+            } catch let error as RallyError { throw args.error(1, error.message) }
+            return 1
+        }
+        cls.method("filter", doc: """
+        t:filter(fn) -- a copy with the rows for which fn(row) is true; row is a table keyed by column (row.q, row.model, row.pr_auc).
+        """) { object, L in
+            let args = LuaArgs(L, "filter", method: true)
+            let fn = try args.function(1)
+            let t = object.table
+            var index = 0
+            let kept = try t.filtered { _ in
+                defer { index += 1 }
+                L.pushValue(fn)
+                pushRow(L, t, index)
+                try L.protectedCall(arguments: 1, results: 1)
+                defer { L.pop() }
+                return L.type(-1) != LUA_TNIL && L.boolean(-1) != false
+            }
+            LuaObjects.push(L, object.derived(kept), tableClass)
+            return 1
+        }
+        cls.method("best", doc: """
+        t:best([col]) -- the best row (a table) by column col (default: the sweep's metric; highest, or lowest for a loss), and its value;
+        nil when every value is missing.
+        """) { object, L in
+            let args = LuaArgs(L, "best", method: true)
+            let name = try args.optionalString(1)
+            let t = object.table
+            let found: Int?
+            do { found = try t.best(name) } catch let error as RallyError { throw args.error(1, error.message) }
+            guard let i = found else { L.pushNil(); return 1 }
+            pushRow(L, t, i)
+            L.push(t.rows[i][try t.column(name ?? t.metric.rawValue)].number ?? .nan)
+            return 2
+        }
+        cls.method("pivot", doc: """
+        t:pivot(row, col [, value [, agg]]) -- a cross table (a SweepTable): one row per value of column `row`, one column per value of
+        column `col`, cells the `value` column (default: the sweep's metric), e.g. t:pivot("q", "model", "pr_auc").
+        When several rows fall in one cell (another grid parameter varies), filter first or give agg = "mean", "min", "max" or "best".
+        """) { object, L in
+            let args = LuaArgs(L, "pivot", method: true)
+            let row = try args.string(1), column = try args.string(2)
+            let value = try args.optionalString(3) ?? object.table.metric.rawValue
+            var aggregate: SweepTable.Aggregate?
+            if let name = try args.optionalString(4) {
+                guard let a = SweepTable.Aggregate(rawValue: name) else {
+                    throw args.error(4, "expected one of \(SweepTable.Aggregate.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(name)\"")
+                }
+                aggregate = a
+            }
+            do {
+                LuaObjects.push(L, SweepTableObject(try object.table.pivot(row: row, column: column, value: value, aggregate: aggregate)), tableClass)
+            } catch let error as RallyError { throw RallyError("bad argument to 'pivot' (\(error.message))") }
+            return 1
+        }
+        cls.method("print", doc: """
+        t:print([cols]) -- prints the table to stdout: by default the parameters, model, the metric with its intervals and difference from
+        the baseline, and a few other figures; cols (a list of column names) chooses others, t:print(t.columns) shows all.
+        """) { object, L in
+            let args = LuaArgs(L, "print", method: true)
+            if args.isNil(1) {
+                print(text(object))
+            } else {
+                let chosen = try LuaValues.strings(L, try args.table(1)) { i, got in args.error(1, "column name expected at index \(i), got \(got)") }
+                do { print(try object.table.text(columns: chosen)) } catch let error as RallyError { throw args.error(1, error.message) }
+            }
+            return 0
+        }
+        cls.method("write_csv", doc: """
+        t:write_csv(path) -- writes every column to a CSV file (atomically; missing values as empty fields); returns path.
+        """) { object, L in
+            let path = try LuaArgs(L, "write_csv", method: true).string(1)
+            try AtomicFile.write(object.table.csv(), to: path)
+            L.push(path)
+            return 1
+        }
+        cls.method("rows", doc: "t:rows() -- the rows as a list of Lua tables keyed by column name (missing values absent).") { object, L in
+            let t = object.table
+            L.newTable(array: t.count)
+            for i in 0..<t.count {
+                pushRow(L, t, i)
+                L.rawSet(-2, index: i + 1)
+            }
+            return 1
+        }
+        return cls
+    }
+}
+
+/// Shows a sweep's progress on stderr: a bar redrawn in place on a terminal, one line per
+/// scored configuration otherwise, nothing when quiet.
+private final class ProgressDisplay {
+    private let quiet: Bool
+    private let terminal: Bool
+    private var drawn = false
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+        terminal = isatty(2) != 0
+    }
+
+    private static var width: Int {
+        var size = winsize()
+        if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 100
+    }
+
+    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+
+    func show(_ p: SweepProgress) {
+        guard !quiet else { return }
+        if terminal {
+            write("\r" + p.bar(width: Self.width - 1) + "\u{1B}[K")
+            drawn = true
+        } else if !p.lines.isEmpty {
+            write(p.lines.joined(separator: "\n") + "\n")
+        }
+    }
+
+    /// Ends the bar's line.
+    func end() {
+        if drawn { write("\n") }
+        drawn = false
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import RallyEngine
+
+/// A temporary directory for artifacts; removed on deinit.
+private final class ArtifactDirectory {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("rally-lua-eval-\(UUID().uuidString)").path
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Two synthetic years, a split testing the second, naive and logreg (fast enough for debug builds).
+private let setUp = """
+ds = rally.dataset.synthetic{years = 2, seed = 4}
+lab = rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24}
+fx = rally.features.protocol_v1()
+sp = rally.split{train_end = "2013-12-31 23:00", test_start = "2014-01-01", embargo = 24}
+models = {rally.model.naive(), rally.model.logreg{C = 1}}
+"""
+
+@Suite(.serialized) struct EvaluationLuaTests {
+    let lua = LuaHarness()
+
+    /// The message of the error `chunk` raises, without position and traceback.
+    func luaError(_ chunk: String) -> String {
+        let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
+        return message.hasPrefix("test:") ? String(message.drop { $0 != " " }.dropFirst()) : message
+    }
+
+    @Test func evaluateReturnsAResult() throws {
+        try lua.run(setUp)
+        try lua.run("res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 50, quiet = true}")
+        let rows = try lua.run("return #res, res.rows, res.positives, res.baseline, table.concat(res.models, ',')")
+        #expect(rows[0] == rows[1])
+        #expect(rows[3] == "naive" && rows[4] == "naive,logreg")
+        #expect(try lua.run("return tostring(res)")[0].hasPrefix("<Result naive, logreg on \(rows[0]) test rows"))
+        let table = try lua.run("return res:table()")[0]
+        #expect(table.contains("ΔPR-AUC vs naive [95% CI]") && table.contains("\nlogreg "))
+        // metrics() mirrors metrics.json
+        #expect(try lua.run("""
+            local m = res:metrics()
+            return m.baseline, #m.models, math.type(m.test.rows), m.metrics.logreg.pr_auc.value > m.metrics.naive.pr_auc.value,
+                   #m.metrics.logreg.pr_auc.ci95, m.vs_baseline.naive == nil, m.vs_baseline.logreg.dm_brier_p < 1
+            """) == ["naive", "2", "integer", "true", "2", "true", "true"])
+        let best = try lua.run("return res:best('pr_auc')")
+        #expect(best[0] == "logreg")
+        #expect(try lua.run("return (res:best('brier'))") == ["logreg"])
+        // predictions are the test rows
+        #expect(try lua.run("""
+            local p = res:predictions()
+            return #p.ts == #res, #p.p_logreg == #res, p.ts[1], p.y[1] == 0 or p.y[1] == 1, p.p_naive[1] >= 0
+            """) == ["true", "true", "2014-01-01 00:00", "true", "true"])
+        #expect(try lua.run("local f = res:folds() return #f, f[1].test_rows == #res, f[1].test_start, type(f[1].metrics.naive.roc_auc)")
+                == ["1", "true", "2014-01-01 00:00", "number"])
+    }
+
+    @Test func writeIsAtomicCompleteAndReproducible() throws {
+        let first = ArtifactDirectory(), second = ArtifactDirectory()
+        try lua.run(setUp)
+        for dir in [first.path, second.path] {
+            try lua.run("""
+                local res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 30, quiet = true}
+                res:write('\(dir)', {recipe = 'test', seconds = {load = 0.5}})
+                """)
+        }
+        for name in ["metrics.json", "predictions.csv", "benchmark_table.csv", "importance.csv"] {
+            let a = FileManager.default.contents(atPath: first.path + "/" + name)
+            #expect(a != nil && a == FileManager.default.contents(atPath: second.path + "/" + name), "\(name) differs between runs")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: first.path).sorted()
+        #expect(files == ["benchmark_table.csv", "importance.csv", "metrics.json", "predictions.csv", "run.json"])
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: first.path + "/run.json"))) as! [String: Any]
+        let data = run["data"] as! [String: Any]
+        #expect(data["synthetic"] as? Bool == true && data["path"] is NSNull)
+        #expect((run["seconds"] as! [String: Any])["load"] as? Double == 0.5)
+        #expect(run["recipe"] as? String == "test")
+        let predictions = try String(contentsOfFile: first.path + "/predictions.csv", encoding: .utf8)
+        #expect(predictions.hasPrefix("ts,y,price,threshold,p_naive,p_logreg\n2014-01-01 00:00,"))
+    }
+
+    @Test func walkForwardAndLuaModels() throws {
+        try lua.run(setUp)
+        try lua.run("""
+            rally.model.register("hour_rate", {
+              fit = function(self, X, y)
+                local hits, total = {}, {}
+                for i = 1, X.n do
+                  local h = X.hour[i]
+                  hits[h] = (hits[h] or 0) + y[i]; total[h] = (total[h] or 0) + 1
+                end
+                self.rate = {}
+                for h, n in pairs(total) do self.rate[h] = hits[h] / n end
+              end,
+              predict = function(self, X)
+                local p = {}
+                for i = 1, X.n do p[i] = self.rate[X.hour[i]] or 0 end
+                return p
+              end,
+            })
+            folds = rally.walkforward{first_test = "2014-01-01", step = "6 months", embargo = 24, data = ds}
+            res = rally.evaluate{data = ds, features = fx, labeler = lab, walkforward = folds,
+                                 models = {rally.model.naive(), rally.model.new("hour_rate", {})}, bootstrap = 20, quiet = true}
+            """)
+        #expect(try lua.run("return #res:folds(), table.concat(res.models, ',')") == ["2", "naive,hour_rate"])
+        #expect(try lua.run("local f = res:folds() return f[1].test_rows + f[2].test_rows == #res") == ["true"])
+    }
+
+    @Test func badArgumentsAreClearErrors() throws {
+        try lua.run(setUp)
+        #expect(luaError("rally.evaluate()") == "bad argument #1 to 'evaluate' (table expected, got no value)")
+        #expect(luaError("rally.evaluate{features = fx}") == "bad argument #1 to 'evaluate' (field 'data': Dataset expected, got nil)")
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, models = models}")
+                == "bad argument #1 to 'evaluate' (field 'split': Split expected, got nil (give split = rally.split{...} or walkforward = rally.walkforward{...}))")
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = {1}}")
+                == "bad argument #1 to 'evaluate' (field 'models': Model expected at index 1, got number)")
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootsrap = 10}")
+                == "bad argument #1 to 'evaluate' (unknown option 'bootsrap'; valid options: baseline, bins, block, bootstrap, data, dm_lag, features, labeler, min_positives, models, quiet, seed, split, threads, top, walkforward)")
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, baseline = 'gbdt', quiet = true}")
+                == "evaluate: baseline 'gbdt' is not one of the models (naive, logreg)")
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, top = 2}")
+                == "bad argument #1 to 'evaluate' (field 'top': a share in (0, 1] expected, got 2)")
+        try lua.run("res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 0, quiet = true}")
+        #expect(luaError("res:best('auc')").hasPrefix("bad argument #1 to 'best' (unknown metric 'auc'; valid metrics: roc_auc, pr_auc,"))
+        #expect(luaError("res:write('/proc/nope')").hasPrefix("cannot create directory '/proc/nope'"))
+    }
+
+    @Test func metricsOfPlainTables() throws {
+        let out = try lua.run("""
+            local m = rally.metrics({1, 0, 1, 0, 0, 1}, {0.9, 0.9, 0.6, 0.3, 0.3, 0.3}, {threshold = 0.6, top = 0.5})
+            return m.roc_auc, m.pr_auc, m.brier, m.precision_at_top, m.precision, m.recall, #m.curve, m.curve[1].count
+            """)
+        let expected: [Double] = [5.5 / 9, 5.0 / 9, 0.275, 2.0 / 3, 2.0 / 3, 2.0 / 3, 3, 3]
+        let values: [Double] = out.compactMap { Double($0) }
+        #expect(values.count == expected.count)
+        for (x, e) in zip(values, expected) { #expect(abs(x - e) < 1e-12) }
+        #expect(luaError("rally.metrics({0, 2}, {0.1, 0.2})") == "bad argument to 'metrics' (metrics for 'model': label at row 2 is 2, expected 0 or 1)")
+    }
+}

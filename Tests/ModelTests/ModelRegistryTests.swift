@@ -50,7 +50,8 @@ import Testing
     let m = try ModelRegistry.make(kind: "naive")
     try m.fit(X, labels: y, weights: nil)
     // at or below 1: rows 1,2,5,7,8 -> 1 of 5; above 1: rows 3,4,6 -> 2 of 3
-    #expect(try m.predict(DesignMatrix(names: ["gap_to_thr"], columns: [[0.1, 1.0, 1.01]])) == [0.2, 0.2, 2.0 / 3])
+    let expected: [Double] = [0.2, 0.2, 2.0 / 3]
+    #expect(try m.predict(DesignMatrix(names: ["gap_to_thr"], columns: [[0.1, 1.0, 1.01]])) == expected)
     let cut = try ModelRegistry.make(kind: "naive", parameters: ["feature": .string("x"), "cut": .number(0)])
     #expect(throws: RallyError("naive: feature 'x' is not in X (features: gap_to_thr)")) { try cut.fit(X, labels: y, weights: nil) }
 }
@@ -69,7 +70,9 @@ import Testing
     let m = try ModelRegistry.make(kind: "climatology")
     try m.fit(X, labels: [1, 0, 0], weights: nil)
     let p = try m.predict(DesignMatrix(names: ["hour", "month"], columns: [[0, 1, 5, 0], [1, 1, 1, 2]]))
-    #expect(p == [0.5, 0, 1.0 / 3, 1.0 / 3]) // hour 5 of January: January's rate; February: overall rate
+    let third = 1.0 / 3
+    let expected: [Double] = [0.5, 0, third, third] // hour 5 of January: January's rate; February: overall rate
+    #expect(p == expected)
     #expect(m.fitReport["cells_from_month"] == .number(22))
     #expect(m.fitReport["cells_from_overall"] == .number(264))
     #expect(throws: RallyError("climatology: feature 'hour' is 24 at row 1; expected a whole number 0-23")) {

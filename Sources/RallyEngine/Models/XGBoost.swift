@@ -33,8 +33,9 @@ enum XGBoost {
 final class XGMatrix {
     let handle: DMatrixHandle
 
-    /// Copies `rows` of `X` into a row-major `Float` matrix and hands it to XGBoost.
-    init(_ X: DesignMatrix, rows: Range<Int>) throws {
+    /// Copies `rows` of `X` into a row-major `Float` matrix and hands it to XGBoost, which
+    /// reads it with `threads` threads.
+    init(_ X: DesignMatrix, rows: Range<Int>, threads: Int) throws {
         let p = X.width, m = rows.count
         var values = [Float](repeating: .nan, count: m * p)
         for j in 0..<p {
@@ -42,7 +43,7 @@ final class XGMatrix {
             for (k, i) in rows.enumerated() { values[k * p + j] = Float(col[i]) }
         }
         var out: DMatrixHandle?
-        try XGBoost.check(XGDMatrixCreateFromMat(values, bst_ulong(m), bst_ulong(p), .nan, &out), "create a DMatrix")
+        try XGBoost.check(XGDMatrixCreateFromMat_omp(values, bst_ulong(m), bst_ulong(p), .nan, &out, Int32(threads)), "create a DMatrix")
         guard let out else { throw RallyError("gbdt: XGBoost returned no DMatrix") }
         handle = out
         try XGBoost.withCStrings(X.names) { names in

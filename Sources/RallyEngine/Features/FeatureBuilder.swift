@@ -65,7 +65,8 @@ private struct FeatureBuilder {
     private mutating func trailing(_ c: String, _ statistic: RollingStatistic, _ window: Int) throws -> [Double] {
         func key(_ s: RollingStatistic) -> String { "\(c)\u{1}\(s)\u{1}\(window)" }
         if let cached = rolling[key(statistic)] { return cached }
-        if statistic == .mean || statistic == .std, window >= 2 {
+        let bothMoments = spec.features.contains { $0.source == .rolling(column: c, statistic: .std, window: window) }
+        if statistic == .mean || statistic == .std, bothMoments {
             // One pass gives both; protocol v1 asks for both over the same windows.
             let moments = try RollingMoments.compute(column(c), window: window)
             rolling[key(.mean)] = moments.mean
@@ -83,20 +84,27 @@ private struct FeatureBuilder {
 
     /// `a[i] / b[i]`, NaN where b is 0 (an undefined ratio is missing, never infinite).
     private static func divide(_ a: [Double], _ b: [Double]) -> [Double] {
-        zip(a, b).map { $1 == 0 ? .nan : $0 / $1 }
+        [Double](unsafeUninitializedCapacity: a.count) { out, initialized in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    for i in 0..<a.count { out[i] = b[i] == 0 ? .nan : a[i] / b[i] }
+                }
+            }
+            initialized = a.count
+        }
     }
 
-    /// `x[t + horizon]`, NaN past the end.
-    private func ahead(_ x: [Double]) -> [Double] {
-        let h = spec.horizon
-        return (0..<n).map { $0 + h < n ? x[$0 + h] : .nan }
+    /// `x[t - k]` (k > 0: a lag, NaN before the start) or `x[t + |k|]` (k < 0: ahead, NaN past the end).
+    private func shifted(_ x: [Double], by k: Int) -> [Double] {
+        let gap = [Double](repeating: .nan, count: min(abs(k), n))
+        if k >= 0 { return gap + x[0..<(n - gap.count)] }
+        return Array(x[gap.count..<n]) + gap
     }
 
     mutating func compute(_ f: Feature, built columns: [[Double]]) throws -> [Double] {
         switch f.source {
         case .lag(let c, let k):
-            let x = column(c)
-            return (0..<n).map { $0 >= k ? x[$0 - k] : .nan }
+            return shifted(column(c), by: k)
         case .rolling(let c, let s, let w):
             return try trailing(c, s, w)
         case .relativeToMean(let c, let w):
@@ -106,39 +114,50 @@ private struct FeatureBuilder {
         case .calendar(let field):
             return calendar(field)
         case .knownAhead(let c):
-            return ahead(column(c))
+            return shifted(column(c), by: -spec.horizon)
         case .knownAheadRelative(let c, let w):
-            return Self.divide(ahead(column(c)), try trailing(c, .mean, w))
+            return Self.divide(shifted(column(c), by: -spec.horizon), try trailing(c, .mean, w))
         case .ratio(let a, let b):
             return Self.divide(built(a, columns), built(b, columns))
         case .difference(let a, let b):
-            return zip(built(a, columns), built(b, columns)).map { $0 - $1 }
+            let (x, y) = (built(a, columns), built(b, columns))
+            return (0..<n).map { x[$0] - y[$0] }
         }
     }
 
     /// A calendar field of the target time `time[t] + horizon * step` (computed from t's own
-    /// timestamp, so it is defined even where t + horizon is past the data).
+    /// timestamp, so it is defined even where t + horizon is past the data). Day-level fields
+    /// are worked out once per day.
     private func calendar(_ field: CalendarField) -> [Double] {
         let offset = Int64(spec.horizon) * step
         var out = [Double](repeating: 0, count: n)
+        var currentDay = Int64.min, dayValue = 0.0
         var holidayYear = Int.min, holidays: [Int64] = []
         for (i, t) in dataset.timestamps.enumerated() {
             let target = t + offset
             var day = target / TimeStamp.day
             if target % TimeStamp.day != 0 && target < 0 { day -= 1 }
-            switch field {
-            case .hour: out[i] = Double((target - day * TimeStamp.day) / 3600)
-            case .dow: out[i] = Double(TimeStamp.weekday(days: day))
-            case .month: out[i] = Double(TimeStamp.civil(days: day).month)
-            case .weekend: out[i] = TimeStamp.weekday(days: day) >= 5 ? 1 : 0
-            case .doy:
-                let year = TimeStamp.civil(days: day).year
-                out[i] = Double(day - TimeStamp.days(year: year, month: 1, day: 1) + 1)
-            case .holiday:
-                let year = TimeStamp.civil(days: day).year
-                if year != holidayYear { holidayYear = year; holidays = NERCHolidays.days(in: year) }
-                out[i] = holidays.contains(day) ? 1 : 0
+            if field == .hour {
+                out[i] = Double((target - day * TimeStamp.day) / 3600)
+                continue
             }
+            if day != currentDay {
+                currentDay = day
+                switch field {
+                case .hour: break
+                case .dow: dayValue = Double(TimeStamp.weekday(days: day))
+                case .weekend: dayValue = TimeStamp.weekday(days: day) >= 5 ? 1 : 0
+                case .month: dayValue = Double(TimeStamp.civil(days: day).month)
+                case .doy:
+                    let year = TimeStamp.civil(days: day).year
+                    dayValue = Double(day - TimeStamp.days(year: year, month: 1, day: 1) + 1)
+                case .holiday:
+                    let year = TimeStamp.civil(days: day).year
+                    if year != holidayYear { holidayYear = year; holidays = NERCHolidays.days(in: year) }
+                    dayValue = holidays.contains(day) ? 1 : 0
+                }
+            }
+            out[i] = dayValue
         }
         return out
     }

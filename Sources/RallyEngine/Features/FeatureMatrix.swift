@@ -18,8 +18,12 @@ public struct FeatureMatrix: Sendable {
         self.timestamps = timestamps
         self.columns = columns
         var ok = [Bool](repeating: true, count: timestamps.count)
-        for c in columns {
-            for i in c.indices where c[i].isNaN { ok[i] = false }
+        ok.withUnsafeMutableBufferPointer { ok in
+            for c in columns {
+                c.withUnsafeBufferPointer { c in
+                    for i in c.indices where c[i].isNaN { ok[i] = false }
+                }
+            }
         }
         self.usable = ok
     }

@@ -7,11 +7,12 @@
 /// window's median, a typical value: a spike in the window does not pull it away from the
 /// others, so x - K stays small (and exact for values within a factor 2 of K).
 enum RollingMoments {
-    /// Trailing mean and sample std (n - 1) of every full window without missing values.
-    static func compute(_ x: [Double], window w: Int) throws -> (mean: [Double], std: [Double]) {
+    /// Trailing mean and sample std (n - 1) of every full window without missing values; with
+    /// `std: false` only the mean is computed (the std array is then empty).
+    static func compute(_ x: [Double], window w: Int, std wantStd: Bool = true) throws -> (mean: [Double], std: [Double]) {
         let n = x.count
         var mean = [Double](repeating: .nan, count: n)
-        var std = [Double](repeating: .nan, count: n)
+        var std = [Double](repeating: .nan, count: wantStd ? n : 0)
         guard w >= 1, n >= w else { return (mean, std) }
         let count = Double(w)
         var scratch = [Double](repeating: 0, count: w)
@@ -37,23 +38,26 @@ enum RollingMoments {
                                 s1 = CompensatedSum(); s2 = CompensatedSum()
                                 for k in lo...i where !x[k].isNaN {
                                     let d = x[k] - anchor
-                                    s1.add(d); s2.addSquare(d)
+                                    s1.add(d)
+                                    if wantStd { s2.addSquare(d) }
                                 }
                                 sinceAnchor = 0
                             } else {
                                 if !v.isNaN {
                                     let d = v - anchor
-                                    s1.add(d); s2.addSquare(d)
+                                    s1.add(d)
+                                    if wantStd { s2.addSquare(d) }
                                 }
                                 if i >= w, !x[i - w].isNaN {
                                     let d = x[i - w] - anchor
-                                    s1.add(-d); s2.addSquare(d, sign: -1)
+                                    s1.add(-d)
+                                    if wantStd { s2.addSquare(d, sign: -1) }
                                 }
                             }
                             sinceAnchor += 1
                             guard i >= w - 1, missing == 0 else { continue }
                             mean[i] = anchor + s1.value / count
-                            if w >= 2 {
+                            if wantStd && w >= 2 {
                                 std[i] = (Swift.max(centeredSquares(s1, s2, count: count), 0) / (count * (count - 1))).squareRoot()
                             }
                         }

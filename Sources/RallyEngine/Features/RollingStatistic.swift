@@ -48,7 +48,7 @@ public enum RollingStatistic: Sendable, Equatable, CustomStringConvertible {
     public func apply(_ values: [Double], window: Int) throws -> [Double] {
         if let problem = problem(window: window) { throw RallyError("rolling \(name): \(problem)") }
         switch self {
-        case .mean: return try RollingMoments.compute(values, window: window).mean
+        case .mean: return try RollingMoments.compute(values, window: window, std: false).mean
         case .std: return try RollingMoments.compute(values, window: window).std
         case .min: return try RollingExtreme.compute(values, window: window, largest: false)
         case .max: return try RollingExtreme.compute(values, window: window, largest: true)

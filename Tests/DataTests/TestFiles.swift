@@ -16,7 +16,8 @@ final class TestFiles {
     /// Writes `bytes` to `name` and returns the path.
     func write(_ name: String, bytes: [UInt8]) -> String {
         let url = directory.appendingPathComponent(name)
-        FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
+        let written = FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
+        precondition(written, "could not write the test file \(url.path)")
         return url.path
     }
 

@@ -12,7 +12,8 @@ private final class DataLuaFiles {
     /// Writes `text` to `name`; returns the path.
     func write(_ name: String, _ text: String) -> String {
         let path = directory.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        let written = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        precondition(written, "could not write the test file \(path)")
         return path
     }
 }

@@ -68,13 +68,13 @@ enum SmallSweep {
                 #expect(try value("\(k.rawValue)_lo") == model.interval(k).lower)
                 #expect(try value("\(k.rawValue)_hi") == model.interval(k).upper)
                 if let d = model.differences?[k.index] {
-                    #expect(try value("d_\(k.rawValue)") == d.value)
-                    #expect(try value("d_\(k.rawValue)_lo") == d.interval.lower)
-                    #expect(try value("d_\(k.rawValue)_hi") == d.interval.upper)
+                    #expect(try value("\(k.rawValue)_diff") == d.value)
+                    #expect(try value("\(k.rawValue)_diff_lo") == d.interval.lower)
+                    #expect(try value("\(k.rawValue)_diff_hi") == d.interval.upper)
                     #expect(try value("dm_brier_p") == model.dieboldMarianoBrier?.pValue)
                     #expect(try value("dm_log_loss_p") == model.dieboldMarianoLogLoss?.pValue)
                 } else {
-                    #expect(try value("d_\(k.rawValue)").isNaN)
+                    #expect(try value("\(k.rawValue)_diff").isNaN)
                 }
                 #expect(try value("test_rows") == Double(result.testTimes.count))
                 #expect(try value("positives") == Double(result.testPositives))

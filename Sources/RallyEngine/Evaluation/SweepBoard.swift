@@ -79,11 +79,14 @@ final class SweepBoard: @unchecked Sendable {
     /// Fit seconds summed over every finished fit of each model.
     var secondsPerModel: [Double] { locked { fitSeconds } }
 
-    /// Stops handing out work (after a failure or a Ctrl-C); the first failure is kept.
+    /// Stops handing out work (after a failure or a Ctrl-C); the first failure is kept. An
+    /// error once Ctrl-C was pressed is the interruption showing through a task (e.g. a fit
+    /// reporting "interrupted!" in its own words), not a failure.
     func stop(_ error: (any Error)? = nil) {
         locked {
             stopped = true
-            if failure == nil, let error, (error as? RallyError) != .interrupted { failure = error }
+            let interruption = Cancellation.isRequested || (error as? RallyError) == .interrupted
+            if failure == nil, let error, !interruption { failure = error }
             condition.broadcast()
         }
     }

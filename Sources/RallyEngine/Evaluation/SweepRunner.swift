@@ -129,7 +129,7 @@ public struct SweepRunner {
                     let outcome = try Self.fit(models[m].make(), name: names[m], fold: data.folds[f], at: configurations[c])
                     board.fitted(outcome, at: c, model: m, fold: f, byWorker: false)
                 } catch {
-                    board.stop(Cancellation.isRequested ? RallyError.interrupted : error)
+                    board.stop(error)
                 }
             } else if board.isOver {
                 break

@@ -41,7 +41,7 @@ public enum SweepValue: Sendable, Hashable, CustomStringConvertible {
 ///
 /// Tables are values: sorting, filtering, cutting and pivoting return new tables. Column names
 /// that are ``Metric`` keys (`pr_auc`), their intervals (`pr_auc_lo`, `pr_auc_hi`) and their
-/// differences from the baseline (`d_pr_auc`) sort best first by default: highest first, or
+/// differences from the baseline (`pr_auc_diff`) sort best first by default: highest first, or
 /// lowest first for a loss.
 public struct SweepTable: Sendable, Equatable {
     /// Column names, in order.
@@ -74,11 +74,11 @@ public struct SweepTable: Sendable, Equatable {
         return j
     }
 
-    /// The metric a column reports on: `pr_auc`, `pr_auc_lo`, `pr_auc_hi`, `d_pr_auc`, `d_pr_auc_lo`... give `.prAUC`.
+    /// The metric a column reports on: `pr_auc`, `pr_auc_lo`, `pr_auc_hi`, `pr_auc_diff`, `pr_auc_diff_lo`... give `.prAUC`.
     static func metric(ofColumn name: String) -> Metric? {
         var base = name
-        if base.hasPrefix("d_") { base.removeFirst(2) }
         for suffix in ["_lo", "_hi"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
+        if base.hasSuffix("_diff") { base.removeLast(5) }
         return Metric(key: base)
     }
 

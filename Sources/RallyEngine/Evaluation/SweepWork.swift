@@ -17,11 +17,11 @@ struct SweepScoredConfiguration: Sendable {
 /// The columns of a sweep's table after the key columns.
 enum SweepColumns {
     /// Every metric, then the headline metric's interval, its difference from the baseline
-    /// with that interval, the Diebold–Mariano p-values against the baseline, and the test rows.
+    /// (`<metric>_diff`, as in benchmark_table.csv) with that interval, the Diebold–Mariano p-values against the baseline, and the test rows.
     static func figures(headline m: Metric) -> [String] {
         let k = m.rawValue
         return Metric.allCases.map(\.rawValue)
-            + ["\(k)_lo", "\(k)_hi", "d_\(k)", "d_\(k)_lo", "d_\(k)_hi", "dm_brier_p", "dm_log_loss_p",
+            + ["\(k)_lo", "\(k)_hi", "\(k)_diff", "\(k)_diff_lo", "\(k)_diff_hi", "dm_brier_p", "dm_log_loss_p",
                "test_rows", "positives", "base_rate"]
     }
 }

@@ -41,7 +41,7 @@ enum SweepBindings {
                     top = 0.05, bins = 10, baseline = "naive", dm_lag = n, min_positives = 30, threads = cores, resume = path, quiet = false]}
           -- evaluates every model on every combination of the grid (labeler parameters, applied with lab:with) and returns a SweepTable,
           one row per configuration x model: the labeler parameters, model, every metric, the interval of `metric` (<metric>_lo/_hi),
-          its difference from the baseline with its paired interval (d_<metric>...), Diebold-Mariano p-values, test rows and rallies.
+          its difference from the baseline with its paired interval (<metric>_diff, _diff_lo, _diff_hi), Diebold-Mariano p-values, test rows and rallies.
           Each row equals what rally.evaluate gives with that labeler. Labels, features and folds are computed once per configuration
           and shared by its models. Built-in models run on `threads` worker threads (default: every core); models written in Lua run
           here, meanwhile. The feature spec is used as given (a horizon axis moves the label, not the features' target step).
@@ -140,7 +140,8 @@ enum SweepBindings {
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
-    /// Field `grid`: labeler parameter = value or list of values; axes in the labeler's parameter order.
+    /// Field `grid`: labeler parameter = value or list of values; axes in the labeler's parameter
+    /// order; every combination is checked against the labeler here, so a bad value is an argument error.
     private static func readGrid(_ o: LuaOptions, _ L: LuaState, labeler: Labeler) throws -> SweepGrid {
         let axes = try o.with("grid") { present -> [SweepAxis] in
             guard present else { return [] }
@@ -156,7 +157,16 @@ enum SweepBindings {
                 return ia != ib ? ia < ib : a.name < b.name
             }
         }
-        do { return try SweepGrid(axes) } catch let error as RallyError { throw o.error("grid", error.message) }
+        let grid: SweepGrid
+        do { grid = try SweepGrid(axes) } catch let error as RallyError { throw o.error("grid", error.message) }
+        for values in grid.combinations() {
+            do {
+                _ = try labeler.with(ModelParameters(values.map { ($0.name, $0.value) }))
+            } catch let problem as Labeler.InvalidParameter {
+                throw o.error("grid", values.map { "\($0.name)=\($0.value)" }.joined(separator: " ") + ": \(problem)")
+            }
+        }
+        return grid
     }
 
     /// The values of grid axis `name` (the value on top of the stack): one number or string, or a list of them.
@@ -209,8 +219,8 @@ enum SweepBindings {
     /// difference from the baseline, a few other figures, the rallies; columns with no value are left out.
     static func displayColumns(_ t: SweepTable) -> [String] {
         let k = t.metric.rawValue
-        guard t.columns.contains("d_\(k)") else { return t.columns }
-        let wanted = [k, "\(k)_lo", "\(k)_hi", "d_\(k)", "d_\(k)_lo", "d_\(k)_hi"]
+        guard t.columns.contains("\(k)_diff") else { return t.columns }
+        let wanted = [k, "\(k)_lo", "\(k)_hi", "\(k)_diff", "\(k)_diff_lo", "\(k)_diff_hi"]
             + ["roc_auc", "pr_auc", "brier", "log_loss", "lift_at_top"].filter { $0 != k } + ["positives"]
         let figures = wanted.filter { name in
             guard let j = t.columns.firstIndex(of: name) else { return false }

@@ -1,0 +1,230 @@
+import Foundation
+import Testing
+@testable import RallyEngine
+
+/// Two synthetic years, a split testing the second half, a small grid; naive and logreg are fast enough for debug builds.
+private let sweepSetUp = """
+ds = rally.dataset.synthetic{years = 2, seed = 4}
+lab = rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24}
+fx = rally.features.protocol_v1()
+sp = rally.split{train_end = "2014-06-30 23:00", test_start = "2014-07-01", embargo = 24}
+models = {rally.model.naive(), rally.model.logreg{C = 1}}
+grid = {q = {0.9, 0.95}, window = {168, 336}}
+"""
+
+/// A model written in Lua: the training rally rate per hour of the target day.
+private let hourRate = """
+rally.model.register("hour_rate", {
+  fit = function(self, X, y)
+    local n, k = {}, {}
+    for h = 0, 23 do n[h], k[h] = 0, 0 end
+    for i = 1, X.n do local h = X.hour[i]; n[h] = n[h] + 1; k[h] = k[h] + y[i] end
+    self.rate = {}
+    for h = 0, 23 do self.rate[h] = (k[h] + 1) / (n[h] + 2) end
+  end,
+  predict = function(self, X)
+    local p = {}
+    for i = 1, X.n do p[i] = self.rate[X.hour[i]] end
+    return p
+  end,
+})
+"""
+
+@Suite(.serialized) struct SweepLuaTests {
+    let lua = LuaHarness()
+
+    /// The message of the error `chunk` raises, without position and traceback.
+    func luaError(_ chunk: String) -> String {
+        let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
+        return message.hasPrefix("test:") ? String(message.drop { $0 != " " }.dropFirst()) : message
+    }
+
+    /// Each row of the sweep holds exactly the figures `rally.evaluate` gives with `lab:with{...}`,
+    /// for built-in models and for one written in Lua (fitted on the Lua thread).
+    @Test func sweepRowsEqualSeparateEvaluations() throws {
+        try lua.run(sweepSetUp + hourRate)
+        try lua.run("""
+            models[3] = rally.model.new("hour_rate", {})
+            t = rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = models, grid = grid, bootstrap = 30, quiet = true}
+            """)
+        #expect(try lua.run("return #t, t.interrupted, table.concat(t.columns, ',', 1, 5)") == ["12", "false", "q,window,horizon,model,roc_auc"])
+        let mismatches = try lua.run("""
+            local bad = {}
+            local function same(a, b) return string.format("%.17g", a) == string.format("%.17g", b) end
+            local i = 0
+            for _, q in ipairs(grid.q) do
+              for _, w in ipairs(grid.window) do
+                local res = rally.evaluate{data = ds, features = fx, labeler = lab:with{q = q, window = w}, split = sp, models = models,
+                                           bootstrap = 30, quiet = true}
+                local m = res:metrics()
+                for _, name in ipairs(res.models) do
+                  i = i + 1
+                  local row = t[i]
+                  if row.q ~= q or row.window ~= w or row.model ~= name then bad[#bad + 1] = "order at row " .. i end
+                  for _, key in ipairs{"roc_auc", "pr_auc", "brier", "log_loss", "lift_at_top", "ece"} do
+                    if not same(row[key], m.metrics[name][key].value) then bad[#bad + 1] = name .. " " .. key .. " at row " .. i end
+                  end
+                  local ci = m.metrics[name].pr_auc.ci95
+                  if not (same(row.pr_auc_lo, ci[1]) and same(row.pr_auc_hi, ci[2])) then bad[#bad + 1] = name .. " ci at row " .. i end
+                  local vs = m.vs_baseline[name]
+                  if vs then
+                    if not same(row.pr_auc_diff, vs.pr_auc_diff.value) or not same(row.pr_auc_diff_lo, vs.pr_auc_diff.ci95[1])
+                       or not same(row.dm_brier_p, vs.dm_brier_p) then bad[#bad + 1] = name .. " diff at row " .. i end
+                  elseif row.pr_auc_diff ~= nil then bad[#bad + 1] = "baseline diff at row " .. i end
+                  if row.test_rows ~= #res or row.positives ~= res.positives then bad[#bad + 1] = "rows at row " .. i end
+                end
+              end
+            end
+            return table.concat(bad, "; ")
+            """)
+        #expect(mismatches == [""])
+    }
+
+    @Test func sweepTableMethods() throws {
+        try lua.run(sweepSetUp)
+        try lua.run("t = rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = models, grid = grid, bootstrap = 0, quiet = true}")
+        #expect(try lua.run("return #t, t.metric, #t:top(3), #t:filter(function(r) return r.model == 'logreg' end)") == ["8", "pr_auc", "3", "4"])
+        // sort: best first for a metric, lowest first for a loss, explicit direction
+        #expect(try lua.run("""
+            local s = t:sort('pr_auc')
+            local b = t:sort('brier')
+            local a = t:sort('pr_auc', false)
+            return s[1].pr_auc >= s[2].pr_auc, b[1].brier <= b[2].brier, a[1].pr_auc <= a[8].pr_auc, s[1].pr_auc == (t:best()).pr_auc
+            """) == ["true", "true", "true", "true"])
+        let best = try lua.run("local row, v = t:best('roc_auc') return row.model, v == row.roc_auc, math.type(row.window), row.pr_auc_lo")
+        #expect(best[1] == "true" && best[2] == "integer" && best[3] == "nil")
+        // pivot: one cell per (q, model) once window is fixed; ambiguous cells are errors unless aggregated
+        #expect(try lua.run("""
+            local p = t:filter(function(r) return r.window == 336 end):pivot('q', 'model', 'pr_auc')
+            return #p, table.concat(p.columns, ','), p[2].logreg == t[8].pr_auc
+            """) == ["2", "q,naive,logreg", "true"])
+        #expect(luaError("t:pivot('q', 'model', 'pr_auc')").contains("holds 2 rows differing in window"))
+        #expect(try lua.run("local p = t:pivot('q', 'model', 'pr_auc', 'max') return p[1].naive == math.max(t[1].pr_auc, t[3].pr_auc)") == ["true"])
+        // rows and text
+        #expect(try lua.run("local r = t:rows() return #r, r[5].q, r[5].model") == ["8", "0.95", "naive"])
+        let text = try lua.run("return tostring(t)")[0]
+        #expect(text.hasPrefix("SweepTable 8 rows; best pr_auc "))
+        #expect(text.contains("pr_auc_diff") && !text.contains("pr_auc_lo"))   // no bootstrap: no interval columns shown
+        // CSV
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rally-sweep-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try lua.run("return t:write_csv('\(path)')") == [path])
+        let csv = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 9 && csv[0].hasPrefix("q,window,horizon,model,roc_auc,pr_auc,"))
+        #expect(csv[1].hasPrefix("0.9,168,24,naive,"))
+    }
+
+    @Test func badArgumentsAreErrors() throws {
+        try lua.run(sweepSetUp)
+        let base = "data = ds, features = fx, labeler = lab, split = sp, models = models, quiet = true"
+        #expect(luaError("rally.sweep{\(base), grid = {q = {0.9, 1.5}}}")
+                == "bad argument #1 to 'sweep' (field 'grid': q=1.5: field 'q': must be in (0, 1), got 1.5)")
+        #expect(luaError("rally.sweep{\(base), grid = {qq = {0.9}}}")
+                == "bad argument #1 to 'sweep' (field 'grid': qq=0.9: unknown option 'qq'; valid options: col, horizon, q, window)")
+        #expect(luaError("rally.sweep{\(base), grid = {q = {}}}") == "bad argument #1 to 'sweep' (field 'grid': q: a list of values expected, got an empty table)")
+        #expect(luaError("rally.sweep{\(base), metric = 'auc'}").hasPrefix("bad argument #1 to 'sweep' (field 'metric': unknown metric 'auc'; valid metrics: roc_auc, pr_auc"))
+        #expect(luaError("rally.sweep{\(base), bootstrapp = 10}").hasPrefix("bad argument #1 to 'sweep' (unknown option 'bootstrapp'; valid options:"))
+        #expect(luaError("rally.sweep{data = ds, features = fx, labeler = lab, models = models}")
+                == "bad argument #1 to 'sweep' (field 'split': Split expected, got nil (give split = rally.split{...} or walkforward = rally.walkforward{...}))")
+        #expect(luaError("rally.sweep{\(base), grid = {q = 0.9}, threads = 0}") == "bad argument #1 to 'sweep' (field 'threads': at least 1 thread expected, got 0)")
+        try lua.run("t = rally.sweep{\(base), bootstrap = 0}")
+        #expect(luaError("t:sort('nope')").hasPrefix("bad argument #1 to 'sort' (sweep table: no column 'nope'; columns: q, window, horizon, model,"))
+        #expect(luaError("t:pivot('q', 'model', 'pr_auc', 'median')") == "bad argument #4 to 'pivot' (expected one of \"mean\", \"min\", \"max\", \"best\", got \"median\")")
+        #expect(luaError("t:filter(function(r) error('boom') end)").contains("boom"))
+        #expect(try lua.run("return #t, t[1].model, t[2].model") == ["2", "naive", "logreg"])
+    }
+
+    /// Ctrl-C during a sweep in `rally-shell` stops it, keeps the scored configurations and lets
+    /// the script go on; running the script again with the same resume file completes the
+    /// sweep to the table an uninterrupted run gives.
+    @Test func controlCKeepsFinishedRowsAndResumeCompletes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rally-sweep-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("sweep.lua")
+        try """
+            local out, resume = ...
+            local ds = rally.dataset.synthetic{years = 2, seed = 4}
+            local t = rally.sweep{data = ds, features = rally.features.protocol_v1(),
+              labeler = rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24},
+              split = rally.split{train_end = "2014-06-30 23:00", test_start = "2014-07-01", embargo = 24},
+              grid = {q = {0.85, 0.9, 0.925, 0.95, 0.975}, window = {168, 336}},
+              models = {rally.model.naive(), rally.model.gbdt{rounds = 40, max_depth = 4}}, bootstrap = 20, resume = resume}
+            t:write_csv(out)
+            print("done", t.interrupted, #t)
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let shell = SweepShell.binary
+        try #require(FileManager.default.fileExists(atPath: shell.path), "rally-shell not built at \(shell.path)")
+
+        let full = dir.appendingPathComponent("full.csv").path, partial = dir.appendingPathComponent("partial.csv").path
+        let resumed = dir.appendingPathComponent("resumed.csv").path, state = dir.appendingPathComponent("state.json").path
+        let reference = try SweepShell.run(shell, [script.path, full, dir.appendingPathComponent("unused.json").path])
+        #expect(reference.stdout == "done\tfalse\t20\n")
+
+        let stopped = try SweepShell.run(shell, [script.path, partial, state], interruptAfterLines: 1)
+        let words = stopped.stdout.split(whereSeparator: { $0 == "\t" || $0 == "\n" })
+        #expect(words.first == "done" && words.dropFirst().first == "true", "stdout: \(stopped.stdout) stderr: \(stopped.stderr)")
+        #expect(stopped.stderr.contains("sweep: interrupted: the table holds the "))
+        let fullLines = try String(contentsOfFile: full, encoding: .utf8).split(separator: "\n")
+        let partialLines = try String(contentsOfFile: partial, encoding: .utf8).split(separator: "\n")
+        #expect(partialLines.count > 1 && partialLines.count < fullLines.count)
+        #expect((partialLines.count - 1) % 2 == 0)
+        #expect(Array(fullLines.prefix(partialLines.count)) == partialLines)
+
+        let finished = try SweepShell.run(shell, [script.path, resumed, state])
+        #expect(finished.stdout == "done\tfalse\t20\n")
+        #expect(finished.stderr.contains("read from \(state)"))
+        #expect(try String(contentsOfFile: resumed, encoding: .utf8) == String(contentsOfFile: full, encoding: .utf8))
+    }
+}
+
+/// Runs the built rally-shell (next to the test binary) on a script.
+enum SweepShell {
+    static let binary: URL = {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("rally-shell")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/rally-shell")
+    }()
+
+    struct Outcome {
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs `shell` with `arguments`; with `interruptAfterLines`, sends SIGINT once stderr has
+    /// shown that many sweep progress lines (plain lines: stderr is a pipe).
+    static func run(_ shell: URL, _ arguments: [String], interruptAfterLines: Int? = nil) throws -> Outcome {
+        let process = Process()
+        process.executableURL = shell
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data()
+        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
+        var errData = Data()
+        var signalled = false
+        while true {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            errData.append(chunk)
+            if let wanted = interruptAfterLines, !signalled {
+                let lines = String(decoding: errData, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("sweep: ") && $0.contains(" runs, ") }
+                if lines.count >= wanted {
+                    process.interrupt()
+                    signalled = true
+                }
+            }
+        }
+        group.wait()
+        process.waitUntilExit()
+        return Outcome(stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}

@@ -16,10 +16,14 @@ if ((${#need[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-flags=()
-# release: the Swift runtime and Foundation linked statically, which cuts start-up from ~30 ms
-# to ~5 ms (loading libFoundation.so dominates otherwise)
-[ "$config" = release ] && flags+=(--static-swift-stdlib)
-echo "setup: swift build -c $config ${flags[*]}" >&2
-swift build -c "$config" "${flags[@]}" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
-ln -sf libRallyEngineShared.so ".build/$config/rally.so"
+if [ "$config" = release ]; then
+    # release: only the shell, with the Swift runtime and Foundation linked statically, which
+    # cuts start-up from ~30 ms to ~5 ms (loading libFoundation.so dominates otherwise). The
+    # shared library for stock Lua (rally.so) comes from the debug build.
+    echo "setup: swift build -c release --static-swift-stdlib --product rally-shell" >&2
+    swift build -c release --static-swift-stdlib --product rally-shell 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
+else
+    echo "setup: swift build -c $config" >&2
+    swift build -c "$config" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
+    ln -sf libRallyEngineShared.so ".build/$config/rally.so"
+fi

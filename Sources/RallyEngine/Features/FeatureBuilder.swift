@@ -133,11 +133,12 @@ private struct FeatureBuilder {
         var out = [Double](repeating: 0, count: n)
         var currentDay = Int64.min, dayValue = 0.0
         var holidayYear = Int.min, holidays: [Int64] = []
+        let hourly = field == .hour
         for (i, t) in dataset.timestamps.enumerated() {
             let target = t + offset
             var day = target / TimeStamp.day
             if target % TimeStamp.day != 0 && target < 0 { day -= 1 }
-            if field == .hour {
+            if hourly {
                 out[i] = Double((target - day * TimeStamp.day) / 3600)
                 continue
             }

@@ -21,7 +21,7 @@ public struct FeatureMatrix: Sendable {
         ok.withUnsafeMutableBufferPointer { ok in
             for c in columns {
                 c.withUnsafeBufferPointer { c in
-                    for i in c.indices where c[i].isNaN { ok[i] = false }
+                    for i in c.indices { ok[i] = ok[i] && !c[i].isNaN }
                 }
             }
         }

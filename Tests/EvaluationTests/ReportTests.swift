@@ -39,6 +39,8 @@ struct SVGChartTests {
         let percent = NumericTicks.ticks((0, 0.2), count: 4, percent: true)
         #expect(percent.map(\.label) == ["0%", "5%", "10%", "15%", "20%"])
         #expect(NumericTicks.niceDomain((3.2, 187)) == (0, 200))
+        #expect(NumericTicks.ticks((0, 20), count: 8).map(\.label) == ["0", "5", "10", "15", "20"])
+        #expect(NumericTicks.ticks((0, 0.8), count: 5).map(\.label) == ["0.0", "0.2", "0.4", "0.6", "0.8"])
     }
 
     @Test func timeTicksFollowTheCalendar() throws {
@@ -85,5 +87,285 @@ struct SVGChartTests {
                             valueAxis: ChartAxis("Share of gain", kind: .percent), color: "#D55E00")
         #expect(xmlError(bars.svg()) == nil)
         #expect(bars.svg().contains("60.0%"))
+    }
+}
+
+/// Small artifact sets written into a temporary directory, shaped as the benchmark writes them.
+enum ReportFixture {
+    static let models = ["naive", "logreg", "gbdt"]
+
+    /// A fresh temporary directory.
+    static func directory(_ name: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rally-report-\(name)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Writes predictions.csv, metrics.json, run.json and importance.csv for `days` hourly days
+    /// from `start`; `gbdtDiff` is gbdt's PR-AUC difference vs naive with its interval.
+    @discardableResult
+    static func write(to dir: String, start: String, days: Int = 30, gbdtDiff: (Double, Double, Double) = (0.3, 0.2, 0.4),
+                      run: Bool = true, importance: Bool = true, sweep: Bool = false) throws -> PredictionTable {
+        let n = days * 24
+        let t0 = try TimeStamp.parse(start)
+        var rng = Xoshiro256StarStar(seed: 11)
+        func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+        var price = [Double](), threshold = [Double]()
+        for i in 0..<n {
+            let hour = Double(TimeStamp.hour(t0 + Int64(i) * 3600))
+            let spike = uniform() < 0.05 ? 40 + 60 * uniform() : 0
+            price.append(35 + 12 * sin(2 * Double.pi * (hour - 9) / 24) + spike + 5 * uniform())
+            threshold.append(55 + Double(i) / Double(n) * 5)
+        }
+        var rows: [String] = ["ts,y,price,threshold,p_naive,p_logreg,p_gbdt"]
+        var labels = [Double](), columns = [[Double]](repeating: [], count: 3)
+        for i in 0..<n {
+            let future = i + 24 < n ? price[i + 24] : price[i]
+            let y: Double = future > threshold[i] ? 1 : 0
+            let naive = price[i] > threshold[i] ? 0.4 : 0.04
+            let logreg = min(max(0.55 * y + 0.35 * uniform(), 0), 1)
+            let gbdt = min(max(0.7 * y + 0.25 * uniform(), 0), 1)
+            labels.append(y)
+            for (k, p) in [naive, logreg, gbdt].enumerated() { columns[k].append(p) }
+            rows.append([TimeStamp.format(t0 + Int64(i) * 3600), CSVTable.number(y), CSVTable.number(price[i]), CSVTable.number(threshold[i]),
+                         CSVTable.number(naive), CSVTable.number(logreg), CSVTable.number(gbdt)].joined(separator: ","))
+        }
+        try AtomicFile.write(rows.joined(separator: "\n") + "\n", to: dir + "/predictions.csv")
+        let positives = Int(labels.reduce(0, +))
+        func estimate(_ v: Double) -> String { "{\"value\": \(v), \"ci95\": [\(v * 0.9), \(v * 1.1)]}" }
+        func modelMetrics(_ scale: Double) -> String {
+            "{\"roc_auc\": \(estimate(0.7 + 0.1 * scale)), \"pr_auc\": \(estimate(0.3 + 0.2 * scale)), \"brier\": \(estimate(0.05 - 0.01 * scale)), "
+                + "\"log_loss\": \(estimate(0.2 - 0.05 * scale)), \"precision_at_top\": \(estimate(0.5)), \"lift_at_top\": \(estimate(8)), "
+                + "\"brier_skill\": \(estimate(0.2 + 0.1 * scale)), \"ece\": \(estimate(0.01))}"
+        }
+        let (d, lo, hi) = gbdtDiff
+        let metrics = """
+        {"baseline": "naive", "models": ["naive", "logreg", "gbdt"],
+         "metrics": {"naive": \(modelMetrics(0)), "logreg": \(modelMetrics(1)), "gbdt": \(modelMetrics(1.5))},
+         "vs_baseline": {
+           "logreg": {"pr_auc_diff": {"value": 0.2, "ci95": [-0.05, 0.4]}, "brier_diff": {"value": -0.01, "ci95": [-0.02, -0.001]},
+                      "dm_brier_p": 0.03, "dm_log_loss_p": 0.2},
+           "gbdt": {"pr_auc_diff": {"value": \(d), "ci95": [\(lo), \(hi)]}, "brier_diff": {"value": -0.015, "ci95": [-0.03, -0.005]},
+                    "dm_brier_p": 0.0001, "dm_log_loss_p": null}},
+         "test": {"rows": \(n), "positives": \(positives), "base_rate": \(Double(positives) / Double(n)), "start": "\(start)", "end": ""},
+         "folds": [{}], "bootstrap": {"block": 168, "resamples": 100, "used": 100, "skipped": 0, "seed": 7},
+         "warnings": ["fixture warning <&>"]}
+        """
+        try AtomicFile.write(metrics, to: dir + "/metrics.json")
+        if run {
+            try AtomicFile.write("""
+            {"schema": "rally.run/1", "recipe": "scripts/benchmark.lua",
+             "data": {"path": null, "sha256": null, "synthetic": true, "source": "synthetic, seed 1", "rows": \(n), "notes": []},
+             "rows": {"kept": \(n), "train": 1000, "test": \(n)},
+             "parameters": {"labeler": {"kind": "quantile", "col": "price", "q": 0.95, "window": 672, "horizon": 24},
+                            "metrics": {"top": 0.05, "calibration_bins": 10, "log_loss_clip": 1e-06}},
+             "seed": 7, "git_commit": null}
+            """, to: dir + "/run.json")
+        }
+        if importance {
+            try AtomicFile.write("model,feature,gain\ngbdt,lag0,4.5\ngbdt,hour,2.25\ngbdt,\"gap, to thr\",1\n", to: dir + "/importance.csv")
+        }
+        if sweep {
+            var text = "q,window,horizon,model,roc_auc,pr_auc,brier,lift_at_top,brier_skill,pr_auc_lo,pr_auc_hi,base_rate\n"
+            for q in [0.9, 0.95, 0.99] {
+                for (k, m) in models.enumerated() {
+                    let ap = 0.3 + 0.1 * Double(k) - (q - 0.9)
+                    text += "\(q),672,24,\(m),0.9,\(ap),0.04,\(5 + k),0.3,\(ap - 0.05),\(ap + 0.05),\(1 - q)\n"
+                }
+            }
+            try AtomicFile.write(text, to: dir + "/sweep_thresholds.csv")
+        }
+        return PredictionTable(times: (0..<n).map { t0 + Int64($0) * 3600 }, labels: labels, price: price, threshold: threshold,
+                               models: models, probabilities: columns)
+    }
+
+    /// Options that render `artifacts` into `out` quickly.
+    static func options(_ artifacts: String, _ out: String) -> ReportOptions {
+        var o = ReportOptions()
+        o.artifacts = artifacts
+        o.out = out
+        o.bootstrap = BlockBootstrap(block: 48, resamples: 40, seed: 7)
+        return o
+    }
+
+    static func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+}
+
+@Suite("Report: rendering from artifacts")
+struct ReportRenderTests {
+    @Test func rendersMarkdownHTMLAndWellFormedFigures() throws {
+        let artifacts = try ReportFixture.directory("a"), out = try ReportFixture.directory("o")
+        try ReportFixture.write(to: artifacts, start: "2017-12-20", sweep: true)
+        let output = try ReportBuilder.render(ReportFixture.options(artifacts, out))
+        let stems = output.figures.map { URL(fileURLWithPath: $0).lastPathComponent }
+        #expect(stems == ["pjm_rally_demo_window1.svg", "pjm_rally_demo_reliability.svg", "pjm_rally_demo_precision_recall.svg",
+                          "pjm_rally_demo_lift.svg", "pjm_rally_demo_rally_calendar.svg", "pjm_rally_demo_importance.svg", "pjm_rally_demo_sweep.svg"])
+        for file in output.figures {
+            let svg = try ReportFixture.read(file)
+            #expect(xmlError(svg) == nil, "\(file) is not well-formed: \(xmlError(svg) ?? "")")
+        }
+        let markdown = try ReportFixture.read(output.markdown)
+        for stem in stems { #expect(markdown.contains("](\(stem))"), "the Markdown links \(stem)") }
+        #expect(markdown.contains("January 2018 cold snap"))
+        #expect(!markdown.contains("Summer 2018 heat spell: "), "a window without data is left out")
+        #expect(markdown.contains("No test hours fall in Summer 2018 heat spell"))
+        #expect(markdown.contains("**These artifacts come from synthetic data.**"))
+        #expect(markdown.contains("fixture warning <&>"))
+        let html = try ReportFixture.read(output.html)
+        #expect(html.components(separatedBy: "<svg ").count - 1 == output.figures.count, "every figure is inlined")
+        #expect(!html.contains("<?xml"))
+        #expect(html.contains("fixture warning &lt;&amp;&gt;"))
+        let external = html.components(separatedBy: "http").dropFirst().filter { !$0.hasPrefix("://www.w3.org/2000/svg") }
+        #expect(external.isEmpty, "the HTML references nothing outside itself")
+        #expect(!html.contains("<script"))
+    }
+
+    @Test func rendersAreByteIdentical() throws {
+        let artifacts = try ReportFixture.directory("a"), out = try ReportFixture.directory("o"), other = try ReportFixture.directory("p")
+        try ReportFixture.write(to: artifacts, start: "2017-12-20")
+        let first = try ReportBuilder.render(ReportFixture.options(artifacts, out))
+        let texts = try ([first.markdown, first.html] + first.figures).map(ReportFixture.read)
+        let again = try ReportBuilder.render(ReportFixture.options(artifacts, out))
+        #expect(try ([again.markdown, again.html] + again.figures).map(ReportFixture.read) == texts)
+        let elsewhere = try ReportBuilder.render(ReportFixture.options(artifacts, other))
+        #expect(try elsewhere.figures.map(ReportFixture.read) == first.figures.map(ReportFixture.read), "figures do not depend on the output directory")
+    }
+
+    @Test func fallsBackToTheFirstTwoWeeksOutsideTheDefaultWindows() throws {
+        let artifacts = try ReportFixture.directory("a"), out = try ReportFixture.directory("o")
+        try ReportFixture.write(to: artifacts, start: "2021-03-01", days: 20, run: false, importance: false)
+        let output = try ReportBuilder.render(ReportFixture.options(artifacts, out))
+        let markdown = try ReportFixture.read(output.markdown)
+        #expect(markdown.contains("First two weeks of the test period"))
+        #expect(output.notes.contains { $0.contains("outside the test period") })
+        #expect(output.notes.contains { $0.contains("no run.json") })
+        #expect(!output.figures.contains { $0.hasSuffix("_importance.svg") })
+        #expect(markdown.contains("run.json does not record the labeler"))
+    }
+
+    @Test func requestedWindowsMustHaveData() throws {
+        let artifacts = try ReportFixture.directory("a"), out = try ReportFixture.directory("o")
+        try ReportFixture.write(to: artifacts, start: "2017-12-20")
+        var options = ReportFixture.options(artifacts, out)
+        options.windows = [try ReportWindow(title: "Mars", from: try TimeStamp.parse("2030-01-01"), to: try TimeStamp.parse("2030-01-05"))]
+        #expect(throws: RallyError.self) { try ReportBuilder.render(options) }
+        do { _ = try ReportBuilder.render(options) } catch let e as RallyError {
+            #expect(e.message.contains("report window 'Mars'") && e.message.contains("has no test hours"))
+        }
+        options.windows = [try ReportWindow(title: "New year", from: try TimeStamp.parse("2017-12-31"), to: try TimeStamp.parse("2018-01-03 23:00"))]
+        let output = try ReportBuilder.render(options)
+        #expect(try ReportFixture.read(output.markdown).contains("New year: "))
+    }
+
+    @Test func significanceSentencesFollowTheIntervals() throws {
+        let artifacts = try ReportFixture.directory("a"), out = try ReportFixture.directory("o")
+        try ReportFixture.write(to: artifacts, start: "2017-12-20", gbdtDiff: (0.3, 0.2, 0.4))
+        let clear = try ReportFixture.read(ReportBuilder.render(ReportFixture.options(artifacts, out)).markdown)
+        #expect(clear.contains("`gbdt` against `naive`: better on PR-AUC and Brier (interval excludes zero); Diebold–Mariano Brier p < 0.001"))
+        #expect(clear.contains("`logreg` against `naive`: better on Brier (interval excludes zero); not distinguishable on PR-AUC"))
+        try ReportFixture.write(to: artifacts, start: "2017-12-20", gbdtDiff: (0.05, -0.01, 0.12))
+        let unclear = try ReportFixture.read(ReportBuilder.render(ReportFixture.options(artifacts, out)).markdown)
+        #expect(unclear.contains("`gbdt` against `naive`: better on Brier (interval excludes zero); not distinguishable on PR-AUC (interval includes zero)"))
+        #expect(unclear.contains("+0.050 [−0.010, +0.120]"))
+    }
+
+    @Test func badArtifactsAreNamedErrors() throws {
+        let empty = try ReportFixture.directory("e"), out = try ReportFixture.directory("o")
+        #expect(throws: RallyError("report: no metrics.json in '\(empty)' (run scripts/benchmark.lua first, or pass artifacts = DIR)")) {
+            try ReportBuilder.render(ReportFixture.options(empty, out))
+        }
+        let artifacts = try ReportFixture.directory("a")
+        try ReportFixture.write(to: artifacts, start: "2017-12-20", days: 10)
+        var text = try ReportFixture.read(artifacts + "/predictions.csv")
+        text = text.replacingOccurrences(of: "\n2017-12-20 03:00,0,", with: "\n2017-12-20 03:00,2,")
+        try AtomicFile.write(text, to: artifacts + "/predictions.csv")
+        #expect(throws: RallyError("\(artifacts)/predictions.csv:5: column 'y': expected 0 or 1, got 2")) {
+            try ReportArtifacts.load(directory: artifacts)
+        }
+        try AtomicFile.write("ts,y,price,threshold,p_naive,p_logreg\n2017-01-01 00:00,0,1,2,0.1,0.2\n", to: artifacts + "/predictions.csv")
+        #expect(throws: RallyError("\(artifacts)/predictions.csv: no column p_gbdt for model 'gbdt' of metrics.json (columns: p_naive, p_logreg)")) {
+            try ReportArtifacts.load(directory: artifacts)
+        }
+        try AtomicFile.write("{\"baseline\": \"naive\", \"models\": \"naive\"}", to: artifacts + "/metrics.json")
+        #expect(throws: RallyError("\(artifacts)/metrics.json: 'models': expected an array, got the string \"naive\"")) {
+            try ReportArtifacts.load(directory: artifacts)
+        }
+    }
+}
+
+@Suite("Report: analyses")
+struct ReportAnalysisTests {
+    let labels: [Double] = [1, 0, 1, 0, 0, 1, 0, 0, 0, 0]
+    let scores: [Double] = [0.9, 0.8, 0.7, 0.7, 0.3, 0.6, 0.2, 0.1, 0.1, 0.05]
+
+    @Test func liftCountsTheTopRows() throws {
+        let lift = try TopShareLift.compute(labels: labels, scores: scores, percents: [10, 20, 50])
+        #expect(lift.precision == [1, 0.5, 0.6])
+        #expect(lift.lift.map { ($0 * 1000).rounded() / 1000 } == [3.333, 1.667, 2])
+    }
+
+    @Test func weightedAveragePrecisionMatchesTheMetric() throws {
+        let ap = WeightedPrecision(scores: scores).averagePrecision(labels: labels, weights: [Double](repeating: 1, count: 10))
+        #expect(abs(ap - (try BinaryMetrics.averagePrecision(labels: labels, scores: scores))) < 1e-12)
+        let doubled = WeightedPrecision(scores: scores).averagePrecision(labels: labels + labels, weights: [Double](repeating: 1, count: 10) + [Double](repeating: 0, count: 10))
+        #expect(abs(doubled - ap) < 1e-12)
+    }
+
+    @Test func pairedComparisonIsZeroForAModelAgainstItself() throws {
+        let d = try PairedComparison.compute(labels: labels + labels, a: scores + scores, b: scores + scores,
+                                             bootstrap: BlockBootstrap(block: 3, resamples: 20, seed: 1))
+        #expect(d.map(\.metric) == ["pr_auc", "brier", "log_loss"])
+        #expect(d.allSatisfy { $0.value == 0 && $0.lower == 0 && $0.upper == 0 })
+    }
+
+    @Test func precisionRecallEndsAtFullRecall() throws {
+        let curve = try PrecisionRecallCurve.compute(labels: labels, scores: scores)
+        #expect(curve.recall.last == 1)
+        #expect(curve.precision.last == 0.3)
+        #expect(curve.precision.first == 1)
+    }
+
+    @Test func decisionCostsCountAlarmsAndMisses() throws {
+        let d = try DecisionCosts.compute(labels: labels, models: [("m", scores)], costRatio: 4, grid: [0.65])
+        #expect(d.thresholds == [0.2, 0.65])
+        let strict = d.table[0][1]
+        #expect(strict.alarms == 4 && strict.hits == 2 && strict.misses == 1 && strict.cost == 2 + 4)
+        #expect(d.neverCost == 12 && d.alwaysCost == 7)
+        #expect(d.hindsightBest[0].cost <= strict.cost)
+        #expect(d.hindsightBest[0].threshold == 0.6)
+    }
+
+    @Test func disagreementComparesTopSets() throws {
+        let other: [Double] = [0.1, 0.9, 0.7, 0.8, 0.3, 0.6, 0.2, 0.1, 0.1, 0.05]
+        let d = try ModelDisagreement.compute(a: "a", b: "b", pa: scores, pb: other, labels: labels, share: 0.2, largest: 2)
+        #expect(d.topCount == 2 && d.both == 1)
+        #expect(d.ralliesOnlyA == 1 && d.ralliesOnlyB == 0 && d.ralliesBoth == 0)
+        #expect(d.largest == [0, 1])
+    }
+
+    @Test func calendarShiftsByTheHorizon() throws {
+        let t = try TimeStamp.parse("2018-01-31 23:00")
+        let c = RallyCalendar.compute(times: [t], labels: [1], horizonHours: 24)
+        #expect(c.count[23][1] == 1 && c.rate[23][1] == 1)
+        #expect(c.rate[23][0].isNaN)
+    }
+
+    @Test func reliabilityBandsBracketTheObservedRate() throws {
+        let table = try ReportFixture.write(to: try ReportFixture.directory("r"), start: "2018-06-01", days: 40)
+        let points = try ReliabilityBands.compute(labels: table.labels, models: table.probabilities, bins: 10,
+                                                  bootstrap: BlockBootstrap(block: 48, resamples: 60, seed: 3))
+        #expect(points[0].count == 2, "the naive model has two distinct probabilities")
+        for point in points.flatMap({ $0 }) where point.count >= 50 {
+            #expect(point.bandLower <= point.observedRate + 1e-12 && point.observedRate <= point.bandUpper + 1e-12)
+        }
+        #expect(points.flatMap { $0 }.reduce(0) { $0 + $1.count } == 3 * table.count)
+    }
+
+    @Test func csvReaderHandlesQuotesAndNamesBadRows() throws {
+        let csv = try ArtifactCSV(text: "a,b\n\"x, y\",\"say \"\"hi\"\"\"\r\n\n1,2\n", path: "t.csv")
+        #expect(csv.rows == [["x, y", "say \"hi\""], ["1", "2"]])
+        #expect(csv.lines == [2, 4])
+        #expect(throws: RallyError("t.csv:3: 1 fields, expected 2 (as in the header: a,b)")) { try ArtifactCSV(text: "a,b\n1,2\n3\n", path: "t.csv") }
+        #expect(throws: RallyError("t.csv:2: column 'b': expected a number, got \"zz\"")) { try ArtifactCSV(text: "a,b\n1,zz\n", path: "t.csv").numbers(1) }
     }
 }

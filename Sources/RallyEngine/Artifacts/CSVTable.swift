@@ -1,20 +1,25 @@
-/// A CSV file built column by column: a header and rows of fields, written with `\n` line
-/// ends and RFC 4180 quoting (a field with a comma, quote or line break is quoted, quotes
-/// doubled). Numbers go through ``number(_:)`` so the text is stable across runs.
+/// A CSV file written row by row straight into its text: `\n` line ends and RFC 4180 quoting
+/// (a text field with a comma, quote or line break is quoted, quotes doubled). Numbers are
+/// written as ``number(_:)`` formats them, so the text is stable across runs.
 public struct CSVTable: Sendable {
     /// Column names.
     public let header: [String]
-    /// Rows of already formatted fields.
-    public private(set) var rows: [[String]] = []
+    private var contents: String = ""
+    /// Rows written (not counting the header).
+    public private(set) var rowCount = 0
+    private var fieldsInRow = 0
 
-    /// Creates an empty table with `header`.
-    public init(header: [String]) { self.header = header }
-
-    /// Appends a row; it must have one field per column.
-    public mutating func append(_ fields: [String]) {
-        precondition(fields.count == header.count, "a CSV row needs \(header.count) fields, got \(fields.count)")
-        rows.append(fields)
+    /// Creates a table with `header`; `expectedRows` reserves room.
+    public init(header: [String], expectedRows: Int = 0) {
+        self.header = header
+        contents.reserveCapacity((expectedRows + 1) * header.count * 12)
+        for name in header { field(name) }
+        fieldsInRow = 0
+        contents += "\n"
     }
+
+    /// The file's text so far (header, then every ended row).
+    public func text() -> String { contents }
 
     /// A number as a field: integers without a point, others in their shortest round-trip
     /// form (`0.0647`), NaN as an empty field (missing).
@@ -24,24 +29,40 @@ public struct CSVTable: Sendable {
         return x.description
     }
 
-    /// The file's text.
-    public func text() -> String {
-        var out = ""
-        out.reserveCapacity((rows.count + 1) * header.count * 12)
-        Self.line(header, into: &out)
-        for row in rows { Self.line(row, into: &out) }
-        return out
+    /// Appends a text field to the current row, quoted when it needs to be.
+    public mutating func field(_ value: String) {
+        separate()
+        if value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
+            contents += "\""
+            contents += value.replacingOccurrences(of: "\"", with: "\"\"")
+            contents += "\""
+        } else {
+            contents += value
+        }
     }
 
-    private static func line(_ fields: [String], into out: inout String) {
-        for (i, field) in fields.enumerated() {
-            if i > 0 { out += "," }
-            if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-                out += "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            } else {
-                out += field
-            }
-        }
-        out += "\n"
+    /// Appends a number field (see ``number(_:)``) to the current row.
+    public mutating func number(_ x: Double) {
+        separate()
+        contents += Self.number(x)
+    }
+
+    /// Ends the current row; it must have one field per column.
+    public mutating func endRow() {
+        precondition(fieldsInRow == header.count, "a CSV row needs \(header.count) fields, got \(fieldsInRow)")
+        contents += "\n"
+        fieldsInRow = 0
+        rowCount += 1
+    }
+
+    /// Appends a whole row of text fields.
+    public mutating func append(_ fields: [String]) {
+        for f in fields { field(f) }
+        endRow()
+    }
+
+    private mutating func separate() {
+        if fieldsInRow > 0 { contents += "," }
+        fieldsInRow += 1
     }
 }

@@ -111,12 +111,14 @@ public struct EvaluationArtifacts {
     /// The `predictions.csv` table.
     public func predictionsCSV() -> CSVTable {
         let r = result
-        var table = CSVTable(header: ["ts", "y", "price", "threshold"] + r.models.map { "p_" + $0.name })
+        var table = CSVTable(header: ["ts", "y", "price", "threshold"] + r.models.map { "p_" + $0.name }, expectedRows: r.testTimes.count)
         for i in r.testTimes.indices {
-            var row = [TimeStamp.format(r.testTimes[i]), CSVTable.number(r.testLabels[i]),
-                       CSVTable.number(r.testSeries[i]), CSVTable.number(r.testThresholds[i])]
-            for m in r.models { row.append(CSVTable.number(m.predictions[i])) }
-            table.append(row)
+            table.field(TimeStamp.format(r.testTimes[i]))
+            table.number(r.testLabels[i])
+            table.number(r.testSeries[i])
+            table.number(r.testThresholds[i])
+            for m in r.models { table.number(m.predictions[i]) }
+            table.endRow()
         }
         return table
     }

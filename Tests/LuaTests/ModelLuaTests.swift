@@ -160,3 +160,39 @@ rally.model.register("mean_rate", {
     #expect(lua.error("rally.model.register('x', {fit = print, predict = print, fitt = 1})").contains("unknown option 'fitt'"))
     #expect(lua.error("rally.model.new('broken'):save('/tmp/x')").contains("not fitted"))
 }
+
+/// Synthetic data, the protocol's labeler and features, for tests that run the whole path.
+private let pipeline = """
+ds = rally.dataset.synthetic{years = 2, seed = 1}
+lab = rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24}
+fx = rally.features.protocol_v1()
+"""
+
+@Test func fitAndPredictOnAFeatureMatrix() throws {
+    let lua = LuaHarness()
+    try lua.run(pipeline)
+    let out = try lua.run("""
+    local X, y = fx:build(ds, lab), lab:apply(ds).labels
+    local p = rally.model.logreg():fit(X, y):predict(X)
+    local usable, holes, aligned = X:usable(), 0, true
+    for i = 1, #p do
+      if p[i] == nil then holes = holes + 1 end
+      aligned = aligned and ((p[i] ~= nil) == (usable[i] == 1))
+    end
+    return #p == #ds, holes, math.tointeger(#ds - usable:sum()), aligned
+    """)
+    #expect(out.count == 4 && out[0] == "true" && out[1] == out[2] && out[3] == "true")
+}
+
+@Test func luaDefinedModelRunsThroughEvaluate() throws {
+    let lua = LuaHarness()
+    try lua.run(pipeline)
+    try lua.run(hourRate)
+    let out = try lua.run("""
+    local split = rally.split{train_end = "2013-09-30 23:00", test_start = "2013-10-01 00:00", embargo = 24, horizon = 24}
+    local res = rally.evaluate{data = ds, features = fx, labeler = lab, split = split, bootstrap = 0, quiet = true,
+                               models = {rally.model.naive(), rally.model.new("mean_rate", {name = "flat"})}}
+    return res:table():find("flat") ~= nil
+    """)
+    #expect(out == ["true"])
+}

@@ -75,6 +75,7 @@ public enum RallyLua {
         EvaluationBindings.install,
         FeatureBindings.install, LabelBindings.install,
         SweepBindings.install,
+        ReportBindings.install,
     ]
 
     /// Opens the standard libraries and `rally` in `L`, as the shell wants it: `rally` is a

@@ -61,32 +61,44 @@ public struct ChartFigure: Sendable {
     public var title: String
     /// Width in pixels.
     public var width: Double
-    /// The panels, top to bottom.
+    /// The panels, row by row.
     public var panels: [ChartPanel]
+    /// Panels per row (small multiples side by side); 1 stacks them.
+    public var columns: Int
 
     /// Margins of a panel's plot area.
     static let left = 72.0, right = 24.0, top = 30.0, bottom = 48.0, titleHeight = 34.0
 
     /// Creates a figure.
-    public init(id: String, title: String, width: Double = 900, panels: [ChartPanel]) {
+    public init(id: String, title: String, width: Double = 900, columns: Int = 1, panels: [ChartPanel]) {
         self.id = id
         self.title = title
         self.width = width
+        self.columns = max(columns, 1)
         self.panels = panels
     }
 
+    /// The panels of each row.
+    private var rows: [ArraySlice<ChartPanel>] {
+        stride(from: 0, to: panels.count, by: columns).map { panels[$0..<min($0 + columns, panels.count)] }
+    }
+
     /// Total height in pixels.
-    public var height: Double { Self.titleHeight + panels.reduce(0) { $0 + $1.height } }
+    public var height: Double { Self.titleHeight + rows.reduce(0) { $0 + ($1.map(\.height).max() ?? 0) } }
 
     /// The SVG document.
     public func svg() -> String {
         var w = SVGWriter(width: width, height: height, title: title)
         FigureText.title(title, width: width, into: &w)
         var top = Self.titleHeight
-        for (k, panel) in panels.enumerated() {
-            PanelRenderer(panel: panel, clipID: "\(id)-clip\(k)",
-                          box: (x: 0, y: top, width: width, height: panel.height)).render(into: &w)
-            top += panel.height
+        let panelWidth = width / Double(columns)
+        for row in rows {
+            for k in row.indices {
+                let column = Double((k - row.startIndex) % columns)
+                PanelRenderer(panel: panels[k], clipID: "\(id)-clip\(k)",
+                              box: (x: column * panelWidth, y: top, width: panelWidth, height: panels[k].height)).render(into: &w)
+            }
+            top += row.map(\.height).max() ?? 0
         }
         return w.finish()
     }

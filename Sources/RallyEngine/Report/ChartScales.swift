@@ -38,12 +38,12 @@ public struct LinearScale: Sendable {
 
 /// Round-number ticks for a numeric axis: steps of 1, 2 or 5 × 10ᵏ.
 public enum NumericTicks {
-    /// A step of 1, 2, 2.5 or 5 × 10ᵏ giving about `count` intervals over `span`.
+    /// A step of 1, 2 or 5 × 10ᵏ giving at most about `count` intervals over `span`.
     public static func step(span: Double, count: Int) -> Double {
         guard span > 0, span.isFinite else { return 1 }
         let raw = span / Double(max(count, 1))
         let magnitude = pow(10, (log10(raw)).rounded(.down))
-        for factor in [1.0, 2.0, 2.5, 5.0, 10.0] where factor * magnitude >= raw * 0.999_999 {
+        for factor in [1.0, 2.0, 5.0, 10.0] where factor * magnitude >= raw * 0.999_999 {
             return factor * magnitude
         }
         return 10 * magnitude
@@ -63,7 +63,10 @@ public enum NumericTicks {
         let last = (domain.upper / s + 1e-9).rounded(.down)
         guard first <= last else { return [] }
         let labelStep = percent ? s * 100 : s
-        let digits = max(0, Int((-log10(labelStep) + 0.999_999).rounded(.down)))
+        let digits = (0...6).first { d in
+            let scaled = labelStep * pow(10, Double(d))
+            return abs(scaled - scaled.rounded()) < 1e-6 * max(scaled, 1)
+        } ?? 6
         return stride(from: first, through: last, by: 1).map { k in
             let v = k * s
             let shown = percent ? v * 100 : v

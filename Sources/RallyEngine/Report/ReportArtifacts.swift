@@ -18,6 +18,10 @@ public struct RunSummary: Sendable {
     public var recipe: String?
     /// The commit of the code that produced them.
     public var gitCommit: String?
+    /// The share of hours behind precision@top and lift@top (0.05), when recorded.
+    public var topShare: Double?
+    /// Train and test rows, when recorded.
+    public var trainRows: Int?, testRows: Int?
     /// The labeler parameter `name`, if recorded.
     public func parameter(_ name: String) -> String? { labelerParameters.first { $0.name == name }?.value }
 
@@ -34,13 +38,16 @@ public struct RunSummary: Sendable {
             if labeler.has("horizon") { horizon = try labeler.member("horizon").integer() }
         }
         let data = try root.optionalMember("data")
+        let rows = try root.optionalMember("rows")
         return RunSummary(
             labelerKind: kind, labelerParameters: parameters, horizon: horizon,
             dataPath: try data?.optionalMember("path")?.string(),
             synthetic: (try data?.optionalMember("synthetic")?.text()) == "true",
             dataSource: try data?.optionalMember("source")?.string() ?? "",
             recipe: try root.optionalMember("recipe")?.string(),
-            gitCommit: try root.optionalMember("git_commit")?.string())
+            gitCommit: try root.optionalMember("git_commit")?.string(),
+            topShare: try root.optionalMember("parameters")?.optionalMember("metrics")?.optionalMember("top")?.number(),
+            trainRows: try rows?.optionalMember("train")?.integer(), testRows: try rows?.optionalMember("test")?.integer())
     }
 }
 

@@ -1,0 +1,82 @@
+import CLua
+
+/// The Lua face of the report: `rally.report{...}`.
+enum ReportBindings {
+    static func install(_ rally: LuaModule) {
+        rally.function("report", doc: """
+        rally.report{artifacts = "artifacts/", out = "reports/", windows = {...}, cost_ratio = 10} -- renders the colleague-ready report from benchmark artifacts.
+        Reads metrics.json and predictions.csv (required), run.json, importance.csv and sweep_thresholds.csv (when present) from `artifacts`;
+        writes <name>.md with its SVG figures (<name>_<figure>.svg) and a self-contained <name>.html into `out`. Same artifacts, same bytes.
+        opts: name = "pjm_rally_demo" (file stem), windows = {{from = "2017-12-26", to = "2018-01-10", title = "January 2018 cold snap"}, ...}
+              (close-ups; default: the January 2018 cold snap and a summer 2018 heat spell, or the test period's first two weeks when
+              those have no data), cost_ratio = 10 (a missed rally costs this many false alarms), resamples = 500, block = 168, seed = 7
+              (moving-block bootstrap of reliability bands and the head-to-head comparison), bins = 10 (reliability bins),
+              top = 0.05 (alarm share for model agreement).
+        Returns {markdown = path, html = path, figures = {paths...}, notes = {...}}.
+        """) { L in
+            let args = LuaArgs(L, "report")
+            let o = try args.options(1)
+            var options = ReportOptions()
+            options.artifacts = try o.string("artifacts") ?? options.artifacts
+            options.out = try o.string("out") ?? options.out
+            options.name = try o.string("name") ?? options.name
+            guard !options.name.isEmpty, !options.name.contains("/") else { throw o.error("name", "a file stem without '/' expected, got \"\(options.name)\"") }
+            options.windows = try windows(o, L)
+            if let ratio = try o.number("cost_ratio") {
+                guard ratio > 0, ratio.isFinite else { throw o.error("cost_ratio", "a positive number expected, got \(Format.number(ratio))") }
+                options.costRatio = ratio
+            }
+            let resamples = try o.integer("resamples") ?? options.bootstrap.resamples
+            guard resamples >= 0 else { throw o.error("resamples", "0 or more expected, got \(resamples)") }
+            let block = try o.integer("block") ?? options.bootstrap.block
+            guard block >= 1 else { throw o.error("block", "at least 1 expected, got \(block)") }
+            let seed = try o.integer("seed") ?? Int(options.bootstrap.seed)
+            guard seed >= 0 else { throw o.error("seed", "a non-negative integer expected, got \(seed)") }
+            options.bootstrap = BlockBootstrap(block: block, resamples: resamples, seed: UInt64(seed))
+            options.reliabilityBins = try o.integer("bins") ?? options.reliabilityBins
+            guard (2...100).contains(options.reliabilityBins) else { throw o.error("bins", "between 2 and 100 expected, got \(options.reliabilityBins)") }
+            options.topShare = try o.number("top") ?? options.topShare
+            guard options.topShare > 0 && options.topShare <= 1 else { throw o.error("top", "a share in (0, 1] expected, got \(Format.number(options.topShare))") }
+            try o.finish()
+            Cancellation.reset()
+            let output = try ReportBuilder.render(options)
+            L.newTable()
+            L.push(output.markdown); L.rawSet(-2, "markdown")
+            L.push(output.html); L.rawSet(-2, "html")
+            L.push(strings: output.figures); L.rawSet(-2, "figures")
+            L.push(strings: output.notes); L.rawSet(-2, "notes")
+            return 1
+        }
+    }
+
+    /// The `windows` option: a list of `{from = time, to = time, title = "..."}` tables.
+    private static func windows(_ o: LuaOptions, _ L: LuaState) throws -> [ReportWindow]? {
+        try o.with("windows") { present in
+            guard present else { return nil }
+            guard L.type(-1) == LUA_TTABLE else { throw o.error("windows", "a list of {from = ..., to = ..., title = ...} tables expected, got \(L.typeName(-1))") }
+            let list = L.absolute(-1)
+            let n = L.rawLength(list)
+            guard n > 0 else { throw o.error("windows", "at least one window expected, got an empty table") }
+            var out: [ReportWindow] = []
+            for i in 1...n {
+                L.rawGet(list, index: i)
+                defer { L.pop() }
+                guard L.type(-1) == LUA_TTABLE else { throw o.error("windows", "window \(i): a table {from = ..., to = ..., title = ...} expected, got \(L.typeName(-1))") }
+                let w = LuaOptions(L, table: L.absolute(-1), function: "report", argument: 1)
+                func field(_ key: String, _ dateOnly: DataBindings.DateOnly) throws -> Int64 {
+                    try w.with(key) { present in
+                        guard present else {
+                            throw o.error("windows", "window \(i): field '\(key)': time string expected (\"YYYY-MM-DD HH:MM\"), got nil")
+                        }
+                        return try DataBindings.time(L, -1, dateOnly: dateOnly) { o.error("windows", "window \(i): field '\(key)': \($0)") }
+                    }
+                }
+                let from = try field("from", .startOfDay), to = try field("to", .endOfDay)
+                let title = try w.string("title") ?? "\(TimeStamp.format(from).prefix(10)) to \(TimeStamp.format(to).prefix(10))"
+                do { try w.finish() } catch let e as RallyError { throw o.error("windows", "window \(i): \(e.message)") }
+                do { out.append(try ReportWindow(title: title, from: from, to: to)) } catch let e as RallyError { throw o.error("windows", e.message) }
+            }
+            return out
+        }
+    }
+}

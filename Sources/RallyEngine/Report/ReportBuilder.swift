@@ -1,0 +1,61 @@
+import Foundation
+
+/// What a report render wrote.
+public struct ReportOutput: Sendable {
+    /// The Markdown file.
+    public var markdown: String
+    /// The self-contained HTML file.
+    public var html: String
+    /// The SVG figures, in report order.
+    public var figures: [String]
+    /// Remarks about the render (windows replaced, optional artifacts missing).
+    public var notes: [String]
+}
+
+/// Renders the colleague-ready report from an artifacts directory: figures as SVG files, a
+/// Markdown file linking them, and one HTML page with them inlined. The same artifacts and
+/// options always give byte-identical files.
+public enum ReportBuilder {
+    /// Reads `options.artifacts`, computes, and writes into `options.out`.
+    public static func render(_ options: ReportOptions) throws -> ReportOutput {
+        let artifacts = try ReportArtifacts.load(directory: options.artifacts)
+        return try render(artifacts, options)
+    }
+
+    /// Renders already loaded `artifacts`.
+    public static func render(_ artifacts: ReportArtifacts, _ options: ReportOptions) throws -> ReportOutput {
+        let analysis = try ReportAnalysis(artifacts: artifacts, options: options)
+        let figures = try makeFigures(artifacts, analysis, options)
+        let document = ReportNarrative(artifacts: artifacts, analysis: analysis, options: options, figures: figures).document()
+        let base = URL(fileURLWithPath: options.out)
+        func path(_ name: String) -> String { base.appendingPathComponent(name).path }
+        var written: [String] = []
+        for figure in figures {
+            let file = path("\(options.name)_\(figure.stem).svg")
+            try AtomicFile.write(figure.svg, to: file)
+            written.append(file)
+        }
+        let markdown = path("\(options.name).md"), html = path("\(options.name).html")
+        try AtomicFile.write(document.markdown(), to: markdown)
+        try AtomicFile.write(document.html(), to: html)
+        var notes: [String] = []
+        if let note = analysis.windowNote { notes.append(note) }
+        if artifacts.run == nil { notes.append("no run.json: the rally definition and provenance are not described, and probabilities are drawn at forecast time") }
+        if artifacts.importance.isEmpty { notes.append("no importance rows (importance.csv absent or header-only): no feature importance figure") }
+        if artifacts.sweep == nil { notes.append("no sweep_thresholds.csv: no threshold sweep figure") }
+        return ReportOutput(markdown: markdown, html: html, figures: written, notes: notes)
+    }
+
+    static func makeFigures(_ artifacts: ReportArtifacts, _ analysis: ReportAnalysis, _ options: ReportOptions) throws -> [ReportFigure] {
+        let maker = ReportFigures(artifacts: artifacts, horizon: analysis.horizon)
+        var figures = analysis.windows.enumerated().map { maker.window($1, index: $0) }
+        try Cancellation.check()
+        figures.append(maker.reliability(analysis.reliability, bins: options.reliabilityBins, bootstrap: options.bootstrap))
+        figures.append(maker.precisionRecall(analysis.precisionRecall))
+        figures.append(maker.lift(analysis.lift))
+        figures.append(maker.calendar(analysis.calendar))
+        if let importance = maker.importance() { figures.append(importance) }
+        if let sweep = try maker.sweep() { figures.append(sweep) }
+        return figures
+    }
+}

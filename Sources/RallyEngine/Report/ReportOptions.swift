@@ -1,0 +1,56 @@
+/// A period to show in close-up: price, the models' probabilities and realized rallies.
+public struct ReportWindow: Sendable, Equatable {
+    /// What the period was (`January 2018 cold snap`).
+    public var title: String
+    /// First hour shown.
+    public var from: Int64
+    /// Last hour shown.
+    public var to: Int64
+
+    /// Creates a window; `from` must precede `to`.
+    public init(title: String, from: Int64, to: Int64) throws {
+        guard from < to else {
+            throw RallyError("report window '\(title)': from \(TimeStamp.format(from)) must come before to \(TimeStamp.format(to))")
+        }
+        self.init(checked: title, from: from, to: to)
+    }
+
+    private init(checked title: String, from: Int64, to: Int64) {
+        self.title = title
+        self.from = from
+        self.to = to
+    }
+
+    /// The default close-ups on the shared PJM data: the late-December 2017 / early-January
+    /// 2018 cold snap and a summer 2018 heat spell.
+    public static let defaults: [ReportWindow] = [
+        ReportWindow(checked: "January 2018 cold snap", from: TimeStamp.make(year: 2017, month: 12, day: 26),
+                     to: TimeStamp.make(year: 2018, month: 1, day: 10, hour: 23)),
+        ReportWindow(checked: "Summer 2018 heat spell", from: TimeStamp.make(year: 2018, month: 6, day: 25),
+                     to: TimeStamp.make(year: 2018, month: 7, day: 10, hour: 23)),
+    ]
+}
+
+/// How `rally.report` renders: where it reads and writes, and the knobs of the computed parts.
+public struct ReportOptions: Sendable {
+    /// The artifacts directory (metrics.json, predictions.csv, ...).
+    public var artifacts = "artifacts"
+    /// The output directory.
+    public var out = "reports"
+    /// File name stem of the report (`<name>.md`, `<name>.html`, `<name>_<figure>.svg`).
+    public var name = "pjm_rally_demo"
+    /// Close-up windows; nil uses ``ReportWindow/defaults`` and falls back to the test period's
+    /// first two weeks when none of them has data.
+    public var windows: [ReportWindow]?
+    /// Cost of a missed rally in units of a false alarm, for the decision tables.
+    public var costRatio = 10.0
+    /// Moving-block bootstrap for reliability bands and the paired comparison.
+    public var bootstrap = BlockBootstrap(block: 168, resamples: 500, seed: 7)
+    /// Equal-count bins of the reliability diagrams.
+    public var reliabilityBins = 10
+    /// The alarm share used for agreement between models (0.05: top 5% of hours).
+    public var topShare = 0.05
+
+    /// The defaults.
+    public init() {}
+}

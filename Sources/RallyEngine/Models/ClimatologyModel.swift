@@ -16,9 +16,13 @@ public final class ClimatologyModel: RallyModel {
     static let hours = 24
     static let months = 12
 
+    /// The model kind.
     public let kind = "climatology"
+    /// Every parameter with its effective value, in declaration order.
     public let parameters: ModelParameters
+    /// Facts about the last fit, in name order (empty before fitting).
     public private(set) var fitReport = ModelParameters()
+    /// Whether the model has been fitted (or loaded fitted).
     public var isFitted: Bool { table != nil }
 
     /// Predicted rate per cell, index `(month - 1) * 24 + hour`.
@@ -48,6 +52,7 @@ public final class ClimatologyModel: RallyModel {
         return out
     }
 
+    /// Fits on the rows of `X` with 0/1 `labels` and optional `weights` (see ``RallyModel``).
     public func fit(_ X: DesignMatrix, labels: [Double], weights: [Double]?) throws {
         let w = try TrainingData.checkedWeights(model: kind, X, labels: labels, weights: weights)
         let cell = try cells(X)
@@ -74,11 +79,13 @@ public final class ClimatologyModel: RallyModel {
         fitReport = (["cells_from_month": .number(Double(fromMonth)), "cells_from_overall": .number(Double(fromOverall))] as ModelParameters).sortedByName
     }
 
+    /// The probability of a rally for each row of `X`.
     public func predict(_ X: DesignMatrix) throws -> [Double] {
         guard let table else { try TrainingData.requireFitted(model: kind, false); return [] }
         return try cells(X).map { table[$0] }
     }
 
+    /// A few lines on the model and what its fit learnt.
     public func describe() -> String {
         var lines = ["climatology: rally rate by hour of day x month of the target hour"]
         if let table {
@@ -90,6 +97,7 @@ public final class ClimatologyModel: RallyModel {
         return lines.joined(separator: "\n")
     }
 
+    /// Writes the fitted model to `path` (``ModelRegistry/load(from:)`` reads it back).
     public func save(to path: String) throws {
         guard let table else { return try TrainingData.requireFitted(model: kind, false) }
         try ModelFile(kind: kind, parameters: parameters, features: ["hour", "month"],

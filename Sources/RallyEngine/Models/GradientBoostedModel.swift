@@ -44,9 +44,13 @@ public final class GradientBoostedModel: FeatureImportanceModel {
     /// The importance measures ``importance(type:)`` knows (XGBoost's names).
     public static let importanceTypes = ["gain", "total_gain", "weight", "cover", "total_cover"]
 
+    /// The model kind.
     public let kind = "gbdt"
+    /// Every parameter with its effective value, in declaration order.
     public let parameters: ModelParameters
+    /// Facts about the last fit, in name order (empty before fitting).
     public private(set) var fitReport = ModelParameters()
+    /// Whether the model has been fitted (or loaded fitted).
     public var isFitted: Bool { booster != nil }
 
     private var booster: XGBooster?
@@ -71,6 +75,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         return out
     }
 
+    /// Fits on the rows of `X` with 0/1 `labels` and optional `weights` (see ``RallyModel``).
     public func fit(_ X: DesignMatrix, labels: [Double], weights: [Double]?) throws {
         let w = try TrainingData.checkedWeights(model: kind, X, labels: labels, weights: weights)
         let rounds = try parameters.integer("rounds")
@@ -121,6 +126,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         fitReport = report.sortedByName
     }
 
+    /// The probability of a rally for each row of `X`.
     public func predict(_ X: DesignMatrix) throws -> [Double] {
         guard let booster else { try TrainingData.requireFitted(model: kind, false); return [] }
         try TrainingData.checkSameFeatures(model: kind, fitted: features, X)
@@ -139,6 +145,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         return features.map { ($0, scores[$0] ?? 0) }
     }
 
+    /// A few lines on the model and what its fit learnt.
     public func describe() -> String {
         var lines = ["gbdt: XGBoost \(XGBoost.version) hist, \(Self.kind.summary(of: parameters))"]
         guard booster != nil else { return (lines + ["  not fitted"]).joined(separator: "\n") }
@@ -149,6 +156,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         return lines.joined(separator: "\n")
     }
 
+    /// Writes the fitted model to `path` (``ModelRegistry/load(from:)`` reads it back).
     public func save(to path: String) throws {
         guard let booster else { return try TrainingData.requireFitted(model: kind, false) }
         try booster.setAttribute("rally_parameters", parameters.json)

@@ -39,9 +39,13 @@ public final class LogisticModel: RallyModel {
         public var intercept: Double
     }
 
+    /// The model kind.
     public let kind = "logreg"
+    /// Every parameter with its effective value, in declaration order.
     public let parameters: ModelParameters
+    /// Facts about the last fit, in name order (empty before fitting).
     public private(set) var fitReport = ModelParameters()
+    /// Whether the model has been fitted (or loaded fitted).
     public var isFitted: Bool { coefficients != nil }
     /// The fitted coefficients, nil before fitting.
     public private(set) var coefficients: Coefficients?
@@ -70,6 +74,7 @@ public final class LogisticModel: RallyModel {
         }
     }
 
+    /// Fits on the rows of `X` with 0/1 `labels` and optional `weights` (see ``RallyModel``).
     public func fit(_ X: DesignMatrix, labels: [Double], weights: [Double]?) throws {
         var w = try TrainingData.checkedWeights(model: kind, X, labels: labels, weights: weights)
         try rejectNonFinite(X)
@@ -99,6 +104,7 @@ public final class LogisticModel: RallyModel {
         fitReport = (["iterations": .number(Double(solution.iterations)), "gradient": .number(solution.gradient)] as ModelParameters).sortedByName
     }
 
+    /// The probability of a rally for each row of `X`.
     public func predict(_ X: DesignMatrix) throws -> [Double] {
         guard let c = coefficients else { try TrainingData.requireFitted(model: kind, false); return [] }
         try TrainingData.checkSameFeatures(model: kind, fitted: c.features, X)
@@ -112,6 +118,7 @@ public final class LogisticModel: RallyModel {
         return eta.map { 1 / (1 + exp(-$0)) }
     }
 
+    /// A few lines on the model and what its fit learnt.
     public func describe() -> String {
         var lines = ["logreg: L2 logistic regression on standardized features, \(Self.kind.summary(of: parameters))"]
         guard let c = coefficients else { return (lines + ["  not fitted"]).joined(separator: "\n") }
@@ -124,6 +131,7 @@ public final class LogisticModel: RallyModel {
         return lines.joined(separator: "\n")
     }
 
+    /// Writes the fitted model to `path` (``ModelRegistry/load(from:)`` reads it back).
     public func save(to path: String) throws {
         guard let c = coefficients else { return try TrainingData.requireFitted(model: kind, false) }
         try ModelFile(kind: kind, parameters: parameters, features: c.features,

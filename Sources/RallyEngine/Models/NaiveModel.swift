@@ -16,9 +16,13 @@ public final class NaiveModel: RallyModel {
         headline: [],
         build: { try NaiveModel(parameters: $0) })
 
+    /// The model kind.
     public let kind = "naive"
+    /// Every parameter with its effective value, in declaration order.
     public let parameters: ModelParameters
+    /// Facts about the last fit, in name order (empty before fitting).
     public private(set) var fitReport = ModelParameters()
+    /// Whether the model has been fitted (or loaded fitted).
     public var isFitted: Bool { rates != nil }
 
     private let feature: String
@@ -33,6 +37,7 @@ public final class NaiveModel: RallyModel {
         self.cut = try parameters.number("cut")
     }
 
+    /// Fits on the rows of `X` with 0/1 `labels` and optional `weights` (see ``RallyModel``).
     public func fit(_ X: DesignMatrix, labels: [Double], weights: [Double]?) throws {
         let w = try TrainingData.checkedWeights(model: kind, X, labels: labels, weights: weights)
         let j = try TrainingData.column(model: kind, feature, in: X)
@@ -52,6 +57,7 @@ public final class NaiveModel: RallyModel {
         fitReport = report.sortedByName
     }
 
+    /// The probability of a rally for each row of `X`.
     public func predict(_ X: DesignMatrix) throws -> [Double] {
         guard let rates else { try TrainingData.requireFitted(model: kind, false); return [] }
         let j = try TrainingData.column(model: kind, feature, in: X)
@@ -59,6 +65,7 @@ public final class NaiveModel: RallyModel {
         return X.columns[j].map { $0 > cut ? rates.above : rates.below }
     }
 
+    /// A few lines on the model and what its fit learnt.
     public func describe() -> String {
         var lines = ["naive: rally rate given \(feature) > \(JSONText.number(cut))"]
         if let rates {
@@ -71,6 +78,7 @@ public final class NaiveModel: RallyModel {
         return lines.joined(separator: "\n")
     }
 
+    /// Writes the fitted model to `path` (``ModelRegistry/load(from:)`` reads it back).
     public func save(to path: String) throws {
         guard let rates else { return try TrainingData.requireFitted(model: kind, false) }
         try ModelFile(kind: kind, parameters: parameters, features: [feature],

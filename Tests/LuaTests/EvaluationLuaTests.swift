@@ -134,4 +134,24 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
         for (x, e) in zip(values, expected) { #expect(abs(x - e) < 1e-12) }
         #expect(luaError("rally.metrics({0, 2}, {0.1, 0.2})") == "bad argument to 'metrics' (metrics for 'model': label at row 2 is 2, expected 0 or 1)")
     }
+
+    /// scripts/benchmark.lua without --data: the synthetic default, said in its output and in run.json.
+    /// The recipe's plumbing is what is tested, so logreg and gbdt are swapped for cheap stand-ins
+    /// under their names (a debug build would take minutes to fit them on six years).
+    @Test func benchmarkRecipeRunsOnTheSyntheticDefault() throws {
+        let out = ArtifactDirectory()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let script = root.appendingPathComponent("scripts/benchmark.lua").path
+        try lua.run("""
+            rally.model.logreg = function() return rally.model.naive{name = "logreg"} end
+            rally.model.gbdt = function() return rally.model.naive{name = "gbdt", cut = 0.8} end
+            arg = {[0] = '\(script)', '--out', '\(out.path)', '--bootstrap', '10', '--quiet'}
+            dofile('\(script)')
+            """)
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + "/run.json"))) as! [String: Any]
+        #expect((run["data"] as! [String: Any])["synthetic"] as? Bool == true)
+        #expect((run["recipe"] as? String)?.contains("synthetic") == true)
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + "/metrics.json"))) as! [String: Any]
+        #expect(metrics["models"] as? [String] == ["naive", "logreg", "gbdt"])
+    }
 }

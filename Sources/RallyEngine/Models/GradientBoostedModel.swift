@@ -115,6 +115,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         }
         var report: ModelParameters = ["train_rows": .number(Double(trainRows.count))]
         if let validRows {
+            guard best.round >= 0 else { throw RallyError("gbdt: the validation log-loss was never a number; cannot pick a best round") }
             try b.keepFirst(best.round + 1)
             report["validation_rows"] = .number(Double(validRows.count))
             report["best_iteration"] = .number(Double(best.round + 1))
@@ -193,6 +194,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         let resolved: ModelParameters
         do { resolved = try Self.kind.resolve(given) } catch let e as RallyError { throw RallyError("'\(path)': \(e.message)") }
         try self.init(parameters: resolved)
+        try booster.set("nthread", String(try resolved.integer("nthread")))
         self.features = try decoded("rally_features", as: [String].self)
         self.booster = booster
         self.fitReport = ModelParameters(report.map { ($0.key, $0.value) }).sortedByName

@@ -44,7 +44,7 @@ enum SweepBindings {
           its difference from the baseline with its paired interval (<metric>_diff, _diff_lo, _diff_hi), Diebold-Mariano p-values, test rows and rallies.
           Each row equals what rally.evaluate gives with that labeler. Labels, features and folds are computed once per configuration
           and shared by its models. Built-in models run on `threads` worker threads (default: every core); models written in Lua run
-          here, meanwhile. The feature spec is used as given (a horizon axis moves the label, not the features' target step).
+          here, meanwhile. A model's own threads come on top: give gbdt nthread = 1 in a sweep (XGBoost's predictions do not depend on it). The feature spec is used as given (a horizon axis moves the label, not the features' target step).
           Progress on stderr: a bar on a terminal, plain lines otherwise (quiet = true: none). Ctrl-C stops the sweep and returns the
           finished configurations (t.interrupted is true). resume = path saves each finished configuration to path at once; running
           the same sweep with the same path skips them and gives the same table as an uninterrupted run.

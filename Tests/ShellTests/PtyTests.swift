@@ -105,8 +105,9 @@ final class PtySession {
         let s = try PtySession(environment: ["RALLY_HISTORY": dir.appendingPathComponent("h").path])
         #expect(s.expect("rally> "))
         var m = s.mark
-        s.send("while true do end\r")
-        #expect(s.expect("while true do end", after: m))
+        // a 30-second busy loop: long enough to interrupt, bounded so a failed test leaves no runaway process
+        s.send("local t0 = os.clock() while os.clock() - t0 < 30 do end\r")
+        #expect(s.expect("os.clock() - t0 < 30 do end", after: m))
         // a Ctrl-C typed before the loop starts would only clear the prompt: retry until it lands
         var interrupted = false
         for _ in 0..<10 where !interrupted {

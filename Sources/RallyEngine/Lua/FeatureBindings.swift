@@ -86,15 +86,18 @@ enum FeatureBindings {
         cls.tostring = { "<FeatureSpec \($0.spec.features.count) columns, horizon \($0.spec.horizon): \($0.spec.names.joined(separator: ", "))>" }
         cls.length = { $0.spec.features.count }
         cls.method("build", doc: """
-        fx:build(ds [, labeler]) -- the FeatureMatrix of Dataset ds (every row; nil where undefined). A labeler is needed for gap_to_thr.
+        fx:build(ds [, labeler]) -- the FeatureMatrix of Dataset ds (every row; nil where undefined). gap_to_thr needs the labeler (its threshold).
         """) { object, L in
             let args = LuaArgs(L, "build", method: true)
             let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self).dataset
             var labels: LabelSeries?
             if !args.isNil(2) {
                 let labeler = try args.object(2, LabelBindings.labelerClass, as: LabelerObject.self).labeler
-                do { labels = try labeler.apply(to: data) } catch let error as RallyError where error != .interrupted {
-                    throw args.error(2, error.message)
+                // Only gap_to_thr reads the labels; without it the labeler is not applied.
+                if object.spec.needsThreshold {
+                    do { labels = try labeler.apply(to: data) } catch let error as RallyError where error != .interrupted {
+                        throw args.error(2, error.message)
+                    }
                 }
             } else if object.spec.needsThreshold {
                 throw args.error(2, "Labeler expected, got no value: gap_to_thr divides by the labeler's threshold")

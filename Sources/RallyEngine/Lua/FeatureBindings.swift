@@ -269,8 +269,7 @@ struct SpecReader {
         self.L = L
     }
 
-    /// A rolling statistic and its window from `stat`, `window` and (for quantile) `q`;
-    /// `key` maps option names to how errors should name them.
+    /// A rolling statistic and its window from the options `stat`, `window` and (for quantile) `q`.
     static func statistic(_ source: some FeatureOptionSource) throws -> (RollingStatistic, Int) {
         let names = ["mean", "std", "min", "max", "quantile"]
         guard let name = try source.string("stat") else { throw source.error("stat", "string expected, got nil") }

@@ -292,8 +292,9 @@ struct SpecReader {
         return (statistic, window)
     }
 
-    /// Calls `body` with each entry of the list option `key` on the stack top (index -1).
-    private func list(_ key: String, _ body: (Int, String) throws -> Void) throws {
+    /// Calls `body` with the path of each entry of the list option `key` (`rolling[2]`), the
+    /// entry being on the stack top (index -1).
+    private func list(_ key: String, _ body: (String) throws -> Void) throws {
         try o.with(key) { present in
             guard present else { return }
             guard L.type(-1) == LUA_TTABLE else { throw o.error(key, "table expected, got \(L.typeName(-1))") }
@@ -301,7 +302,7 @@ struct SpecReader {
             for i in 1...max(1, L.rawLength(t)) where L.rawLength(t) > 0 {
                 L.rawGet(t, index: i)
                 defer { L.pop() }
-                try body(i, "\(key)[\(i)]")
+                try body("\(key)[\(i)]")
             }
         }
     }
@@ -327,14 +328,14 @@ struct SpecReader {
                 add(.lag(column: main, steps: Int(k)), name: nil)
             }
         }
-        try list("rolling") { _, path in
+        try list("rolling") { path in
             guard L.type(-1) == LUA_TTABLE else { throw tableExpected(path, "table {stat = ..., window = ...}") }
             let e = entry(path)
             let (statistic, window) = try Self.statistic(e)
             add(.rolling(column: try e.string("col") ?? main, statistic: statistic, window: window), name: try e.string("name"))
             try e.finish()
         }
-        try list("relative") { _, path in
+        try list("relative") { path in
             if let w = L.number(-1) {
                 guard w == w.rounded(), w >= 1, w < 1e12 else { throw o.error(path, "must be a positive whole number of steps, got \(Format.number(w))") }
                 add(.relativeToMean(column: main, window: Int(w)), name: nil)
@@ -354,7 +355,7 @@ struct SpecReader {
                 add(.calendar(value), name: nil)
             }
         }
-        try list("exogenous") { _, path in
+        try list("exogenous") { path in
             if let column = L.string(-1) {
                 add(.knownAhead(column: column), name: nil)
                 return
@@ -369,7 +370,7 @@ struct SpecReader {
             try e.finish()
         }
         for op in ["ratio", "difference"] {
-            try list(op) { _, path in
+            try list(op) { path in
                 guard L.type(-1) == LUA_TTABLE else { throw tableExpected(path, "table {\"a\", \"b\"}") }
                 let e = entry(path)
                 guard let a = try e.string(at: 1) ?? e.string("a") else { throw e.error("two feature names {\"a\", \"b\"} or {a = ..., b = ...} expected") }

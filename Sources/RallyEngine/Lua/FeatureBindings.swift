@@ -27,9 +27,7 @@ enum FeatureBindings {
     static func install(_ rally: LuaModule) {
         rally.register(specLuaClass())
         rally.register(matrixLuaClass())
-        // `submodule` is `rethrows`, which counts the stored `call:` function too; it only ever
-        // rethrows what `installFunctions` throws, and that throws nothing.
-        try! rally.submodule("features", doc: """
+        rally.submodule("features", doc: """
         rally.features{...} -- a FeatureSpec: leak-safe features known at t (fx:build(ds [, labeler]) computes them).
           col = "price" (the main series), horizon = 24 (steps to the target hour of calendar and exogenous features),
           lags = {0, 1, 24}                                          -- col[t-k]: lag0, lag1, lag24

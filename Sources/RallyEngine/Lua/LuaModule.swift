@@ -36,7 +36,7 @@ public struct LuaModule {
     /// Creates (or reuses) the subtable `path.name` and fills it with `build`. When `call` is
     /// given, the subtable is also callable (`rally.features{...}`) through `__call`; the
     /// subtable itself is then argument 1, so `call` reads its own arguments from slot 2.
-    public func submodule(_ name: String, doc: String, call: LuaFunction? = nil, _ build: (LuaModule) throws -> Void) rethrows {
+    public func submodule(_ name: String, doc: String, call: LuaFunction? = nil, _ build: (LuaModule) -> Void) {
         if L.rawGet(table, name) != LUA_TTABLE {
             L.pop()
             L.newTable()
@@ -54,7 +54,7 @@ public struct LuaModule {
         }
         lua_setmetatable(L.raw, -2)
         LuaHelp.record(L, name: "\(path).\(name)", doc: doc)
-        try build(sub)
+        build(sub)
         L.pop()
     }
 }

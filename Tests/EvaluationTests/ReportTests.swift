@@ -168,9 +168,11 @@ enum ReportFixture {
         if sweep {
             var text = "q,window,horizon,model,roc_auc,pr_auc,brier,lift_at_top,brier_skill,pr_auc_lo,pr_auc_hi,base_rate\n"
             for q in [0.9, 0.95, 0.99] {
-                for (k, m) in models.enumerated() {
-                    let ap = 0.3 + 0.1 * Double(k) - (q - 0.9)
-                    text += "\(q),672,24,\(m),0.9,\(ap),0.04,\(5 + k),0.3,\(ap - 0.05),\(ap + 0.05),\(1 - q)\n"
+                for window in [336, 672] {
+                    for (k, m) in models.enumerated() {
+                        let ap = 0.3 + 0.1 * Double(k) - (q - 0.9) + Double(window) / 10_000
+                        text += "\(q),\(window),24,\(m),0.9,\(ap),0.04,\(5 + k),0.3,\(ap - 0.05),\(ap + 0.05),\(1 - q)\n"
+                    }
                 }
             }
             try AtomicFile.write(text, to: dir + "/sweep_thresholds.csv")
@@ -211,6 +213,9 @@ struct ReportRenderTests {
         #expect(markdown.contains("No test hours fall in Summer 2018 heat spell"))
         #expect(markdown.contains("**These artifacts come from synthetic data.**"))
         #expect(markdown.contains("fixture warning <&>"))
+        #expect(markdown.contains("against the labeler's q, one line per model, at the benchmark's own window = 672."))
+        let sweep = try ReportFixture.read(output.figures.last!)
+        #expect(sweep.contains("gbdt, q = 0.95: 0.5172") && !sweep.contains("0.4836"), "the sweep is held at window = 672")
         let html = try ReportFixture.read(output.html)
         #expect(html.components(separatedBy: "<svg ").count - 1 == output.figures.count, "every figure is inlined")
         #expect(!html.contains("<?xml"))

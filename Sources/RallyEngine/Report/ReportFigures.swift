@@ -60,6 +60,12 @@ struct ReportFigures {
         return ReportFigure(stem: "window\(index + 1)", title: figure.title, caption: caption, svg: figure.svg())
     }
 
+    /// Whether two parameter texts name the same value (numbers compared as numbers: `672` and `672.0`).
+    static func sameValue(_ a: String, _ b: String) -> Bool {
+        if let x = Double(a), let y = Double(b) { return x == y }
+        return a == b
+    }
+
     /// Consecutive hourly rally times merged into [start, end) spans.
     static func rallySpans(_ hours: [Int64]) -> [(from: Double, to: Double)] {
         var out: [(from: Double, to: Double)] = []
@@ -187,7 +193,18 @@ struct ReportFigures {
         }
         let varying = keys.filter { key in Set(csv.rows.map { $0[csv.header.firstIndex(of: key)!] }).count > 1 }
         guard let xName = varying.first(where: { numbers[$0] != nil }), let xs = numbers[xName] else { return nil }
-        let others = varying.filter { $0 != xName }
+        // Other varying parameters are held at the benchmark's own value (run.json) when the sweep has it.
+        var held: [(key: String, value: String)] = []
+        var rowsUsed = Array(csv.rows.indices)
+        for key in varying where key != xName {
+            guard let value = artifacts.run?.parameter(key), let column = csv.header.firstIndex(of: key) else { continue }
+            let matching = rowsUsed.filter { Self.sameValue(csv.rows[$0][column], value) }
+            if !matching.isEmpty {
+                rowsUsed = matching
+                held.append((key, value))
+            }
+        }
+        let others = varying.filter { key in key != xName && !held.contains { $0.key == key } }
         let headline = csv.header.first { name in numbers[name + "_lo"] != nil && numbers[name + "_hi"] != nil && numbers[name] != nil }
         let wanted = [headline, "base_rate", "lift_at_top", "brier_skill"].compactMap { $0 }
         let shown = wanted.reduce(into: [String]()) { if numbers[$1] != nil && !$0.contains($1) { $0.append($1) } }
@@ -195,12 +212,12 @@ struct ReportFigures {
         func groupLabel(_ row: [String]) -> String {
             ([row[modelColumn]] + others.map { "\($0) = \(row[csv.header.firstIndex(of: $0)!])" }).joined(separator: ", ")
         }
-        let groups = csv.rows.map(groupLabel).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let groups = rowsUsed.map { groupLabel(csv.rows[$0]) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let panels = shown.map { metric -> ChartPanel in
             let ys = numbers[metric]!
             var layers: [PlotLayer] = []
             for (g, group) in groups.enumerated() {
-                let rows = csv.rows.indices.filter { groupLabel(csv.rows[$0]) == group }.sorted { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && $0 < $1) }
+                let rows = rowsUsed.filter { groupLabel(csv.rows[$0]) == group }.sorted { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && $0 < $1) }
                 let model = csv.rows[rows[0]][modelColumn]
                 let colour = others.isEmpty ? ChartStyle.model(model, index: models.firstIndex(of: model) ?? g) : ChartStyle.series[g % ChartStyle.series.count]
                 if metric == headline, let lo = numbers[metric + "_lo"], let hi = numbers[metric + "_hi"] {
@@ -218,6 +235,7 @@ struct ReportFigures {
         let figure = ChartFigure(id: "sweep", title: "Threshold sweep: how the benchmark moves with \(xName)", columns: min(panels.count, 2), panels: panels)
         var caption = "From sweep_thresholds.csv: \(ReportText.list(shown.map { $0 == "base_rate" ? "the base rate" : BenchmarkMetrics.name($0) })) against the labeler's \(xName), one line per model"
         if !others.isEmpty { caption += " and value of \(ReportText.list(others))" }
+        if !held.isEmpty { caption += ", at the benchmark's own \(ReportText.list(held.map { "\($0.key) = \($0.value)" }))" }
         return ReportFigure(stem: "sweep", title: figure.title, caption: caption + ".", svg: figure.svg())
     }
 }

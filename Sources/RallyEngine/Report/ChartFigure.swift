@@ -112,12 +112,20 @@ enum FigureText {
                            ("font-size", "15"), ("font-weight", "bold"), ("fill", ChartStyle.ink)], text: text)
     }
 
+    private static func itemWidths(_ items: [(name: String, color: String, swatch: LegendSwatch)]) -> [Double] {
+        items.map { 22 + ChartStyle.textWidth($0.name, fontSize: 11) + 14 }
+    }
+
+    /// The width a legend of `items` takes.
+    static func legendWidth(_ items: [(name: String, color: String, swatch: LegendSwatch)]) -> Double {
+        max(itemWidths(items).reduce(0, +) - 14, 0)
+    }
+
     /// A one-row legend ending at `right`, baseline at `y`.
     static func legend(_ items: [(name: String, color: String, swatch: LegendSwatch)], right: Double, y: Double, into w: inout SVGWriter) {
         guard !items.isEmpty else { return }
-        let fontSize = 11.0
-        let widths = items.map { 22 + ChartStyle.textWidth($0.name, fontSize: fontSize) + 14 }
-        var x = right - widths.reduce(0, +) + 14
+        let widths = itemWidths(items)
+        var x = right - legendWidth(items)
         w.start("g", [("font-size", "11"), ("fill", ChartStyle.ink)])
         for (item, itemWidth) in zip(items, widths) {
             switch item.swatch {
@@ -201,11 +209,15 @@ struct PanelRenderer {
         w.element("text", [("x", SVGWriter.number(box.x + 16)), ("y", SVGWriter.number(yMid)), ("text-anchor", "middle"),
                            ("font-size", "12"), ("fill", ChartStyle.ink),
                            ("transform", "rotate(-90 \(SVGWriter.number(box.x + 16)) \(SVGWriter.number(yMid)))")], text: panel.y.label)
+        let legend = panel.layers.compactMap(\.legend)
         if let heading = panel.heading {
-            w.element("text", [("x", SVGWriter.number(plot.left)), ("y", SVGWriter.number(plot.top - 10)), ("font-size", "12"),
+            // Lift the heading above the legend when the two would overlap on one line.
+            let headingEnd = plot.left + ChartStyle.textWidth(heading, fontSize: 12.5)
+            let crowded = !legend.isEmpty && headingEnd + 12 > plot.right - FigureText.legendWidth(legend)
+            w.element("text", [("x", SVGWriter.number(plot.left)), ("y", SVGWriter.number(plot.top - (crowded ? 24 : 10))), ("font-size", "12"),
                                ("font-weight", "bold"), ("fill", ChartStyle.ink)], text: heading)
         }
-        FigureText.legend(panel.layers.compactMap(\.legend), right: plot.right, y: plot.top - 10, into: &w)
+        FigureText.legend(legend, right: plot.right, y: plot.top - 10, into: &w)
         w.end()
     }
 

@@ -24,6 +24,8 @@ struct ReportAnalysis {
     let disagreement: ModelDisagreement
     /// Decision costs at the chosen cost ratio.
     let decisions: DecisionCosts
+    /// The threshold sweep as drawn, when sweep_thresholds.csv has one that varies.
+    let sweep: SweepSlice?
     /// Savings at the cost-optimal threshold for a range of cost ratios: (ratio, outcome per model).
     let costSensitivity: [(ratio: Double, never: Double, outcomes: [DecisionOutcome])]
 
@@ -43,6 +45,7 @@ struct ReportAnalysis {
         disagreement = try ModelDisagreement.compute(a: pair.a, b: pair.b, pa: artifacts.probabilities(pair.a), pb: artifacts.probabilities(pair.b),
                                                      labels: p.labels, share: options.topShare)
         let named = zip(models, columns).map { (name: $0, probabilities: $1) }
+        sweep = try artifacts.sweep.flatMap { try SweepSlice(csv: $0, run: artifacts.run) }
         decisions = try DecisionCosts.compute(labels: p.labels, models: named, costRatio: options.costRatio)
         costSensitivity = try Array(Set([2, 5, 10, 20, 50, options.costRatio])).sorted().map { ratio in
             let d = try DecisionCosts.compute(labels: p.labels, models: named, costRatio: ratio, grid: [])

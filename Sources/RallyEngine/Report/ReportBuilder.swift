@@ -42,7 +42,11 @@ public enum ReportBuilder {
         if let note = analysis.windowNote { notes.append(note) }
         if artifacts.run == nil { notes.append("no run.json: the rally definition and provenance are not described, and probabilities are drawn at forecast time") }
         if artifacts.importance.isEmpty { notes.append("no importance rows (importance.csv absent or header-only): no feature importance figure") }
-        if artifacts.sweep == nil { notes.append("no sweep_thresholds.csv: no threshold sweep figure") }
+        if artifacts.sweep == nil {
+            notes.append("no sweep_thresholds.csv: no threshold sweep figure")
+        } else if analysis.sweep == nil {
+            notes.append("sweep_thresholds.csv has no rows or no parameter that varies: no threshold sweep figure")
+        }
         return ReportOutput(markdown: markdown, html: html, figures: written, notes: notes)
     }
 
@@ -55,7 +59,7 @@ public enum ReportBuilder {
         figures.append(maker.lift(analysis.lift))
         figures.append(maker.calendar(analysis.calendar))
         if let importance = maker.importance() { figures.append(importance) }
-        if let sweep = try maker.sweep() { figures.append(sweep) }
+        if let slice = analysis.sweep { figures.append(maker.sweep(slice)) }
         return figures
     }
 }

@@ -60,12 +60,6 @@ struct ReportFigures {
         return ReportFigure(stem: "window\(index + 1)", title: figure.title, caption: caption, svg: figure.svg())
     }
 
-    /// Whether two parameter texts name the same value (numbers compared as numbers: `672` and `672.0`).
-    static func sameValue(_ a: String, _ b: String) -> Bool {
-        if let x = Double(a), let y = Double(b) { return x == y }
-        return a == b
-    }
-
     /// Consecutive hourly rally times merged into [start, end) spans.
     static func rallySpans(_ hours: [Int64]) -> [(from: Double, to: Double)] {
         var out: [(from: Double, to: Double)] = []
@@ -178,64 +172,37 @@ struct ReportFigures {
 
     // MARK: sweep
 
-    /// The threshold sweep (`sweep_thresholds.csv`, a sweep table: labeler parameter columns,
-    /// `model`, then figures). x is the first parameter that varies; one line per model (and
-    /// per value of any other varying parameter); panels for the headline metric (the one
-    /// with `_lo`/`_hi` columns, drawn as a band), the base rate, lift and Brier skill. Nil
-    /// when the file has no rows or no parameter varies.
-    func sweep() throws -> ReportFigure? {
-        guard let csv = artifacts.sweep, !csv.rows.isEmpty else { return nil }
-        let modelColumn = try csv.column("model")
-        let keys = Array(csv.header[..<modelColumn])
-        var numbers: [String: [Double]] = [:]
-        for (k, name) in csv.header.enumerated() where k != modelColumn {
-            if let values = try? csv.numbers(k) { numbers[name] = values }
-        }
-        let varying = keys.filter { key in Set(csv.rows.map { $0[csv.header.firstIndex(of: key)!] }).count > 1 }
-        guard let xName = varying.first(where: { numbers[$0] != nil }), let xs = numbers[xName] else { return nil }
-        // Other varying parameters are held at the benchmark's own value (run.json) when the sweep has it.
-        var held: [(key: String, value: String)] = []
-        var rowsUsed = Array(csv.rows.indices)
-        for key in varying where key != xName {
-            guard let value = artifacts.run?.parameter(key), let column = csv.header.firstIndex(of: key) else { continue }
-            let matching = rowsUsed.filter { Self.sameValue(csv.rows[$0][column], value) }
-            if !matching.isEmpty {
-                rowsUsed = matching
-                held.append((key, value))
-            }
-        }
-        let others = varying.filter { key in key != xName && !held.contains { $0.key == key } }
-        let headline = csv.header.first { name in numbers[name + "_lo"] != nil && numbers[name + "_hi"] != nil && numbers[name] != nil }
-        let wanted = [headline, "base_rate", "lift_at_top", "brier_skill"].compactMap { $0 }
-        let shown = wanted.reduce(into: [String]()) { if numbers[$1] != nil && !$0.contains($1) { $0.append($1) } }
-        guard !shown.isEmpty else { throw RallyError("\(csv.path): no metric columns to plot (expected one of \(wanted.joined(separator: ", ")))") }
-        func groupLabel(_ row: [String]) -> String {
-            ([row[modelColumn]] + others.map { "\($0) = \(row[csv.header.firstIndex(of: $0)!])" }).joined(separator: ", ")
-        }
-        let groups = rowsUsed.map { groupLabel(csv.rows[$0]) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let panels = shown.map { metric -> ChartPanel in
-            let ys = numbers[metric]!
+    /// The threshold sweep (see ``SweepSlice``): one panel per metric, one line per model (and
+    /// per value of any other varying parameter not held).
+    func sweep(_ slice: SweepSlice) -> ReportFigure {
+        let xs = slice.xs
+        let panels = slice.shown.map { metric -> ChartPanel in
+            let ys = slice.numbers[metric]!
             var layers: [PlotLayer] = []
-            for (g, group) in groups.enumerated() {
-                let rows = rowsUsed.filter { groupLabel(csv.rows[$0]) == group }.sorted { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && $0 < $1) }
-                let model = csv.rows[rows[0]][modelColumn]
-                let colour = others.isEmpty ? ChartStyle.model(model, index: models.firstIndex(of: model) ?? g) : ChartStyle.series[g % ChartStyle.series.count]
-                if metric == headline, let lo = numbers[metric + "_lo"], let hi = numbers[metric + "_hi"] {
+            // A figure of the labels alone (the base rate) is the same for every model: one line.
+            let shared = slice.series.allSatisfy { line in line.rows.map { ys[$0] } == slice.series[0].rows.map { ys[$0] } && line.rows.map { xs[$0] } == slice.series[0].rows.map { xs[$0] } }
+            let lines = shared && slice.others.isEmpty ? [(label: "all models", model: "", rows: slice.series[0].rows)] : slice.series
+            for (g, line) in lines.enumerated() {
+                let rows = line.rows
+                let colour = line.model.isEmpty ? ChartStyle.ink
+                    : slice.others.isEmpty ? ChartStyle.model(line.model, index: models.firstIndex(of: line.model) ?? g) : ChartStyle.series[g % ChartStyle.series.count]
+                if metric == slice.headline, let lo = slice.numbers[metric + "_lo"], let hi = slice.numbers[metric + "_hi"] {
                     layers.append(.band(BandSeries(name: nil, xs: rows.map { xs[$0] }, lower: rows.map { lo[$0] }, upper: rows.map { hi[$0] }, color: colour, opacity: 0.15)))
                 }
-                layers.append(.line(LineSeries(name: group, xs: rows.map { xs[$0] }, ys: rows.map { ys[$0] }, color: colour)))
+                layers.append(.line(LineSeries(name: line.label, xs: rows.map { xs[$0] }, ys: rows.map { ys[$0] }, color: colour)))
                 layers.append(.points(PointSeries(name: nil, xs: rows.map { xs[$0] }, ys: rows.map { ys[$0] },
-                                                  tooltips: rows.map { "\(group), \(xName) = \(Format.number(xs[$0])): \(Format.number(ys[$0]))" }, color: colour, radius: 3)))
+                                                  tooltips: rows.map { "\(line.label), \(slice.x) = \(Format.number(xs[$0])): \(Format.number(ys[$0]))" },
+                                                  color: colour, radius: 3)))
             }
             let percent = metric == "base_rate"
-            return ChartPanel(heading: percent ? "Base rate (share of rally hours)" : BenchmarkMetrics.name(metric) + (metric == headline ? " with 95% interval" : ""),
-                              x: ChartAxis(xName), y: ChartAxis(percent ? "Base rate" : BenchmarkMetrics.name(metric), kind: percent ? .percent : .linear),
+            return ChartPanel(heading: percent ? "Base rate (share of rally hours)" : BenchmarkMetrics.name(metric) + (metric == slice.headline ? " with 95% interval" : ""),
+                              x: ChartAxis(slice.x), y: ChartAxis(percent ? "Base rate" : BenchmarkMetrics.name(metric), kind: percent ? .percent : .linear),
                               layers: layers, height: 300)
         }
-        let figure = ChartFigure(id: "sweep", title: "Threshold sweep: how the benchmark moves with \(xName)", columns: min(panels.count, 2), panels: panels)
-        var caption = "From sweep_thresholds.csv: \(ReportText.list(shown.map { $0 == "base_rate" ? "the base rate" : BenchmarkMetrics.name($0) })) against the labeler's \(xName), one line per model"
-        if !others.isEmpty { caption += " and value of \(ReportText.list(others))" }
-        if !held.isEmpty { caption += ", at the benchmark's own \(ReportText.list(held.map { "\($0.key) = \($0.value)" }))" }
+        let figure = ChartFigure(id: "sweep", title: "Threshold sweep: how the benchmark moves with \(slice.x)", columns: min(panels.count, 2), panels: panels)
+        var caption = "From sweep_thresholds.csv: \(ReportText.list(slice.shown.map { $0 == "base_rate" ? "the base rate" : BenchmarkMetrics.name($0) })) against the labeler's \(slice.x), one line per model"
+        if !slice.others.isEmpty { caption += " and value of \(ReportText.list(slice.others))" }
+        if let held = slice.heldText { caption += ", at the benchmark's own \(held)" }
         return ReportFigure(stem: "sweep", title: figure.title, caption: caption + ".", svg: figure.svg())
     }
 }

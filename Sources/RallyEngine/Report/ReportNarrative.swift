@@ -235,10 +235,43 @@ struct ReportNarrative {
             place("importance", &doc)
             if let text = importanceSentence() { doc.add(.paragraph(text)) }
         }
-        if figures.contains(where: { $0.stem == "sweep" }) {
+        if let slice = analysis.sweep {
             doc.add(.heading(2, "Threshold sweep"))
             place("sweep", &doc)
+            doc.add(.paragraph(sweepSentence(slice)))
         }
+    }
+
+    private func sweepSentence(_ slice: SweepSlice) -> String {
+        let used = slice.series.flatMap(\.rows)
+        let values = Array(Set(used.map { slice.xs[$0] })).sorted()
+        guard let lo = values.first, let hi = values.last else { return "" }
+        var text = "Across \(slice.x) from \(Format.number(lo)) to \(Format.number(hi))"
+        if let held = slice.heldText { text += " (\(held))" }
+        var parts: [String] = []
+        func at(_ line: (label: String, model: String, rows: [Int]), _ x: Double, _ column: [Double]) -> Double? {
+            line.rows.first { slice.xs[$0] == x }.map { column[$0] }
+        }
+        if let base = slice.numbers["base_rate"], let first = slice.series.first, let a = at(first, lo, base), let b = at(first, hi, base) {
+            parts.append("the base rate goes from \(T.percent(a)) to \(T.percent(b))")
+        }
+        if let metric = slice.headline, let column = slice.numbers[metric] {
+            let moves = slice.series.compactMap { line -> String? in
+                guard let a = at(line, lo, column), let b = at(line, hi, column) else { return nil }
+                return "\(line.label) \(T.fixed(a, 3)) → \(T.fixed(b, 3))"
+            }
+            parts.append("\(BenchmarkMetrics.name(metric)) moves \(moves.joined(separator: ", "))")
+            let better = BenchmarkMetrics.higherIsBetter(metric)
+            var wins: [String: Int] = [:]
+            for x in values {
+                let scored = slice.series.compactMap { line in at(line, x, column).map { (line.label, $0) } }.filter { $0.1.isFinite }
+                if let top = scored.max(by: { better ? $0.1 < $1.1 : $0.1 > $1.1 }) { wins[top.0, default: 0] += 1 }
+            }
+            if let leader = slice.series.map(\.label).max(by: { (wins[$0] ?? 0) < (wins[$1] ?? 0) }) {
+                parts.append("\(leader) is best at \(wins[leader] ?? 0) of \(values.count) values")
+            }
+        }
+        return text + ": " + parts.joined(separator: "; ") + ". A rarer rally is harder to rank; compare the models at the rally definition that matches the decision, not at the one that flatters them."
     }
 
     private func importanceSentence() -> String? {
@@ -335,7 +368,7 @@ struct ReportNarrative {
         if let run = artifacts.run, !run.labelerParameters.isEmpty {
             threshold += " (\(run.labelerKind ?? "labeler"): \(run.labelerParameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ")))"
         }
-        threshold += artifacts.sweep == nil
+        threshold += analysis.sweep == nil
             ? "; a different quantile, window or horizon changes the base rate and the ranking difficulty. Run the threshold sweep recipe to see how much."
             : "; the sweep figure shows how the metrics move with it."
         items.append(threshold)

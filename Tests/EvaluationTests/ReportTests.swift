@@ -374,3 +374,30 @@ struct ReportAnalysisTests {
         #expect(throws: RallyError("t.csv:2: column 'b': expected a number, got \"zz\"")) { try ArtifactCSV(text: "a,b\n1,zz\n", path: "t.csv").numbers(1) }
     }
 }
+
+/// The artifacts committed under the package's artifacts/ directory, when there are any.
+enum CommittedArtifacts {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("artifacts").path
+    static var isPresent: Bool { FileManager.default.fileExists(atPath: directory + "/metrics.json") }
+}
+
+@Suite("Report: committed artifacts")
+struct CommittedArtifactsReportTests {
+    @Test(.enabled(if: CommittedArtifacts.isPresent, "no artifacts/metrics.json in the package (run scripts/benchmark.lua): skipped"))
+    func rendersFromTheCommittedArtifacts() throws {
+        let out = try ReportFixture.directory("committed")
+        var options = ReportFixture.options(CommittedArtifacts.directory, out)
+        options.bootstrap = BlockBootstrap(block: 168, resamples: 50, seed: 7)
+        let output = try ReportBuilder.render(options)
+        #expect(output.figures.count >= 5)
+        for file in output.figures {
+            let svg = try ReportFixture.read(file)
+            #expect(xmlError(svg) == nil, "\(file) is not well-formed")
+        }
+        let artifacts = try ReportArtifacts.load(directory: CommittedArtifacts.directory)
+        let markdown = try ReportFixture.read(output.markdown)
+        for model in artifacts.models { #expect(markdown.contains("`\(model)`")) }
+        #expect(markdown.contains("\(artifacts.metrics.testRows) test hours"))
+    }
+}

@@ -41,7 +41,7 @@ struct ReportNarrative {
 
     private var dataDescription: String {
         guard let run = artifacts.run else { return "the data named in the benchmark run (run.json is absent)" }
-        if run.synthetic { return "a synthetic PJM-like series (\(run.dataSource.isEmpty ? "generated" : run.dataSource))" }
+        if run.synthetic { return run.dataSource.isEmpty ? "generated (synthetic) data" : run.dataSource }
         return "`\(run.dataPath ?? run.dataSource)`"
     }
 
@@ -63,9 +63,10 @@ struct ReportNarrative {
         if best != metrics.baseline, let e = metrics.estimate(best, "pr_auc"), let base = metrics.estimate(metrics.baseline, "pr_auc") {
             var summary = "In one line: `\(best)` ranks rally hours best (PR-AUC \(T.interval(e, 3)) against \(T.fixed(base.value, 3)) for `\(metrics.baseline)`)"
             if let d = analysis.paired.first(where: { $0.metric == "pr_auc" }), analysis.pair.b != metrics.baseline {
+                let gap = "(PR-AUC \(T.signedInterval(d.value, d.lower, d.upper, 3)))"
                 summary += d.lower > 0 || d.upper < 0
-                    ? ", and its lead over `\(analysis.pair.b)` is outside the bootstrap noise."
-                    : ", but its lead over `\(analysis.pair.b)` (\(T.signedInterval(d.value, d.lower, d.upper, 3))) is within the bootstrap noise."
+                    ? ", and its lead over `\(analysis.pair.b)` \(gap) is outside the bootstrap noise."
+                    : ", but its lead over `\(analysis.pair.b)` \(gap) is within the bootstrap noise."
             } else {
                 summary += "."
             }

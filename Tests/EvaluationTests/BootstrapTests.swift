@@ -142,19 +142,6 @@ enum SyntheticForecasts {
             try PairedBootstrap.run(scorers: [a, b], models: ["a", "b"], baseline: 0, scheme: BlockBootstrap(block: 1, resamples: 2, seed: 1))
         }
     }
-
-    /// 1000 resamples × 3 models × every metric at the protocol's size (17,328 test hours).
-    /// The budget is generous for debug builds; the release figure is measured by scripts/bench.sh.
-    @Test func protocolSizedBootstrapIsFast() throws {
-        let (y, models) = SyntheticForecasts.make(rows: 17_328)
-        let scorers = try models.map { try ForecastScorer(labels: y, probabilities: $0) }
-        let start = Date()
-        let result = try PairedBootstrap.run(scorers: scorers, models: ["naive", "fair", "good"], baseline: 0,
-                                             scheme: BlockBootstrap(block: 168, resamples: 1000, seed: 7))
-        let seconds = Date().timeIntervalSince(start)
-        #expect(result.used > 900)
-        #expect(seconds < 20, "bootstrap took \(seconds) s")
-    }
 }
 
 @Suite struct DieboldMarianoTests {

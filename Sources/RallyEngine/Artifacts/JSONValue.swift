@@ -17,6 +17,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// An object; keys in the given order.
     case object([(String, JSONValue)])
 
+    /// Two values are equal when they print the same text (so NaN equals null, as written).
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.text() == b.text() }
 
     /// A number, or `null` for NaN and ±∞ (JSON has no such numbers).

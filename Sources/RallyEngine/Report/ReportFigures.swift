@@ -53,7 +53,7 @@ struct ReportFigures {
         let peak = priceRows.map { p.price[$0] }.filter(\.isFinite).max()
         var caption = "\(window.title): \(rallyHours) rally hours out of \(rows.count)"
         if let peak { caption += "; the price peaked at \(Format.fixed(peak, digits: 0)) USD/MWh" }
-        caption += ". Shaded: hours whose price exceeded the rolling threshold (realized rallies). "
+        caption += horizon > 0 ? ". Shaded: hours whose price beat the threshold set \(horizon) h earlier (realized rallies). " : ". Shaded: hours labelled rallies. "
         caption += horizon > 0
             ? "Each probability is drawn at the hour it is about, \(horizon) h after it was issued; the dashed line is the threshold that hour had to beat."
             : "Probabilities are drawn at the hour they were issued (the label horizon is not recorded in run.json)."

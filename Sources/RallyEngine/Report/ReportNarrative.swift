@@ -230,7 +230,7 @@ struct ReportNarrative {
             var s = "Rallies cluster in time: the most rally-prone month was \(TimeTicks.monthName(m + 1)) (\(T.percent(byMonth[m])) of hours), the least \(TimeTicks.monthName(lowM + 1)) (\(T.percent(byMonth[lowM]))); "
             s += "by hour of day, \(String(format: "%02d:00", h)) (\(T.percent(byHour[h]))) against \(String(format: "%02d:00", lowH)) (\(T.percent(byHour[lowH])))"
             if let peak = c.peak { s += "; the single hottest cell is \(String(format: "%02d:00", peak.hour)) in \(TimeTicks.monthName(peak.month)) at \(T.percent(peak.rate))" }
-            doc.add(.paragraph(s + ". A model that knows the hour and month already gets part of the way; the lift above it comes from prices and load forecasts."))
+            doc.add(.paragraph(s + ". Hour and month carry part of the signal on their own, which is why both are features."))
         }
         if figures.contains(where: { $0.stem == "importance" }) {
             place("importance", &doc)
@@ -346,8 +346,27 @@ struct ReportNarrative {
         let bestNow = dc.table.enumerated().min { $0.element[k].cost < $1.element[k].cost || ($0.element[k].cost == $1.element[k].cost && $0.offset < $1.offset) }
         if let bestNow {
             let o = bestNow.element[k]
-            doc.add(.paragraph("At this cost ratio `\(o.model)` is the cheapest to act on: about \(per30(o.alarms)) alarm hours a month, catching \(T.percent(dc.rallies > 0 ? Double(o.hits) / Double(dc.rallies) : .nan)) of rallies, \(saving(o.cost, dc.neverCost)) below the cost of doing nothing. Where the hindsight threshold sits far from \(T.fixed(tau, 3)), the model's probabilities are off in the region that matters for this decision (see the reliability diagram) and should be recalibrated before use."))
+            var text = "At this cost ratio `\(o.model)` is the cheapest to act on at p ≥ \(T.fixed(tau, 3)): about \(per30(o.alarms)) alarm hours a month, catching \(T.percent(dc.rallies > 0 ? Double(o.hits) / Double(dc.rallies) : .nan)) of rallies, \(saving(o.cost, dc.neverCost)) below the cost of doing nothing."
+            let others = dc.table.filter { $0[k].model != o.model }.map { $0[k].cost }
+            if let next = others.min(), dc.neverCost > 0 {
+                text += " The runner-up costs \(Format.number(next - o.cost)) units more (\(T.percent((next - o.cost) / dc.neverCost)) of the do-nothing cost)."
+            }
+            doc.add(.paragraph(text))
         }
+        var drift: [String] = []
+        for (row, best) in zip(dc.table, dc.hindsightBest) where best.alarms > 0 && dc.neverCost > 0 {
+            // Only a threshold that would have saved a material share (1% of the do-nothing cost) says something.
+            let gain = (row[k].cost - best.cost) / dc.neverCost
+            guard gain >= 0.01 else { continue }
+            if best.threshold < tau / 2 {
+                drift.append("`\(best.model)`'s cheapest threshold in hindsight, \(T.fixed(best.threshold, 3)), is well below \(T.fixed(tau, 3)) (it would have saved a further \(T.percent(gain)) of the do-nothing cost): its probabilities understate rally risk where this decision is made")
+            } else if best.threshold > tau * 2 {
+                drift.append("`\(best.model)`'s cheapest threshold in hindsight, \(T.fixed(best.threshold, 3)), is well above \(T.fixed(tau, 3)) (a further \(T.percent(gain)) of the do-nothing cost): its probabilities overstate rally risk where this decision is made")
+            }
+        }
+        doc.add(.paragraph(drift.isEmpty
+            ? "No model would have saved more than 1% of the do-nothing cost with a threshold far (beyond a factor of two) from \(T.fixed(tau, 3)): at this cost ratio their probabilities can be acted on as stated."
+            : drift.joined(separator: "; ") + ". Recalibrate on recent data (see the reliability diagram) before acting on the stated probabilities."))
         let sensitivity = analysis.costSensitivity.map { s in
             [Format.number(s.ratio), T.fixed(1 / (1 + s.ratio), 3)] + s.outcomes.map { saving($0.cost, s.never) }
         }
@@ -383,10 +402,13 @@ struct ReportNarrative {
 
     private func reproduce(_ doc: inout ReportDocument) {
         doc.add(.heading(1, "Reproduce"))
+        var recipe = "rally-shell \(artifacts.run?.recipe ?? "scripts/benchmark.lua")"
+        if let path = artifacts.run?.dataPath { recipe += " --data \(path)" }
         var items = [
-            "`rally-shell \(artifacts.run?.recipe ?? "scripts/benchmark.lua")` writes the artifacts; `rally-shell scripts/report.lua --artifacts \(artifacts.directory) --out \(options.out)` renders this report.",
-            "`notebooks/pjm_rally_demo.ipynb` draws the same key figures from the same artifacts with pandas and matplotlib.",
+            "`\(recipe)` writes the artifacts; `rally-shell scripts/report.lua --artifacts \(artifacts.directory) --out \(options.out)` renders this report (same artifacts, same bytes).",
         ]
+        if analysis.sweep != nil { items.append("`rally-shell scripts/sweep_thresholds.lua`" + (artifacts.run?.dataPath == nil ? "" : " (same `--data`)") + " writes sweep_thresholds.csv, the threshold sweep.") }
+        items.append("`notebooks/pjm_rally_demo.ipynb` draws the same key figures from the same artifacts with pandas and matplotlib.")
         if let commit = artifacts.run?.gitCommit { items.append("Artifacts produced at commit `\(commit)`.") }
         doc.add(.bullets(items))
     }

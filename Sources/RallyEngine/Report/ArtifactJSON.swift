@@ -65,12 +65,6 @@ struct ArtifactJSON {
         return child(v, key)
     }
 
-    /// The keys of an object, sorted.
-    func keys() throws -> [String] {
-        guard let object = value as? [String: Any] else { throw fail("an object") }
-        return object.keys.sorted()
-    }
-
     /// The elements of an array.
     func elements() throws -> [ArtifactJSON] {
         guard let array = value as? [Any] else { throw fail("an array") }

@@ -52,7 +52,4 @@ public struct PredictionTable: Sendable {
         }
         return PredictionTable(times: times, labels: labels, price: price, threshold: threshold, models: models, probabilities: probabilities)
     }
-
-    /// The number of rallies.
-    public var positives: Int { labels.reduce(0) { $0 + Int($1) } }
 }

@@ -20,8 +20,8 @@ public struct RunSummary: Sendable {
     public var gitCommit: String?
     /// The share of hours behind precision@top and lift@top (0.05), when recorded.
     public var topShare: Double?
-    /// Train and test rows, when recorded.
-    public var trainRows: Int?, testRows: Int?
+    /// Training rows, when recorded.
+    public var trainRows: Int?
     /// The labeler parameter `name`, if recorded.
     public func parameter(_ name: String) -> String? { labelerParameters.first { $0.name == name }?.value }
 
@@ -47,7 +47,7 @@ public struct RunSummary: Sendable {
             recipe: try root.optionalMember("recipe")?.string(),
             gitCommit: try root.optionalMember("git_commit")?.string(),
             topShare: try root.optionalMember("parameters")?.optionalMember("metrics")?.optionalMember("top")?.number(),
-            trainRows: try rows?.optionalMember("train")?.integer(), testRows: try rows?.optionalMember("test")?.integer())
+            trainRows: try rows?.optionalMember("train")?.integer())
     }
 }
 

@@ -2,10 +2,16 @@ import Foundation
 import Testing
 @testable import RallyEngine
 
-private func scratchDirectory(_ name: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rally-eval-\(name)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.path
+/// A temporary directory, removed on deinit.
+private final class ScratchDirectory {
+    let path: String
+
+    init(_ name: String) throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("rally-eval-\(name)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 @Suite struct JSONTests {
@@ -60,7 +66,8 @@ private func scratchDirectory(_ name: String) throws -> String {
 
 @Suite struct AtomicFileTests {
     @Test func writesCreatesDirectoriesAndLeavesNoTemporaryFile() throws {
-        let dir = try scratchDirectory("atomic")
+        let scratch = try ScratchDirectory("atomic")
+        let dir = scratch.path
         let path = dir + "/sub/out.txt"
         try AtomicFile.write("first\n", to: path)
         try AtomicFile.write("second\n", to: path)
@@ -69,7 +76,8 @@ private func scratchDirectory(_ name: String) throws -> String {
     }
 
     @Test func unwritableTargetIsAnError() throws {
-        let dir = try scratchDirectory("blocked")
+        let scratch = try ScratchDirectory("blocked")
+        let dir = scratch.path
         // a regular file where a directory is needed
         try AtomicFile.write("x", to: dir + "/file")
         #expect(throws: RallyError.self) { try AtomicFile.write("y", to: dir + "/file/inner.txt") }
@@ -99,7 +107,8 @@ private func scratchDirectory(_ name: String) throws -> String {
     }
 
     @Test func fileDigestMatchesDataDigest() throws {
-        let dir = try scratchDirectory("sha")
+        let scratch = try ScratchDirectory("sha")
+        let dir = scratch.path
         let text = String(repeating: "rally,", count: 300_000)
         try AtomicFile.write(text, to: dir + "/f.csv")
         #expect(try SHA256.hex(file: dir + "/f.csv") == SHA256.hex(Data(text.utf8)))
@@ -111,7 +120,8 @@ private func scratchDirectory(_ name: String) throws -> String {
 
 @Suite struct GitRevisionTests {
     @Test func followsSymbolicHeadToLooseAndPackedRefs() throws {
-        let dir = try scratchDirectory("git")
+        let scratch = try ScratchDirectory("git")
+        let dir = scratch.path
         let hash = String(repeating: "ab", count: 20)
         try AtomicFile.write("ref: refs/heads/main\n", to: dir + "/.git/HEAD")
         try AtomicFile.write("\(hash)\n", to: dir + "/.git/refs/heads/main")
@@ -124,7 +134,8 @@ private func scratchDirectory(_ name: String) throws -> String {
     }
 
     @Test func detachedHeadIsTheHash() throws {
-        let dir = try scratchDirectory("detached")
+        let scratch = try ScratchDirectory("detached")
+        let dir = scratch.path
         let hash = String(repeating: "0f", count: 20)
         try AtomicFile.write(hash + "\n", to: dir + "/.git/HEAD")
         #expect(GitRevision.commit(searchingFrom: dir) == hash)

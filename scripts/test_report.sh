@@ -7,7 +7,8 @@
 # 2. uses ARTIFACTS_DIR (default artifacts/) when it holds metrics.json, else runs
 #    scripts/benchmark.lua into a scratch directory (the shared PJM file when present,
 #    the synthetic default otherwise);
-# 3. renders scripts/report.lua twice into the same directory and requires identical bytes;
+# 3. renders scripts/report.lua twice into the same directory and requires identical bytes,
+#    and warns when the committed reports/ is not a fresh render of the committed artifacts/;
 # 4. checks every SVG (rendered, and committed under reports/) with xmllint;
 # 5. opens the HTML in headless Chromium over the DevTools pipe, takes a full-page screenshot
 #    and fails on any console error or warning, uncaught exception, failed load or error log
@@ -63,6 +64,19 @@ cp -r "$work/reports" "$work/reports-first"
 diff -r "$work/reports-first" "$work/reports" >/dev/null || fail "two renders of the same artifacts differ"
 html="$work/reports/pjm_rally_demo.html"
 [ -s "$html" ] && [ -s "$work/reports/pjm_rally_demo.md" ] || fail "the report files are missing"
+
+# the committed reports/ should be a render of the committed artifacts (a warning only: new
+# artifacts must not fail someone else's change; re-render with rally-shell scripts/report.lua)
+if [ -f artifacts/metrics.json ] && [ -f reports/pjm_rally_demo.md ]; then
+    mkdir -p "$work/mirror"
+    ln -s "$root/artifacts" "$work/mirror/artifacts"
+    (cd "$work/mirror" && "$shell" "$root/scripts/report.lua" >/dev/null 2>&1) || fail "the report does not render from the committed artifacts"
+    if diff -r "$work/mirror/reports" reports >/dev/null; then
+        step "reports/ is up to date with artifacts/"
+    else
+        step "WARNING: reports/ differs from a fresh render of artifacts/: run rally-shell scripts/report.lua and commit reports/"
+    fi
+fi
 
 # 4. every SVG is well-formed
 svgs=("$work"/reports/*.svg)

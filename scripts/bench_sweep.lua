@@ -92,12 +92,14 @@ if options.mode ~= "sweep" then
   end
 end
 
--- every way must give the same figures
+-- every way must give the same figures (compared with the first way timed)
+local order = { "rally.sweep (gbdt nthread 1)", "loop of rally.evaluate (nthread 1)", "loop of rally.evaluate (nthread 2)" }
 local reference, referenceName
-for name, values in pairs(prauc) do
-  if not reference then
+for _, name in ipairs(order) do
+  local values = prauc[name]
+  if values and not reference then
     reference, referenceName = values, name
-  else
+  elseif values then
     local differ = 0
     for k = 1, 45 do
       if string.format("%.17g", values[k]) ~= string.format("%.17g", reference[k]) then differ = differ + 1 end

@@ -1,38 +1,17 @@
 import Foundation
 
-/// A small, fast, seedable pseudo-random generator (xoshiro256**, seeded through SplitMix64), so
-/// that a seed gives the same stream on every run and every machine with the same libm.
+/// Random draws for simulation (uniform, integer, normal) on top of the engine's generator,
+/// ``Xoshiro256StarStar``, so that a seed gives the same stream on every run and every machine
+/// with the same libm.
 public struct RandomSource: Sendable {
-    private var s0, s1, s2, s3: UInt64
+    private var bits: Xoshiro256StarStar
     private var spareNormal: Double?
 
     /// A generator whose whole stream is determined by `seed`.
-    public init(seed: UInt64) {
-        var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
-    }
+    public init(seed: UInt64) { bits = Xoshiro256StarStar(seed: seed) }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        let result = rotate(s1 &* 5, 7) &* 9
-        let t = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = rotate(s3, 45)
-        return result
-    }
-
-    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    public mutating func next() -> UInt64 { bits.next() }
 
     /// A uniform double in [0, 1).
     public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }

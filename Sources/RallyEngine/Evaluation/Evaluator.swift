@@ -251,14 +251,14 @@ public struct Evaluator {
         let t0 = Date()
         do {
             try model.fit(fold.trainX, labels: fold.trainY, weights: nil)
-        } catch let error as RallyError {
+        } catch let error as RallyError where error != .interrupted {
             throw RallyError("evaluate: fitting '\(name)' on fold \(fold.index + 1): \(error.message)")
         }
         let t1 = Date()
         let predictions: [Double]
         do {
             predictions = try model.predict(fold.testX)
-        } catch let error as RallyError {
+        } catch let error as RallyError where error != .interrupted {
             throw RallyError("evaluate: '\(name)' predicting fold \(fold.index + 1): \(error.message)")
         }
         let t2 = Date()

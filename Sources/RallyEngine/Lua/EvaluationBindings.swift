@@ -72,29 +72,16 @@ enum EvaluationBindings {
         case (.some, .some): throw o.error("walkforward", "give split or walkforward, not both")
         }
         let models = try modelList(o, L)
-        let resamples = try o.integer("bootstrap") ?? 1000
-        guard resamples >= 0 else { throw o.error("bootstrap", "number of resamples must be 0 or more, got \(resamples)") }
-        let block = try o.integer("block") ?? 168
-        guard block >= 1 else { throw o.error("block", "block length must be at least 1 row, got \(block)") }
-        let seed = try o.integer("seed") ?? 7
-        guard seed >= 0 else { throw o.error("seed", "a non-negative integer expected, got \(seed)") }
-        let top = try o.number("top") ?? 0.05
-        guard top > 0 && top <= 1 else { throw o.error("top", "a share in (0, 1] expected, got \(Format.number(top))") }
-        let bins = try o.integer("bins") ?? 10
-        guard bins >= 1 else { throw o.error("bins", "at least 1 calibration bin expected, got \(bins)") }
-        let baseline = try o.string("baseline")
-        let lag = try o.integer("dm_lag")
-        if let lag, lag < 0 { throw o.error("dm_lag", "a lag of 0 or more expected, got \(lag)") }
-        let minimum = try o.integer("min_positives") ?? 30
+        let scoring = try ScoringOptions(o)
         let threads = try o.integer("threads") ?? 2
         guard threads >= 1 else { throw o.error("threads", "at least 1 thread expected, got \(threads)") }
         let quiet = try o.boolean("quiet") ?? false
         try o.finish()
 
         let plan = EvaluationPlan(features: features, labeler: labeler, schedule: schedule,
-                                  bootstrap: BlockBootstrap(block: block, resamples: resamples, seed: UInt64(seed)),
-                                  metrics: MetricSettings(top: top, calibrationBins: bins), baseline: baseline,
-                                  dieboldMarianoLag: lag, minimumPositives: minimum, threads: threads)
+                                  bootstrap: scoring.bootstrap, metrics: scoring.metrics, baseline: scoring.baseline,
+                                  dieboldMarianoLag: scoring.dieboldMarianoLag, minimumPositives: scoring.minimumPositives,
+                                  threads: threads)
         let evaluator = Evaluator(plan: plan) { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
@@ -337,5 +324,37 @@ enum EvaluationBindings {
                              split: r.plan.schedule.json, parameters: artifacts.parametersJSON(), seed: r.plan.bootstrap.seed,
                              versions: versions, gitCommit: commit, seconds: seconds, warnings: r.warnings)
         }
+    }
+}
+
+/// The scoring options `rally.evaluate` and `rally.sweep` share: `bootstrap`, `block`, `seed`,
+/// `top`, `bins`, `baseline`, `dm_lag` and `min_positives`, read and checked in one place.
+struct ScoringOptions {
+    let bootstrap: BlockBootstrap
+    let metrics: MetricSettings
+    let baseline: String?
+    let dieboldMarianoLag: Int?
+    let minimumPositives: Int
+
+    init(_ o: LuaOptions) throws {
+        let resamples = try o.integer("bootstrap") ?? 1000
+        guard resamples >= 0 else { throw o.error("bootstrap", "number of resamples must be 0 or more, got \(resamples)") }
+        let block = try o.integer("block") ?? 168
+        guard block >= 1 else { throw o.error("block", "block length must be at least 1 row, got \(block)") }
+        let seed = try o.integer("seed") ?? 7
+        guard seed >= 0 else { throw o.error("seed", "a non-negative integer expected, got \(seed)") }
+        let top = try o.number("top") ?? 0.05
+        guard top > 0 && top <= 1 else { throw o.error("top", "a share in (0, 1] expected, got \(Format.number(top))") }
+        let bins = try o.integer("bins") ?? 10
+        guard bins >= 1 else { throw o.error("bins", "at least 1 calibration bin expected, got \(bins)") }
+        let baseline = try o.string("baseline")
+        let lag = try o.integer("dm_lag")
+        if let lag, lag < 0 { throw o.error("dm_lag", "a lag of 0 or more expected, got \(lag)") }
+        let minimum = try o.integer("min_positives") ?? 30
+        bootstrap = BlockBootstrap(block: block, resamples: resamples, seed: UInt64(seed))
+        metrics = MetricSettings(top: top, calibrationBins: bins)
+        self.baseline = baseline
+        dieboldMarianoLag = lag
+        minimumPositives = minimum
     }
 }

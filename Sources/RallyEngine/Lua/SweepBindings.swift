@@ -80,20 +80,7 @@ enum SweepBindings {
         guard let metric = Metric(key: metricKey) else {
             throw o.error("metric", "unknown metric '\(metricKey)'; valid metrics: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let resamples = try o.integer("bootstrap") ?? 1000
-        guard resamples >= 0 else { throw o.error("bootstrap", "number of resamples must be 0 or more, got \(resamples)") }
-        let block = try o.integer("block") ?? 168
-        guard block >= 1 else { throw o.error("block", "block length must be at least 1 row, got \(block)") }
-        let seed = try o.integer("seed") ?? 7
-        guard seed >= 0 else { throw o.error("seed", "a non-negative integer expected, got \(seed)") }
-        let top = try o.number("top") ?? 0.05
-        guard top > 0 && top <= 1 else { throw o.error("top", "a share in (0, 1] expected, got \(Format.number(top))") }
-        let bins = try o.integer("bins") ?? 10
-        guard bins >= 1 else { throw o.error("bins", "at least 1 calibration bin expected, got \(bins)") }
-        let baseline = try o.string("baseline")
-        let lag = try o.integer("dm_lag")
-        if let lag, lag < 0 { throw o.error("dm_lag", "a lag of 0 or more expected, got \(lag)") }
-        let minimum = try o.integer("min_positives") ?? 30
+        let scoring = try ScoringOptions(o)
         let threads = try o.integer("threads") ?? ProcessInfo.processInfo.activeProcessorCount
         guard threads >= 1 else { throw o.error("threads", "at least 1 thread expected, got \(threads)") }
         let resume = try o.string("resume")
@@ -102,9 +89,9 @@ enum SweepBindings {
         try o.finish()
 
         let plan = SweepPlan(features: features, labeler: labeler, grid: grid, schedule: schedule,
-                             bootstrap: BlockBootstrap(block: block, resamples: resamples, seed: UInt64(seed)),
-                             metrics: MetricSettings(top: top, calibrationBins: bins), metric: metric, baseline: baseline,
-                             dieboldMarianoLag: lag, minimumPositives: minimum, threads: threads)
+                             bootstrap: scoring.bootstrap, metrics: scoring.metrics, metric: metric, baseline: scoring.baseline,
+                             dieboldMarianoLag: scoring.dieboldMarianoLag, minimumPositives: scoring.minimumPositives,
+                             threads: threads)
         let display = ProgressDisplay(quiet: quiet)
         let outcome: SweepOutcome
         do {

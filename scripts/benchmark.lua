@@ -17,37 +17,17 @@ local function usage(message)
   os.exit(2)
 end
 
-local options = { out = "artifacts/", bootstrap = 1000 }
-local i = 1
-while arg and arg[i] do
-  local flag = arg[i]
-  if flag == "--data" or flag == "--out" or flag == "--bootstrap" then
-    local value = arg[i + 1] or usage(flag .. " needs a value")
-    options[flag:sub(3)] = value
-    i = i + 2
-  elseif flag == "--quiet" then
-    options.quiet = true
-    i = i + 1
-  else
-    usage("unknown argument '" .. flag .. "'")
-  end
-end
-local resamples = math.tointeger(tonumber(options.bootstrap))
-if not resamples or resamples < 0 then usage("--bootstrap needs a whole number of resamples, got '" .. options.bootstrap .. "'") end
+local recipe = require "recipe"
+local options = recipe.options(arg, { valued = { "data", "out", "bootstrap" }, switches = { "quiet" },
+                                      defaults = { out = "artifacts/", bootstrap = "1000" }, usage = usage })
+local resamples = recipe.whole(options, "bootstrap", 0, "a whole number of resamples", usage)
 
 local function progress(...)
   if not options.quiet then io.stderr:write("benchmark: ", string.format(...), "\n") end
 end
 
 -- data
-local ds, note
-if options.data then
-  ds = rally.load(options.data)
-  note = "data: " .. options.data
-else
-  ds = rally.dataset.synthetic{ years = 6, seed = 1 }
-  note = "data: SYNTHETIC default (rally.dataset.synthetic{years = 6, seed = 1}); pass --data ../shared/data/pjm_comed_2013_2018.csv for the real benchmark"
-end
+local ds, note = recipe.data(options.data, "the real benchmark")
 local loaded = rally.clock()
 progress("%s (%.3f s)", tostring(ds), loaded - t0)
 

@@ -31,24 +31,12 @@ local function usage(message)
   os.exit(2)
 end
 
-local options = { out = "artifacts/", bootstrap = "1000", ["first-test"] = "2015" }
-local i = 1
-while arg and arg[i] do
-  local flag = arg[i]
-  if flag == "--data" or flag == "--out" or flag == "--bootstrap" or flag == "--first-test" then
-    options[flag:sub(3)] = arg[i + 1] or usage(flag .. " needs a value")
-    i = i + 2
-  elseif flag == "--quiet" then
-    options.quiet = true
-    i = i + 1
-  else
-    usage("unknown argument '" .. flag .. "'")
-  end
-end
-local resamples = math.tointeger(tonumber(options.bootstrap))
-if not resamples or resamples < 0 then usage("--bootstrap needs a whole number of resamples, got '" .. options.bootstrap .. "'") end
-local firstYear = math.tointeger(tonumber(options["first-test"]))
-if not firstYear then usage("--first-test needs a year, got '" .. options["first-test"] .. "'") end
+local recipe = require "recipe"
+local options = recipe.options(arg, { valued = { "data", "out", "bootstrap", "first-test" }, switches = { "quiet" },
+                                      defaults = { out = "artifacts/", bootstrap = "1000", ["first-test"] = "2015" },
+                                      usage = usage })
+local resamples = recipe.whole(options, "bootstrap", 0, "a whole number of resamples", usage)
+local firstYear = recipe.whole(options, "first-test", 0, "a year", usage)
 
 -- A model written in Lua: the training rally rate for each (target hour, price above the
 -- threshold now or not) pair, smoothed towards the overall rate. fit keeps what it learns in
@@ -76,14 +64,7 @@ rally.model.register("hour_gap_rate", {
 })
 
 -- data
-local ds, note
-if options.data then
-  ds = rally.load(options.data)
-  note = "data: " .. options.data
-else
-  ds = rally.dataset.synthetic{ years = 6, seed = 1 }
-  note = "data: SYNTHETIC default (rally.dataset.synthetic{years = 6, seed = 1}); pass --data ../shared/data/pjm_comed_2013_2018.csv for the real data"
-end
+local ds, note = recipe.data(options.data, "the real data")
 local loaded = rally.clock()
 
 local models = {

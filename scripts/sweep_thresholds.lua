@@ -33,34 +33,14 @@ local function usage(message)
   os.exit(2)
 end
 
-local options = { out = "artifacts/", bootstrap = "200" }
-local i = 1
-while arg and arg[i] do
-  local flag = arg[i]
-  if flag == "--data" or flag == "--out" or flag == "--bootstrap" or flag == "--threads" or flag == "--resume" then
-    options[flag:sub(3)] = arg[i + 1] or usage(flag .. " needs a value")
-    i = i + 2
-  elseif flag == "--quiet" then
-    options.quiet = true
-    i = i + 1
-  else
-    usage("unknown argument '" .. flag .. "'")
-  end
-end
-local resamples = math.tointeger(tonumber(options.bootstrap))
-if not resamples or resamples < 0 then usage("--bootstrap needs a whole number of resamples, got '" .. options.bootstrap .. "'") end
-local threads = options.threads and math.tointeger(tonumber(options.threads))
-if options.threads and not (threads and threads >= 1) then usage("--threads needs a whole number >= 1, got '" .. options.threads .. "'") end
+local recipe = require "recipe"
+local options = recipe.options(arg, { valued = { "data", "out", "bootstrap", "threads", "resume" }, switches = { "quiet" },
+                                      defaults = { out = "artifacts/", bootstrap = "200" }, usage = usage })
+local resamples = recipe.whole(options, "bootstrap", 0, "a whole number of resamples", usage)
+local threads = recipe.whole(options, "threads", 1, "a whole number >= 1", usage)
 
 -- data
-local ds, note
-if options.data then
-  ds = rally.load(options.data)
-  note = "data: " .. options.data
-else
-  ds = rally.dataset.synthetic{ years = 6, seed = 1 }
-  note = "data: SYNTHETIC default (rally.dataset.synthetic{years = 6, seed = 1}); pass --data ../shared/data/pjm_comed_2013_2018.csv for the real data"
-end
+local ds, note = recipe.data(options.data, "the real data")
 if not options.quiet then io.stderr:write(string.format("sweep_thresholds: %s (%.3f s)\n", tostring(ds), rally.clock() - t0)) end
 
 -- the sweep

@@ -1,0 +1,48 @@
+-- Command-line and data handling shared by the recipes in scripts/: `local recipe = require "recipe"`
+-- (rally-shell puts ./scripts and the script's own folder on package.path).
+local recipe = {}
+
+-- Parses lua(1)'s `arg` table for a recipe. spec.valued lists the flags that take a value
+-- (`--data PATH` -> options.data), spec.switches those that do not (`--quiet` -> options.quiet),
+-- spec.defaults the starting values; a bad argument calls spec.usage(message).
+function recipe.options(args, spec)
+  local options, valued, switches = {}, {}, {}
+  for k, v in pairs(spec.defaults or {}) do options[k] = v end
+  for _, name in ipairs(spec.valued or {}) do valued["--" .. name] = name end
+  for _, name in ipairs(spec.switches or {}) do switches["--" .. name] = name end
+  local i = 1
+  while args and args[i] do
+    local flag = args[i]
+    if valued[flag] then
+      options[valued[flag]] = args[i + 1] or spec.usage(flag .. " needs a value")
+      i = i + 2
+    elseif switches[flag] then
+      options[switches[flag]] = true
+      i = i + 1
+    else
+      spec.usage("unknown argument '" .. flag .. "'")
+    end
+  end
+  return options
+end
+
+-- options[key] as a whole number of at least `minimum` (nil when the option is absent); otherwise
+-- usage("--key needs <what>, got '...'").
+function recipe.whole(options, key, minimum, what, usage)
+  local text = options[key]
+  if text == nil then return nil end
+  local n = math.tointeger(tonumber(text))
+  if not n or n < minimum then usage("--" .. key .. " needs " .. what .. ", got '" .. tostring(text) .. "'") end
+  return n
+end
+
+-- The dataset a recipe runs on (--data PATH, or the synthetic default) and a line saying which;
+-- `purpose` ends the hint given with the synthetic default ("the real benchmark").
+function recipe.data(path, purpose)
+  if path then return rally.load(path), "data: " .. path end
+  return rally.dataset.synthetic{ years = 6, seed = 1 },
+    "data: SYNTHETIC default (rally.dataset.synthetic{years = 6, seed = 1}); pass --data ../shared/data/pjm_comed_2013_2018.csv for "
+      .. purpose
+end
+
+return recipe

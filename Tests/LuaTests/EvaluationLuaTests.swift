@@ -146,6 +146,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
             rally.model.logreg = function() return rally.model.naive{name = "logreg"} end
             rally.model.gbdt = function() return rally.model.naive{name = "gbdt", cut = 0.8} end
             arg = {[0] = '\(script)', '--out', '\(out.path)', '--bootstrap', '10', '--quiet'}
+            package.path = '\(root.path)/scripts/?.lua;' .. package.path  -- as rally-shell sets it
             dofile('\(script)')
             """)
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + "/run.json"))) as! [String: Any]

@@ -53,24 +53,8 @@ enum EvaluationBindings {
         let args = LuaArgs(L, "evaluate")
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
         let o = try args.options(1)
-        guard let data = try o.object("data", DataBindings.datasetClass, as: DatasetObject.self)?.dataset else {
-            throw o.error("data", "Dataset expected, got nil")
-        }
-        guard let features = try o.object("features", FeatureBindings.specClass, as: FeatureSpecObject.self)?.spec else {
-            throw o.error("features", "FeatureSpec expected, got nil (e.g. rally.features.protocol_v1())")
-        }
-        guard let labeler = try o.object("labeler", LabelBindings.labelerClass, as: LabelerObject.self)?.labeler else {
-            throw o.error("labeler", "Labeler expected, got nil (e.g. rally.labeler.quantile{...})")
-        }
-        let split = try o.object("split", DataBindings.splitClass, as: SplitObject.self)?.split
-        let folds = try splitList(o, L, "walkforward")
-        let schedule: EvaluationSchedule
-        switch (split, folds) {
-        case (let s?, nil): schedule = .split(s)
-        case (nil, let f?): schedule = .folds(f)
-        case (nil, nil): throw o.error("split", "Split expected, got nil (give split = rally.split{...} or walkforward = rally.walkforward{...})")
-        case (.some, .some): throw o.error("walkforward", "give split or walkforward, not both")
-        }
+        let (data, features, labeler) = try readInputs(o)
+        let schedule = try readSchedule(o, L)
         let models = try modelList(o, L)
         let scoring = try ScoringOptions(o)
         let threads = try o.integer("threads") ?? 2
@@ -91,6 +75,32 @@ enum EvaluationBindings {
     }
 
     /// Field `key` as a list of Splits (nil when absent).
+    /// Fields `data`, `features` and `labeler`, required by `rally.evaluate` and `rally.sweep`.
+    static func readInputs(_ o: LuaOptions) throws -> (Dataset, FeatureSpec, Labeler) {
+        guard let data = try o.object("data", DataBindings.datasetClass, as: DatasetObject.self)?.dataset else {
+            throw o.error("data", "Dataset expected, got nil")
+        }
+        guard let features = try o.object("features", FeatureBindings.specClass, as: FeatureSpecObject.self)?.spec else {
+            throw o.error("features", "FeatureSpec expected, got nil (e.g. rally.features.protocol_v1())")
+        }
+        guard let labeler = try o.object("labeler", LabelBindings.labelerClass, as: LabelerObject.self)?.labeler else {
+            throw o.error("labeler", "Labeler expected, got nil (e.g. rally.labeler.quantile{...})")
+        }
+        return (data, features, labeler)
+    }
+
+    /// Field `split` (one Split) or `walkforward` (a list of Splits), exactly one of them.
+    static func readSchedule(_ o: LuaOptions, _ L: LuaState) throws -> EvaluationSchedule {
+        let split = try o.object("split", DataBindings.splitClass, as: SplitObject.self)?.split
+        let folds = try splitList(o, L, "walkforward")
+        switch (split, folds) {
+        case (let s?, nil): return .split(s)
+        case (nil, let f?): return .folds(f)
+        case (nil, nil): throw o.error("split", "Split expected, got nil (give split = rally.split{...} or walkforward = rally.walkforward{...})")
+        case (.some, .some): throw o.error("walkforward", "give split or walkforward, not both")
+        }
+    }
+
     private static func splitList(_ o: LuaOptions, _ L: LuaState, _ key: String) throws -> [TimeSplit]? {
         try o.with(key) { present in
             guard present else { return nil }

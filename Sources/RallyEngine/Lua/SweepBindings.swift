@@ -57,17 +57,9 @@ enum SweepBindings {
         let args = LuaArgs(L, "sweep")
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
         let o = try args.options(1)
-        guard let data = try o.object("data", DataBindings.datasetClass, as: DatasetObject.self)?.dataset else {
-            throw o.error("data", "Dataset expected, got nil")
-        }
-        guard let features = try o.object("features", FeatureBindings.specClass, as: FeatureSpecObject.self)?.spec else {
-            throw o.error("features", "FeatureSpec expected, got nil (e.g. rally.features.protocol_v1())")
-        }
-        guard let labeler = try o.object("labeler", LabelBindings.labelerClass, as: LabelerObject.self)?.labeler else {
-            throw o.error("labeler", "Labeler expected, got nil (e.g. rally.labeler.quantile{...})")
-        }
+        let (data, features, labeler) = try EvaluationBindings.readInputs(o)
         let grid = try readGrid(o, L, labeler: labeler)
-        let schedule = try readSchedule(o, L)
+        let schedule = try EvaluationBindings.readSchedule(o, L)
         let models = try o.with("models") { present -> [any ModelFactory] in
             guard present else { throw o.error("models", "list of Models expected, got nil (e.g. {rally.model.naive(), rally.model.logreg{}})") }
             do {
@@ -175,31 +167,6 @@ enum SweepBindings {
     }
 
     /// Fields `split` (a Split) or `walkforward` (a list of Splits, as rally.walkforward returns).
-    private static func readSchedule(_ o: LuaOptions, _ L: LuaState) throws -> EvaluationSchedule {
-        let split = try o.object("split", DataBindings.splitClass, as: SplitObject.self)?.split
-        let folds = try o.with("walkforward") { present -> [TimeSplit]? in
-            guard present else { return nil }
-            if let one = LuaObjects.peek(L, -1, DataBindings.splitClass, as: SplitObject.self) { return [one.split] }
-            guard L.type(-1) == LUA_TTABLE else { throw o.error("walkforward", "list of Splits expected (rally.walkforward{...}), got \(L.typeName(-1))") }
-            let table = L.absolute(-1)
-            let n = L.rawLength(table)
-            guard n > 0 else { throw o.error("walkforward", "list of Splits expected, got an empty table") }
-            return try (1...n).map { i in
-                L.rawGet(table, index: i)
-                defer { L.pop() }
-                return try LuaObjects.object(L, -1, DataBindings.splitClass, as: SplitObject.self) {
-                    o.error("walkforward", "Split expected at index \(i), got \(L.typeName(-1))")
-                }.split
-            }
-        }
-        switch (split, folds) {
-        case (let s?, nil): return .split(s)
-        case (nil, let f?): return .folds(f)
-        case (nil, nil): throw o.error("split", "Split expected, got nil (give split = rally.split{...} or walkforward = rally.walkforward{...})")
-        case (.some, .some): throw o.error("walkforward", "give split or walkforward, not both")
-        }
-    }
-
     // MARK: the SweepTable class
 
     /// Columns `print` shows by default: the keys, the metric with its intervals and its

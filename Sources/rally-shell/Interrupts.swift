@@ -6,22 +6,42 @@ import Glibc
 
 /// Ctrl-C handling. While a chunk runs, SIGINT does what lua.c does (a hook that raises
 /// "interrupted!" at the next Lua instruction) and also raises the engine's cancellation flag,
-/// because the hook cannot fire while Swift code runs. At the prompt, it only records the
-/// keypress; the line editor then clears the pending input.
+/// because the hook cannot fire while Swift code runs. At the prompt, it records the keypress
+/// and writes a byte to a wake-up pipe, so a line reader waiting in `poll` wakes up even when
+/// the kernel delivered the signal to another thread (XGBoost and Dispatch keep worker threads).
 enum Interrupts {
-    nonisolated(unsafe) static var runningState: OpaquePointer?
-    nonisolated(unsafe) static var atPrompt: sig_atomic_t = 0
+    nonisolated(unsafe) private static var runningState: OpaquePointer?
+    nonisolated(unsafe) private static var pending: sig_atomic_t = 0
+    nonisolated(unsafe) private static var wakeRead: Int32 = -1
+    nonisolated(unsafe) private static var wakeWrite: Int32 = -1
 
-    /// Installs the SIGINT handler (without SA_RESTART, so a blocked read returns EINTR).
+    /// The descriptor that becomes readable when Ctrl-C is pressed at the prompt.
+    static var wakeDescriptor: Int32 { wakeRead }
+
+    /// Creates the wake-up pipe and installs the SIGINT handler (without SA_RESTART, so a
+    /// blocked read returns EINTR).
     static func install() {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+            wakeRead = fds[0]
+            wakeWrite = fds[1]
+        }
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
+            let saved = errno
             if let L = Interrupts.runningState {
                 rally_interrupt(L)
                 Cancellation.request()
             } else {
-                Interrupts.atPrompt = 1
+                Interrupts.pending = 1
+                var byte: UInt8 = 1
+                _ = write(Interrupts.wakeWrite, &byte, 1)
             }
+            errno = saved
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
@@ -33,21 +53,39 @@ enum Interrupts {
         sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
-    /// Whether Ctrl-C was pressed at the prompt since the last call; clears the record.
+    /// Whether a Ctrl-C pressed outside a running chunk awaits `takePromptInterrupt`.
+    static var promptInterruptPending: Bool { pending != 0 }
+
+    /// Whether Ctrl-C was pressed outside a running chunk since the last call; clears the
+    /// record and empties the wake-up pipe.
     static func takePromptInterrupt() -> Bool {
-        defer { atPrompt = 0 }
-        return atPrompt != 0
+        var sink = [UInt8](repeating: 0, count: 64)
+        while wakeRead >= 0 && read(wakeRead, &sink, sink.count) > 0 {}
+        defer { pending = 0 }
+        return pending != 0
     }
 
-    /// Runs the chunk on top of the stack with Ctrl-C armed.
-    static func run(_ L: LuaState) -> Result<Int32, RallyError> {
+    /// Runs `body` (which runs Lua code on `L`) with Ctrl-C armed. A Ctrl-C pressed between
+    /// the end of the input and this point (while the chunk was compiled) interrupts the chunk
+    /// rather than being lost.
+    static func armed<T>(_ L: LuaState, _ body: () -> T) -> T {
+        rally_clear_interrupt(L.raw)
         Cancellation.reset()
         runningState = L.raw
+        if takePromptInterrupt() {
+            rally_interrupt(L.raw)
+            Cancellation.request()
+        }
         defer {
             runningState = nil
             rally_clear_interrupt(L.raw)
             Cancellation.reset()
         }
-        return LuaConsole.run(L)
+        return body()
+    }
+
+    /// Runs the chunk on top of the stack with Ctrl-C armed.
+    static func run(_ L: LuaState) -> Result<Int32, RallyError> {
+        armed(L) { LuaConsole.run(L) }
     }
 }

@@ -3,6 +3,15 @@ import CReadline
 import Glibc
 #endif
 
+/// Blocks until standard input has something to read (true) or Ctrl-C was pressed or a signal
+/// interrupted the wait (false).
+func waitForInputOrInterrupt() -> Bool {
+    var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+               pollfd(fd: Interrupts.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+    let r = poll(&fds, nfds_t(fds.count), -1)
+    return r > 0 && fds[0].revents != 0
+}
+
 /// One read from the user.
 enum LineInput {
     case line(String)
@@ -35,13 +44,12 @@ final class PlainLineReader: LineReader {
                 defer { buffer.removeAll() }
                 return .line(String(decoding: buffer, as: UTF8.self))
             }
+            _ = waitForInputOrInterrupt()
+            if Interrupts.takePromptInterrupt() { buffer.removeAll(); Terminal.writeAll(1, "\n"); return .interrupted }
             var chunk = [UInt8](repeating: 0, count: 4096)
             let n = Glibc.read(0, &chunk, chunk.count)
             if n < 0 {
-                if errno == EINTR {
-                    if Interrupts.takePromptInterrupt() { buffer.removeAll(); Terminal.writeAll(1, "\n"); return .interrupted }
-                    continue
-                }
+                if errno == EINTR || errno == EAGAIN { continue }
                 finished = true
             } else if n == 0 {
                 finished = true
@@ -55,7 +63,7 @@ final class PlainLineReader: LineReader {
 }
 
 /// GNU readline in callback mode, so that Ctrl-C at the prompt can clear the pending input
-/// cleanly: SIGINT interrupts `poll`, and the reader resets readline's line state.
+/// cleanly: Ctrl-C wakes the `poll` (through the interrupt pipe), and the reader resets readline's line state.
 /// History persists in `historyPath`; completion asks `completer`.
 final class ReadlineReader: LineReader {
     nonisolated(unsafe) private static var received: LineInput?
@@ -64,7 +72,7 @@ final class ReadlineReader: LineReader {
 
     init(historyPath: String) {
         self.historyPath = historyPath
-        rally_rl_configure { text, _, _ in
+        rally_rl_configure(ReadlineReader.nextKey) { text, _, _ in
             rally_rl_completion_over()
             guard let text, let completer = ReadlineReader.completer else { return nil }
             let matches = completer(String(cString: text))
@@ -90,6 +98,7 @@ final class ReadlineReader: LineReader {
 
     func read(prompt: String) -> LineInput {
         ReadlineReader.received = nil
+        ReadlineReader.interruptDelivered = false
         rl_callback_handler_install(prompt) { line in
             if let line {
                 ReadlineReader.received = .line(String(cString: line))
@@ -100,22 +109,48 @@ final class ReadlineReader: LineReader {
             rl_callback_handler_remove()
         }
         while true {
-            var fds = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-            let r = poll(&fds, 1, -1)
+            let ready = waitForInputOrInterrupt()
             if Interrupts.takePromptInterrupt() {
-                rl_replace_line("", 0)
-                rl_free_line_state()
-                rl_callback_sigcleanup()
-                rl_callback_handler_remove()
-                Terminal.writeAll(1, "\n")
+                if ReadlineReader.received == nil {
+                    rl_replace_line("", 0)
+                    rl_free_line_state()
+                    rl_callback_sigcleanup()
+                    rl_callback_handler_remove()
+                    Terminal.writeAll(1, "\n")
+                }
                 return .interrupted
             }
-            if r < 0 { continue }
+            guard ready else { continue }
             rl_callback_read_char()
             if let got = ReadlineReader.received {
                 if case .endOfInput = got { Terminal.writeAll(1, "\n") }
                 return got
             }
+        }
+    }
+
+    /// Whether `nextKey` already answered the pending Ctrl-C.
+    nonisolated(unsafe) private static var interruptDelivered = false
+
+    /// Readline's key source. Readline may read more keys than `poll` announced (a Ctrl-C flushes
+    /// the terminal's input queue in between); blocking then would append the next line typed to
+    /// the interrupted one. So a Ctrl-C pending while readline waits for a key is answered once
+    /// with Return, which ends readline's line; `read(prompt:)` then discards that line.
+    private static let nextKey: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
+        while true {
+            let pending = Interrupts.promptInterruptPending
+            if pending && !interruptDelivered {
+                interruptDelivered = true
+                return 13
+            }
+            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: pending ? -1 : Interrupts.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+            guard poll(&fds, nfds_t(fds.count), -1) > 0, fds[0].revents != 0 else { continue }
+            var key: UInt8 = 0
+            let n = Glibc.read(0, &key, 1)
+            if n == 1 { return Int32(key) }
+            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            return EOF
         }
     }
 

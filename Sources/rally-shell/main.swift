@@ -112,20 +112,17 @@ enum Shell {
         let base = L.top - 1
         let args = scriptIndex.map { Array(argv[($0 + 1)...]) } ?? []
         for a in args { L.push(a) }
-        Cancellation.reset()
-        Interrupts.runningState = L.raw
         let start = L.top - Int32(args.count) - 1
-        let outcome: Result<Int32, RallyError>
-        do {
-            try L.protectedCall(arguments: Int32(args.count), results: LUA_MULTRET)
-            outcome = .success(L.top - start)
-        } catch let error as RallyError {
-            outcome = .failure(error)
-        } catch {
-            outcome = .failure(RallyError("\(error)"))
+        let outcome: Result<Int32, RallyError> = Interrupts.armed(L) {
+            do {
+                try L.protectedCall(arguments: Int32(args.count), results: LUA_MULTRET)
+                return .success(L.top - start)
+            } catch let error as RallyError {
+                return .failure(error)
+            } catch {
+                return .failure(RallyError("\(error)"))
+            }
         }
-        Interrupts.runningState = nil
-        rally_clear_interrupt(L.raw)
         return finish(L, outcome, base: base)
     }
 

@@ -107,28 +107,44 @@ final class PtySession {
         var m = s.mark
         // a 30-second busy loop: long enough to interrupt, bounded so a failed test leaves no runaway process
         s.send("local t0 = os.clock() while os.clock() - t0 < 30 do end\r")
-        #expect(s.expect("os.clock() - t0 < 30 do end", after: m))
-        // a Ctrl-C typed before the loop starts would only clear the prompt: retry until it lands
+        #expect(s.expect("os.clock() - t0 < 30 do end", after: m), "\(s.output)")
+        // a Ctrl-C typed before the line reached the shell only clears the prompt: retry until one
+        // lands on the running loop (the retries that land at the prompt are harmless)
         var interrupted = false
-        for _ in 0..<10 where !interrupted {
+        for _ in 0..<20 where !interrupted {
             Thread.sleep(forTimeInterval: 0.5)
             s.send("\u{3}")
-            interrupted = s.expect("interrupted!", after: m, timeout: 1)
+            interrupted = s.expect("interrupted!", after: m, timeout: 1.5)
         }
-        #expect(interrupted)
+        #expect(interrupted, "\(s.output)")
+        #expect(s.expect("rally> ", after: m))
+        Thread.sleep(forTimeInterval: 0.3)
+        // the output, not the echo of the typed line, must show up: the line ran whole
         m = s.mark
-        s.send("print('alive')\r")
-        #expect(s.expectThenPrompt("alive", after: m))
+        s.send("print('al' .. 'ive')\r")
+        #expect(s.expectThenPrompt("alive\r\n", after: m), "\(s.output)")
+        // Ctrl-C on a half-typed line discards it
+        m = s.mark
+        s.send("unfinished(")
+        #expect(s.expect("unfinished(", after: m))
+        s.send("\u{3}")
+        #expect(s.expect("rally> ", after: m), "\(s.output)")
+        Thread.sleep(forTimeInterval: 0.2)
+        m = s.mark
+        s.send("2 * 21\r")
+        #expect(s.expectThenPrompt("42", after: m), "\(s.output)")
         // Ctrl-C at a continuation prompt drops the pending lines
         m = s.mark
         s.send("function pending()\r")
         #expect(s.expect(">> ", after: m))
         s.send("\u{3}")
-        #expect(s.expect("rally> ", after: m))
+        #expect(s.expect("rally> ", after: m), "\(s.output)")
+        Thread.sleep(forTimeInterval: 0.2)
         m = s.mark
-        s.send("2 * 21\r")
-        #expect(s.expectThenPrompt("42", after: m))
+        s.send("return pending == nil\r")
+        #expect(s.expectThenPrompt("true", after: m), "\(s.output)")
         s.send("os.exit(0)\r")
-        #expect(s.waitForExit() == 0)
+        let status = s.waitForExit()
+        #expect(status == 0, "\(s.output)")
     }
 }

@@ -27,17 +27,6 @@ public struct Evaluator {
         self.progress = progress
     }
 
-    /// One fold's rows and design matrices, shared read-only by every model's fit.
-    struct FoldData: Sendable {
-        let index: Int
-        let split: TimeSplit
-        let train: [Int]
-        let test: [Int]
-        let trainX: DesignMatrix
-        let trainY: [Double]
-        let testX: DesignMatrix
-    }
-
     /// What one model produced on one fold.
     struct FitOutcome: Sendable {
         let predictions: [Double]
@@ -52,20 +41,8 @@ public struct Evaluator {
         var seconds: [(String, Double)] = []
         func lap(_ stage: String, since t: Date) { seconds.append((stage, Date().timeIntervalSince(t))) }
 
-        guard !models.isEmpty else { throw RallyError("evaluate: no models given") }
         let names = models.map(\.name)
-        for (i, name) in names.enumerated() where names[..<i].contains(name) {
-            throw RallyError("evaluate: two models are named '\(name)'; give one a name (name = \"...\")")
-        }
-        let baseline: Int
-        if let wanted = plan.baseline {
-            guard let b = names.firstIndex(of: wanted) else {
-                throw RallyError("evaluate: baseline '\(wanted)' is not one of the models (\(names.joined(separator: ", ")))")
-            }
-            baseline = b
-        } else {
-            baseline = 0
-        }
+        let baseline = try ModelLineup.baseline(among: names, wanted: plan.baseline, command: "evaluate")
         try plan.metrics.validate()
         guard plan.threads >= 1 else { throw RallyError("evaluate: threads must be at least 1, got \(plan.threads)") }
         guard let labelled = dataset.column(named: plan.labeler.column) else {
@@ -78,11 +55,16 @@ public struct Evaluator {
         t = Date()
         let features = try plan.features.build(on: dataset, labels: labels)
         lap("features", since: t)
-        let kept = (0..<dataset.count).filter { features.usable[$0] && !labels.labels[$0].isNaN }
+        let kept = features.rows(labeledBy: labels)
         progress("evaluate: \(dataset.count) rows, \(kept.count) kept (features and label defined), \(features.names.count) features")
 
         t = Date()
-        let folds = try foldData(dataset: dataset, features: features, labels: labels, kept: kept)
+        let folds: [EvaluationFold]
+        do {
+            folds = try EvaluationFold.folds(of: plan.schedule, dataset: dataset, features: features, labels: labels, kept: kept)
+        } catch let error as RallyError where error != .interrupted {
+            throw RallyError("evaluate: \(error.message)")
+        }
         lap("design", since: t)
 
         t = Date()
@@ -165,37 +147,8 @@ public struct Evaluator {
             dieboldMarianoLag: lag, warnings: warnings, seconds: seconds)
     }
 
-    /// The rows and design matrices of every fold; throws when a fold has no training or no test rows.
-    private func foldData(dataset: Dataset, features: FeatureMatrix, labels: LabelSeries, kept: [Int]) throws -> [FoldData] {
-        guard let step = TimeIndex(dataset.timestamps).stepSeconds else {
-            throw RallyError("evaluate: the dataset's time index is not regular; a split needs a fixed step between rows")
-        }
-        let splits = try plan.schedule.folds()
-        var out: [FoldData] = []
-        var lastTest: Int?
-        for (index, split) in splits.enumerated() {
-            let train = try split.trainRows(timestamps: dataset.timestamps, candidates: kept, horizonSteps: labels.horizon, stepSeconds: step)
-            let test = split.testRows(timestamps: dataset.timestamps, candidates: kept)
-            let name = "fold \(index + 1) (test \(TimeStamp.format(split.testStart)) ..)"
-            guard !train.isEmpty else { throw RallyError("evaluate: \(name) has no training rows (\(split.summary))") }
-            guard !test.isEmpty else { throw RallyError("evaluate: \(name) has no test rows with features and label defined (\(split.summary))") }
-            if let lastTest, test[0] <= lastTest {
-                throw RallyError("evaluate: \(name) tests rows an earlier fold already tests; test periods must not overlap")
-            }
-            lastTest = test.last
-            let trainY = train.map { labels.labels[$0] }
-            let positives = trainY.reduce(0, +)
-            guard positives > 0 && positives < Double(trainY.count) else {
-                throw RallyError("evaluate: \(name) has \(Int(positives)) rallies in \(trainY.count) training rows; a model needs both classes to fit")
-            }
-            out.append(FoldData(index: index, split: split, train: train, test: test, trainX: features.design(rows: train),
-                                trainY: trainY, testX: features.design(rows: test)))
-        }
-        return out
-    }
-
     /// Fits every model on every fold; `result[model][fold]`.
-    private func fitAll(models: [any ModelFactory], folds: [FoldData]) throws -> [[FitOutcome]] {
+    private func fitAll(models: [any ModelFactory], folds: [EvaluationFold]) throws -> [[FitOutcome]] {
         let modelList = models.map(\.name).joined(separator: ", ")
         progress("evaluate: fitting \(modelList) on \(folds.count) fold\(folds.count == 1 ? "" : "s")")
         // built-in models on worker threads; the others (Lua) here, meanwhile
@@ -247,7 +200,7 @@ public struct Evaluator {
     }
 
     /// Fits `model` on the fold's training rows and predicts its test rows; checks the predictions.
-    static func fitAndPredict(_ model: any RallyModel, name: String, fold: FoldData) throws -> FitOutcome {
+    static func fitAndPredict(_ model: any RallyModel, name: String, fold: EvaluationFold) throws -> FitOutcome {
         let t0 = Date()
         do {
             try model.fit(fold.trainX, labels: fold.trainY, weights: nil)
@@ -284,7 +237,7 @@ public struct Evaluator {
     }
 
     /// Each fold's counts, figures and warnings.
-    private func foldEvaluations(folds: [FoldData], outcomes: [[FitOutcome]], labels: LabelSeries, names: [String]) throws -> [FoldEvaluation] {
+    private func foldEvaluations(folds: [EvaluationFold], outcomes: [[FitOutcome]], labels: LabelSeries, names: [String]) throws -> [FoldEvaluation] {
         try folds.map { fold in
             let y = fold.test.map { labels.labels[$0] }
             let rate = fold.trainY.reduce(0, +) / Double(fold.trainY.count)

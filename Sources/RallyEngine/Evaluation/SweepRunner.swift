@@ -57,20 +57,8 @@ public struct SweepRunner {
         let started = DispatchTime.now()
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
 
-        guard !models.isEmpty else { throw RallyError("sweep: no models given") }
         let names = models.map(\.name)
-        for (i, name) in names.enumerated() where names[..<i].contains(name) {
-            throw RallyError("sweep: two models are named '\(name)'; give one a name (name = \"...\")")
-        }
-        let baseline: Int
-        if let wanted = plan.baseline {
-            guard let b = names.firstIndex(of: wanted) else {
-                throw RallyError("sweep: baseline '\(wanted)' is not one of the models (\(names.joined(separator: ", ")))")
-            }
-            baseline = b
-        } else {
-            baseline = 0
-        }
+        let baseline = try ModelLineup.baseline(among: names, wanted: plan.baseline, command: "sweep")
         try plan.metrics.validate()
         guard plan.threads >= 1 else { throw RallyError("sweep: threads must be at least 1, got \(plan.threads)") }
         let configurations = try plan.configurations()
@@ -183,7 +171,7 @@ public struct SweepRunner {
     }
 
     /// ``Evaluator/fitAndPredict(_:name:fold:)`` with the configuration named in its errors.
-    private static func fit(_ model: @autoclosure () throws -> any RallyModel, name: String, fold: Evaluator.FoldData,
+    private static func fit(_ model: @autoclosure () throws -> any RallyModel, name: String, fold: EvaluationFold,
                             at configuration: SweepConfiguration) throws -> Evaluator.FitOutcome {
         do {
             return try Evaluator.fitAndPredict(model(), name: name, fold: fold)

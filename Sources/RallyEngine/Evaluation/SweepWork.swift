@@ -3,7 +3,7 @@
 struct SweepPreparedConfiguration: Sendable {
     let configuration: SweepConfiguration
     let labels: LabelSeries
-    let folds: [Evaluator.FoldData]
+    let folds: [EvaluationFold]
 }
 
 /// The figures of one configuration: one row of values per model (the figure columns of
@@ -38,31 +38,7 @@ enum SweepWork {
             let labels = try configuration.labeler.apply(to: dataset)
             let features = try plan.features.build(on: dataset, labels: labels)
             let kept = features.rows(labeledBy: labels)
-            guard let step = TimeIndex(dataset.timestamps).stepSeconds else {
-                throw RallyError("the dataset's time index is not regular; a split needs a fixed step between rows")
-            }
-            var folds: [Evaluator.FoldData] = []
-            var lastTest: Int?
-            for (index, split) in try plan.schedule.folds().enumerated() {
-                try Cancellation.check()
-                let train = try split.trainRows(timestamps: dataset.timestamps, candidates: kept, horizonSteps: labels.horizon, stepSeconds: step)
-                let test = split.testRows(timestamps: dataset.timestamps, candidates: kept)
-                let name = "fold \(index + 1) (test \(TimeStamp.format(split.testStart)) ..)"
-                guard !train.isEmpty else { throw RallyError("\(name) has no training rows (\(split.summary))") }
-                guard !test.isEmpty else { throw RallyError("\(name) has no test rows with features and label defined (\(split.summary))") }
-                if let lastTest, test[0] <= lastTest {
-                    throw RallyError("\(name) tests rows an earlier fold already tests; test periods must not overlap")
-                }
-                lastTest = test.last
-                let trainY = train.map { labels.labels[$0] }
-                let positives = trainY.reduce(0, +)
-                guard positives > 0 && positives < Double(trainY.count) else {
-                    throw RallyError("\(name) has \(Int(positives)) rallies in \(trainY.count) training rows; a model needs both classes to fit")
-                }
-                folds.append(Evaluator.FoldData(index: index, split: split, train: train, test: test,
-                                                trainX: features.design(rows: train), trainY: trainY,
-                                                testX: features.design(rows: test)))
-            }
+            let folds = try EvaluationFold.folds(of: plan.schedule, dataset: dataset, features: features, labels: labels, kept: kept)
             return SweepPreparedConfiguration(configuration: configuration, labels: labels, folds: folds)
         } catch let error as RallyError where error != .interrupted {
             throw RallyError("\(at): \(error.message)")

@@ -85,6 +85,84 @@ import Testing
         #expect(iso.names == ["price"])
     }
 
+    /// `header` over `dates` x `hours`: `date,<hour header>,price` with the price equal to the hour value.
+    func hourFile(_ name: String, hourHeader: String, dates: [String], hours: ClosedRange<Int>) -> String {
+        let rows = dates.flatMap { d in hours.map { "\(d),\($0),\($0)" } }
+        return files.write(name, "date,\(hourHeader),price\n" + rows.joined(separator: "\n") + "\n")
+    }
+
+    /// Every hour from 00:00 to 23:00 of each of `dates`.
+    func wholeDays(_ dates: [String]) -> [String] {
+        dates.flatMap { d in (0..<24).map { d + " " + ($0 < 10 ? "0" : "") + "\($0):00" } }
+    }
+
+    @Test func hourEndingColumnIsDetectedFromItsHeader() throws {
+        let days = ["2020-03-01", "2020-03-02"]
+        let ds = try loadBothWays(hourFile("he.csv", hourHeader: "HE", dates: days, hours: 1...24))
+        #expect(times(ds) == wholeDays(days))
+        #expect(ds.names == ["price"])
+        #expect(ds.columns[0] == (0..<48).map { Double($0 % 24 + 1) })
+        #expect(ds.report.notes.contains("time: date column 'date' (%Y-%m-%d) + hour column 'HE' (hour ending 1-24: HE 1 is 00:00-01:00; from its header)"))
+        #expect(ds.summary.hasSuffix("2020-03-01 00:00 .. 2020-03-02 23:00  hourly, no gaps>"))
+        let spelled = try loadBothWays(files.write("spelled.csv", "Date;Hour Ending EPT;price\n2020-03-01;1;5\n2020-03-01;2;6\n"))
+        #expect(times(spelled) == ["2020-03-01 00:00", "2020-03-01 01:00"])
+        let far = try loadBothWays(files.write("far.csv", "HE,price,day\n1,5,2020-03-01\n2,6,2020-03-01\n"), {
+            var o = CSVOptions()
+            o.time = ["day", "HE"]
+            return o
+        }())
+        #expect(times(far) == ["2020-03-01 00:00", "2020-03-01 01:00"])
+        #expect(far.report.notes.contains("time: date column 'day' (%Y-%m-%d) + hour column 'HE' (hour ending 1-24: HE 1 is 00:00-01:00; from its header)"))
+    }
+
+    @Test func hourColumnReaching24IsHourEnding() throws {
+        let days = ["2020-03-01", "2020-03-02"]
+        let ds = try loadBothWays(hourFile("h24.csv", hourHeader: "hour", dates: days, hours: 1...24))
+        #expect(times(ds) == wholeDays(days))
+        #expect(ds.report.notes.contains("time: date column 'date' (%Y-%m-%d) + hour column 'hour' (hour ending 1-24: HE 1 is 00:00-01:00; from its values, which reach 24)"))
+        let beginning = try loadBothWays(hourFile("h23.csv", hourHeader: "hour", dates: days, hours: 0...23))
+        #expect(times(beginning) == wholeDays(days))
+        #expect(beginning.report.notes.contains("time: date column 'date' (%Y-%m-%d) + hour column 'hour' (hour beginning 0-23: hour 0 is 00:00-01:00; from its values, all 0-23)"))
+    }
+
+    @Test func explicitHoursWinOverDetection() throws {
+        let path = hourFile("part.csv", hourHeader: "hour", dates: ["2020-03-01"], hours: 1...5)
+        #expect(times(try loadBothWays(path)) == ["2020-03-01 01:00", "2020-03-01 02:00", "2020-03-01 03:00", "2020-03-01 04:00", "2020-03-01 05:00"])
+        var options = CSVOptions()
+        options.hourConvention = .ending
+        let ds = try loadBothWays(path, options)
+        #expect(times(ds) == ["2020-03-01 00:00", "2020-03-01 01:00", "2020-03-01 02:00", "2020-03-01 03:00", "2020-03-01 04:00"])
+        #expect(ds.report.notes.contains("time: date column 'date' (%Y-%m-%d) + hour column 'hour' (hour ending 1-24: HE 1 is 00:00-01:00; as given: hours = \"ending\")"))
+        options.time = ["date", "hour"]
+        #expect(times(try loadBothWays(path, options)) == times(ds))
+        let zero = hourFile("zero.csv", hourHeader: "hour", dates: ["2020-03-01"], hours: 0...3)
+        #expect(errorMessage { try CSVReader.load(path: zero, options: options) }
+                == "\(zero):2:2: expected an hour 1-24 (hour ending) in column 'hour', found \"0\"")
+    }
+
+    @Test func hourValuesOutsideTheConventionAreErrors() throws {
+        let day = hourFile("day.csv", hourHeader: "hour", dates: ["2020-03-01"], hours: 1...24)
+        var options = CSVOptions()
+        options.hourConvention = .beginning
+        #expect(errorMessage { try CSVReader.load(path: day, options: options) }
+                == "\(day):25:2: expected an hour 0-23 (hour beginning) in column 'hour', found \"24\"")
+        let both = hourFile("both.csv", hourHeader: "hour", dates: ["2020-03-01"], hours: 0...24)
+        #expect(errorMessage { try CSVReader.load(path: both) }
+                == "\(both): hour column 'hour' holds both 0 and 24, so it is neither hour beginning (0-23) nor hour ending (1-24); pass hours = \"beginning\" or hours = \"ending\"")
+        let he = hourFile("he0.csv", hourHeader: "HE", dates: ["2020-03-01"], hours: 0...23)
+        #expect(errorMessage { try CSVReader.load(path: he) }
+                == "\(he):2:2: expected an hour 1-24 (hour ending) in column 'HE', found \"0\" (read as hour ending 1-24 from its header; hours = \"beginning\" reads hour beginning 0-23 columns)")
+        // 2000 sampled rows never reach 24, so the column is read as hour beginning until row 2001.
+        let dates = (0..<100).map { TimeStamp.format(TimeStamp.day * Int64($0)).prefix(10) }.map(String.init)
+        let late = files.write("late.csv", "date,hour,price\n"
+            + dates.flatMap { d in (1...20).map { "\(d),\($0),1" } }.joined(separator: "\n") + "\n1970-04-11,24,1\n")
+        #expect(errorMessage { try CSVReader.load(path: late) }
+                == "\(late):2002:2: expected an hour 0-23 (hour beginning) in column 'hour', found \"24\" (read as hour beginning 0-23 from the first rows; hours = \"ending\" reads hour ending 1-24 columns)")
+        let noHour = files.write("nohour.csv", "Date,price\n2020-01-01 00:00,1\n")
+        #expect(errorMessage { try CSVReader.load(path: noHour, options: options) }
+                == "\(noHour): hours = \"beginning\" is for a date column plus an hour column, but the time is read from column 'Date' alone (%Y-%m-%d %H:%M); name both with time = {\"<date>\", \"<hour>\"}")
+    }
+
     @Test func ambiguousDatesNeedAFormat() throws {
         let path = files.write("amb.csv", "Date,price\n01/02/2020 00:00,1\n01/02/2020 01:00,2\n")
         #expect(errorMessage { try CSVReader.load(path: path) }

@@ -70,7 +70,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(luaError("rally.load()") == "bad argument #1 to 'load' (string expected, got no value)")
         #expect(luaError("rally.load('\(path)', {sort = 1})") == "bad argument #2 to 'load' (field 'sort': boolean expected, got number)")
         #expect(luaError("rally.load('\(path)', {sortt = true})")
-                == "bad argument #2 to 'load' (unknown option 'sortt'; valid options: columns, component, decimal, delimiter, dst, duplicates, fill, format, pnodes, sort, time, utc_offset)")
+                == "bad argument #2 to 'load' (unknown option 'sortt'; valid options: columns, component, decimal, delimiter, dst, duplicates, fill, format, hours, pnodes, sort, time, utc_offset)")
         #expect(luaError("rally.load('\(path)', {duplicates = 'avg'})")
                 == "bad argument #2 to 'load' (field 'duplicates': expected one of \"first\", \"last\", \"mean\", got \"avg\")")
         #expect(luaError("rally.load('\(path)', {delimiter = '|'})")
@@ -84,6 +84,19 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
                 == "bad argument #1 to 'slice' (bad time \"2020-13-01\": expected YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS)")
         #expect(luaError("rally.load('\(path)'):slice('2020-01-02', '2020-01-01 05:00')")
                 == "bad argument #2 to 'slice' ('to' (2020-01-01 05:00) is before 'from' (2020-01-02 00:00))")
+    }
+
+    @Test func hourEndingFromLua() throws {
+        let path = files.write("he.csv", "date,hour,price\n2020-03-01,1,10\n2020-03-01,2,11\n2020-03-01,3,12\n")
+        #expect(try lua.run("return tostring(rally.load('\(path)'))")
+                == ["<Dataset 3 rows x 1 col  2020-03-01 01:00 .. 2020-03-01 03:00  hourly, no gaps>"])
+        try lua.run("ds = rally.load('\(path)', {hours = 'ending'})")
+        #expect(try lua.run("return tostring(ds), ds.price[1]")
+                == ["<Dataset 3 rows x 1 col  2020-03-01 00:00 .. 2020-03-01 02:00  hourly, no gaps>", "10.0"])
+        #expect(try lua.run("return (ds:report():find(\"hour column 'hour' (hour ending 1-24: HE 1 is 00:00-01:00; as given: hours = \\\"ending\\\")\", 1, true)) ~= nil") == ["true"])
+        #expect(luaError("rally.load('\(path)', {hours = 'end'})")
+                == "bad argument #2 to 'load' (field 'hours': expected one of \"beginning\", \"ending\", got \"end\")")
+        #expect((try lua.run("return rally.help(rally.load)")[0]).contains("hours = \"beginning\" (0-23) | \"ending\" (1-24"))
     }
 
     @Test func badFiles() {

@@ -34,6 +34,21 @@ public enum LMPComponent: String, Sendable, CaseIterable {
     }
 }
 
+/// How the values of an hour column number the hours of a day. Either way the timestamp is the
+/// start of the hour's interval (hour beginning, naive wall clock).
+public enum HourConvention: String, CaseIterable, Sendable {
+    /// Hours 0-23: hour 0 is 00:00-01:00.
+    case beginning
+    /// Hours 1-24, PJM's "HE" (hour ending) columns: HE 1 is 00:00-01:00, HE 24 is 23:00-24:00.
+    case ending
+
+    /// The hour values the convention allows.
+    var hours: ClosedRange<Int> { self == .beginning ? 0...23 : 1...24 }
+
+    /// `hour beginning 0-23` / `hour ending 1-24`.
+    var label: String { "hour \(rawValue) \(hours.lowerBound)-\(hours.upperBound)" }
+}
+
 /// How `rally.load` reads a CSV file. Every field has a default that detects or refuses rather
 /// than guesses: see ``CSVReader``.
 public struct CSVOptions: Sendable {
@@ -41,8 +56,11 @@ public struct CSVOptions: Sendable {
     public var delimiter: UInt8?
     /// The decimal separator of numbers (`.` or `,`).
     public var decimal: UInt8 = 46
-    /// The time column's header, or a date column and an hour column (0-23); nil detects them.
+    /// The time column's header, or a date column and an hour column; nil detects them.
     public var time: [String]?
+    /// How the hour column numbers hours (0-23 or 1-24); nil detects it from the column's header
+    /// (`HE`, `hour_ending`, ...) or its values (a 24 means hour ending).
+    public var hourConvention: HourConvention?
     /// The layout of the time column (see ``TimeFormat``); nil detects it.
     public var format: String?
     /// Columns to keep, with their new names; nil keeps every column (under its header, or the

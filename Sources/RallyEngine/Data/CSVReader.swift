@@ -7,7 +7,8 @@ import Foundation
 ///   (`"a, b"`, `""` for a quote); headers are trimmed; a delimiter at the end of every line is ignored.
 /// - The time column is detected (a header naming a date or time, else the first column whose
 ///   values fit a known layout, see ``TimeFormat``) or named; a date column followed by an hour
-///   column (0-23) is combined. Ambiguous layouts (`01/02/2013`) are refused unless `format` is given.
+///   column is combined (see ``HourColumn``: hour beginning 0-23 or hour ending 1-24, detected or
+///   given). Ambiguous layouts (`01/02/2013`) are refused unless `format` is given.
 /// - Every other cell must be a number: an empty cell is a missing value (counted in the report);
 ///   any other text is an error naming `file:line:field`, the column and the text found.
 /// - The ``TimeContracts`` then check order, duplicates and gaps.
@@ -74,6 +75,9 @@ public enum CSVReader {
             notes.append("header field \(k + 1) is empty: named it '\(header[k])'")
         }
         if DataMinerReader.recognizes(header) {
+            if let hours = options.hourConvention {
+                throw RallyError("\(path): hours = \"\(hours.rawValue)\" is for a date column plus an hour column; a PJM Data Miner export is keyed on its datetime_beginning_utc column")
+            }
             notes.append("recognised a PJM Data Miner 2 hourly LMP export (long format: one row per pnode and hour)")
             var reader = DataMinerReader(path: path, header: header, fieldCount: fieldCount, options: options)
             return try reader.read(file: file, scanner: scanner, firstLine: line, notes: notes)
@@ -190,23 +194,33 @@ struct TimeColumns {
     var index: Int
     /// Its layout.
     var format: TimeFormat
-    /// An hour field (0-23) added to a date-only time field, if any.
-    var hourIndex: Int?
+    /// An hour field added to a date-only time field, if any.
+    var hour: HourColumn?
 
     /// The fields used for time.
-    var indices: [Int] { [index] + (hourIndex.map { [$0] } ?? []) }
+    var indices: [Int] { [index] + (hour.map { [$0.index] } ?? []) }
 
     /// A line for the report.
     func description(_ header: [String]) -> String {
-        if let hourIndex { return "time: date column '\(header[index])' (\(format)) + hour column '\(header[hourIndex])' (0-23)" }
+        if let hour { return "time: date column '\(header[index])' (\(format)) + hour column '\(header[hour.index])' (\(hour.explanation))" }
         return "time column: '\(header[index])' (\(format))"
     }
 
     private static let timeWords = ["date", "time", "timestamp", "datetime", "day", "period", "utc", "ept"]
-    private static let hourWords = ["hour", "hr", "h", "he", "hour_beginning", "hb"]
+    private static let hourWords = ["hour", "hr", "h"]
+    private static let endingWords = ["he", "hour_ending", "hourending", "hour ending"]
+    private static let beginningWords = ["hb", "hour_beginning", "hourbeginning", "hour beginning"]
 
     /// Resolves the time column(s) from `options.time` / `options.format` or from the samples.
     static func resolve(path: String, header: [String], samples: [[String]], options: CSVOptions, headerLine: Int) throws -> TimeColumns {
+        let resolved = try resolveColumns(path: path, header: header, samples: samples, options: options)
+        if let given = options.hourConvention, resolved.hour == nil {
+            throw RallyError("\(path): hours = \"\(given.rawValue)\" is for a date column plus an hour column, but the time is read from column '\(header[resolved.index])' alone (\(resolved.format)); name both with time = {\"<date>\", \"<hour>\"}")
+        }
+        return resolved
+    }
+
+    private static func resolveColumns(path: String, header: [String], samples: [[String]], options: CSVOptions) throws -> TimeColumns {
         let given = try options.format.map { try TimeFormat($0) }
         let values = { (k: Int) in samples.compactMap { k < $0.count && !$0[k].isEmpty ? $0[k] : nil } }
         func column(_ name: String) throws -> Int {
@@ -221,11 +235,13 @@ struct TimeColumns {
             }
             let k = try column(names[0])
             let format = try given ?? detect(path: path, name: header[k], values: values(k))
-            let hour = names.count == 2 ? try column(names[1]) : nil
-            if hour != nil && format.hasTimeOfDay {
+            guard names.count == 2 else { return TimeColumns(index: k, format: format) }
+            let h = try column(names[1])
+            if format.hasTimeOfDay {
                 throw RallyError("\(path): time column '\(names[0])' already has a time of day (\(format)); an hour column makes no sense with it")
             }
-            return TimeColumns(index: k, format: format, hourIndex: hour)
+            let hour = try HourColumn.resolve(path: path, index: h, name: header[h], values: values(h), given: options.hourConvention)
+            return TimeColumns(index: k, format: format, hour: hour)
         }
         let named = header.indices.filter { k in
             let h = header[k].lowercased()
@@ -242,17 +258,31 @@ struct TimeColumns {
                 guard let f = try detectIfAny(path: path, name: header[k], values: vs) else { continue }
                 format = f
             }
-            var hour: Int?
-            if !format.hasTimeOfDay, k + 1 < header.count {
-                let next = header[k + 1].lowercased()
+            var hour: HourColumn?
+            if !format.hasTimeOfDay, k + 1 < header.count, isHourHeader(header[k + 1]) {
                 let hv = values(k + 1)
-                let allHours = !hv.isEmpty && hv.allSatisfy { Int($0).map { $0 >= 0 && $0 <= 23 } ?? false }
-                if allHours && (hourWords.contains(next) || next.contains("hour")) { hour = k + 1 }
+                if !hv.isEmpty && hv.allSatisfy({ Int($0).map { (0...24).contains($0) } ?? false }) {
+                    hour = try HourColumn.resolve(path: path, index: k + 1, name: header[k + 1], values: hv, given: options.hourConvention)
+                }
             }
-            return TimeColumns(index: k, format: format, hourIndex: hour)
+            return TimeColumns(index: k, format: format, hour: hour)
         }
         let first = samples.first.map { "first row: " + $0.joined(separator: String(UnicodeScalar(options.delimiter ?? 44))) } ?? "no data rows"
         throw RallyError("\(path): no time column found (\(first)): name it with time = \"...\" and give its layout with format = \"%Y-%m-%d %H:%M\"")
+    }
+
+    /// Whether `header` names an hour column (`hour`, `HE`, `Hour Ending`, `hb`, ...).
+    private static func isHourHeader(_ header: String) -> Bool {
+        let h = header.lowercased()
+        return hourWords.contains(h) || h.contains("hour") || conventionNamed(by: header) != nil
+    }
+
+    /// The convention an hour column's header states (`HE`, `hour_ending`, `Hour Beginning`, ...), if any.
+    static func conventionNamed(by header: String) -> HourConvention? {
+        let h = header.lowercased()
+        if endingWords.contains(h) || h.contains("ending") { return .ending }
+        if beginningWords.contains(h) || h.contains("beginning") { return .beginning }
+        return nil
     }
 
     /// The one candidate layout that fits every value, or an error (none, or several that disagree).
@@ -281,5 +311,61 @@ struct TimeColumns {
             throw RallyError("\(path): the times in column '\(name)' are ambiguous (\"\(firstValue)\" fits \(([first] + disagreeing).map { "\"\($0)\"" }.joined(separator: " and "))); give format = \"...\"")
         }
         return first
+    }
+}
+
+/// An hour column added to a date-only time column: where it is, how it numbers the hours, and
+/// what decided that.
+struct HourColumn {
+    /// What decided the convention.
+    enum Basis {
+        /// `hours = "..."`.
+        case option
+        /// The column's header (`HE`, `hour_ending`, `Hour Beginning`, ...).
+        case header
+        /// The column's sampled values (a 24 means hour ending, else hour beginning).
+        case values
+    }
+
+    /// The hour field.
+    var index: Int
+    /// How it numbers the hours of a day.
+    var convention: HourConvention
+    /// What decided `convention`.
+    var basis: Basis
+
+    /// The convention `given`, else the one the header states, else the one the sampled `values`
+    /// show; a column holding both 0 and 24 is refused unless the convention is given.
+    static func resolve(path: String, index: Int, name: String, values: [String], given: HourConvention?) throws -> HourColumn {
+        if let given { return HourColumn(index: index, convention: given, basis: .option) }
+        let hours = Set(values.compactMap { Int($0) })
+        if hours.contains(0) && hours.contains(24) {
+            throw RallyError("\(path): hour column '\(name)' holds both 0 and 24, so it is neither hour beginning (0-23) nor hour ending (1-24); pass hours = \"beginning\" or hours = \"ending\"")
+        }
+        if let named = TimeColumns.conventionNamed(by: name) { return HourColumn(index: index, convention: named, basis: .header) }
+        return HourColumn(index: index, convention: hours.contains(24) ? .ending : .beginning, basis: .values)
+    }
+
+    /// The report's account of the column: `hour ending 1-24: HE 1 is 00:00-01:00; from its header`.
+    var explanation: String {
+        let first = convention == .ending ? "HE 1" : "hour 0"
+        let why: String
+        switch basis {
+        case .option: why = "as given: hours = \"\(convention.rawValue)\""
+        case .header: why = "from its header"
+        case .values: why = convention == .ending ? "from its values, which reach 24" : "from its values, all 0-23"
+        }
+        return "\(convention.label): \(first) is 00:00-01:00; \(why)"
+    }
+
+    /// The error for a value outside the convention's hours, found at `line`; when the convention
+    /// was detected and the value belongs to the other one, it says how to ask for that one.
+    func outOfRange(path: String, line: Int, header: [String], found text: String, value: Int?) -> RallyError {
+        var message = "\(path):\(line):\(index + 1): expected an hour \(convention.hours.lowerBound)-\(convention.hours.upperBound) (hour \(convention.rawValue)) in column '\(header[index])', found \"\(text)\""
+        let other: HourConvention = convention == .ending ? .beginning : .ending
+        if basis != .option, let value, other.hours.contains(value) {
+            message += " (read as \(convention.label) \(basis == .header ? "from its header" : "from the first rows"); hours = \"\(other.rawValue)\" reads \(other.label) columns)"
+        }
+        return RallyError(message)
     }
 }

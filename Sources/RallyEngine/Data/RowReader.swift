@@ -42,6 +42,9 @@ struct RowReader {
         let columns = header.count
         let timeIndex = time.index
         let format = time.format
+        let hourColumn = time.hour
+        let firstHour = hourColumn?.convention.hours.lowerBound ?? 0
+        let lastHour = hourColumn?.convention.hours.upperBound ?? 0
         loop: while true {
             switch scanner.scan(b, from: pos, end: file.end, atEOF: file.atEOF) {
             case .record(let next, let lines):
@@ -66,12 +69,14 @@ struct RowReader {
                         ? "\(path):\(line):\(timeIndex + 1): empty time in column '\(header[timeIndex])'"
                         : "\(path):\(line):\(timeIndex + 1): expected a time like \(format) in column '\(header[timeIndex])', found \"\(scanner.rawText(b, timeIndex))\"")
                 }
-                if let h = time.hourIndex {
+                if let hourColumn {
+                    let h = hourColumn.index
                     let (hs, he) = CSVScanner.trimmed(b, scanner.starts[h], scanner.ends[h])
-                    guard let hour = smallInteger(b, hs, he), hour <= 23 else {
-                        throw RallyError("\(path):\(line):\(h + 1): expected an hour 0-23 in column '\(header[h])', found \"\(scanner.rawText(b, h))\"")
+                    let hour = smallInteger(b, hs, he)
+                    guard let hour, hour >= firstHour && hour <= lastHour else {
+                        throw hourColumn.outOfRange(path: path, line: line, header: header, found: scanner.rawText(b, h), value: hour)
                     }
-                    t += Int64(hour) * 3600
+                    t += Int64(hour - firstHour) * 3600
                 }
                 timestamps.append(t)
                 for k in selected.indices {

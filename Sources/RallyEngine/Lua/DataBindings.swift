@@ -54,6 +54,7 @@ enum DataBindings {
         rally.load(path [, opts]) -- reads a CSV file into a Dataset; ds:report() tells what it found and did.
         Detects the delimiter, a BOM, line endings, the time column and its layout; every other cell must be a number (empty = missing).
         opts: delimiter = "," | ";" | "\\t", decimal = "." | ",", time = "Date" or {"date", "hour"}, format = "%d/%m/%Y %H:%M",
+              hours = "beginning" (0-23) | "ending" (1-24, PJM's HE: HE 1 is 00:00-01:00) for the hour column (detected otherwise),
               columns = {price = "Zonal COMED price", ...} (select and rename), sort = true, duplicates = "first" | "last" | "mean",
               fill = "ffill" | "interpolate", dst = "us" (interpolate the missing spring hour, average the repeated autumn hour).
         PJM Data Miner 2 LMP exports (long format) are pivoted: pnodes = {"COMED", ...} (names or ids),
@@ -88,6 +89,7 @@ enum DataBindings {
             }
             options.time = time
         }
+        options.hourConvention = try o.choice("hours", HourConvention.allCases.map(\.rawValue)).flatMap(HourConvention.init)
         if let format = try o.string("format") {
             do { _ = try TimeFormat(format) } catch let e as RallyError { throw o.error("format", e.message) }
             options.format = format

@@ -72,57 +72,39 @@ public struct Evaluator {
         lap("models", since: t)
 
         // pool the test rows of the folds, in time order
-        let testRows = folds.flatMap(\.test)
-        let y = testRows.map { labels.labels[$0] }
-        var climatology: [Double] = []
-        for fold in folds {
-            let rate = fold.trainY.reduce(0, +) / Double(fold.trainY.count)
-            climatology += [Double](repeating: rate, count: fold.test.count)
-        }
         t = Date()
-        var scorers: [ForecastScorer] = []
-        for (m, name) in names.enumerated() {
-            let predictions = folds.indices.flatMap { outcomes[m][$0].predictions }
-            scorers.append(try ForecastScorer(labels: y, probabilities: predictions, climatology: climatology,
-                                              settings: plan.metrics, model: name))
-        }
-        let points = scorers.map { $0.score() }
+        let pooled = try PooledScores(folds: folds, outcomes: outcomes, labels: labels, names: names, baseline: baseline,
+                                      metrics: plan.metrics, lag: plan.dieboldMarianoLag)
         let foldSummaries = try foldEvaluations(folds: folds, outcomes: outcomes, labels: labels, names: names)
         lap("metrics", since: t)
+        let testRows = pooled.rows, y = pooled.labels, points = pooled.points
 
         t = Date()
-        var bootstrap: PairedBootstrapResult?
         if plan.bootstrap.resamples > 0 {
             progress("evaluate: bootstrap, \(plan.bootstrap.resamples) resamples of \(y.count) test rows in blocks of \(plan.bootstrap.block)")
-            bootstrap = try PairedBootstrap.run(scorers: scorers, models: names, baseline: baseline,
-                                                scheme: plan.bootstrap, threads: plan.threads)
         }
+        let bootstrap = try pooled.bootstrap(names: names, baseline: baseline, scheme: plan.bootstrap, threads: plan.threads)
         lap("bootstrap", since: t)
 
-        t = Date()
-        let lag = plan.dieboldMarianoLag ?? DieboldMariano.defaultLag(rows: y.count, horizon: labels.horizon)
         var evaluations: [ModelEvaluation] = []
         for (m, factory) in models.enumerated() {
             let nan = Interval(lower: .nan, upper: .nan)
             var evaluation = ModelEvaluation(
                 name: factory.name, kind: factory.kind, parameters: factory.parameters,
-                predictions: scorers[m].probabilities, metrics: points[m],
+                predictions: pooled.scorers[m].probabilities, metrics: points[m],
                 intervals: Metric.allCases.map { bootstrap?.interval(model: m, metric: $0) ?? nan },
                 importance: Self.meanImportance(outcomes[m].map(\.importance)),
                 fitSeconds: outcomes[m].reduce(0) { $0 + $1.fitSeconds },
                 predictSeconds: outcomes[m].reduce(0) { $0 + $1.predictSeconds })
-            if m != baseline {
+            if let dm = pooled.dieboldMariano[m] {
                 evaluation.differences = Metric.allCases.map { metric in
                     (points[m][metric] - points[baseline][metric], bootstrap?.differenceInterval(model: m, metric: metric) ?? nan)
                 }
-                evaluation.dieboldMarianoBrier = try DieboldMariano.test(
-                    modelLosses: scorers[m].squaredErrors, baselineLosses: scorers[baseline].squaredErrors, lag: lag)
-                evaluation.dieboldMarianoLogLoss = try DieboldMariano.test(
-                    modelLosses: scorers[m].logLosses, baselineLosses: scorers[baseline].logLosses, lag: lag)
+                evaluation.dieboldMarianoBrier = dm.brier
+                evaluation.dieboldMarianoLogLoss = dm.logLoss
             }
             evaluations.append(evaluation)
         }
-        lap("diebold_mariano", since: t)
 
         var warnings = foldSummaries.flatMap(\.warnings)
         let positives = Int(y.reduce(0, +))
@@ -144,7 +126,7 @@ public struct Evaluator {
             datasetRows: dataset.count, keptRows: kept.count, testTimes: testRows.map { dataset.timestamps[$0] },
             testLabels: y, testSeries: testRows.map { labelled[$0] }, testThresholds: testRows.map { labels.thresholds[$0] },
             folds: foldSummaries, bootstrapUsed: bootstrap?.used ?? 0, bootstrapSkipped: bootstrap?.skipped ?? 0,
-            dieboldMarianoLag: lag, warnings: warnings, seconds: seconds)
+            dieboldMarianoLag: pooled.lag, warnings: warnings, seconds: seconds)
     }
 
     /// Fits every model on every fold; `result[model][fold]`.

@@ -53,24 +53,10 @@ enum SweepWork {
         let at = prepared.configuration.label
         let folds = prepared.folds
         let labels = prepared.labels
-        let testRows = folds.flatMap(\.test)
-        let y = testRows.map { labels.labels[$0] }
-        var climatology: [Double] = []
-        for fold in folds {
-            let rate = fold.trainY.reduce(0, +) / Double(fold.trainY.count)
-            climatology += [Double](repeating: rate, count: fold.test.count)
-        }
-        let scorers = try names.indices.map { m in
-            try ForecastScorer(labels: y, probabilities: folds.indices.flatMap { outcomes[m][$0].predictions },
-                               climatology: climatology, settings: plan.metrics, model: names[m])
-        }
-        let points = scorers.map { $0.score() }
-        var bootstrap: PairedBootstrapResult?
-        if plan.bootstrap.resamples > 0 {
-            bootstrap = try PairedBootstrap.run(scorers: scorers, models: names, baseline: baseline,
-                                                scheme: plan.bootstrap, threads: threads)
-        }
-        let lag = plan.dieboldMarianoLag ?? DieboldMariano.defaultLag(rows: y.count, horizon: labels.horizon)
+        let pooled = try PooledScores(folds: folds, outcomes: outcomes, labels: labels, names: names, baseline: baseline,
+                                      metrics: plan.metrics, lag: plan.dieboldMarianoLag)
+        let bootstrap = try pooled.bootstrap(names: names, baseline: baseline, scheme: plan.bootstrap, threads: threads)
+        let y = pooled.labels, points = pooled.points
         let metric = plan.metric
         let positives = y.reduce(0, +)
         let nan = Interval(lower: .nan, upper: .nan)
@@ -78,14 +64,11 @@ enum SweepWork {
         for m in names.indices {
             let interval = bootstrap?.interval(model: m, metric: metric) ?? nan
             var difference = (value: Double.nan, interval: nan)
-            var dmBrier = Double.nan, dmLogLoss = Double.nan
             if m != baseline {
                 difference = (points[m][metric] - points[baseline][metric], bootstrap?.differenceInterval(model: m, metric: metric) ?? nan)
-                dmBrier = try DieboldMariano.test(modelLosses: scorers[m].squaredErrors,
-                                                  baselineLosses: scorers[baseline].squaredErrors, lag: lag).pValue
-                dmLogLoss = try DieboldMariano.test(modelLosses: scorers[m].logLosses,
-                                                    baselineLosses: scorers[baseline].logLosses, lag: lag).pValue
             }
+            let dmBrier = pooled.dieboldMariano[m]?.brier.pValue ?? .nan
+            let dmLogLoss = pooled.dieboldMariano[m]?.logLoss.pValue ?? .nan
             figures.append(points[m].values + [
                 interval.lower, interval.upper, difference.value, difference.interval.lower, difference.interval.upper,
                 dmBrier, dmLogLoss, Double(y.count), positives, positives / Double(y.count),

@@ -149,4 +149,5 @@ struct ProcessEnvironment {
     }
 }
 
+ThreadWaitPolicy.preferPassive()
 exit(Shell.main())

@@ -2,6 +2,17 @@ import Foundation
 import Testing
 
 @Suite struct BatchModeTests {
+    @Test func openMPThreadsWaitPassivelyUnlessTheUserChose() throws {
+        let chunk = "print(os.getenv('OMP_WAIT_POLICY'), arg[0], #arg, ...)"
+        let r = try ShellHarness.run(["-e", chunk, "-", "a", "b"], input: "", unset: ["OMP_WAIT_POLICY"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("passive\t"), "\(r.stdout)")
+        // the re-executed shell sees the same arguments
+        #expect(r.stdout == "passive\t-\t2\n", "\(r.stdout)")
+        let kept = try ShellHarness.run(["-e", "print(os.getenv('OMP_WAIT_POLICY'))"], environment: ["OMP_WAIT_POLICY": "active"])
+        #expect(kept.stdout == "active\n")
+    }
+
     @Test func scriptGetsArgTableAndVarargs() throws {
         let dir = try ShellHarness.temporaryDirectory()
         let script = dir.appendingPathComponent("args.lua")

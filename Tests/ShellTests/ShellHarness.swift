@@ -27,15 +27,17 @@ enum ShellHarness {
         let stderr: String
     }
 
-    /// Runs `executable` with `arguments`, feeding `input` on stdin, in `directory`.
+    /// Runs `executable` with `arguments`, feeding `input` on stdin, in `directory`, with this
+    /// process's environment plus `environment` and without the variables in `unset`.
     static func run(_ arguments: [String], input: String? = nil, executable: URL? = nil,
-                    directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+                    directory: URL? = nil, environment: [String: String] = [:], unset: [String] = []) throws -> Run {
         let process = Process()
         process.executableURL = executable ?? shell
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? packageRoot
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
+        for k in unset { env[k] = nil }
         process.environment = env
         let out = Pipe(), err = Pipe(), inp = Pipe()
         process.standardOutput = out

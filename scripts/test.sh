@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite: installs missing packages, builds, runs the report checks (headless
-# Chromium, the notebook) and the Swift tests (engine, Lua bindings, recipes through the real
-# rally-shell binary, the REPL on a pipe and a pty). The Swift summary line comes last.
+# Chromium, the notebook), the leak check (valgrind) and the Swift tests (engine, Lua
+# bindings, recipes through the real rally-shell binary, the REPL on a pipe and a pty).
+# The Swift summary line comes last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh debug
 bash scripts/test_report.sh
+bash scripts/leak_check.sh 2000
 # progress lines and per-test "started/passed" lines are dropped; failures and summaries stay
 swift test 2>&1 | tee .build/test.log | awk '
     /^\[[0-9]+\/[0-9]+\]/ || /^◇ / || /^✔ Suite / { next }

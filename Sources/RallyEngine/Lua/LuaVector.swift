@@ -70,7 +70,7 @@ public enum LuaVector {
             if let m = finite(v).max() { L.push(m) } else { L.pushNil() }; return 1
         }
         cls.method("missing", doc: "v:missing() -- number of missing (NaN) values.") { v, L in
-            L.push(v.values.count - finite(v).count); return 1
+            L.push(v.values.reduce(0) { $1.isNaN ? $0 + 1 : $0 }); return 1
         }
         return cls
     }

@@ -6,12 +6,12 @@ import Glibc
 
 /// Ctrl-C handling. While a chunk runs, SIGINT does what lua.c does (a hook that raises
 /// "interrupted!" at the next Lua instruction) and also raises the engine's cancellation flag,
-/// because the hook cannot fire while Swift code runs. At the prompt, it records the keypress
-/// and writes a byte to a wake-up pipe, so a line reader waiting in `poll` wakes up even when
-/// the kernel delivered the signal to another thread (XGBoost and Dispatch keep worker threads).
+/// because the hook cannot fire while Swift code runs. At the prompt, it writes a byte to a
+/// wake-up pipe, which is the only record of the keypress: a line reader waiting in `poll`
+/// wakes up even when the kernel delivered the signal to another thread (XGBoost and Dispatch
+/// keep worker threads), and there is no flag to disagree with the pipe.
 enum Interrupts {
     nonisolated(unsafe) private static var runningState: OpaquePointer?
-    nonisolated(unsafe) private static var pending: sig_atomic_t = 0
     nonisolated(unsafe) private static var wakeRead: Int32 = -1
     nonisolated(unsafe) private static var wakeWrite: Int32 = -1
 
@@ -37,7 +37,6 @@ enum Interrupts {
                 rally_interrupt(L)
                 Cancellation.request()
             } else {
-                Interrupts.pending = 1
                 var byte: UInt8 = 1
                 _ = write(Interrupts.wakeWrite, &byte, 1)
             }
@@ -54,15 +53,19 @@ enum Interrupts {
     }
 
     /// Whether a Ctrl-C pressed outside a running chunk awaits `takePromptInterrupt`.
-    static var promptInterruptPending: Bool { pending != 0 }
+    static var promptInterruptPending: Bool {
+        var fd = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
+        return wakeRead >= 0 && poll(&fd, 1, 0) > 0
+    }
 
-    /// Whether Ctrl-C was pressed outside a running chunk since the last call; clears the
-    /// record and empties the wake-up pipe.
+    /// Whether Ctrl-C was pressed outside a running chunk since the last call; empties the
+    /// wake-up pipe.
     static func takePromptInterrupt() -> Bool {
+        guard wakeRead >= 0 else { return false }
         var sink = [UInt8](repeating: 0, count: 64)
-        while wakeRead >= 0 && read(wakeRead, &sink, sink.count) > 0 {}
-        defer { pending = 0 }
-        return pending != 0
+        var pressed = false
+        while read(wakeRead, &sink, sink.count) > 0 { pressed = true }
+        return pressed
     }
 
     /// Runs `body` (which runs Lua code on `L`) with Ctrl-C armed. A Ctrl-C pressed between

@@ -60,15 +60,10 @@ enum LabelBindings {
         try args.L.forEach(table) {
             let L = args.L
             guard let key = L.string(-2) else { throw args.error(n, "option names must be strings, got a \(L.typeName(-2)) key") }
-            if let x = L.number(-1) {
-                pairs.append((key, .number(x)))
-            } else if let s = L.string(-1) {
-                pairs.append((key, .string(s)))
-            } else if let b = L.boolean(-1) {
-                pairs.append((key, .bool(b)))
-            } else {
-                throw args.error(n, "field '\(key)': number or string expected, got \(L.typeName(-1))")
+            guard let value = L.parameterValue(-1) else {
+                throw args.error(n, "field '\(key)': number, string or boolean expected, got \(L.typeName(-1))")
             }
+            pairs.append((key, value))
         }
         return ModelParameters(pairs.sorted { $0.0 < $1.0 })
     }

@@ -513,12 +513,8 @@ public enum ModelBindings {
             if key == "name" {
                 guard let s = L.string(-1) else { throw args.error(n, "field 'name': string expected, got \(L.typeName(-1))") }
                 name = s
-            } else if let x = L.number(-1) {
-                pairs.append((key, .number(x)))
-            } else if let s = L.string(-1) {
-                pairs.append((key, .string(s)))
-            } else if let b = L.boolean(-1) {
-                pairs.append((key, .bool(b)))
+            } else if let value = L.parameterValue(-1) {
+                pairs.append((key, value))
             } else {
                 throw args.error(n, "field '\(key)': number, string or boolean expected, got \(L.typeName(-1))")
             }
@@ -611,10 +607,10 @@ public enum ModelBindings {
             var pairs: [(String, ParameterValue)] = []
             try L.forEach(-1) {
                 guard let key = L.string(-2) else { throw options.error("params", "names must be strings") }
-                if let x = L.number(-1) { pairs.append((key, .number(x))) }
-                else if let s = L.string(-1) { pairs.append((key, .string(s))) }
-                else if let b = L.boolean(-1) { pairs.append((key, .bool(b))) }
-                else { throw options.error("params", "default of '\(key)': number, string or boolean expected, got \(L.typeName(-1))") }
+                guard let value = L.parameterValue(-1) else {
+                    throw options.error("params", "default of '\(key)': number, string or boolean expected, got \(L.typeName(-1))")
+                }
+                pairs.append((key, value))
             }
             defaults = ModelParameters(pairs.sorted { $0.0 < $1.0 })
         }
@@ -736,5 +732,16 @@ public enum ModelBindings {
             return 0
         }
         return cls
+    }
+}
+
+extension LuaState {
+    /// The value at `index` as a model or labeler parameter: a number, a string or a boolean;
+    /// nil for any other type.
+    func parameterValue(_ index: Int32) -> ParameterValue? {
+        if let x = number(index) { return .number(x) }
+        if let s = string(index) { return .string(s) }
+        if let b = boolean(index) { return .bool(b) }
+        return nil
     }
 }

@@ -110,23 +110,31 @@ final class ReadlineReader: LineReader {
         }
         while true {
             let ready = waitForInputOrInterrupt()
-            if Interrupts.takePromptInterrupt() {
-                if ReadlineReader.received == nil {
-                    rl_replace_line("", 0)
-                    rl_free_line_state()
-                    rl_callback_sigcleanup()
-                    rl_callback_handler_remove()
-                    Terminal.writeAll(1, "\n")
-                }
-                return .interrupted
-            }
+            if Interrupts.takePromptInterrupt() { return abandonLine() }
             guard ready else { continue }
             rl_callback_read_char()
+            // the Return that `nextKey` answered for a Ctrl-C ended readline's line: discard it
+            if ReadlineReader.interruptDelivered {
+                _ = Interrupts.takePromptInterrupt()
+                return abandonLine()
+            }
             if let got = ReadlineReader.received {
                 if case .endOfInput = got { Terminal.writeAll(1, "\n") }
                 return got
             }
         }
+    }
+
+    /// Drops the line being edited after a Ctrl-C (readline may already have ended it).
+    private func abandonLine() -> LineInput {
+        if ReadlineReader.received == nil {
+            rl_replace_line("", 0)
+            rl_free_line_state()
+            rl_callback_sigcleanup()
+            rl_callback_handler_remove()
+            Terminal.writeAll(1, "\n")
+        }
+        return .interrupted
     }
 
     /// Whether `nextKey` already answered the pending Ctrl-C.
@@ -135,7 +143,8 @@ final class ReadlineReader: LineReader {
     /// Readline's key source. Readline may read more keys than `poll` announced (a Ctrl-C flushes
     /// the terminal's input queue in between); blocking then would append the next line typed to
     /// the interrupted one. So a Ctrl-C pending while readline waits for a key is answered once
-    /// with Return, which ends readline's line; `read(prompt:)` then discards that line.
+    /// with Return, which ends readline's line; `read(prompt:)` then discards that line instead of
+    /// returning it.
     private static let nextKey: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
         while true {
             let pending = Interrupts.promptInterruptPending

@@ -15,7 +15,11 @@ final class PtySession {
 
     init(environment: [String: String]) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qfec", ShellHarness.shell.path, "/dev/null"]
+        // script(1) runs its command through $SHELL -c; `exec` leaves rally-shell alone on the
+        // terminal. Without it, dash (CI's /bin/sh) stays as the parent, catches the Ctrl-C too,
+        // and kills itself with SIGINT once rally-shell exits: exit status 130 for a clean exit.
+        let quoted = "'" + ShellHarness.shell.path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        process.arguments = ["-qfec", "exec \(quoted)", "/dev/null"]
         var env = ProcessInfo.processInfo.environment
         env["TERM"] = "dumb"
         for (k, v) in environment { env[k] = v }

@@ -44,7 +44,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .bool(let b): out += b ? "true" : "false"
         case .integer(let i): out += String(i)
         case .number(let x): out += x.isFinite ? x.description : "null"
-        case .string(let s): Self.quote(s, into: &out)
+        case .string(let s): out += JSONText.string(s)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             if items.allSatisfy(\.isScalar) {
@@ -70,30 +70,12 @@ public indirect enum JSONValue: Sendable, Equatable {
             out += "{\n"
             for (i, (key, value)) in fields.enumerated() {
                 out += pad
-                Self.quote(key, into: &out)
+                out += JSONText.string(key)
                 out += ": "
                 value.write(into: &out, indent: indent + 1)
                 out += i + 1 < fields.count ? ",\n" : "\n"
             }
             out += String(repeating: "  ", count: indent) + "}"
         }
-    }
-
-    private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

@@ -286,3 +286,45 @@ struct LineMap {
         return lines[lo - 1] + (row - rows[lo - 1])
     }
 }
+
+/// The record loop every reader shares: buffer refills, line counting, malformed quotes.
+extension CSVScanner {
+    /// Scans `file` from its current position to its end. Calls `record` with the buffer and the
+    /// record's first line number (the fields are in ``starts`` / ``ends``), and `blank` for each
+    /// empty line; refills the buffer as needed; throws on a malformed quote, naming
+    /// `path:line:field`; checks for cancellation every 65,536 records. Line numbers start at
+    /// `firstLine`.
+    func forEachRecord(in file: ChunkedFile, firstLine: Int, blank: () -> Void,
+                       _ record: (_ buffer: UnsafePointer<UInt8>, _ line: Int) throws -> Void) throws {
+        var line = firstLine
+        var b = UnsafePointer(file.buffer)
+        var pos = file.start
+        var records = 0
+        defer { file.start = pos }
+        while true {
+            switch scan(b, from: pos, end: file.end, atEOF: file.atEOF) {
+            case .record(let next, let lines):
+                try record(b, line)
+                line += lines
+                pos = next
+                records += 1
+                if records & 0xFFFF == 0 { try Cancellation.check() }
+            case .blank(let next):
+                blank()
+                line += 1
+                pos = next
+            case .needMore:
+                file.start = pos
+                try file.refill()
+                b = UnsafePointer(file.buffer)
+                pos = file.start
+            case .endOfInput:
+                return
+            case .unterminatedQuote(let field):
+                throw RallyError("\(file.path):\(line):\(field): a quoted field never closes")
+            case .textAfterQuote(let field):
+                throw RallyError("\(file.path):\(line):\(field): text after the closing quote of a quoted field")
+            }
+        }
+    }
+}

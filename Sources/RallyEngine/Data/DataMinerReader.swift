@@ -72,69 +72,46 @@ struct DataMinerReader {
         var rows = LongRows()
         var nodeIndex: [String: Int32] = [:]
         var nodeIDs: [String] = [], nodeNames: [String] = []
-        var line = firstLine
-        var b = file.buffer
-        var pos = file.start
-        loop: while true {
-            switch scanner.scan(b, from: pos, end: file.end, atEOF: file.atEOF) {
-            case .record(let next, let lines):
-                let n = scanner.fieldCount
-                if n == 1 && scanner.text(b, 0).isEmpty { line += lines; pos = next; continue loop }
-                guard n == fieldCount || (n == header.count + 1 && scanner.starts[header.count] == scanner.ends[header.count]) else {
-                    throw RallyError("\(path):\(line): expected \(header.count) fields as in the header, found \(n)")
-                }
-                let (ts, te) = CSVScanner.trimmed(b, scanner.starts[utc], scanner.ends[utc])
-                guard let t = format.parse(b, ts, te) else {
-                    throw RallyError("\(path):\(line):\(utc + 1): expected a time like \(format) in column '\(header[utc])', found \"\(scanner.rawText(b, utc))\"")
-                }
-                let id = scanner.text(b, nodeID)
-                let node: Int32
-                if let k = nodeIndex[id] { node = k } else {
-                    node = Int32(nodeIDs.count)
-                    nodeIndex[id] = node
-                    nodeIDs.append(id)
-                    nodeNames.append(scanner.text(b, nodeName))
-                }
-                let flag = scanner.text(b, currentField).lowercased()
-                guard ["true", "false", "1", "0"].contains(flag) else {
-                    throw RallyError("\(path):\(line):\(currentField + 1): expected TRUE or FALSE in column 'row_is_current', found \"\(scanner.rawText(b, currentField))\"")
-                }
-                guard let version = Int32(scanner.text(b, versionField)) else {
-                    throw RallyError("\(path):\(line):\(versionField + 1): expected an integer in column 'version_nbr', found \"\(scanner.rawText(b, versionField))\"")
-                }
-                var prices = [Double](repeating: .nan, count: 4)
-                for (j, field) in components.enumerated() {
-                    let (s, e) = CSVScanner.trimmed(b, scanner.starts[field], scanner.ends[field])
-                    guard s < e else { continue }
-                    guard let v = NumberParser.parse(b, s, e, decimal: options.decimal) else {
-                        throw RallyError("\(path):\(line):\(field + 1): expected a number in column '\(header[field])', found \"\(scanner.rawText(b, field))\"")
-                    }
-                    prices[j] = v
-                }
-                rows.time.append(t + Int64(options.utcOffsetHours) * 3600)
-                rows.node.append(node)
-                rows.version.append(version)
-                rows.current.append(flag == "true" || flag == "1")
-                rows.energy.append(prices[0]); rows.congestion.append(prices[1]); rows.loss.append(prices[2]); rows.total.append(prices[3])
-                rows.line.append(Int32(line))
-                line += lines
-                pos = next
-                if rows.time.count & 0xFFFF == 0 { try Cancellation.check() }
-            case .blank(let next):
-                line += 1
-                pos = next
-            case .needMore:
-                file.start = pos
-                try file.refill()
-                b = file.buffer
-                pos = file.start
-            case .endOfInput:
-                break loop
-            case .unterminatedQuote(let field):
-                throw RallyError("\(path):\(line):\(field): a quoted field never closes")
-            case .textAfterQuote(let field):
-                throw RallyError("\(path):\(line):\(field): text after the closing quote of a quoted field")
+        try scanner.forEachRecord(in: file, firstLine: firstLine, blank: {}) { b, line in
+            let n = scanner.fieldCount
+            if n == 1 && scanner.text(b, 0).isEmpty { return }
+            guard n == fieldCount || (n == header.count + 1 && scanner.starts[header.count] == scanner.ends[header.count]) else {
+                throw RallyError("\(path):\(line): expected \(header.count) fields as in the header, found \(n)")
             }
+            let (ts, te) = CSVScanner.trimmed(b, scanner.starts[utc], scanner.ends[utc])
+            guard let t = format.parse(b, ts, te) else {
+                throw RallyError("\(path):\(line):\(utc + 1): expected a time like \(format) in column '\(header[utc])', found \"\(scanner.rawText(b, utc))\"")
+            }
+            let id = scanner.text(b, nodeID)
+            let node: Int32
+            if let k = nodeIndex[id] { node = k } else {
+                node = Int32(nodeIDs.count)
+                nodeIndex[id] = node
+                nodeIDs.append(id)
+                nodeNames.append(scanner.text(b, nodeName))
+            }
+            let flag = scanner.text(b, currentField).lowercased()
+            guard ["true", "false", "1", "0"].contains(flag) else {
+                throw RallyError("\(path):\(line):\(currentField + 1): expected TRUE or FALSE in column 'row_is_current', found \"\(scanner.rawText(b, currentField))\"")
+            }
+            guard let version = Int32(scanner.text(b, versionField)) else {
+                throw RallyError("\(path):\(line):\(versionField + 1): expected an integer in column 'version_nbr', found \"\(scanner.rawText(b, versionField))\"")
+            }
+            var prices = [Double](repeating: .nan, count: 4)
+            for (j, field) in components.enumerated() {
+                let (s, e) = CSVScanner.trimmed(b, scanner.starts[field], scanner.ends[field])
+                guard s < e else { continue }
+                guard let v = NumberParser.parse(b, s, e, decimal: options.decimal) else {
+                    throw RallyError("\(path):\(line):\(field + 1): expected a number in column '\(header[field])', found \"\(scanner.rawText(b, field))\"")
+                }
+                prices[j] = v
+            }
+            rows.time.append(t + Int64(options.utcOffsetHours) * 3600)
+            rows.node.append(node)
+            rows.version.append(version)
+            rows.current.append(flag == "true" || flag == "1")
+            rows.energy.append(prices[0]); rows.congestion.append(prices[1]); rows.loss.append(prices[2]); rows.total.append(prices[3])
+            rows.line.append(Int32(line))
         }
         guard !rows.time.isEmpty else { throw RallyError("\(path): no data rows after the header") }
         notes.append("read \(rows.time.count) long rows for \(nodeIDs.count) pnode\(nodeIDs.count == 1 ? "" : "s"): " +

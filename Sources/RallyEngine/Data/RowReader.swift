@@ -36,88 +36,61 @@ struct RowReader {
     mutating func read(file: ChunkedFile, scanner: CSVScanner, firstLine: Int, expectedRows: Int) throws {
         timestamps.reserveCapacity(expectedRows)
         for k in values.indices { values[k].reserveCapacity(expectedRows) }
-        var line = firstLine
-        var b = file.buffer
-        var pos = file.start
         let columns = header.count
         let timeIndex = time.index
         let format = time.format
         let hourColumn = time.hour
         let firstHour = hourColumn?.convention.hours.lowerBound ?? 0
         let lastHour = hourColumn?.convention.hours.upperBound ?? 0
-        loop: while true {
-            switch scanner.scan(b, from: pos, end: file.end, atEOF: file.atEOF) {
-            case .record(let next, let lines):
-                let n = scanner.fieldCount
-                if n != columns {
-                    if n == 1 && isBlank(b, scanner.starts[0], scanner.ends[0]) {
-                        blankLines += 1
-                        line += lines
-                        pos = next
-                        continue loop
-                    }
-                    guard n == columns + 1 && scanner.starts[columns] == scanner.ends[columns] else {
-                        throw RallyError("\(path):\(line): expected \(columns) fields as in the header, found \(n)")
-                    }
-                    if fieldCount == columns { trailingDelimiterRows += 1 }
+        try scanner.forEachRecord(in: file, firstLine: firstLine, blank: { blankLines += 1 }) { b, line in
+            let n = scanner.fieldCount
+            if n != columns {
+                if n == 1 && isBlank(b, scanner.starts[0], scanner.ends[0]) {
+                    blankLines += 1
+                    return
                 }
-                let row = timestamps.count
-                lineMap.record(row: row, line: line)
-                let (ts, te) = CSVScanner.trimmed(b, scanner.starts[timeIndex], scanner.ends[timeIndex])
-                guard var t = format.parse(b, ts, te) else {
-                    throw RallyError(ts == te
-                        ? "\(path):\(line):\(timeIndex + 1): empty time in column '\(header[timeIndex])'"
-                        : "\(path):\(line):\(timeIndex + 1): expected a time like \(format) in column '\(header[timeIndex])', found \"\(scanner.rawText(b, timeIndex))\"")
+                guard n == columns + 1 && scanner.starts[columns] == scanner.ends[columns] else {
+                    throw RallyError("\(path):\(line): expected \(columns) fields as in the header, found \(n)")
                 }
-                if let hourColumn {
-                    let h = hourColumn.index
-                    let (hs, he) = CSVScanner.trimmed(b, scanner.starts[h], scanner.ends[h])
-                    let hour = smallInteger(b, hs, he)
-                    guard let hour, hour >= firstHour && hour <= lastHour else {
-                        throw hourColumn.outOfRange(path: path, line: line, header: header, found: scanner.rawText(b, h), value: hour)
-                    }
-                    t += Int64(hour - firstHour) * 3600
+                if fieldCount == columns { trailingDelimiterRows += 1 }
+            }
+            let row = timestamps.count
+            lineMap.record(row: row, line: line)
+            let (ts, te) = CSVScanner.trimmed(b, scanner.starts[timeIndex], scanner.ends[timeIndex])
+            guard var t = format.parse(b, ts, te) else {
+                throw RallyError(ts == te
+                    ? "\(path):\(line):\(timeIndex + 1): empty time in column '\(header[timeIndex])'"
+                    : "\(path):\(line):\(timeIndex + 1): expected a time like \(format) in column '\(header[timeIndex])', found \"\(scanner.rawText(b, timeIndex))\"")
+            }
+            if let hourColumn {
+                let h = hourColumn.index
+                let (hs, he) = CSVScanner.trimmed(b, scanner.starts[h], scanner.ends[h])
+                let hour = smallInteger(b, hs, he)
+                guard let hour, hour >= firstHour && hour <= lastHour else {
+                    throw hourColumn.outOfRange(path: path, line: line, header: header, found: scanner.rawText(b, h), value: hour)
                 }
-                timestamps.append(t)
-                for k in selected.indices {
-                    let field = selected[k].index
-                    let (s, e) = CSVScanner.trimmed(b, scanner.starts[field], scanner.ends[field])
-                    if s == e {
-                        values[k].append(.nan)
-                        missing[k] += 1
-                        if missingLines[k].count < 3 { missingLines[k].append(line) }
-                        continue
-                    }
-                    guard let v = NumberParser.parse(b, s, e, decimal: decimal) else {
-                        throw numberError(line: line, field: field, text: scanner.rawText(b, field), b: b, s: s, e: e)
-                    }
-                    if v.isNaN {
-                        missing[k] += 1
-                        if missingLines[k].count < 3 { missingLines[k].append(line) }
-                    }
-                    values[k].append(v)
+                t += Int64(hour - firstHour) * 3600
+            }
+            timestamps.append(t)
+            for k in selected.indices {
+                let field = selected[k].index
+                let (s, e) = CSVScanner.trimmed(b, scanner.starts[field], scanner.ends[field])
+                if s == e {
+                    values[k].append(.nan)
+                    missing[k] += 1
+                    if missingLines[k].count < 3 { missingLines[k].append(line) }
+                    continue
                 }
-                line += lines
-                pos = next
-                if row & 0xFFFF == 0xFFFF { try Cancellation.check() }
-            case .blank(let next):
-                blankLines += 1
-                line += 1
-                pos = next
-            case .needMore:
-                file.start = pos
-                try file.refill()
-                b = file.buffer
-                pos = file.start
-            case .endOfInput:
-                break loop
-            case .unterminatedQuote(let field):
-                throw RallyError("\(path):\(line):\(field): a quoted field never closes")
-            case .textAfterQuote(let field):
-                throw RallyError("\(path):\(line):\(field): text after the closing quote of a quoted field")
+                guard let v = NumberParser.parse(b, s, e, decimal: decimal) else {
+                    throw numberError(line: line, field: field, text: scanner.rawText(b, field), b: b, s: s, e: e)
+                }
+                if v.isNaN {
+                    missing[k] += 1
+                    if missingLines[k].count < 3 { missingLines[k].append(line) }
+                }
+                values[k].append(v)
             }
         }
-        file.start = pos
     }
 
     private func isBlank(_ b: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {

@@ -22,7 +22,11 @@ enum Terminal {
         writeAll(1, stdoutIsTTY ? "\u{1B}[2m" + text + "\u{1B}[0m\n" : text + "\n")
     }
 
+    /// Writes `text` to `fd` whole. Lua's `print`, `io.write` and the engine's printing go
+    /// through the C stdio buffer, which is flushed first so that the output keeps its order
+    /// when standard output is a pipe or a file.
     static func writeAll(_ fd: Int32, _ text: String) {
+        fflush(nil)
         var s = text
         s.withUTF8 { buf in
             var off = 0

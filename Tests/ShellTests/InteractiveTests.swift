@@ -28,6 +28,18 @@ import Testing
         #expect(r.stderr.contains("stack traceback"))
     }
 
+    @Test func bufferedOutputKeepsItsOrderWhenPiped() throws {
+        let r = try ShellHarness.run(["-i"], input: "io.write('first\\n')\n1 + 1\nio.write('third\\n')\n4 + 4\n")
+        let order = ["first", "2", "third", "8"].map { r.stdout.range(of: "\($0)\n")?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil }, "\(r.stdout)")
+        #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted(), "\(r.stdout)")
+    }
+
+    @Test func everyTopLevelLocalOfALineStaysVisible() throws {
+        let r = try ShellHarness.run(["-i"], input: "local d = 4; local e = 5\nd + e\n")
+        #expect(r.stdout.contains("rally> 9\n"), "\(r.stdout)")
+    }
+
     @Test func timingPrintsWallTime() throws {
         let r = try ShellHarness.run(["-i"], input: "rally.timing(true)\nlocal s = 0 for i = 1, 10 do s = s + i end\n")
         #expect(r.stdout.contains(" ms)"))

@@ -41,29 +41,12 @@ public enum LuaConsole {
         }
     }
 
-    /// Turns lines that start (at column 0) with `local name = ...`, `local a, b = ...`,
-    /// `local name` or `local function f` into global declarations, so pasted script blocks
-    /// keep working line after line. Declarations with attributes (`<close>`, `<const>`) and
-    /// indented ones (inside functions and blocks) stay local.
+    /// Makes the chunk's top-level `local` declarations (outside any function or block, anywhere
+    /// on a line) global, so pasted script blocks keep working line after line: `local x = 1`
+    /// becomes `x = 1`, `local function f` becomes `function f`, `local x` becomes `x = nil`.
+    /// Declarations with attributes (`<close>`, `<const>`) and those inside blocks stay local.
     public static func rewriteTopLevelLocals(_ text: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        for i in lines.indices where lines[i].hasPrefix("local ") || lines[i].hasPrefix("local\t") {
-            let rest = lines[i].dropFirst(6).drop { $0 == " " || $0 == "\t" }
-            if rest.hasPrefix("function") {
-                lines[i] = String(rest)
-                continue
-            }
-            let head = rest.prefix { $0 != "=" }
-            let isNameList = head.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "," || $0 == " " || $0 == "\t" }
-            guard isNameList, head.contains(where: { $0.isLetter || $0 == "_" }) else { continue }
-            if rest.contains("=") {
-                lines[i] = String(rest)
-            } else {
-                // `local x` declares x as nil
-                lines[i] = head.trimmingTrailingSpace() + " = nil"
-            }
-        }
-        return lines.joined(separator: "\n")
+        TopLevelLocals(text).rewritten()
     }
 
     /// Runs the function on top of the stack with a traceback handler. On success returns the

@@ -177,6 +177,46 @@ import Testing
         #expect(times(clear) == ["2020-02-13 00:00"])
     }
 
+    @Test func dashedDatesAreReadMonthFirstOrDayFirstOnlyWhenUnambiguous() throws {
+        let path = files.write("amb-dash.csv", "time,price\n01-02-2020 00:00,1\n01-02-2020 01:00,2\n")
+        #expect(errorMessage { try CSVReader.load(path: path) }
+                == "\(path): the times in column 'time' are ambiguous (\"01-02-2020 00:00\" fits \"%m-%d-%Y %H:%M\" and \"%d-%m-%Y %H:%M\"); give format = \"...\"")
+        var options = CSVOptions()
+        options.format = "%d-%m-%Y %H:%M"
+        #expect(times(try loadBothWays(path, options)) == ["2020-02-01 00:00", "2020-02-01 01:00"])
+        let us = try loadBothWays(files.write("us-dash.csv", "time,price\n01-13-2020 00:00,1\n01-13-2020 01:00,2\n"))
+        #expect(times(us) == ["2020-01-13 00:00", "2020-01-13 01:00"])
+        #expect(us.report.notes.contains("time column: 'time' (%m-%d-%Y %H:%M)"))
+        let european = try loadBothWays(files.write("eu-dash.csv", "time,price\n13-01-2020,1\n14-01-2020,2\n"))
+        #expect(times(european) == ["2020-01-13 00:00", "2020-01-14 00:00"])
+        // A later row settles the layout: day 13 fits only day-first.
+        let settled = try loadBothWays(files.write("settled.csv", "time,price\n"
+            + (1...13).map { "\($0 < 10 ? "0" : "")\($0)-01-2020 00:00,1" }.joined(separator: "\n") + "\n"))
+        #expect(times(settled).last == "2020-01-13 00:00")
+    }
+
+    @Test func dataMinerOptionsAreRefusedForOtherFiles() {
+        let path = files.write("plain.csv", "time,price\n2020-01-01 00:00,1\n")
+        for (option, set) in [("utc_offset", { (o: inout CSVOptions) in o.utcOffsetHours = -5 }),
+                              ("pnodes", { (o: inout CSVOptions) in o.pnodes = ["X"] }),
+                              ("component", { (o: inout CSVOptions) in o.component = .energy })] {
+            var options = CSVOptions()
+            set(&options)
+            #expect(errorMessage { try CSVReader.load(path: path, options: options) }
+                    == "\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: time, price)")
+        }
+    }
+
+    @Test func binaryFilesAreNotShownAsText() {
+        let binary = files.write("a.out", "\u{7F}ELF\u{2}\u{1}\u{1}\u{0}\u{0}\u{0}\nmore\n")
+        #expect(errorMessage { try CSVReader.load(path: binary) }
+                == "\(binary): does not look like a text CSV file (a NUL byte near its start: binary data, or UTF-16 text, which rally does not read)")
+        let control = files.write("ctl.csv", "a,b\n\u{1}x,\u{7}" + String(repeating: "y", count: 200) + "\n")
+        let message = errorMessage { try CSVReader.load(path: control) }
+        #expect(message.hasPrefix("\(control): no time column found (first row: \\u{01}x,\\u{07}yyy"))
+        #expect(message.contains("yyyy ...): name it with time = "))
+    }
+
     @Test func columnsSelectAndRename() throws {
         let path = files.write("sel.csv", "Date,Zonal price,Other,System load\n2020-01-01 00:00:00,1,text,3\n")
         var options = CSVOptions()

@@ -66,6 +66,9 @@ import Testing
         options.pnodes = ["WEST"]
         #expect(errorMessage { try CSVReader.load(path: path, options: options) }
                 == "\(path): no pnode 'WEST' in the file; pnodes: COMED (33092371), AECO (51291), PJM-RTO (1)")
+        options.pnodes = []
+        #expect(errorMessage { try CSVReader.load(path: path, options: options) }
+                == "\(path): pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
         let twice = files.write("twice.csv", [Self.header,
             "1/1/2025 5:00:00 AM,1/1/2025 12:00:00 AM,1,PJM-RTO,,,ZONE,,20.00,20.00,0.00,0.00,TRUE,1",
             "1/1/2025 5:00:00 AM,1/1/2025 12:00:00 AM,1,PJM-RTO,,,ZONE,,20.00,20.00,0.00,0.00,TRUE,1"].joined(separator: "\n"))

@@ -82,6 +82,8 @@ private func same(_ a: [Double], _ b: [Double]) -> Bool {
             == "features: feature 'max101' reaches 101 rows back, longer than the data (100 rows)")
     #expect(message(FeatureSpec(horizon: 100, features: [Feature(.knownAhead(column: "sys_load_fc"))]))
             == "features: horizon 100 is longer than the data (100 rows)")
+    #expect(message(FeatureSpec(horizon: 24, features: []))
+            == "features: the spec builds no columns; give at least one of lags, rolling, relative, gap_to_thr, calendar, exogenous")
     #expect(message(FeatureSpec.protocolV1()) == "features: gap_to_thr needs the labeler's threshold series: build with a labeler")
     #expect(FeatureSpec.protocolV1().description.hasPrefix("FeatureSpec (horizon 24): lag0, lag1, lag2, lag23, lag144, mean24"))
 }

@@ -131,12 +131,57 @@ private func installProbe(_ h: LuaHarness) {
         #expect(try h.run("return rally.help('nope')") == ["no help for 'nope'"])
     }
 
+    @Test func helpShowsModulesWithTheirMembers() throws {
+        let h = LuaHarness()
+        let model = try h.run("return rally.help(rally.model)")[0]
+        #expect(model.hasPrefix("rally.model -- models: naive, climatology, logreg, gbdt"))
+        #expect(model.contains("\nmembers:\n"))
+        #expect(model.contains("\nlogreg  "))
+        #expect(try h.run("return rally.help('rally.model')") == [model])
+        let dataset = try h.run("return rally.help(rally.dataset)")[0]
+        #expect(dataset.hasPrefix("rally.dataset -- built-in datasets"))
+        #expect(dataset.contains("\nsynthetic  rally.dataset.synthetic{"))
+        let root = try h.run("return rally.help()")[0]
+        #expect(root.hasPrefix("rally \(RallyLua.version) -- rally-risk workbench"))
+        #expect(try h.run("return rally.help('rally'), rally.help(rally)") == [root, root])
+        #expect(try h.run("return rally.help({})") == ["no help for a table (not a rally module)"])
+        #expect(try h.run("return rally.help('Dataset.slice') == rally.help('Dataset:slice')") == ["true"])
+        #expect(try h.run("return rally.help('Dataset.slice')")[0].hasPrefix("ds:slice(from, to)"))
+        #expect(try h.run("return rally.help('Dataset.nope')") == ["no help for 'Dataset.nope'"])
+    }
+
+    @Test func closeChecksItsSelf() throws {
+        let h = LuaHarness()
+        installProbe(h)
+        #expect(h.error("local p = probe(1); p.close()").contains("calling 'close' on bad self (Probe expected, got no value)"))
+        #expect(h.error("local p = probe(1); p.close({})").contains("calling 'close' on bad self (Probe expected, got table)"))
+        #expect(h.error("local v = rally.vector{1}; v.close()").contains("calling 'close' on bad self (Vector expected, got no value)"))
+        #expect(h.error("local p = probe(1); getmetatable(p).__tostring(rally.vector{1})")
+                .contains("calling '__tostring' on bad self (Probe expected, got Vector)"))
+        #expect(try h.run("local p = probe(1); p:close(); p:close(); return tostring(p)") == ["<Probe (closed)>"])
+    }
+
     @Test func vectorsIndexAndSummarise() throws {
         let h = LuaHarness()
         LuaVector.push(h.L, [1, .nan, 3], name: "v")
         lua_setglobal(h.L.raw, "v")
         #expect(try h.run("return #v, v[1], v[2], v[3], v[4], v:sum(), v:missing()") == ["3", "1.0", "nil", "3.0", "nil", "4.0", "1"])
         #expect(try h.run("return tostring(v)") == ["<Vector v: 3 values, mean 2, min 1, max 3, 1 missing>"])
+    }
+
+    @Test func vectorsRoundTripThroughTables() throws {
+        let h = LuaHarness()
+        #expect(try h.run("local t = rally.vector({1, 0/0, 3, 0/0}):totable() return t.n, t[1], t[2], t[3], t[4]")
+                == ["4", "1.0", "nil", "3.0", "nil"])
+        #expect(try h.run("local w = rally.vector(rally.vector({1, 0/0, 3, 0/0}):totable()) return tostring(w), w[2], w[3]")
+                == ["<Vector vector: 4 values, mean 2, min 1, max 3, 2 missing>", "nil", "3.0"])
+        #expect(try h.run("return tostring(rally.vector(table.pack(nil, 2, nil)))") == ["<Vector vector: 3 values, mean 2, min 2, max 2, 2 missing>"])
+        #expect(try h.run("return #rally.vector({n = 0}), #rally.vector({})") == ["0", "0"])
+        #expect(h.error("rally.vector({a = 1})").contains("bad argument #1 to 'vector' (a list of numbers expected, found key 'a')"))
+        #expect(h.error("rally.vector({1, 2, n = 1})").contains("bad argument #1 to 'vector' (a list of numbers expected, found key 2 (past the list's end, 1))"))
+        #expect(h.error("rally.vector({n = -1})").contains("bad argument #1 to 'vector' (a list of numbers expected, found n = -1, not a count >= 0 (n is the length))"))
+        #expect(h.error("rally.vector({1, 'x'})").contains("bad argument #1 to 'vector' (number expected at index 2, got string)"))
+        #expect(h.error("rally.vector({1, nil, 3})").contains("bad argument #1 to 'vector' (number expected at index 2, got nil (a nil is a missing value only in a table with n = its length"))
     }
 }
 

@@ -145,6 +145,46 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
                 == "bad argument #1 to 'walkforward' (field 'stop': give data = ds or stop = \"YYYY-MM-DD\" to say where the folds end)")
     }
 
+    @Test func timeArgumentsMustBeStrings() throws {
+        try lua.run("ds = rally.dataset.synthetic{years = 2, seed = 1}")
+        let expected = "time string expected (\"YYYY-MM-DD HH:MM\"), got number"
+        #expect(luaError("rally.split{train_end = 5, test_start = '2015-01-01', embargo = 24}")
+                == "bad argument #1 to 'split' (field 'train_end': \(expected))")
+        #expect(luaError("ds:slice(1, 2)") == "bad argument #1 to 'slice' (\(expected))")
+        #expect(luaError("ds:slice('2013-01-01', 2)") == "bad argument #2 to 'slice' (\(expected))")
+        #expect(luaError("rally.walkforward{first_test = 1e9, step = 'year', embargo = 24, data = ds}")
+                == "bad argument #1 to 'walkforward' (field 'first_test': \(expected))")
+        #expect(luaError("rally.walkforward{first_test = '2014-01-01', step = 'year', embargo = 24, stop = 0}")
+                == "bad argument #1 to 'walkforward' (field 'stop': \(expected))")
+        #expect(luaError("rally.dataset.synthetic{start = 0}") == "bad argument #1 to 'synthetic' (field 'start': \(expected))")
+    }
+
+    @Test func countsHorizonsAndFirstTestAreChecked() throws {
+        try lua.run("ds = rally.dataset.synthetic{years = 2, seed = 1}")
+        #expect(luaError("rally.split{train_end = '2013-12-31', test_start = '2014-01-01', embargo = 24, horizon = -1}")
+                == "bad argument #1 to 'split' (field 'horizon': must be a whole number of steps >= 0, got -1)")
+        #expect(luaError("rally.walkforward{first_test = '2014-01-01', step = 'month', embargo = 24, data = ds, horizon = -1}")
+                == "bad argument #1 to 'walkforward' (field 'horizon': must be a whole number of steps >= 0, got -1)")
+        #expect(luaError("rally.walkforward{first_test = '2000-01-01', step = 'year', embargo = 24, data = ds}")
+                == "bad argument #1 to 'walkforward' (field 'first_test': 2000-01-01 00:00 leaves fold 1 no training rows: the data starts at 2013-01-01 00:00, after the fold's last training time 1999-12-30 23:00 (first_test - one row - embargo 24 h))")
+        #expect(luaError("rally.walkforward{first_test = '2013-01-01 12:00', step = 'month', embargo = 24, data = ds}")
+                .contains("field 'first_test': 2013-01-01 12:00 leaves fold 1 no training rows"))
+        #expect(try lua.run("return #rally.walkforward{first_test = '2013-01-03', step = 'year', embargo = 24, data = ds}") == ["2"])
+        #expect(luaError("ds:head(-1)") == "bad argument #1 to 'head' (a row count >= 0 expected, got -1)")
+        #expect(luaError("ds:tail(-3)") == "bad argument #1 to 'tail' (a row count >= 0 expected, got -3)")
+        #expect(try lua.run("return ds:head(0)") == ["time  price  sys_load_fc  zonal_load_fc"])
+    }
+
+    @Test func dataMinerOptionsOnOrdinaryFiles() throws {
+        let path = files.write("h.csv", hours)
+        for (option, value) in [("utc_offset", "-5"), ("pnodes", "{'X'}"), ("component", "'energy'")] {
+            #expect(luaError("rally.load('\(path)', {\(option) = \(value)})")
+                    == "\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: Date, price, load)")
+        }
+        #expect(luaError("rally.load('\(path)', {pnodes = {a = 'COMED'}})")
+                == "bad argument #2 to 'load' (field 'pnodes': a list of pnode names or ids expected, found key 'a')")
+    }
+
     @Test func syntheticFromLua() throws {
         #expect(try lua.run("return tostring(rally.dataset.synthetic{years = 1, seed = 3, start = '2020-01-01'})")
                 == ["<Dataset 8784 rows x 3 cols  2020-01-01 00:00 .. 2020-12-31 23:00  hourly, no gaps>"])
@@ -164,6 +204,8 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
                 == ["<Dataset 2 rows x 2 cols  2025-01-01 05:00 .. 2025-01-01 06:00  hourly, no gaps>", "20.0", "20.0"])
         #expect(luaError("rally.load('\(path)', {pnodes = {true}})")
                 == "bad argument #2 to 'load' (field 'pnodes': pnode name or id expected at index 1, got boolean)")
+        #expect(luaError("rally.load('\(path)', {pnodes = {}})")
+                == "\(path): pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
         #expect(luaError("rally.load('\(path)', {component = 'lmp'})")
                 == "bad argument #2 to 'load' (field 'component': expected one of \"total\", \"energy\", \"congestion\", \"loss\", got \"lmp\")")
     }

@@ -28,6 +28,23 @@ y = {0, 0, 0, 1, 0, 1, 1, 1}
     #expect(lua.error("rally.model.logreg{C = {}}").contains("field 'C': number, string or boolean expected, got table"))
 }
 
+@Test func parameterAndFileMessagesFromLua() throws {
+    let lua = LuaHarness()
+    #expect(lua.error("rally.model.logreg{C = math.huge}").contains("bad argument #1 to 'logreg' (model 'logreg': parameter 'C': a number in (0, inf) expected, got inf)"))
+    #expect(lua.error("rally.model.logreg{C = 0/0}").contains("parameter 'C': a number in (0, inf) expected, got nan)"))
+    #expect(lua.error("rally.model.naive{cut = 0/0}").contains("parameter 'cut': a number in (-inf, inf) expected, got nan)"))
+    #expect(lua.error("rally.model.gbdt{validation_fraction = 0.2}").contains(
+        "bad argument #1 to 'gbdt' (model 'gbdt': parameter 'validation_fraction' needs early_stopping_rounds > 0 (it has no effect otherwise))"))
+    #expect(try lua.run("return rally.model.gbdt{validation_fraction = 0.3, early_stopping_rounds = 5}.name") == ["gbdt"])
+    #expect(lua.error("rally.model.gbdt{name = ''}").contains("bad argument #1 to 'gbdt' (field 'name': a non-empty string expected, got \"\")"))
+    #expect(lua.error("rally.model.load('/etc/passwd')").contains("'/etc/passwd' is not a rally model file (not JSON)"))
+    #expect(lua.error("rally.model.load('/nonexistent-rally')").contains("cannot read model file '/nonexistent-rally': No such file or directory"))
+    try lua.run(data)
+    try lua.run("m = rally.model.logreg(); m:fit(X, y)")
+    #expect(lua.error("m:save('')").contains("logreg: cannot write '': the path is empty"))
+    #expect(lua.error("m:save('/nonexistent-rally/m.json')").contains("logreg: cannot write '/nonexistent-rally/m.json': No such file or directory"))
+}
+
 @Test func fitAndPredictFromLuaTables() throws {
     let lua = LuaHarness()
     try lua.run(data)

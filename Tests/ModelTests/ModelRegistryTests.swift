@@ -139,8 +139,45 @@ func saveThenLoadPredictsTheSame(kind: String) throws {
     defer { try? FileManager.default.removeItem(atPath: path) }
     try Data("{\"format\": \"csv\"}".utf8).write(to: URL(fileURLWithPath: path))
     let e = #expect(throws: RallyError.self) { try ModelRegistry.load(from: path) }
-    #expect(e?.message.hasPrefix("'\(path)' is not a readable rally model file") == true)
-    #expect(throws: RallyError.self) { try ModelRegistry.load(from: path + ".absent") }
+    #expect(e?.message == "'\(path)' is not a rally model file (no field 'version')")
+    func message(_ body: () throws -> Any) -> String {
+        do { _ = try body(); return "no error" } catch { return (error as? RallyError)?.message ?? "\(error)" }
+    }
+    try Data("root:x:0:0:root:/root:/bin/bash\n".utf8).write(to: URL(fileURLWithPath: path))
+    #expect(message { try ModelRegistry.load(from: path) } == "'\(path)' is not a rally model file (not JSON)")
+    try Data("{\"format\": \"rally-model\", \"version\": \"one\"}".utf8).write(to: URL(fileURLWithPath: path))
+    #expect(message { try ModelRegistry.load(from: path) } == "'\(path)' is not a rally model file (field 'version' has the wrong type)")
+    #expect(message { try ModelRegistry.load(from: path + ".absent") } == "cannot read model file '\(path).absent': No such file or directory")
+    #expect(message { try ModelRegistry.load(from: NSTemporaryDirectory()) } == "cannot read model file '\(NSTemporaryDirectory())': Is a directory")
+    #expect(message { try ModelRegistry.load(from: "") } == "cannot read model file '': the path is empty")
+}
+
+@Test func saveReportsThePathAndTheReason() throws {
+    let m = try ModelRegistry.make(kind: "naive", parameters: ["feature": .string("x")])
+    let X = DesignMatrix(names: ["x"], columns: [[0, 2, 0, 2]])
+    try m.fit(X, labels: [0, 1, 0, 1], weights: nil)
+    func message(_ path: String) -> String {
+        do { try m.save(to: path); return "no error" } catch { return (error as? RallyError)?.message ?? "\(error)" }
+    }
+    #expect(message("") == "naive: cannot write '': the path is empty")
+    #expect(message("/nonexistent-rally-dir/m.json") == "naive: cannot write '/nonexistent-rally-dir/m.json': No such file or directory")
+    #expect(message(NSTemporaryDirectory()) == "naive: cannot write '\(NSTemporaryDirectory())': Is a directory")
+}
+
+@Test func parameterMessagesNameInfinityAndNaN() throws {
+    func message(_ kind: String, _ parameters: ModelParameters) -> String {
+        do { _ = try ModelSpec(kind: kind, parameters: parameters); return "no error" } catch { return (error as? RallyError)?.message ?? "\(error)" }
+    }
+    #expect(message("logreg", ["C": .number(.infinity)]) == "model 'logreg': parameter 'C': a number in (0, inf) expected, got inf")
+    #expect(message("logreg", ["C": .number(.nan)]) == "model 'logreg': parameter 'C': a number in (0, inf) expected, got nan")
+    #expect(message("naive", ["cut": .number(-.infinity)]) == "model 'naive': parameter 'cut': a number in (-inf, inf) expected, got -inf")
+    #expect(message("gbdt", ["rounds": .number(.nan)]) == "model 'gbdt': parameter 'rounds': an integer in [1, 100000] expected, got nan")
+    #expect(message("gbdt", ["validation_fraction": .number(0.2)])
+            == "model 'gbdt': parameter 'validation_fraction' needs early_stopping_rounds > 0 (it has no effect otherwise)")
+    #expect(message("gbdt", ["validation_fraction": .number(0.2), "early_stopping_rounds": .number(0)])
+            == "model 'gbdt': parameter 'validation_fraction' needs early_stopping_rounds > 0 (it has no effect otherwise)")
+    #expect(message("gbdt", ["validation_fraction": .number(0.3), "early_stopping_rounds": .number(5)]) == "no error")
+    #expect((try? ModelSpec(kind: "gbdt", name: "")) == nil)
 }
 
 @Test func specsMakeModelsThatFitOnTwoThreadsAtOnce() throws {

@@ -70,11 +70,18 @@ public struct CSVOptions: Sendable {
     public var contracts = TimeContracts()
     /// Data Miner exports: the pnodes to keep (names or ids); nil keeps them all.
     public var pnodes: [String]?
-    /// Data Miner exports: the price component to pivot on.
-    public var component: LMPComponent = .total
+    /// Data Miner exports: the price component to pivot on; nil pivots the total price.
+    public var component: LMPComponent?
     /// Data Miner exports: hours added to the UTC timestamps (e.g. -5 for Eastern standard time);
-    /// 0 keeps UTC.
-    public var utcOffsetHours = 0
+    /// nil keeps UTC.
+    public var utcOffsetHours: Int?
+
+    /// The Data Miner options that are set, by their Lua names (`pnodes`, `component`,
+    /// `utc_offset`): other files refuse them rather than ignore them.
+    var dataMinerOptionsGiven: [String] {
+        [("pnodes", pnodes != nil), ("component", component != nil), ("utc_offset", utcOffsetHours != nil)]
+            .filter(\.1).map(\.0)
+    }
 
     /// Options that detect everything and repair nothing.
     public init() {}

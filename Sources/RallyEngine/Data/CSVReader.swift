@@ -46,6 +46,9 @@ public enum CSVReader {
             file.start += 1
         }
         try file.ensureLineBreak()
+        if memchr(file.buffer + file.start, 0, file.end - file.start) != nil {
+            throw RallyError("\(path): does not look like a text CSV file (a NUL byte near its start: binary data, or UTF-16 text, which rally does not read)")
+        }
         let delimiter = options.delimiter ?? CSVScanner.detectDelimiter(file.buffer, from: file.start, end: file.end)
         notes.append("delimiter: \(delimiterName(delimiter))")
         let scanner = CSVScanner(delimiter: delimiter)
@@ -81,6 +84,9 @@ public enum CSVReader {
             notes.append("recognised a PJM Data Miner 2 hourly LMP export (long format: one row per pnode and hour)")
             var reader = DataMinerReader(path: path, header: header, fieldCount: fieldCount, options: options)
             return try reader.read(file: file, scanner: scanner, firstLine: line, notes: notes)
+        }
+        if let option = options.dataMinerOptionsGiven.first {
+            throw RallyError("\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: \(header.prefix(8).joined(separator: ", "))\(header.count > 8 ? ", ..." : ""))")
         }
         let samples = try sample(path: path, file: file, scanner: scanner, limit: 2000, firstLine: line)
         let time = try TimeColumns.resolve(path: path, header: header, samples: samples, options: options, headerLine: headerLine)
@@ -267,8 +273,20 @@ struct TimeColumns {
             }
             return TimeColumns(index: k, format: format, hour: hour)
         }
-        let first = samples.first.map { "first row: " + $0.joined(separator: String(UnicodeScalar(options.delimiter ?? 44))) } ?? "no data rows"
+        let first = samples.first.map { "first row: " + printable($0.joined(separator: String(UnicodeScalar(options.delimiter ?? 44)))) } ?? "no data rows"
         throw RallyError("\(path): no time column found (\(first)): name it with time = \"...\" and give its layout with format = \"%Y-%m-%d %H:%M\"")
+    }
+
+    /// `text` for a message: control characters and invalid UTF-8 shown as `\u{..}` escapes,
+    /// cut to 120 characters.
+    static func printable(_ text: String) -> String {
+        let limit = 120
+        var out = ""
+        for (k, c) in text.unicodeScalars.enumerated() {
+            guard k < limit else { out += " ..."; break }
+            out += c.properties.generalCategory == .control || c == "\u{FFFD}" ? c.escaped(asASCII: true) : String(c)
+        }
+        return out
     }
 
     /// Whether `header` names an hour column (`hour`, `HE`, `Hour Ending`, `hb`, ...).

@@ -59,6 +59,7 @@ struct DataMinerReader {
     /// Reads the rest of `file` and returns the pivoted dataset.
     mutating func read(file: ChunkedFile, scanner: CSVScanner, firstLine: Int, notes: [String]) throws -> Dataset {
         var notes = notes
+        let utcOffset = options.utcOffsetHours ?? 0
         let utc = try column("datetime_beginning_utc")
         let nodeID = try column("pnode_id"), nodeName = try column("pnode_name")
         let currentField = try column("row_is_current"), versionField = try column("version_nbr")
@@ -67,7 +68,7 @@ struct DataMinerReader {
         let format = try options.format.map { try TimeFormat($0) }
             ?? TimeColumns.detect(path: path, name: header[utc], values: samples.compactMap { utc < $0.count ? $0[utc] : nil })
         notes.append("time column: '\(header[utc])' (\(format)); the dataset's clock is UTC" +
-                     (options.utcOffsetHours != 0 ? " shifted by \(options.utcOffsetHours) h" : ""))
+                     (utcOffset != 0 ? " shifted by \(utcOffset) h" : ""))
 
         var rows = LongRows()
         var nodeIndex: [String: Int32] = [:]
@@ -106,7 +107,7 @@ struct DataMinerReader {
                 }
                 prices[j] = v
             }
-            rows.time.append(t + Int64(options.utcOffsetHours) * 3600)
+            rows.time.append(t + Int64(utcOffset) * 3600)
             rows.node.append(node)
             rows.version.append(version)
             rows.current.append(flag == "true" || flag == "1")
@@ -129,6 +130,9 @@ struct DataMinerReader {
         let find = { (key: String) throws -> Int32 in
             if let k = nodeNames.firstIndex(of: key) ?? nodeIDs.firstIndex(of: key) { return Int32(k) }
             throw RallyError("\(self.path): no pnode '\(key)' in the file; pnodes: \(available())")
+        }
+        if options.pnodes?.isEmpty == true {
+            throw RallyError("\(path): pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
         }
         if options.pnodes != nil && options.columns != nil {
             throw RallyError("\(path): give pnodes = {...} or columns = {name = \"pnode\"}, not both")
@@ -202,7 +206,8 @@ struct DataMinerReader {
         var rowOf: [Int64: Int] = [:]
         for (i, t) in times.enumerated() { rowOf[t] = i }
         let value: (Int) -> Double
-        switch options.component {
+        let component = options.component ?? .total
+        switch component {
         case .total: value = { rows.total[$0] }
         case .energy: value = { rows.energy[$0] }
         case .congestion: value = { rows.congestion[$0] }
@@ -215,7 +220,7 @@ struct DataMinerReader {
             columns[columnOf[Int(rows.node[r])]][i] = value(r)
             firstLine[i] = min(firstLine[i], Int(rows.line[r]))
         }
-        notes.append("pivoted the \(options.component.rawValue) price (\(header.first { $0.hasPrefix(options.component.columnPrefix) } ?? "")) to one column per pnode: " +
+        notes.append("pivoted the \(component.rawValue) price (\(header.first { $0.hasPrefix(component.columnPrefix) } ?? "")) to one column per pnode: " +
                      selection.map { $0.name == nodeNames[Int($0.node)] ? $0.name : "\($0.name) = \(nodeNames[Int($0.node)])" }.joined(separator: ", "))
         for (j, s) in selection.enumerated() {
             let absent = columns[j].indices.filter { columns[j][$0].isNaN }

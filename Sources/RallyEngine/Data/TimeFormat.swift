@@ -168,12 +168,14 @@ public struct TimeFormat: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The layouts `rally.load` tries when no `format` is given, most specific first.
+    /// The layouts `rally.load` tries when no `format` is given, most specific first. Month-first
+    /// and day-first layouts with the same separator are both tried, so dates whose days are all
+    /// 12 or less are reported as ambiguous rather than read one way.
     static let candidates: [TimeFormat] = [
         "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
         "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%MZ", "%Y-%m-%d",
         "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y%m%d",
-        "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
+        "%m-%d-%Y %H:%M:%S", "%d-%m-%Y %H:%M:%S", "%m-%d-%Y %H:%M", "%d-%m-%Y %H:%M", "%m-%d-%Y", "%d-%m-%Y",
         "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
         "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
         "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M",

@@ -58,15 +58,18 @@ extension FeatureMatrix {
         return usable.indices.filter { usable[$0] && !labels.labels[$0].isNaN }
     }
 
-    /// `FeatureMatrix 52416 rows x 19 features, 51745 usable (98.72%)` and one line of coverage
-    /// per feature.
+    /// `<FeatureMatrix 52416 rows x 19 features, 51745 usable (98.72%)>`: one line, as every
+    /// class prints in Lua.
     public var summary: String {
         let share = count > 0 ? Double(usableCount) / Double(count) * 100 : 0
-        var lines = ["FeatureMatrix \(count) rows x \(names.count) features, \(usableCount) usable (\(Format.fixed(share, digits: 2))%)"]
+        return "<FeatureMatrix \(count) rows x \(names.count) features, \(usableCount) usable (\(Format.fixed(share, digits: 2))%)>"
+    }
+
+    /// One line per feature: its name and the share of rows where it is defined (`lag144  99.73%`).
+    public var coverageText: String {
         let width = names.map(\.count).max() ?? 0
-        for (j, name) in names.enumerated() {
-            lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + Format.fixed(coverage(of: j) * 100, digits: 2) + "%")
-        }
-        return lines.joined(separator: "\n")
+        return names.enumerated().map { j, name in
+            name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + Format.fixed(coverage(of: j) * 100, digits: 2) + "%"
+        }.joined(separator: "\n")
     }
 }

@@ -43,10 +43,13 @@ public struct FeatureSpec: Sendable, Equatable, CustomStringConvertible {
         return FeatureSpec(horizon: 24, features: f.map { Feature($0) })
     }
 
-    /// Checks the spec on its own (names unique, windows and lags valid, references defined
-    /// earlier). Throws a ``RallyError`` naming the feature.
+    /// Checks the spec on its own (at least one feature, names unique, windows and lags valid,
+    /// references defined earlier). Throws a ``RallyError`` naming the feature.
     public func validate() throws {
         guard horizon >= 0 else { throw RallyError("features: horizon must be >= 0 steps, got \(horizon)") }
+        guard !features.isEmpty else {
+            throw RallyError("features: the spec builds no columns; give at least one of lags, rolling, relative, gap_to_thr, calendar, exogenous")
+        }
         var seen = Set<String>()
         for f in features {
             let problem: String?

@@ -107,6 +107,9 @@ enum DataBindings {
             if let s = L.string(-1) { return [s] }
             if let i = L.integer(-1) { return [String(i)] }
             guard L.type(-1) == LUA_TTABLE else { throw o.error("pnodes", "a list of pnode names or ids expected, got \(L.typeName(-1))") }
+            if let key = LuaValues.firstNonListKey(L, -1, count: L.rawLength(-1), allowingN: false) {
+                throw o.error("pnodes", "a list of pnode names or ids expected, found \(key)")
+            }
             var out: [String] = []
             for i in 0..<L.rawLength(-1) {
                 L.rawGet(-1, index: i + 1)
@@ -117,9 +120,11 @@ enum DataBindings {
             }
             return out
         }
-        options.component = try o.choice("component", LMPComponent.allCases.map(\.rawValue)).flatMap(LMPComponent.init) ?? .total
-        options.utcOffsetHours = try o.integer("utc_offset") ?? 0
-        guard abs(options.utcOffsetHours) <= 14 else { throw o.error("utc_offset", "hours between -14 and 14 expected, got \(options.utcOffsetHours)") }
+        options.component = try o.choice("component", LMPComponent.allCases.map(\.rawValue)).flatMap(LMPComponent.init)
+        options.utcOffsetHours = try o.integer("utc_offset")
+        if let offset = options.utcOffsetHours, abs(offset) > 14 {
+            throw o.error("utc_offset", "hours between -14 and 14 expected, got \(offset)")
+        }
         return options
     }
 
@@ -133,9 +138,8 @@ enum DataBindings {
         case endOfDay
     }
 
-    /// A time given as `"YYYY-MM-DD[ HH:MM[:SS]]"` or as seconds since 1970 (a number).
+    /// A time given as `"YYYY-MM-DD[ HH:MM[:SS]]"`; anything else, numbers included, is an error.
     static func time(_ L: LuaState, _ index: Int32, dateOnly: DateOnly, fail: (String) -> RallyError) throws -> Int64 {
-        if let i = L.integer(index) { return Int64(i) }
         guard let s = L.string(index) else { throw fail("time string expected (\"YYYY-MM-DD HH:MM\"), got \(L.typeName(index))") }
         let t: Int64
         do { t = try TimeStamp.parse(s) } catch let e as RallyError { throw fail(e.message) }
@@ -191,12 +195,16 @@ enum DataBindings {
             return 1
         }
         cls.method("head", doc: "ds:head([n]) -- the first n rows (default 5) as a printable table (a string).") { object, L in
-            let n = try LuaArgs(L, "head", method: true).integer(1, default: 5)
+            let args = LuaArgs(L, "head", method: true)
+            let n = try args.integer(1, default: 5)
+            guard n >= 0 else { throw args.error(1, "a row count >= 0 expected, got \(n)") }
             L.push(DatasetText.head(object.dataset, n))
             return 1
         }
         cls.method("tail", doc: "ds:tail([n]) -- the last n rows (default 5) as a printable table (a string).") { object, L in
-            let n = try LuaArgs(L, "tail", method: true).integer(1, default: 5)
+            let args = LuaArgs(L, "tail", method: true)
+            let n = try args.integer(1, default: 5)
+            guard n >= 0 else { throw args.error(1, "a row count >= 0 expected, got \(n)") }
             L.push(DatasetText.tail(object.dataset, n))
             return 1
         }
@@ -293,7 +301,7 @@ enum DataBindings {
             guard let embargo = try o.integer("embargo") else {
                 throw o.error("embargo", "hours expected, got nil (use at least the label horizon, e.g. embargo = 24)")
             }
-            let horizon = try o.integer("horizon")
+            let horizon = try o.steps("horizon", minimum: 0)
             try o.finish()
             let split = try TimeSplit(trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd, embargoHours: embargo)
             if let horizon { try split.checkEmbargo(horizonSteps: horizon) }
@@ -316,7 +324,7 @@ enum DataBindings {
             let stop = try time(o, L, "stop", dateOnly: .startOfDay)
             let windowName = try o.choice("window", ["expanding", "rolling"]) ?? "expanding"
             let trainText = try o.string("train")
-            let horizon = try o.integer("horizon")
+            let horizon = try o.steps("horizon", minimum: 0)
             try o.finish()
             let rowStep = data?.timeIndex.stepSeconds ?? 3600
             let end: Int64
@@ -338,6 +346,15 @@ enum DataBindings {
             let folds = try WalkForward(firstTestStart: firstTest, end: end, step: step, window: window,
                                         embargoHours: embargo, stepSeconds: rowStep).folds()
             if let horizon { for f in folds { try f.checkEmbargo(horizonSteps: horizon, stepSeconds: rowStep) } }
+            if let data, let first = folds.first, let dataStart = data.timestamps.first {
+                let lastTrainingTime = first.trainEnd - Int64(embargo) * 3600
+                if dataStart > lastTrainingTime {
+                    throw o.error("first_test", """
+                        \(TimeStamp.format(firstTest)) leaves fold 1 no training rows: the data starts at \(TimeStamp.format(dataStart)), \
+                        after the fold's last training time \(TimeStamp.format(lastTrainingTime)) (first_test - one row - embargo \(embargo) h)
+                        """)
+                }
+            }
             L.newTable(array: folds.count)
             for (k, fold) in folds.enumerated() {
                 LuaObjects.push(L, SplitObject(fold), splitClass)

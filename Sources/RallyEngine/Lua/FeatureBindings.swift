@@ -120,8 +120,9 @@ enum FeatureBindings {
 
     static func matrixLuaClass() -> LuaClass<FeatureMatrixObject> {
         var cls = LuaClass<FeatureMatrixObject>(matrixClass, doc: """
-        FeatureMatrix -- features over a dataset's full time index (fx:build). print(X) shows the names and coverage; #X is the number of rows;
-        X:col(name) a column as a Vector; X:totable() every column as a Lua table; X:usable() the mask of rows where every feature is defined.
+        FeatureMatrix -- features over a dataset's full time index (fx:build). print(X) gives its size and usable rows; #X is the number of rows;
+        X:names() the feature names; X:coverage() each feature's share of defined rows (X:describe() prints them); X:col(name) a column as a Vector;
+        X:totable() every column as a Lua table keyed by name (so #X:totable() is 0); X:usable() the mask of rows where every feature is defined.
         """)
         cls.tostring = { $0.matrix.summary }
         cls.length = { $0.matrix.count }
@@ -138,14 +139,31 @@ enum FeatureBindings {
             L.push(strings: object.matrix.names)
             return 1
         }
-        cls.method("totable", doc: "X:totable() -- {name = {values...}, ...} for every feature (undefined values are nil holes).") { object, L in
+        cls.method("coverage", doc: "X:coverage() -- {name = share of rows (0-1) where the feature is defined, ...}.") { object, L in
+            let matrix = object.matrix
+            L.newTable(record: matrix.names.count)
+            for (j, name) in matrix.names.enumerated() {
+                L.push(matrix.coverage(of: j))
+                L.rawSet(-2, name)
+            }
+            return 1
+        }
+        cls.method("describe", doc: "X:describe() -- one line per feature with the share of rows where it is defined, as text.") { object, L in
+            L.push(object.matrix.coverageText)
+            return 1
+        }
+        cls.method("totable", doc: """
+        X:totable() -- {name = {values..., n = #X}, ...} for every feature (undefined values are nil holes, as table.pack makes).
+        """) { object, L in
             L.newTable(record: object.matrix.names.count)
             for (name, column) in zip(object.matrix.names, object.matrix.columns) {
-                L.newTable(array: column.count)
+                L.newTable(array: column.count, record: 1)
                 for (i, x) in column.enumerated() where !x.isNaN {
                     L.push(x)
                     L.rawSet(-2, index: i + 1)
                 }
+                L.push(column.count)
+                L.rawSet(-2, "n")
                 L.rawSet(-2, name)
             }
             return 1
@@ -291,12 +309,16 @@ struct SpecReader {
     }
 
     /// Calls `body` with the path of each entry of the list option `key` (`rolling[2]`), the
-    /// entry being on the stack top (index -1).
-    private func list(_ key: String, _ body: (String) throws -> Void) throws {
+    /// entry being on the stack top (index -1). `entries` says what the list holds, for the
+    /// error when the table has keys that are not list positions (`rolling = {stat = ...}`).
+    private func list(_ key: String, of entries: String, _ body: (String) throws -> Void) throws {
         try o.with(key) { present in
             guard present else { return }
             guard L.type(-1) == LUA_TTABLE else { throw o.error(key, "table expected, got \(L.typeName(-1))") }
             let t = L.absolute(-1)
+            if let found = LuaValues.firstNonListKey(L, t, count: L.rawLength(t), allowingN: false) {
+                throw o.error(key, "a list of \(entries) expected, found \(found) (each entry needs its own braces: \(key) = {{...}, ...})")
+            }
             for i in 1...max(1, L.rawLength(t)) where L.rawLength(t) > 0 {
                 L.rawGet(t, index: i)
                 defer { L.pop() }
@@ -326,14 +348,14 @@ struct SpecReader {
                 add(.lag(column: main, steps: Int(k)), name: nil)
             }
         }
-        try list("rolling") { path in
+        try list("rolling", of: "tables {stat = ..., window = ...}") { path in
             guard L.type(-1) == LUA_TTABLE else { throw tableExpected(path, "table {stat = ..., window = ...}") }
             let e = entry(path)
             let (statistic, window) = try Self.statistic(e)
             add(.rolling(column: try e.string("col") ?? main, statistic: statistic, window: window), name: try e.string("name"))
             try e.finish()
         }
-        try list("relative") { path in
+        try list("relative", of: "windows or tables {window = ...}") { path in
             if let w = L.number(-1) {
                 guard w == w.rounded(), w >= 1, w < 1e12 else { throw o.error(path, "must be a positive whole number of steps, got \(Format.number(w))") }
                 add(.relativeToMean(column: main, window: Int(w)), name: nil)
@@ -353,7 +375,7 @@ struct SpecReader {
                 add(.calendar(value), name: nil)
             }
         }
-        try list("exogenous") { path in
+        try list("exogenous", of: "column names or tables {col = ..., rel = ...}") { path in
             if let column = L.string(-1) {
                 add(.knownAhead(column: column), name: nil)
                 return
@@ -368,7 +390,7 @@ struct SpecReader {
             try e.finish()
         }
         for op in ["ratio", "difference"] {
-            try list(op) { path in
+            try list(op, of: "tables {\"a\", \"b\"}") { path in
                 guard L.type(-1) == LUA_TTABLE else { throw tableExpected(path, "table {\"a\", \"b\"}") }
                 let e = entry(path)
                 guard let a = try e.string(at: 1) ?? e.string("a") else { throw e.error("two feature names {\"a\", \"b\"} or {a = ..., b = ...} expected") }

@@ -104,35 +104,58 @@ public struct LuaArgs {
         }
     }
 
-    /// Argument `n` as a list of numbers (a Lua sequence, or a rally Vector).
+    /// Argument `n` as a list of numbers: a rally Vector, or a Lua list (with a field `n`, a nil
+    /// at a position up to `n` is a missing value, NaN); keys that are not list positions are errors.
     public func numbers(_ n: Int32) throws -> [Double] {
         if let v = LuaObjects.peek(L, slot(n), LuaVector.className, as: VectorObject.self) { return v.values }
         guard L.type(slot(n)) == LUA_TTABLE else { throw typeError(n, expected: "table of numbers") }
-        return try LuaValues.numbers(L, slot(n)) { i, got in error(n, "number expected at index \(i), got \(got)") }
+        return try LuaValues.numbers(L, slot(n), notList: { error(n, "a list of numbers expected, \($0)") }) { i, got in
+            error(n, "number expected at index \(i), got \(got)\(got == "nil" ? LuaValues.missingHint : "")")
+        }
     }
 }
 
 /// Helpers that convert Lua tables to Swift values.
 public enum LuaValues {
     /// The sequence at `index` as numbers; `fail(i, typeName)` builds the error for a bad element.
-    public static func numbers(_ L: LuaState, _ index: Int32, fail: (Int, String) -> RallyError) throws -> [Double] {
+    ///
+    /// A field `n` (as `table.pack` and `v:totable()` set it) gives the length, and a nil at a
+    /// position up to `n` is a missing value (NaN). When `notList` is given, a key that is not a
+    /// list position (`{a = 1}`, or a position past the end) is an error: `notList(problem)`
+    /// builds it from a text such as `found key 'a'`.
+    public static func numbers(_ L: LuaState, _ index: Int32, notList: ((String) -> RallyError)? = nil,
+                               fail: (Int, String) -> RallyError) throws -> [Double] {
         let t = L.absolute(index)
-        let n = L.rawLength(t)
+        let packed = try packedLength(L, t, notList: notList)
+        let n = packed ?? L.rawLength(t)
+        if let notList, let key = firstNonListKey(L, t, count: n, allowingN: packed != nil) {
+            throw notList("found \(key)")
+        }
         var out = [Double]()
         out.reserveCapacity(n)
         for i in 1...max(n, 1) where n > 0 {
             L.rawGet(t, index: i)
             defer { L.pop() }
-            guard let d = L.number(-1) else { throw fail(i, L.typeName(-1)) }
-            out.append(d)
+            if let d = L.number(-1) {
+                out.append(d)
+            } else if packed != nil && L.isNoneOrNil(-1) {
+                out.append(.nan)
+            } else {
+                throw fail(i, L.typeName(-1))
+            }
         }
         return out
     }
 
-    /// The sequence at `index` as strings.
-    public static func strings(_ L: LuaState, _ index: Int32, fail: (Int, String) -> RallyError) throws -> [String] {
+    /// The sequence at `index` as strings; `fail(i, typeName)` builds the error for a bad
+    /// element, and `notList` (when given) the error for a key that is not a list position.
+    public static func strings(_ L: LuaState, _ index: Int32, notList: ((String) -> RallyError)? = nil,
+                               fail: (Int, String) -> RallyError) throws -> [String] {
         let t = L.absolute(index)
         let n = L.rawLength(t)
+        if let notList, let key = firstNonListKey(L, t, count: n, allowingN: false) {
+            throw notList("found \(key)")
+        }
         var out = [String]()
         for i in 0..<n {
             L.rawGet(t, index: i + 1)
@@ -141,5 +164,38 @@ public enum LuaValues {
             out.append(s)
         }
         return out
+    }
+
+    /// Appended to a "got nil" element error: how to give a missing value.
+    static let missingHint = " (a nil is a missing value only in a table with n = its length, as table.pack makes; or use 0/0)"
+
+    /// The table's field `n` when present (a count >= 0), else nil.
+    private static func packedLength(_ L: LuaState, _ t: Int32, notList: ((String) -> RallyError)?) throws -> Int? {
+        guard L.rawGet(t, "n") != LUA_TNIL else { L.pop(); return nil }
+        defer { L.pop() }
+        guard let n = L.integer(-1), n >= 0 else {
+            let problem = "found n = \(L.number(-1).map(Format.number) ?? "a \(L.typeName(-1))"), not a count >= 0 (n is the length)"
+            throw notList?(problem) ?? RallyError(problem)
+        }
+        return n
+    }
+
+    /// The first key (in sorted order of their descriptions) of the table at `t` that is not a
+    /// list position `1...count` nor, when `allowingN`, the field `n`: `key 'stat'`,
+    /// `key 7 (past the end, 3)`, `a boolean key`; nil when every key is a position.
+    public static func firstNonListKey(_ L: LuaState, _ t: Int32, count: Int, allowingN: Bool) -> String? {
+        var bad: [String] = []
+        L.forEach(t) {
+            if L.type(-2) == LUA_TNUMBER {
+                if let i = L.integer(-2), i >= 1, i <= count { return }
+                bad.append("key \(L.integer(-2).map(String.init) ?? Format.number(L.number(-2)!)) (past the list's end, \(count))")
+            } else if let key = L.string(-2) {
+                if allowingN && key == "n" { return }
+                bad.append("key '\(key)'")
+            } else {
+                bad.append("a \(L.typeName(-2)) key")
+            }
+        }
+        return bad.min()
     }
 }

@@ -82,6 +82,9 @@ public struct LuaClass<Object: AnyObject> {
             L.rawSet(methodTable, m.name)
         }
         L.push(function: "close") { L in
+            guard LuaObjects.isInstance(L, 1, className) else {
+                throw RallyError("calling 'close' on bad self (\(className) expected, got \(L.typeName(1)))")
+            }
             LuaObjects.close(L, 1, className)
             return 0
         }
@@ -103,6 +106,9 @@ public struct LuaClass<Object: AnyObject> {
         let tostring = self.tostring
         L.push(function: "__tostring") { L in
             guard let object = LuaObjects.peek(L, 1, className, as: Object.self) else {
+                guard LuaObjects.isInstance(L, 1, className) else {
+                    throw RallyError("calling '__tostring' on bad self (\(className) expected, got \(L.typeName(1)))")
+                }
                 L.push("<\(className) (closed)>")
                 return 1
             }
@@ -150,6 +156,11 @@ public enum LuaObjects {
 
     private static func slot(_ L: LuaState, _ index: Int32, _ className: String) -> UnsafeMutablePointer<UnsafeMutableRawPointer?>? {
         luaL_testudata(L.raw, index, "rally.\(className)")?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+    }
+
+    /// Whether the value at `index` is a userdata of class `className`, open or closed.
+    public static func isInstance(_ L: LuaState, _ index: Int32, _ className: String) -> Bool {
+        slot(L, index, className) != nil
     }
 
     /// The object at `index` if it is an open userdata of class `className`.

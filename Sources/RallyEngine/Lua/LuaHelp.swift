@@ -66,18 +66,29 @@ public enum LuaHelp {
     }
 
     /// The help text for the value at `index`.
+    ///
+    /// A module (`rally.model`, or its name `"rally.model"`) shows its own description and then
+    /// its members; `"Dataset.slice"` is read as `"Dataset:slice"`.
     public static func text(_ L: LuaState, _ index: Int32) -> String {
         let i = L.absolute(index)
         switch L.type(i) {
         case LUA_TNONE, LUA_TNIL:
-            return """
-            rally \(RallyLua.version) -- rally-risk workbench for PJM prices.
-            help(x) explains a rally function, class, method or object: help(rally.load), help("Dataset"), help(ds).
-            \(listing(L, globalName: "rally"))
-            """
+            return rootText(L)
         case LUA_TSTRING:
             let s = L.string(i)!
-            if let doc = lookup(L, i) { return doc + methodList(L, className: s) }
+            if s == "rally" { return rootText(L) }
+            if let doc = lookup(L, i) {
+                if pushTable(L, named: s) {
+                    defer { L.pop() }
+                    return moduleText(L, -1, doc: doc)
+                }
+                return doc + methodList(L, className: s)
+            }
+            if let dot = s.lastIndex(of: "."), s[..<dot].first?.isUppercase == true {
+                L.push(s[..<dot] + ":" + s[s.index(after: dot)...])
+                defer { L.pop() }
+                if let doc = lookup(L, -1) { return doc }
+            }
             return "no help for '\(s)'"
         case LUA_TFUNCTION:
             return lookup(L, i) ?? "no help for this function (not a rally function)"
@@ -87,16 +98,68 @@ public enum LuaHelp {
             defer { L.pop() }
             return (lookup(L, -1) ?? cls) + methodList(L, className: cls)
         case LUA_TTABLE:
-            return tableListing(L, i)
+            if isRoot(L, i) { return rootText(L) }
+            let doc = moduleDoc(L, i)
+            if doc == nil && tableListing(L, i).isEmpty { return "no help for a table (not a rally module)" }
+            return moduleText(L, i, doc: doc)
         default:
             return "no help for a \(L.typeName(i))"
         }
     }
 
-    private static func listing(_ L: LuaState, globalName: String) -> String {
-        L.pushGlobals()
+    /// The help of the `rally` table itself.
+    private static func rootText(_ L: LuaState) -> String {
+        """
+        rally \(RallyLua.version) -- rally-risk workbench for PJM prices.
+        help(x) explains a rally function, class, method or object: help(rally.load), help("Dataset"), help(ds).
+        \(listing(L, globalName: "rally"))
+        """
+    }
+
+    /// A module's description (when it has one) followed by its members.
+    private static func moduleText(_ L: LuaState, _ index: Int32, doc: String?) -> String {
+        let members = tableListing(L, index)
+        return [doc, members.isEmpty ? nil : "members:\n" + members].compactMap { $0 }.joined(separator: "\n")
+    }
+
+    /// The `__doc` of the table's metatable (what ``LuaModule/submodule(_:doc:call:_:)`` sets).
+    private static func moduleDoc(_ L: LuaState, _ index: Int32) -> String? {
+        guard lua_getmetatable(L.raw, index) != 0 else { return nil }
+        defer { L.pop(2) }
+        L.rawGet(-1, "__doc")
+        return L.string(-1)
+    }
+
+    /// Whether the table at `index` is the `rally` module (`rally` global or `package.loaded.rally`).
+    private static func isRoot(_ L: LuaState, _ index: Int32) -> Bool {
+        guard pushTable(L, named: "rally") else { return false }
         defer { L.pop() }
-        guard L.rawGet(-1, globalName) == LUA_TTABLE else { L.pop(); return "" }
+        return lua_rawequal(L.raw, index, -1) != 0
+    }
+
+    /// Pushes the table a dotted name (`rally.model`) leads to from the globals, or from
+    /// `package.loaded` for `rally` when it is not a global (stock Lua's `require`); returns
+    /// false, pushing nothing, when the name does not lead to a table.
+    private static func pushTable(_ L: LuaState, named name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        L.pushGlobals()
+        if L.rawGet(-1, parts[0]) != LUA_TTABLE {
+            L.pop(2)
+            L.pushRegistry()
+            guard L.rawGet(-1, LUA_LOADED_TABLE) == LUA_TTABLE else { L.pop(2); return false }
+            guard L.rawGet(-1, parts[0]) == LUA_TTABLE else { L.pop(3); return false }
+            L.remove(-2)
+        }
+        L.remove(-2)
+        for part in parts.dropFirst() {
+            guard L.rawGet(-1, part) == LUA_TTABLE else { L.pop(2); return false }
+            L.remove(-2)
+        }
+        return true
+    }
+
+    private static func listing(_ L: LuaState, globalName: String) -> String {
+        guard pushTable(L, named: globalName) else { return "" }
         defer { L.pop() }
         return tableListing(L, -1)
     }

@@ -111,23 +111,29 @@ public final class LuaOptions {
         }
     }
 
-    /// Field `key` as a list of numbers, or nil when absent (a single number is a list of one).
+    /// Field `key` as a list of numbers, or nil when absent (a single number is a list of one);
+    /// keys that are not list positions are errors.
     public func numbers(_ key: String) throws -> [Double]? {
         try with(key) { present in
             guard present else { return nil }
             if let d = L.number(-1) { return [d] }
             guard L.type(-1) == LUA_TTABLE else { throw error(key, "table of numbers expected, got \(L.typeName(-1))") }
-            return try LuaValues.numbers(L, -1) { i, got in error(key, "number expected at index \(i), got \(got)") }
+            return try LuaValues.numbers(L, -1, notList: { self.error(key, "a list of numbers expected, \($0)") }) { i, got in
+                error(key, "number expected at index \(i), got \(got)")
+            }
         }
     }
 
-    /// Field `key` as a list of strings, or nil when absent (a single string is a list of one).
+    /// Field `key` as a list of strings, or nil when absent (a single string is a list of one);
+    /// keys that are not list positions are errors.
     public func strings(_ key: String) throws -> [String]? {
         try with(key) { present in
             guard present else { return nil }
             if let s = L.string(-1) { return [s] }
             guard L.type(-1) == LUA_TTABLE else { throw error(key, "table of strings expected, got \(L.typeName(-1))") }
-            return try LuaValues.strings(L, -1) { i, got in error(key, "string expected at index \(i), got \(got)") }
+            return try LuaValues.strings(L, -1, notList: { self.error(key, "a list of strings expected, \($0)") }) { i, got in
+                error(key, "string expected at index \(i), got \(got)")
+            }
         }
     }
 

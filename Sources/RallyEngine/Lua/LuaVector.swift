@@ -31,7 +31,8 @@ public enum LuaVector {
     public static func luaClass() -> LuaClass<VectorObject> {
         var cls = LuaClass<VectorObject>(className, doc: """
         Vector -- a column of numbers (a dataset column, labels, predictions).
-        #v is its length, v[i] its i-th value (1-based; nil where missing), v:totable() a plain Lua table.
+        #v is its length, v[i] its i-th value (1-based; nil where missing), v:totable() a plain Lua table (with n = #v).
+        rally.vector(t [, name]) makes one from a list of numbers; in a table with a field n (table.pack, v:totable()), a nil up to n is a missing value.
         """)
         cls.tostring = { v in
             let f = finite(v)
@@ -47,12 +48,16 @@ public enum LuaVector {
             L.push(v.values[i - 1], nanAsNil: true)
             return 1
         }
-        cls.method("totable", doc: "v:totable() -- the values as a Lua table (missing values become nil holes).") { v, L in
-            L.newTable(array: v.values.count)
+        cls.method("totable", doc: """
+        v:totable() -- the values as a Lua table with field n = #v (missing values become nil holes, as table.pack makes); rally.vector(t) reads it back.
+        """) { v, L in
+            L.newTable(array: v.values.count, record: 1)
             for (i, x) in v.values.enumerated() where !x.isNaN {
                 L.push(x)
                 L.rawSet(-2, index: i + 1)
             }
+            L.push(v.values.count)
+            L.rawSet(-2, "n")
             return 1
         }
         cls.method("sum", doc: "v:sum() -- sum of the non-missing values.") { v, L in

@@ -473,7 +473,7 @@ public enum ModelBindings {
             """) { L in
                 let path = try LuaArgs(L, "load").string(1)
                 let model = try ModelRegistry.load(from: path)
-                let spec = try ModelSpec(kind: model.kind, parameters: model.parameters)
+                let spec = try ModelSpec(describing: model)
                 LuaObjects.push(L, ModelObject(.builtIn(spec), name: spec.name, fitted: model), className)
                 return 1
             }
@@ -512,6 +512,7 @@ public enum ModelBindings {
             guard let key = L.string(-2) else { throw args.error(n, "parameter names must be strings, got a \(L.typeName(-2)) key") }
             if key == "name" {
                 guard let s = L.string(-1) else { throw args.error(n, "field 'name': string expected, got \(L.typeName(-1))") }
+                guard !s.isEmpty else { throw args.error(n, "field 'name': a non-empty string expected, got \"\"") }
                 name = s
             } else if let value = L.parameterValue(-1) {
                 pairs.append((key, value))

@@ -35,7 +35,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
             ParameterDefinition("nthread", .number(2), .integer(1...256), doc: "threads XGBoost uses"),
             ParameterDefinition("early_stopping_rounds", .number(0), .integer(0...100_000),
                                 doc: "stop when validation log-loss has not improved for this many rounds (0: off)"),
-            ParameterDefinition("validation_fraction", .number(0.2), .number(.openFraction),
+            ParameterDefinition("validation_fraction", .number(0.2), .number(.openFraction), needs: "early_stopping_rounds",
                                 doc: "with early stopping: the last share of training rows used for validation"),
         ],
         headline: ["rounds", "max_depth", "eta"],
@@ -164,9 +164,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         try booster.setAttribute("rally_features", "[" + features.map(JSONText.string).joined(separator: ", ") + "]")
         try booster.setAttribute("rally_report", fitReport.json)
         let data = try booster.jsonModel()
-        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
-            throw RallyError("gbdt: cannot write '\(path)': \(error.localizedDescription)")
-        }
+        try ModelFileIO.write(data, to: path, kind: kind)
     }
 
     /// Whether `data` is an XGBoost JSON model (its first key is `learner`).
@@ -183,7 +181,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
                 throw RallyError("'\(path)': XGBoost model lacks rally's attribute '\(key)' (was it saved by rally?)")
             }
             do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
-                throw RallyError("'\(path)': cannot read attribute '\(key)': \(error)")
+                throw RallyError("'\(path)': cannot read attribute '\(key)' (\(ModelFileIO.decodingProblem(error, data: Data(text.utf8))))")
             }
         }
         let saved = try decoded("rally_parameters", as: [String: ParameterValue].self)

@@ -41,16 +41,14 @@ struct ModelFile: Codable {
         do { data = try encoder.encode(self) } catch {
             throw RallyError("\(kind): cannot encode the model for '\(path)': \(error)")
         }
-        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
-            throw RallyError("\(kind): cannot write '\(path)': \(error.localizedDescription)")
-        }
+        try ModelFileIO.write(data, to: path, kind: kind)
     }
 
     /// Decodes a file from `data` read from `path`.
     static func decode(_ data: Data, path: String) throws -> ModelFile {
         let file: ModelFile
         do { file = try JSONDecoder().decode(ModelFile.self, from: data) } catch {
-            throw RallyError("'\(path)' is not a readable rally model file: \(error)")
+            throw RallyError("'\(path)' is not a rally model file (\(ModelFileIO.decodingProblem(error, data: data)))")
         }
         guard file.format == formatName, file.version == currentVersion else {
             throw RallyError("'\(path)': unsupported model file (format \(file.format) version \(file.version); expected \(formatName) version \(currentVersion))")

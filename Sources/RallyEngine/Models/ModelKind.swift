@@ -63,10 +63,10 @@ public enum ParameterRule: Sendable, Hashable {
     func problem(_ value: ParameterValue) -> String? {
         switch (self, value) {
         case (.number(let range), .number(let x)):
-            return range.contains(x) ? nil : "a number in \(range) expected, got \(JSONText.number(x))"
+            return range.contains(x) ? nil : "a number in \(range) expected, got \(Self.shown(x))"
         case (.integer(let range), .number(let x)):
             guard x == x.rounded(), x.isFinite, x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
-                return "an integer in [\(range.lowerBound), \(range.upperBound)] expected, got \(x.isFinite ? JSONText.number(x) : "\(x)")"
+                return "an integer in [\(range.lowerBound), \(range.upperBound)] expected, got \(Self.shown(x))"
             }
             return nil
         case (.choice(let options), .string(let s)):
@@ -76,6 +76,13 @@ public enum ParameterRule: Sendable, Hashable {
         default:
             return "\(expectedType) expected, got \(value.typeName)"
         }
+    }
+
+    /// A given number as messages show it: `nan`, `inf` and `-inf` by name (JSON would say null).
+    private static func shown(_ x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        return JSONText.number(x)
     }
 
     private var expectedType: String {
@@ -99,13 +106,18 @@ public struct ParameterDefinition: Sendable, Hashable {
     public var rule: ParameterRule
     /// One line on what it does.
     public var doc: String
+    /// The numeric parameter that must be non-zero for this one to have any effect
+    /// (`validation_fraction` needs `early_stopping_rounds`); giving this one without it is an error.
+    public var needs: String?
 
     /// Declares a parameter.
-    public init(_ name: String, _ defaultValue: ParameterValue, _ rule: ParameterRule, aliases: [String] = [], doc: String) {
+    public init(_ name: String, _ defaultValue: ParameterValue, _ rule: ParameterRule, aliases: [String] = [],
+                needs: String? = nil, doc: String) {
         self.name = name
         self.aliases = aliases
         self.defaultValue = defaultValue
         self.rule = rule
+        self.needs = needs
         self.doc = doc
     }
 }
@@ -159,6 +171,18 @@ public struct ModelKind: Sendable {
             throw RallyError("model '\(name)': unknown parameter '\(unknown)'; valid parameters: \(validNames)")
         }
         return resolved
+    }
+
+    /// Throws when `given` (what the user wrote, before defaults) sets a parameter whose
+    /// ``ParameterDefinition/needs`` is 0 in `resolved`: the value would be silently unused.
+    /// Saved models are not checked (their files hold every parameter).
+    public func checkNeeds(given: ModelParameters, resolved: ModelParameters) throws {
+        for p in parameters {
+            guard let needed = p.needs, let key = ([p.name] + p.aliases).first(where: { given[$0] != nil }) else { continue }
+            if resolved[needed] == .number(0) {
+                throw RallyError("model '\(name)': parameter '\(key)' needs \(needed) > 0 (it has no effect otherwise)")
+            }
+        }
     }
 
     /// The valid parameter names (aliases in parentheses), for messages: `C, class_weight, ...`.

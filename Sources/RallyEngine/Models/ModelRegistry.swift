@@ -27,10 +27,7 @@ public enum ModelRegistry {
     /// Reads a model written by ``RallyModel/save(to:)``: an XGBoost JSON model saved by gbdt,
     /// or a rally model file (naive, climatology, logreg).
     public static func load(from path: String) throws -> any RallyModel {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw RallyError("cannot read model file '\(path)': \(error.localizedDescription)")
-        }
+        let data = try ModelFileIO.read(path)
         if GradientBoostedModel.isXGBoostModel(data) { return try GradientBoostedModel(model: data, path: path) }
         let file = try ModelFile.decode(data, path: path)
         switch file.kind {

@@ -12,11 +12,23 @@ public struct ModelSpec: ModelFactory, Sendable, Hashable {
     public let parameters: ModelParameters
 
     /// A spec for `kind` with `parameters` (defaults for the rest) and an optional display name.
+    /// Throws on an empty name, or a parameter that has no effect without another
+    /// (``ModelKind/checkNeeds(given:resolved:)``).
     public init(kind: String, parameters: ModelParameters = [:], name: String? = nil) throws {
+        if name?.isEmpty == true { throw RallyError("model '\(kind)': the name must not be empty") }
         let k = try ModelRegistry.kind(named: kind)
+        let resolved = try k.resolve(parameters)
+        try k.checkNeeds(given: parameters, resolved: resolved)
         self.kind = kind
-        self.parameters = try k.resolve(parameters)
+        self.parameters = resolved
         self.name = name ?? kind
+    }
+
+    /// The spec of a loaded model: its saved parameters, taken as they are.
+    public init(describing model: any RallyModel) throws {
+        self.kind = model.kind
+        self.parameters = try ModelRegistry.kind(named: model.kind).resolve(model.parameters)
+        self.name = model.kind
     }
 
     /// A new, unfitted model.

@@ -39,7 +39,8 @@ public enum RallyLua {
             return 1
         }
         rally.function("vector", doc: """
-        rally.vector(t [, name]) -- a Vector holding the numbers of the Lua sequence t.
+        rally.vector(t [, name]) -- a Vector holding the numbers of the Lua list t (keys other than positions are errors; in a table with
+        a field n, as table.pack and v:totable() make, a nil at a position up to n is a missing value).
         """) { L in
             let args = LuaArgs(L, "vector")
             let values = try args.numbers(1)

@@ -140,14 +140,15 @@ struct ReportNarrative {
             if !worse.isEmpty { parts.append("worse on \(T.list(worse))") }
             if !unclear.isEmpty { parts.append("not distinguishable on \(T.list(unclear)) (interval includes zero)") }
             s += parts.joined(separator: "; ")
-            let dm = [("Brier", v.dieboldMarianoBrierP, v.dieboldMarianoBrierStatistic),
-                      ("log-loss", v.dieboldMarianoLogLossP, v.dieboldMarianoLogLossStatistic)].filter { $0.1.isFinite }
+            let dm = [("Brier loss", v.dieboldMarianoBrierP, v.dieboldMarianoBrierStatistic),
+                      ("log loss", v.dieboldMarianoLogLossP, v.dieboldMarianoLogLossStatistic)].filter { $0.1.isFinite }
             if !dm.isEmpty {
-                s += "; Diebold–Mariano " + dm.map { name, p, z in
-                    "\(name) \(T.pClause(p))" + (z < 0 ? " (lower loss)" : z > 0 ? " (higher loss)" : "")
+                // the statistic's sign says which way: negative = the model's loss is lower
+                s += "; Diebold–Mariano: " + dm.map { name, p, z in
+                    (z < 0 ? "lower " : z > 0 ? "higher " : "") + "\(name) (\(T.pClause(p)))"
                 }.joined(separator: ", ")
                 let significant = dm.filter { $0.1 < 0.05 }.count
-                s += significant == dm.count ? " (the loss gaps are significant at 5%)" : significant == 0 ? " (no loss gap is significant at 5%)" : " (one of the two loss gaps is significant at 5%)"
+                s += significant == dm.count ? "; the loss gaps are significant at 5%" : significant == 0 ? "; no loss gap is significant at 5%" : "; one of the two loss gaps is significant at 5%"
             }
             sentences.append(s + ".")
         }

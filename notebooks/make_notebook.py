@@ -52,8 +52,9 @@ if run.get("data", {}).get("synthetic"):
     ("markdown", """## The benchmark table
 
 Point values on all test hours with 95% moving-block bootstrap intervals, then the differences
-from the baseline (paired intervals) and Diebold–Mariano p-values. An interval that excludes
-zero marks a difference larger than the resampling noise."""),
+from the baseline (paired intervals) and Diebold–Mariano p-values (better: the model's loss is
+lower than the baseline's; worse: higher). An interval that excludes zero marks a difference
+larger than the resampling noise."""),
     ("code", """keys = ["roc_auc", "pr_auc", "brier", "log_loss", "precision_at_top", "lift_at_top", "brier_skill"]
 
 def fmt(e, d=3):
@@ -69,10 +70,12 @@ for m, v in metrics.get("vs_baseline", {}).items():
         if d:
             lo, hi = d["ci95"]
             row[f"Δ {k}"] = f"{d['value']:+.4f} [{lo:+.4f}, {hi:+.4f}]" + ("" if lo <= 0 <= hi else " *")
-    for name, key in [("DM p (Brier)", "dm_brier_p"), ("DM p (log loss)", "dm_log_loss_p")]:
-        row[name] = "n/a" if v.get(key) is None else f"{v[key]:.2g}"
+    for name, key in [("DM p (Brier)", "dm_brier"), ("DM p (log loss)", "dm_log_loss")]:
+        p, z = v.get(key + "_p"), v.get(key + "_statistic")
+        way = "" if not z else (" better" if z < 0 else " worse")  # statistic < 0: the model's loss is lower
+        row[name] = "n/a" if p is None else f"{p:.2g}{way}"
     rows[m] = row
-pd.DataFrame(rows).T  # * = interval excludes zero"""),
+pd.DataFrame(rows).T  # * = interval excludes zero; better / worse: the model's loss is lower / higher than the baseline's"""),
     ("markdown", """## Close-ups: price, probabilities and realized rallies
 
 The January 2018 cold snap and a summer 2018 heat spell (or the test period's first two weeks

@@ -3,7 +3,7 @@
 -- labeler, each fitting the three models on two threads). Checks that every way gives the same
 -- PR-AUC in all 45 runs and prints the wall times and their ratios.
 --
---   rally-shell scripts/bench_sweep.lua [--data PATH] [--bootstrap N] [--mode all|sweep|loop]
+--   rally-shell scripts/bench_sweep.lua [--data PATH] [--bootstrap N] [--mode all|sweep|loop] [--help]
 --
 -- The sweep runs gbdt with nthread = 1, as the recipe does (fits already run side by side on
 -- every core). The loop is timed with nthread = 1 (the very same models) and with nthread = 2
@@ -13,13 +13,17 @@
 -- --data PATH   the shared file (../shared/data/pjm_comed_2013_2018.csv); default: synthetic data.
 -- --bootstrap N resamples per configuration (default 200, as the recipe).
 -- --mode        all (default), sweep (the sweep only) or loop (the two loops only).
+-- --help, -h    prints this text.
+-- Ctrl-C during the sweep stops the benchmark with exit status 130 (no partial timing is printed).
 -- Run it when the machine is otherwise idle (check `uptime`): every way uses every core.
 
 local function usage(message)
   io.stderr:write("bench_sweep.lua: ", message, "\n",
-    "usage: rally-shell scripts/bench_sweep.lua [--data PATH] [--bootstrap N] [--mode all|sweep|loop]\n")
+    "usage: rally-shell scripts/bench_sweep.lua [--data PATH] [--bootstrap N] [--mode all|sweep|loop] [--help]\n")
   os.exit(2)
 end
+
+require("recipe").help(arg)
 
 local options = { bootstrap = "200", mode = "all" }
 local i = 1
@@ -71,6 +75,10 @@ end
 if options.mode ~= "loop" then
   timed("rally.sweep (gbdt nthread 1)", function()
     local t = rally.sweep(settings{ labeler = labeler, grid = grid, models = models(1) })
+    if t.interrupted then
+      io.stderr:write(string.format("bench_sweep: INTERRUPTED after %d of 45 runs; no timing reported\n", #t))
+      os.exit(130)
+    end
     local out = {}
     for k, row in ipairs(t:rows()) do out[k] = row.pr_auc end
     return out

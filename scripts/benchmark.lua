@@ -1,6 +1,6 @@
 -- The PJM rally benchmark, protocol v1 (../shared/BENCHMARK.md), in one command:
 --
---   rally-shell scripts/benchmark.lua [--data PATH] [--out DIR] [--bootstrap N] [--quiet]
+--   rally-shell scripts/benchmark.lua [--data PATH] [--out DIR] [--bootstrap N] [--quiet] [--help]
 --
 -- Reads PATH (the shared file ../shared/data/pjm_comed_2013_2018.csv, or any file with its
 -- columns); without --data it runs on the synthetic PJM-like default (rally.dataset.synthetic)
@@ -13,7 +13,7 @@ local t0 = rally.clock()
 
 local function usage(message)
   io.stderr:write("benchmark.lua: ", message, "\n",
-    "usage: rally-shell scripts/benchmark.lua [--data PATH] [--out DIR] [--bootstrap N] [--quiet]\n")
+    "usage: rally-shell scripts/benchmark.lua [--data PATH] [--out DIR] [--bootstrap N] [--quiet] [--help]\n")
   os.exit(2)
 end
 

@@ -1,6 +1,6 @@
 -- Which model predicts rallies best, year after year? A walk-forward comparison in one command:
 --
---   rally-shell scripts/compare_models.lua [--data PATH] [--out DIR] [--bootstrap N] [--first-test YEAR] [--quiet]
+--   rally-shell scripts/compare_models.lua [--data PATH] [--out DIR] [--bootstrap N] [--first-test YEAR] [--quiet] [--help]
 --
 -- Compares naive, logreg and gbdt (protocol v1's models) and a model written here in Lua
 -- (hour_gap_rate, below) on yearly walk-forward folds with an expanding window: the fold of year
@@ -27,7 +27,7 @@ local t0 = rally.clock()
 
 local function usage(message)
   io.stderr:write("compare_models.lua: ", message, "\n",
-    "usage: rally-shell scripts/compare_models.lua [--data PATH] [--out DIR] [--bootstrap N] [--first-test YEAR] [--quiet]\n")
+    "usage: rally-shell scripts/compare_models.lua [--data PATH] [--out DIR] [--bootstrap N] [--first-test YEAR] [--quiet] [--help]\n")
   os.exit(2)
 end
 

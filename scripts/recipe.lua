@@ -2,10 +2,38 @@
 -- (rally-shell puts ./scripts and the script's own folder on package.path).
 local recipe = {}
 
+-- The header comment of the running script (arg[0]): its leading `--` lines without the `--`,
+-- which is where every recipe documents its usage.
+function recipe.header(args)
+  local path = args and args[0]
+  local file = path and io.open(path, "r")
+  if not file then return nil end
+  local lines = {}
+  for line in file:lines() do
+    if line:sub(1, 2) ~= "--" then break end
+    lines[#lines + 1] = line:gsub("^%-%- ?", "")
+  end
+  file:close()
+  return table.concat(lines, "\n")
+end
+
+-- With --help or -h anywhere among the arguments: prints the script's header comment (its usage)
+-- to stdout and exits 0.
+function recipe.help(args)
+  for _, a in ipairs(args or {}) do
+    if a == "--help" or a == "-h" then
+      print(recipe.header(args) or ("cannot read " .. tostring(args[0]) .. "; its header comment is the usage"))
+      os.exit(0)
+    end
+  end
+end
+
 -- Parses lua(1)'s `arg` table for a recipe. spec.valued lists the flags that take a value
 -- (`--data PATH` -> options.data), spec.switches those that do not (`--quiet` -> options.quiet),
--- spec.defaults the starting values; a bad argument calls spec.usage(message).
+-- spec.defaults the starting values; a bad argument calls spec.usage(message). --help / -h prints
+-- the script's header comment and exits 0 (recipe.help).
 function recipe.options(args, spec)
+  recipe.help(args)
   local options, valued, switches = {}, {}, {}
   for k, v in pairs(spec.defaults or {}) do options[k] = v end
   for _, name in ipairs(spec.valued or {}) do valued["--" .. name] = name end

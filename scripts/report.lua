@@ -1,6 +1,6 @@
 -- The colleague-ready report, rendered from benchmark artifacts alone:
 --
---   rally-shell scripts/report.lua [--artifacts DIR] [--out DIR] [--cost-ratio R] [--window FROM TO [TITLE]]...
+--   rally-shell scripts/report.lua [--artifacts DIR] [--out DIR] [--cost-ratio R] [--window FROM TO [TITLE]]... [--help]
 --
 -- Reads DIR (default artifacts/): metrics.json and predictions.csv (required), run.json,
 -- importance.csv and sweep_thresholds.csv (used when present), as scripts/benchmark.lua writes
@@ -8,12 +8,16 @@
 -- reports/pjm_rally_demo.html. No network, no external plotting: the engine draws the SVGs.
 -- Without --window the close-ups are the January 2018 cold snap and a summer 2018 heat spell
 -- (or the test period's first two weeks when those dates have no data, e.g. synthetic data).
+-- --window FROM TO [TITLE] (repeatable) chooses the close-ups instead: dates YYYY-MM-DD (or
+-- "YYYY-MM-DD HH:MM"), TITLE optional. --help, -h prints this text.
 
 local function usage(message)
   io.stderr:write("report.lua: ", message, "\n",
-    "usage: rally-shell scripts/report.lua [--artifacts DIR] [--out DIR] [--cost-ratio R] [--window FROM TO [TITLE]]...\n")
+    "usage: rally-shell scripts/report.lua [--artifacts DIR] [--out DIR] [--cost-ratio R] [--window FROM TO [TITLE]]... [--help]\n")
   os.exit(2)
 end
+
+require("recipe").help(arg)
 
 local options = { artifacts = "artifacts/", out = "reports/" }
 local i = 1
@@ -29,7 +33,11 @@ while arg and arg[i] do
     i = i + 2
   elseif flag == "--window" then
     local from, to = arg[i + 1], arg[i + 2]
-    if not from or not to then usage("--window needs FROM and TO dates (YYYY-MM-DD)") end
+    local function missing(x) return not x or x:sub(1, 2) == "--" end
+    if missing(from) or missing(to) then
+      usage("--window needs FROM and TO dates (YYYY-MM-DD) after it, got " .. (missing(from) and "no FROM" or "no TO")
+        .. " (e.g. --window 2018-01-01 2018-01-07 \"New Year\")")
+    end
     local window = { from = from, to = to }
     i = i + 3
     if arg[i] and arg[i]:sub(1, 2) ~= "--" then

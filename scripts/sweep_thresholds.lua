@@ -1,7 +1,7 @@
 -- How does the rally definition change the picture? A threshold sweep in one command:
 --
 --   rally-shell scripts/sweep_thresholds.lua [--data PATH] [--out DIR] [--bootstrap N] [--threads N]
---                                            [--resume FILE] [--quiet]
+--                                            [--resume FILE] [--quiet] [--help]
 --
 -- Runs naive, logreg and gbdt (protocol v1's models) on every rally definition
 --   q      in {0.90, 0.925, 0.95, 0.975, 0.99}   (the trailing price quantile a rally must beat)
@@ -17,10 +17,15 @@
 -- --threads N   engine threads (default: every core).
 -- --resume FILE saves each finished configuration to FILE; after a Ctrl-C, run the same command
 --               again to continue where it stopped (same final table).
+-- --help, -h    prints this text.
 --
 -- Prints the full table (parameters, model, PR-AUC with its interval, the gain over naive with
 -- its paired interval, other figures), then a q x model pivot of PR-AUC for each window, and the
 -- best run. Progress goes to stderr: a bar on a terminal, plain lines in a log.
+--
+-- Ctrl-C stops the sweep: the finished runs go to DIR/sweep_thresholds.partial.csv (never to
+-- sweep_thresholds.csv, which only a complete sweep writes), stderr says so, and the exit
+-- status is 130. With --resume FILE, the same command continues from FILE.
 --
 -- To adapt it: change `grid` (any labeler parameter: q, window, horizon), `models` (add
 -- rally.model.new("my_lua_model", {...}) for a model registered from Lua), or `metric`.
@@ -29,7 +34,7 @@ local t0 = rally.clock()
 
 local function usage(message)
   io.stderr:write("sweep_thresholds.lua: ", message, "\n",
-    "usage: rally-shell scripts/sweep_thresholds.lua [--data PATH] [--out DIR] [--bootstrap N] [--threads N] [--resume FILE] [--quiet]\n")
+    "usage: rally-shell scripts/sweep_thresholds.lua [--data PATH] [--out DIR] [--bootstrap N] [--threads N] [--resume FILE] [--quiet] [--help]\n")
   os.exit(2)
 end
 
@@ -64,8 +69,21 @@ local t = rally.sweep{
   threads = threads, resume = options.resume, quiet = options.quiet,
 }
 
+local base = options.out:gsub("/*$", "") .. "/sweep_thresholds"
+
 print(note)
-print(t)
+if t.interrupted then
+  -- a partial table must not pass for the sweep: its own name, a note, and the status of an interrupted program
+  local partial = base .. ".partial.csv"
+  t:write_csv(partial)
+  t:print()
+  io.stderr:write(string.format("sweep_thresholds: INTERRUPTED: wrote the %d finished runs to %s, not %s.csv; %s\n", #t, partial, base,
+    options.resume and ("run the same command again to continue from " .. options.resume)
+      or "give --resume FILE to be able to continue after an interruption"))
+  os.exit(130)
+end
+
+t:print()
 for _, w in ipairs(grid.window) do
   print(string.format("\nPR-AUC, window = %d h (rows: q, columns: model)", w))
   t:filter(function(row) return row.window == w end):pivot("q", "model", "pr_auc"):print()
@@ -75,9 +93,9 @@ if best then
   print(string.format("\nbest PR-AUC %.4f: %s with q = %g, window = %d", value, best.model, best.q, best.window))
 end
 
-local out = options.out:gsub("/*$", "") .. "/sweep_thresholds.csv"
+local out = base .. ".csv"
 t:write_csv(out)
+os.remove(base .. ".partial.csv")   -- a partial table left by an interrupted run is now superseded
 if not options.quiet then
-  io.stderr:write(string.format("sweep_thresholds: wrote %s (%.1f s in all)%s\n", out, rally.clock() - t0,
-    t.interrupted and "; INTERRUPTED: the table holds the finished runs only" or ""))
+  io.stderr:write(string.format("sweep_thresholds: wrote %s (%.1f s in all)\n", out, rally.clock() - t0))
 end

@@ -146,30 +146,57 @@ enum SyntheticForecasts {
 
 @Suite struct DieboldMarianoTests {
     @Test func handWorkedStatistic() throws {
-        // d = 1, −1, 2, 0: d̄ = ½, γ₀ = 1.25, γ₁ = −0.9375, V = 1.25 + 2·½·γ₁ = 0.3125,
-        // DM = ½/√(0.3125/4) = 1.788854…, p = erfc(DM/√2) = 0.07363827012030266 (Python math.erfc)
-        let dm = try DieboldMariano.test(modelLosses: [1, -1, 2, 0], baselineLosses: [0, 0, 0, 0], lag: 1)
+        // d = (1, −1, 2, 0) five times, n = 20, lag 1 (20 rows = 10 x (1 + 1), the fewest allowed):
+        // d̄ = ½, γ₀ = 1.25, γ₁ = −19.75/20 = −0.9875, V = γ₀ + 2·½·γ₁ = 0.2625,
+        // DM = ½/√(0.2625/20) = 4.364357804719848, p = erfc(DM/√2) = 1.2749674921097067e-05 (Python math.erfc)
+        let model: [Double] = (0..<20).map { [1.0, -1, 2, 0][$0 % 4] }
+        let dm = try #require(try DieboldMariano.test(modelLosses: model, baselineLosses: [Double](repeating: 0, count: 20), lag: 1))
         #expect(abs(dm.meanDifference - 0.5) < 1e-15)
-        #expect(abs(dm.statistic - 1.788854381999832) < 1e-12)
-        #expect(abs(dm.pValue - 0.07363827012030266) < 1e-12)
+        #expect(abs(dm.statistic - 4.364357804719848) < 1e-12)
+        #expect(abs(dm.pValue - 1.2749674921097067e-05) < 1e-15)
+        #expect(dm.lag == 1)
     }
 
     @Test func identicalLossesGiveNoEvidence() throws {
-        let dm = try DieboldMariano.test(modelLosses: [0.1, 0.2, 0.3], baselineLosses: [0.1, 0.2, 0.3], lag: 1)
+        let losses = (0..<40).map { Double($0 % 7) / 10 }
+        let dm = try #require(try DieboldMariano.test(modelLosses: losses, baselineLosses: losses, lag: 3))
         #expect(dm.statistic == 0 && dm.pValue == 1)
+    }
+
+    /// Too few rows for the lag (the HAC variance collapses as the lag nears n: p was 0 on 5 rows)
+    /// and a constant non-zero differential (no variance) leave the test undefined.
+    @Test func untrustworthyTestsAreUndefined() throws {
+        #expect(DieboldMariano.minimumRows(lag: 23) == 240)
+        #expect(DieboldMariano.tooFewRows(240, lag: 23) == nil)
+        #expect(DieboldMariano.tooFewRows(239, lag: 23)
+                == "239 test rows are fewer than 10 x (lag 23 + 1) = 240; the HAC variance would be biased towards 0")
+        // the QA case: 5 hourly rows at lag 4 gave DM = −656.6, p = 0
+        let model: [Double] = [0.01, 0.02, 0.0, 0.03, 0.01], baseline: [Double] = [0.05, 0.06, 0.04, 0.07, 0.05]
+        #expect(try DieboldMariano.test(modelLosses: model, baselineLosses: baseline, lag: 4) == nil)
+        let losses = (0..<240).map { Double(($0 * 37) % 11) / 10 }
+        let flat = [Double](repeating: 0.4, count: 240)
+        #expect(try DieboldMariano.test(modelLosses: Array(losses.dropLast()), baselineLosses: Array(flat.dropLast()), lag: 23) == nil)
+        #expect(try DieboldMariano.test(modelLosses: losses, baselineLosses: flat, lag: 23) != nil)
+        // a constant non-zero differential has no variance
+        let constant = try DieboldMariano.test(modelLosses: [Double](repeating: 0.3, count: 50), baselineLosses: [Double](repeating: 0.1, count: 50), lag: 2)
+        #expect(constant == nil)
+        #expect(throws: RallyError("Diebold-Mariano: lag must be 0 or more, got -1")) {
+            try DieboldMariano.test(modelLosses: [0, 1], baselineLosses: [1, 0], lag: -1)
+        }
     }
 
     @Test func defaultLagCoversTheLabelOverlap() {
         #expect(DieboldMariano.defaultLag(rows: 17_328, horizon: 24) == 23)
         #expect(DieboldMariano.defaultLag(rows: 17_328, horizon: 1) == 12)
-        #expect(DieboldMariano.defaultLag(rows: 5, horizon: 24) == 4)
+        // not shortened for a short test set: the test is undefined there instead
+        #expect(DieboldMariano.defaultLag(rows: 5, horizon: 24) == 23)
     }
 
     @Test func clearlyBetterModelHasSmallPValue() throws {
         let (y, models) = SyntheticForecasts.make(rows: 5000)
         let good = zip(models[2], y).map { ($0 - $1) * ($0 - $1) }
         let naive = zip(models[0], y).map { ($0 - $1) * ($0 - $1) }
-        let dm = try DieboldMariano.test(modelLosses: good, baselineLosses: naive, lag: 23)
+        let dm = try #require(try DieboldMariano.test(modelLosses: good, baselineLosses: naive, lag: 23))
         #expect(dm.statistic < 0)
         #expect(dm.pValue < 0.01)
     }

@@ -144,9 +144,9 @@ enum ReportFixture {
          "metrics": {"naive": \(modelMetrics(0)), "logreg": \(modelMetrics(1)), "gbdt": \(modelMetrics(1.5))},
          "vs_baseline": {
            "logreg": {"pr_auc_diff": {"value": 0.2, "ci95": [-0.05, 0.4]}, "brier_diff": {"value": -0.01, "ci95": [-0.02, -0.001]},
-                      "dm_brier_p": 0.03, "dm_log_loss_p": 0.2},
+                      "dm_brier_p": 0.03, "dm_log_loss_p": 0.2, "dm_brier_statistic": -2.17, "dm_log_loss_statistic": 1.28},
            "gbdt": {"pr_auc_diff": {"value": \(d), "ci95": [\(lo), \(hi)]}, "brier_diff": {"value": -0.015, "ci95": [-0.03, -0.005]},
-                    "dm_brier_p": 0.0001, "dm_log_loss_p": null}},
+                    "dm_brier_p": 0.0001, "dm_log_loss_p": null, "dm_brier_statistic": -3.9, "dm_log_loss_statistic": null}},
          "test": {"rows": \(n), "positives": \(positives), "base_rate": \(Double(positives) / Double(n)), "start": "\(start)", "end": ""},
          "folds": [{}], "bootstrap": {"block": 168, "resamples": 100, "used": 100, "skipped": 0, "seed": 7},
          "warnings": ["fixture warning <&>"]}
@@ -266,8 +266,11 @@ struct ReportRenderTests {
         let artifacts = try ReportFixture.directory("a"), out = try ReportFixture.directory("o")
         try ReportFixture.write(to: artifacts, start: "2017-12-20", gbdtDiff: (0.3, 0.2, 0.4))
         let clear = try ReportFixture.read(ReportBuilder.render(ReportFixture.options(artifacts, out)).markdown)
-        #expect(clear.contains("`gbdt` against `naive`: better on PR-AUC and Brier (interval excludes zero); Diebold–Mariano Brier p < 0.001"))
+        #expect(clear.contains("`gbdt` against `naive`: better on PR-AUC and Brier (interval excludes zero); Diebold–Mariano: lower Brier loss (p < 0.001); the loss gaps are significant at 5%."))
         #expect(clear.contains("`logreg` against `naive`: better on Brier (interval excludes zero); not distinguishable on PR-AUC"))
+        // the Diebold–Mariano p-values say which way the loss difference goes (statistic < 0: the model's loss is lower)
+        #expect(clear.contains("Diebold–Mariano: lower Brier loss (p = 0.030), higher log loss (p = 0.200); one of the two loss gaps is significant at 5%."))
+        #expect(clear.contains("| 0.030 better | 0.200 worse |") && clear.contains("| < 0.001 better | n/a |"))
         try ReportFixture.write(to: artifacts, start: "2017-12-20", gbdtDiff: (0.05, -0.01, 0.12))
         let unclear = try ReportFixture.read(ReportBuilder.render(ReportFixture.options(artifacts, out)).markdown)
         #expect(unclear.contains("`gbdt` against `naive`: better on Brier (interval excludes zero); not distinguishable on PR-AUC (interval includes zero)"))

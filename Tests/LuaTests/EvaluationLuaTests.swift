@@ -1,3 +1,4 @@
+import CLua
 import Foundation
 import Testing
 @testable import RallyEngine
@@ -118,6 +119,18 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
                 == "evaluate: baseline 'gbdt' is not one of the models (naive, logreg)")
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, top = 2}")
                 == "bad argument #1 to 'evaluate' (field 'top': a share in (0, 1] expected, got 2)")
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = {}}")
+                == "bad argument #1 to 'evaluate' (field 'models': list of Models expected, got an empty table)")
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, min_positives = -5}")
+                == "bad argument #1 to 'evaluate' (field 'min_positives': a count of 0 or more expected (0: no few-rallies warnings), got -5)")
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 1e7}")
+                == "bad argument #1 to 'evaluate' (field 'bootstrap': number of resamples must be between 0 and 100000, got 10000000)")
+        // a spec without columns fails on that, not on the fit ("naive: cannot fit on 0 rows")
+        // (made in Swift: rally.features{} itself refuses to make an empty spec)
+        LuaObjects.push(lua.L, FeatureSpecObject(FeatureSpec(horizon: 24, features: [])), FeatureBindings.specClass)
+        lua_setglobal(lua.L.raw, "empty")
+        #expect(luaError("rally.evaluate{data = ds, features = empty, labeler = lab, split = sp, models = models, quiet = true}")
+                == "evaluate: the feature spec has no columns, so the models would see no features; give the spec at least one feature")
         try lua.run("res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 0, quiet = true}")
         #expect(luaError("res:best('auc')").hasPrefix("bad argument #1 to 'best' (unknown metric 'auc'; valid metrics: roc_auc, pr_auc,"))
         #expect(luaError("res:write('/proc/nope')").hasPrefix("cannot create directory '/proc/nope'"))
@@ -132,7 +145,78 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
         let values: [Double] = out.compactMap { Double($0) }
         #expect(values.count == expected.count)
         for (x, e) in zip(values, expected) { #expect(abs(x - e) < 1e-12) }
-        #expect(luaError("rally.metrics({0, 2}, {0.1, 0.2})") == "bad argument to 'metrics' (metrics for 'model': label at row 2 is 2, expected 0 or 1)")
+        #expect(luaError("rally.metrics({0, 2}, {0.1, 0.2})") == "bad argument #1 to 'metrics' (outcome at index 2 is 2, expected 0 or 1)")
+        #expect(luaError("rally.metrics({}, {})") == "bad argument #1 to 'metrics' (outcomes expected, got none)")
+        #expect(luaError("rally.metrics({0, 1}, {0.1})") == "bad argument #2 to 'metrics' (2 probabilities expected (one per outcome), got 1)")
+        #expect(luaError("rally.metrics({0, 1}, {0.1, 1.5})") == "bad argument #2 to 'metrics' (probability at index 2 is 1.5, expected a number in [0, 1])")
+        #expect(luaError("rally.metrics({0, 1}, {0.1, 0.2}, {threshold = 2})")
+                == "bad argument #3 to 'metrics' (field 'threshold': a probability in [0, 1] expected, got 2)")
+        #expect(luaError("rally.metrics({0, 1}, {0.1, 0.2}, {climatology = -0.1})")
+                == "bad argument #3 to 'metrics' (field 'climatology': a probability in [0, 1] expected, got -0.1)")
+        #expect(luaError("rally.metrics({0, 1}, {0.1, 0.2}, {top = 0})") == "bad argument #3 to 'metrics' (field 'top': a share in (0, 1] expected, got 0)")
+        #expect(try lua.run("return rally.metrics({0, 1}, {0.1, 0.7}, {threshold = 1}).recall, rally.metrics({0, 1}, {0.1, 0.7}, {threshold = 0}).recall")
+                == ["0.0", "1.0"])
+    }
+
+    /// On a test set too short for the Newey–West lag the Diebold–Mariano test is undefined: nil in
+    /// metrics(), "—" in the table, empty in benchmark_table.csv, and a warning says why
+    /// (it used to report p = 0 on 5 rows). Otherwise the table says which way the difference goes.
+    @Test func dieboldMarianoIsUndefinedOnTinyTestSetsAndSignedOtherwise() throws {
+        let out = ArtifactDirectory()
+        try lua.run(setUp)
+        try lua.run("""
+            tiny = rally.evaluate{data = ds, features = fx, labeler = lab, models = models, bootstrap = 0, quiet = true,
+                                  split = rally.split{train_end = "2013-12-31 23:00", test_start = "2014-01-01", test_end = "2014-01-01 05:00", embargo = 24}}
+            tiny:write('\(out.path)')
+            """)
+        #expect(try lua.run("local v = tiny:metrics().vs_baseline.logreg return v.dm_brier_p, v.dm_log_loss_p, v.dm_brier_statistic, v.pr_auc_diff ~= nil")
+                == ["nil", "nil", "nil", "true"])
+        let warnings = try lua.run("return table.concat(tiny.warnings, '|')")[0]
+        #expect(warnings.contains("Diebold-Mariano tests undefined (p-values left empty): 5 test rows are fewer than 10 x (lag 23 + 1) = 240"))
+        let logregRow = try #require(try lua.run("return tiny:table()")[0].split(separator: "\n").first { $0.hasPrefix("logreg ") })
+        #expect(logregRow.split(separator: " ").suffix(2) == ["—", "—"], "DM cells: \(logregRow)")
+        let csv = try String(contentsOfFile: out.path + "/benchmark_table.csv", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(csv[0].hasSuffix(",dm_brier_p,dm_log_loss_p,dm_brier_statistic,dm_log_loss_statistic"))
+        #expect(csv[2].hasPrefix("logreg,") && csv[2].hasSuffix(",,,,"))
+
+        // a full year: the p-value cells carry the direction, and the CSV the signed statistics
+        try lua.run("""
+            res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = {rally.model.logreg{C = 1}, rally.model.naive()},
+                                 bootstrap = 0, quiet = true}
+            res:write('\(out.path)')
+            """)
+        let values = try lua.run("local v = res:metrics().vs_baseline.naive return v.dm_brier_statistic > 0, v.brier_diff.value > 0, v.dm_brier_p < 0.05")
+        #expect(values == ["true", "true", "true"])
+        let naiveRow = try #require(try lua.run("return res:table()")[0].split(separator: "\n").first { $0.hasPrefix("naive ") })
+        #expect(naiveRow.contains(" worse  ") && naiveRow.hasSuffix(" worse"), "naive's losses are higher than logreg's: \(naiveRow)")
+        let table = try String(contentsOfFile: out.path + "/benchmark_table.csv", encoding: .utf8).split(separator: "\n")
+        let header = table[0].split(separator: ",", omittingEmptySubsequences: false)
+        let naive = table[2].split(separator: ",", omittingEmptySubsequences: false)
+        let z = try #require(Double(naive[header.firstIndex(of: "dm_brier_statistic")!]))
+        #expect(z > 0)
+        let fromMetrics = try #require(Double(try lua.run("return string.format('%.17g', res:metrics().vs_baseline.naive.dm_brier_statistic)")[0]))
+        #expect(fromMetrics == z)
+    }
+
+    /// A labeler horizon other than the feature spec's is allowed, with a warning saying what the
+    /// features and the label then describe; the same horizon gives none.
+    @Test func labelHorizonOtherThanTheFeaturesIsAWarning() throws {
+        try lua.run(setUp)
+        try lua.run("""
+            res = rally.evaluate{data = ds, features = fx, labeler = lab:with{horizon = 12}, split = sp, models = models, bootstrap = 0, quiet = true}
+            """)
+        let warnings = try lua.run("return table.concat(res.warnings, '|')")[0]
+        #expect(warnings.contains("the labeler's horizon (12 h) differs from the feature spec's (24 h): the calendar and known-ahead features (hour, dow, month, weekend,"))
+        #expect(warnings.contains("describe hour t+24, while the label looks at hour t+12"))
+        try lua.run("same = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 0, quiet = true}")
+        #expect(try lua.run("for _, w in ipairs(same.warnings) do if w:find('horizon') then return w end end return 'none'") == ["none"])
+    }
+
+    /// help(rally.evaluate) says the baseline is the first model, not naive.
+    @Test func evaluateHelpNamesTheFirstModelAsBaseline() throws {
+        let doc = try lua.run("return rally.help(rally.evaluate)")[0]
+        #expect(doc.contains("Baseline: the FIRST model in `models` unless baseline = \"<model name>\" is given"))
+        #expect(!doc.contains("baseline = \"naive\", "))
     }
 
     /// scripts/benchmark.lua without --data: the synthetic default, said in its output and in run.json.

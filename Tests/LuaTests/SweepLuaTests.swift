@@ -1,3 +1,4 @@
+import CLua
 import Foundation
 import Testing
 @testable import RallyEngine
@@ -98,11 +99,21 @@ rally.model.register("hour_rate", {
             local p = t:filter(function(r) return r.window == 336 end):pivot('q', 'model', 'pr_auc')
             return #p, table.concat(p.columns, ','), p[2].logreg == t[8].pr_auc
             """) == ["2", "q,naive,logreg", "true"])
-        #expect(luaError("t:pivot('q', 'model', 'pr_auc')").contains("holds 2 rows differing in window"))
+        #expect(luaError("t:pivot('q', 'model', 'pr_auc')")
+                == "bad argument #4 to 'pivot' (sweep table: pivot cell q=0.9, model=naive holds 2 rows differing in window; filter the table first or pass an aggregate (\"mean\", \"min\", \"max\" or \"best\"))")
         #expect(try lua.run("local p = t:pivot('q', 'model', 'pr_auc', 'max') return p[1].naive == math.max(t[1].pr_auc, t[3].pr_auc)") == ["true"])
         // rows and text
         #expect(try lua.run("local r = t:rows() return #r, r[5].q, r[5].model") == ["8", "0.95", "naive"])
-        let text = try lua.run("return tostring(t)")[0]
+        let summary = try lua.run("return tostring(t)")[0]
+        #expect(summary.hasPrefix("<SweepTable 8 rows: q x window x horizon x model, metric pr_auc; best ")
+                && summary.hasSuffix(")>") && !summary.contains("\n"))
+        #expect(try lua.run("return tostring(t:filter(function(r) return r.window == 336 end):pivot('q', 'model'))")
+                == ["<SweepTable pivot 2 rows: q by naive, logreg>"])
+        // t:print() prints the full text: a header line, then the rows
+        lua_getglobal(lua.L.raw, "t")
+        let object = try #require(LuaObjects.peek(lua.L, -1, SweepBindings.tableClass, as: SweepTableObject.self))
+        lua.L.pop()
+        let text = SweepBindings.text(object)
         #expect(text.hasPrefix("SweepTable 8 rows; best pr_auc "))
         #expect(text.contains("pr_auc_diff") && !text.contains("pr_auc_lo"))   // no bootstrap: no interval columns shown
         // CSV
@@ -127,9 +138,22 @@ rally.model.register("hour_rate", {
         #expect(luaError("rally.sweep{data = ds, features = fx, labeler = lab, models = models}")
                 == "bad argument #1 to 'sweep' (field 'split': Split expected, got nil (give split = rally.split{...} or walkforward = rally.walkforward{...}))")
         #expect(luaError("rally.sweep{\(base), grid = {q = 0.9}, threads = 0}") == "bad argument #1 to 'sweep' (field 'threads': at least 1 thread expected, got 0)")
+        #expect(luaError("rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = {}}")
+                == "bad argument #1 to 'sweep' (field 'models': list of Models expected, got an empty table)")
+        #expect(luaError("rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = {rally.model.naive(), 3}}")
+                == "bad argument #1 to 'sweep' (field 'models': Model expected at index 2, got number)")
+        #expect(luaError("rally.sweep{\(base), bootstrap = 200000}")
+                == "bad argument #1 to 'sweep' (field 'bootstrap': number of resamples must be between 0 and 100000, got 200000)")
         try lua.run("t = rally.sweep{\(base), bootstrap = 0}")
         #expect(luaError("t:sort('nope')").hasPrefix("bad argument #1 to 'sort' (sweep table: no column 'nope'; columns: q, window, horizon, model,"))
         #expect(luaError("t:pivot('q', 'model', 'pr_auc', 'median')") == "bad argument #4 to 'pivot' (expected one of \"mean\", \"min\", \"max\", \"best\", got \"median\")")
+        // pivot errors name the argument they concern
+        #expect(luaError("t:pivot('qq', 'model')").hasPrefix("bad argument #1 to 'pivot' (sweep table: no column 'qq'; columns: q,"))
+        #expect(luaError("t:pivot('q', 'modle')").hasPrefix("bad argument #2 to 'pivot' (sweep table: no column 'modle';"))
+        #expect(luaError("t:pivot('q', 'model', 'prauc')").hasPrefix("bad argument #3 to 'pivot' (sweep table: no column 'prauc';"))
+        #expect(luaError("t:pivot('q', 'q')") == "bad argument #2 to 'pivot' (sweep table: pivot needs two different columns, got 'q' twice)")
+        #expect(luaError("t:pivot('q', 'window', 'model')") == "bad argument #3 to 'pivot' (sweep table: pivot value column 'model' holds texts; numbers expected)")
+        #expect(luaError("t:best('nope')").hasPrefix("bad argument #1 to 'best' (sweep table: no column 'nope';"))
         #expect(luaError("t:filter(function(r) error('boom') end)").contains("boom"))
         #expect(try lua.run("return #t, t[1].model, t[2].model") == ["2", "naive", "logreg"])
     }
@@ -179,6 +203,65 @@ rally.model.register("hour_rate", {
         #expect(finished.stderr.contains("read from \(state)"))
         #expect(try String(contentsOfFile: resumed, encoding: .utf8) == String(contentsOfFile: full, encoding: .utf8))
     }
+
+    /// scripts/sweep_thresholds.lua stopped by Ctrl-C: exit status 130, the finished runs in
+    /// sweep_thresholds.partial.csv (sweep_thresholds.csv is not written) and no pivots; run
+    /// again with the same --resume file, it completes, writes sweep_thresholds.csv and removes
+    /// the partial file. logreg and gbdt are swapped for cheaper models under their names (the
+    /// recipe's plumbing is tested, not the models).
+    @Test func interruptedSweepRecipeExits130AndWritesOnlyAPartialTable() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rally-sweep-recipe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let shell = SweepShell.binary
+        try #require(FileManager.default.fileExists(atPath: shell.path), "rally-shell not built at \(shell.path)")
+        let prelude = """
+            local gbdt = rally.model.gbdt
+            rally.model.logreg = function() return rally.model.naive{name = "logreg", cut = 0.9} end
+            rally.model.gbdt = function() return gbdt{rounds = 40, max_depth = 4, nthread = 1} end
+            """
+        let script = SweepShell.root.appendingPathComponent("scripts/sweep_thresholds.lua").path
+        let state = dir.appendingPathComponent("state.json").path
+        let arguments = ["-e", prelude, script, "--out", dir.path, "--bootstrap", "0", "--threads", "2", "--resume", state]
+        let table = dir.appendingPathComponent("sweep_thresholds.csv").path
+        let partial = dir.appendingPathComponent("sweep_thresholds.partial.csv").path
+
+        let stopped = try SweepShell.run(shell, arguments, interruptAfterLines: 1)
+        #expect(stopped.status == 130, "stderr: \(stopped.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: table))
+        let partialLines = try String(contentsOfFile: partial, encoding: .utf8).split(separator: "\n")
+        #expect(partialLines.count > 1 && partialLines.count < 46)
+        #expect(stopped.stderr.contains("sweep_thresholds: INTERRUPTED: wrote the \(partialLines.count - 1) finished runs to \(partial)"))
+        #expect(stopped.stderr.contains("run the same command again to continue from \(state)"))
+        #expect(!stopped.stdout.contains("PR-AUC, window ="), "no pivots of a partial table")
+
+        let finished = try SweepShell.run(shell, arguments)
+        #expect(finished.status == 0, "stderr: \(finished.stderr)")
+        #expect(finished.stderr.contains("read from \(state)"))
+        #expect(try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n").count == 46)
+        #expect(!FileManager.default.fileExists(atPath: partial), "the partial table is removed once the sweep is complete")
+        #expect(finished.stdout.contains("PR-AUC, window = 672 h"))
+    }
+
+    /// Every recipe prints its header comment (its usage) to stdout on --help or -h and exits 0;
+    /// report.lua's --window without FROM and TO is a usage error saying so.
+    @Test func recipesPrintTheirUsageOnHelp() throws {
+        let shell = SweepShell.binary
+        try #require(FileManager.default.fileExists(atPath: shell.path), "rally-shell not built at \(shell.path)")
+        for name in ["benchmark", "sweep_thresholds", "compare_models", "bench_sweep", "report"] {
+            let script = SweepShell.root.appendingPathComponent("scripts/\(name).lua").path
+            for flag in ["--help", "-h"] {
+                let outcome = try SweepShell.run(shell, [script, flag])
+                #expect(outcome.status == 0 && outcome.stderr.isEmpty, "\(name) \(flag): \(outcome.stderr)")
+                #expect(outcome.stdout.contains("rally-shell scripts/\(name).lua ["), "\(name) \(flag): \(outcome.stdout)")
+                #expect(!outcome.stdout.hasPrefix("--") && !outcome.stdout.contains("\n-- "), "the comment markers are stripped")
+            }
+        }
+        let report = SweepShell.root.appendingPathComponent("scripts/report.lua").path
+        let window = try SweepShell.run(shell, [report, "--window", "2018-01-01", "--artifacts", "artifacts/"])
+        #expect(window.status == 2)
+        #expect(window.stderr.hasPrefix("report.lua: --window needs FROM and TO dates (YYYY-MM-DD) after it, got no TO"))
+    }
 }
 
 /// Runs the built rally-shell (next to the test binary) on a script.
@@ -197,7 +280,12 @@ enum SweepShell {
     struct Outcome {
         let stdout: String
         let stderr: String
+        /// The exit status.
+        let status: Int32
     }
+
+    /// The package root (scripts/ lives there).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs `shell` with `arguments`; with `interruptAfterLines`, sends SIGINT once stderr has
     /// shown that many sweep progress lines (plain lines: stderr is a pipe).
@@ -228,6 +316,7 @@ enum SweepShell {
         }
         group.wait()
         process.waitUntilExit()
-        return Outcome(stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Outcome(stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+                       status: process.terminationStatus)
     }
 }

@@ -12,6 +12,8 @@ import Foundation
 ///     "vs_baseline": {"<model>": {"<metric>_diff": {"value": d, "ci95": [lo, hi]}, ...,
 ///                                 "dm_brier_p": p, "dm_log_loss_p": p,
 ///                                 "dm_brier_statistic": z, "dm_log_loss_statistic": z}, ...},
+///     (a statistic < 0: the model's loss is lower than the baseline's; p and z are null when
+///     the test is undefined, with a line in "warnings" saying why)
 ///     "test": {"rows": n, "positives": k, "base_rate": r, "start": "2017-01-01 00:00", "end": "..."},
 ///     "folds": [{"test_start": ..., "test_end": ..., "train_rows": ..., "train_positives": ...,
 ///                "test_rows": ..., "test_positives": ..., "train_base_rate": ...,
@@ -28,7 +30,10 @@ import Foundation
 ///   `ts` as `YYYY-MM-DD HH:MM`, `price` the labelled series at t, `threshold` the labeler's.
 /// - `benchmark_table.csv`: one row per model: `model,kind`, then for each metric
 ///   `<metric>,<metric>_lo,<metric>_hi`, then for each metric `<metric>_diff,<metric>_diff_lo,<metric>_diff_hi`
-///   (model − baseline, paired bootstrap interval; empty for the baseline), then `dm_brier_p,dm_log_loss_p`.
+///   (model − baseline, paired bootstrap interval; empty for the baseline), then `dm_brier_p,dm_log_loss_p`
+///   and `dm_brier_statistic,dm_log_loss_statistic` (the signed Diebold–Mariano statistics:
+///   negative = the model's loss is lower than the baseline's; all four empty for the baseline
+///   and for an undefined test, see ``DieboldMariano``).
 /// - `importance.csv`: `model,feature,gain` for models that rank features (gbdt: XGBoost gain,
 ///   averaged over folds); only the header when none does.
 /// - `run.json`: see ``RunRecord``.
@@ -128,7 +133,7 @@ public struct EvaluationArtifacts {
         var header = ["model", "kind"]
         for metric in Metric.allCases { header += [metric.rawValue, metric.rawValue + "_lo", metric.rawValue + "_hi"] }
         for metric in Metric.allCases { header += [metric.rawValue + "_diff", metric.rawValue + "_diff_lo", metric.rawValue + "_diff_hi"] }
-        header += ["dm_brier_p", "dm_log_loss_p"]
+        header += ["dm_brier_p", "dm_log_loss_p", "dm_brier_statistic", "dm_log_loss_statistic"]
         var table = CSVTable(header: header)
         for m in result.models {
             var row = [m.name, m.kind]
@@ -143,8 +148,9 @@ public struct EvaluationArtifacts {
                     row += ["", "", ""]
                 }
             }
-            row.append(m.dieboldMarianoBrier.map { CSVTable.number($0.pValue) } ?? "")
-            row.append(m.dieboldMarianoLogLoss.map { CSVTable.number($0.pValue) } ?? "")
+            let tests = [m.dieboldMarianoBrier, m.dieboldMarianoLogLoss]
+            row += tests.map { $0.map { CSVTable.number($0.pValue) } ?? "" }
+            row += tests.map { $0.map { CSVTable.number($0.statistic) } ?? "" }
             table.append(row)
         }
         return table

@@ -9,7 +9,9 @@ import Foundation
 /// ```
 /// Intervals are the paired moving-block bootstrap's 95% percentile intervals; ΔPR-AUC is the
 /// model's PR-AUC minus the baseline's, its interval taken over the same resamples; the DM
-/// p-values are two-sided Diebold–Mariano tests of the Brier and log-loss differentials.
+/// p-values are two-sided Diebold–Mariano tests of the Brier and log-loss differentials, each
+/// followed by the direction of the difference (`2.5e-10 better`: the model's loss is lower than
+/// the baseline's; `worse`: higher) and shown as `—` when the test is undefined.
 public struct ComparisonTable {
     /// The result shown.
     public let result: EvaluationResult
@@ -36,8 +38,8 @@ public struct ComparisonTable {
                 Self.fixed(v[.prAUC], 3) + " " + Self.interval(m.interval(.prAUC), digits: 3, signed: false),
                 Self.fixed(v[.brier], 4), Self.fixed(v[.logLoss], 4), Self.fixed(v[.precisionAtTop], 3),
                 Self.fixed(v[.liftAtTop], 2), Self.fixed(v[.brierSkill], 3), Self.fixed(v[.ece], 4), delta,
-                m.dieboldMarianoBrier.map { Self.pValue($0.pValue) } ?? "—",
-                m.dieboldMarianoLogLoss.map { Self.pValue($0.pValue) } ?? "—",
+                Self.dieboldMariano(m.dieboldMarianoBrier),
+                Self.dieboldMariano(m.dieboldMarianoLogLoss),
             ])
         }
         let widths = header.indices.map { j in rows.map { $0[j].count }.max()! }
@@ -71,6 +73,14 @@ public struct ComparisonTable {
         guard !i.lower.isNaN, !i.upper.isNaN else { return "" }
         let f = { (x: Double) in signed ? Self.signed(x) : Format.fixed(x, digits: digits) }
         return "[\(f(i.lower)), \(f(i.upper))]"
+    }
+
+    /// A Diebold–Mariano cell: the p-value and `better` (the model's loss is lower) or `worse`
+    /// (higher); `—` for the baseline and for an undefined test.
+    static func dieboldMariano(_ test: DieboldMariano?) -> String {
+        guard let test else { return "—" }
+        let direction = test.statistic < 0 ? " better" : test.statistic > 0 ? " worse" : ""
+        return pValue(test.pValue) + direction
     }
 
     /// A p-value: three decimals, or scientific below 0.001.

@@ -45,6 +45,7 @@ public struct Evaluator {
         let baseline = try ModelLineup.baseline(among: names, wanted: plan.baseline, command: "evaluate")
         try plan.metrics.validate()
         guard plan.threads >= 1 else { throw RallyError("evaluate: threads must be at least 1, got \(plan.threads)") }
+        try PlanChecks.requireColumns(plan.features, command: "evaluate")
         guard let labelled = dataset.column(named: plan.labeler.column) else {
             throw RallyError("evaluate: the labeler's column '\(plan.labeler.column)' is not in the dataset (columns: \(dataset.names.joined(separator: ", ")))")
         }
@@ -96,17 +97,18 @@ public struct Evaluator {
                 importance: Self.meanImportance(outcomes[m].map(\.importance)),
                 fitSeconds: outcomes[m].reduce(0) { $0 + $1.fitSeconds },
                 predictSeconds: outcomes[m].reduce(0) { $0 + $1.predictSeconds })
-            if let dm = pooled.dieboldMariano[m] {
+            if m != baseline {
                 evaluation.differences = Metric.allCases.map { metric in
                     (points[m][metric] - points[baseline][metric], bootstrap?.differenceInterval(model: m, metric: metric) ?? nan)
                 }
-                evaluation.dieboldMarianoBrier = dm.brier
-                evaluation.dieboldMarianoLogLoss = dm.logLoss
+                evaluation.dieboldMarianoBrier = pooled.dieboldMariano[m].brier
+                evaluation.dieboldMarianoLogLoss = pooled.dieboldMariano[m].logLoss
             }
             evaluations.append(evaluation)
         }
 
-        var warnings = foldSummaries.flatMap(\.warnings)
+        var warnings = PlanChecks.horizonMismatch(features: plan.features, labeler: plan.labeler).map { [$0] } ?? []
+        warnings += foldSummaries.flatMap(\.warnings)
         let positives = Int(y.reduce(0, +))
         if positives < plan.minimumPositives {
             warnings.append("test rows hold \(positives) rallies (< \(plan.minimumPositives)): every figure rests on few events")
@@ -118,6 +120,7 @@ public struct Evaluator {
         if let bootstrap, bootstrap.skipped > 0 {
             warnings.append("bootstrap: \(bootstrap.skipped) of \(plan.bootstrap.resamples) resamples held a single class and were skipped")
         }
+        warnings += pooled.dieboldMarianoWarnings
         for w in warnings { progress("evaluate: warning: \(w)") }
         seconds.append(("evaluate", Date().timeIntervalSince(started)))
 

@@ -61,6 +61,7 @@ public struct SweepRunner {
         let baseline = try ModelLineup.baseline(among: names, wanted: plan.baseline, command: "sweep")
         try plan.metrics.validate()
         guard plan.threads >= 1 else { throw RallyError("sweep: threads must be at least 1, got \(plan.threads)") }
+        try PlanChecks.requireColumns(plan.features, command: "sweep")
         let configurations = try plan.configurations()
         let folds = try plan.schedule.folds().count
         let keyColumns = Self.keyColumns(configurations, grid: plan.grid)

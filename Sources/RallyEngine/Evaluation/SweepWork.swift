@@ -67,21 +67,23 @@ enum SweepWork {
             if m != baseline {
                 difference = (points[m][metric] - points[baseline][metric], bootstrap?.differenceInterval(model: m, metric: metric) ?? nan)
             }
-            let dmBrier = pooled.dieboldMariano[m]?.brier.pValue ?? .nan
-            let dmLogLoss = pooled.dieboldMariano[m]?.logLoss.pValue ?? .nan
+            let dmBrier = pooled.dieboldMariano[m].brier?.pValue ?? .nan
+            let dmLogLoss = pooled.dieboldMariano[m].logLoss?.pValue ?? .nan
             figures.append(points[m].values + [
                 interval.lower, interval.upper, difference.value, difference.interval.lower, difference.interval.upper,
                 dmBrier, dmLogLoss, Double(y.count), positives, positives / Double(y.count),
             ])
         }
         return SweepScoredConfiguration(configuration: prepared.configuration, figures: figures,
-                                        warnings: warnings(prepared, y: y, bootstrap: bootstrap, plan: plan).map { "\(at): \($0)" })
+                                        warnings: (warnings(prepared, y: y, bootstrap: bootstrap, plan: plan) + pooled.dieboldMarianoWarnings).map { "\(at): \($0)" })
     }
 
-    /// The warnings ``Evaluator`` gives for the same rows: folds, test rows or top-k resting on few rallies, skipped resamples.
+    /// The warnings ``Evaluator`` gives for the same rows: a label horizon other than the features', folds, test rows or
+    /// top-k resting on few rallies, skipped resamples.
     private static func warnings(_ prepared: SweepPreparedConfiguration, y: [Double], bootstrap: PairedBootstrapResult?, plan: SweepPlan) -> [String] {
         let minimum = plan.minimumPositives
         var out: [String] = []
+        if let mismatch = PlanChecks.horizonMismatch(features: plan.features, labeler: prepared.configuration.labeler) { out.append(mismatch) }
         for fold in prepared.folds {
             let testPositives = Int(fold.test.reduce(0) { $0 + prepared.labels.labels[$1] })
             let trainPositives = Int(fold.trainY.reduce(0, +))

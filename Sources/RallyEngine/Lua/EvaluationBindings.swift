@@ -26,18 +26,22 @@ enum EvaluationBindings {
         rally.register(resultLuaClass())
         rally.function("evaluate", doc: """
         rally.evaluate{data = ds, features = fx, labeler = lab, split = sp | walkforward = folds, models = {m1, m2, ...}
-                       [, bootstrap = 1000, block = 168, seed = 7, top = 0.05, bins = 10, baseline = "naive", dm_lag = n,
+                       [, baseline = name, bootstrap = 1000, block = 168, seed = 7, top = 0.05, bins = 10, dm_lag = n,
                           min_positives = 30, threads = 2, quiet = false]} -- fits each model on every fold, scores the pooled
         test predictions and returns a Result: res:table(), res:metrics(), res:predictions(), res:folds(), res:best(), res:write(dir).
-        Intervals: paired moving-block bootstrap (bootstrap resamples of the test rows in blocks of `block` rows; 0 = none);
-        each model is compared with the baseline (default: the first model) by paired differences and Diebold-Mariano tests.
+        Baseline: the FIRST model in `models` unless baseline = "<model name>" is given (e.g. baseline = "naive"); every other
+        model is compared with it by paired differences and Diebold-Mariano tests (DM: undefined, shown as "—", when the test set
+        has fewer than 10 x (lag + 1) rows). Intervals: paired moving-block bootstrap (bootstrap resamples of the test rows in
+        blocks of `block` rows; 0 = none; at most 100000). min_positives (0 or more; 0 = no such warnings): warn when folds or
+        the test rows hold fewer rallies. A labeler horizon other than the feature spec's is a warning (res.warnings).
         Progress goes to stderr unless quiet = true.
         """) { L in try evaluate(L) }
         rally.function("metrics", doc: """
         rally.metrics(y, p [, {top = 0.05, bins = 10, threshold = 0.5, climatology = r}]) -- every metric of probabilities p
         against 0/1 outcomes y (Vectors or tables): roc_auc, pr_auc, brier, log_loss, precision_at_top, lift_at_top, brier_skill,
-        ece, brier_reliability, brier_resolution, brier_uncertainty, precision/recall/f1 at `threshold` (p >= threshold),
-        and curve = the reliability bins {lower, upper, count, mean_p, observed}.
+        ece, brier_reliability, brier_resolution, brier_uncertainty, precision/recall/f1 at `threshold` (p >= threshold; in [0, 1]),
+        and curve = the reliability bins {lower, upper, count, mean_p, observed}. climatology (in [0, 1]) is the reference
+        forecast of brier_skill (default: the base rate of y).
         """) { L in try metrics(L) }
         rally.function("clock", doc: """
         rally.clock() -- seconds on a monotonic wall clock (for timing stages of a recipe: t = rally.clock() ... rally.clock() - t).
@@ -119,8 +123,9 @@ enum EvaluationBindings {
         }
     }
 
-    /// Field `models` as model factories.
-    private static func modelList(_ o: LuaOptions, _ L: LuaState) throws -> [any ModelFactory] {
+    /// Field `models` as model factories (one Model or a non-empty list of them), for
+    /// `rally.evaluate` and `rally.sweep`.
+    static func modelList(_ o: LuaOptions, _ L: LuaState) throws -> [any ModelFactory] {
         try o.with("models") { present in
             guard present else { throw o.error("models", "list of Models expected, got nil (e.g. {rally.model.naive(), rally.model.logreg{}})") }
             if let one = LuaObjects.peek(L, -1, ModelBindings.className, as: ModelObject.self) { return [one.factory(L)] }
@@ -146,10 +151,22 @@ enum EvaluationBindings {
         let p = try args.numbers(2)
         let o = try args.options(3)
         let top = try o.number("top") ?? 0.05
+        guard top > 0 && top <= 1 else { throw o.error("top", "a share in (0, 1] expected, got \(Format.number(top))") }
         let bins = try o.integer("bins") ?? 10
+        guard bins >= 1 else { throw o.error("bins", "at least 1 calibration bin expected, got \(bins)") }
         let threshold = try o.number("threshold") ?? 0.5
+        guard threshold >= 0 && threshold <= 1 else { throw o.error("threshold", "a probability in [0, 1] expected, got \(Format.number(threshold))") }
         let climatology = try o.number("climatology")
+        if let c = climatology, !(c >= 0 && c <= 1) { throw o.error("climatology", "a probability in [0, 1] expected, got \(Format.number(c))") }
         try o.finish()
+        guard !y.isEmpty else { throw args.error(1, "outcomes expected, got none") }
+        if let i = y.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+            throw args.error(1, "outcome at index \(i + 1) is \(Format.number(y[i])), expected 0 or 1")
+        }
+        guard p.count == y.count else { throw args.error(2, "\(y.count) probabilities expected (one per outcome), got \(p.count)") }
+        if let i = p.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+            throw args.error(2, "probability at index \(i + 1) is \(Format.number(p[i])), expected a number in [0, 1]")
+        }
         let settings = MetricSettings(top: top, calibrationBins: bins)
         do {
             let reference = climatology.map { [Double](repeating: $0, count: y.count) }
@@ -176,8 +193,9 @@ enum EvaluationBindings {
             }
             L.rawSet(-2, "curve")
             return 1
-        } catch let error as RallyError {
-            throw RallyError("bad argument to 'metrics' (\(error.message))")
+        } catch let error as RallyError where error != .interrupted {
+            // the arguments were checked above; what the scorer still refuses is about y and p together
+            throw args.error(1, error.message)
         }
     }
 
@@ -340,6 +358,10 @@ enum EvaluationBindings {
 /// The scoring options `rally.evaluate` and `rally.sweep` share: `bootstrap`, `block`, `seed`,
 /// `top`, `bins`, `baseline`, `dm_lag` and `min_positives`, read and checked in one place.
 struct ScoringOptions {
+    /// The most bootstrap resamples accepted: 100 times the usual 1000. Every resample keeps its
+    /// figures per model in memory, so a slip such as 1e7 would otherwise exhaust it.
+    static let maximumResamples = 100_000
+
     let bootstrap: BlockBootstrap
     let metrics: MetricSettings
     let baseline: String?
@@ -348,7 +370,9 @@ struct ScoringOptions {
 
     init(_ o: LuaOptions) throws {
         let resamples = try o.integer("bootstrap") ?? 1000
-        guard resamples >= 0 else { throw o.error("bootstrap", "number of resamples must be 0 or more, got \(resamples)") }
+        guard resamples >= 0 && resamples <= Self.maximumResamples else {
+            throw o.error("bootstrap", "number of resamples must be between 0 and \(Self.maximumResamples), got \(resamples)")
+        }
         let block = try o.integer("block") ?? 168
         guard block >= 1 else { throw o.error("block", "block length must be at least 1 row, got \(block)") }
         let seed = try o.integer("seed") ?? 7
@@ -361,6 +385,7 @@ struct ScoringOptions {
         let lag = try o.integer("dm_lag")
         if let lag, lag < 0 { throw o.error("dm_lag", "a lag of 0 or more expected, got \(lag)") }
         let minimum = try o.integer("min_positives") ?? 30
+        guard minimum >= 0 else { throw o.error("min_positives", "a count of 0 or more expected (0: no few-rallies warnings), got \(minimum)") }
         bootstrap = BlockBootstrap(block: block, resamples: resamples, seed: UInt64(seed))
         metrics = MetricSettings(top: top, calibrationBins: bins)
         self.baseline = baseline

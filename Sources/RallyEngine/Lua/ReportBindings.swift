@@ -27,7 +27,9 @@ enum ReportBindings {
                 options.costRatio = ratio
             }
             let resamples = try o.integer("resamples") ?? options.bootstrap.resamples
-            guard resamples >= 0 else { throw o.error("resamples", "0 or more expected, got \(resamples)") }
+            guard resamples >= 0 && resamples <= ScoringOptions.maximumResamples else {
+                throw o.error("resamples", "between 0 and \(ScoringOptions.maximumResamples) expected, got \(resamples)")
+            }
             let block = try o.integer("block") ?? options.bootstrap.block
             guard block >= 1 else { throw o.error("block", "at least 1 expected, got \(block)") }
             let seed = try o.integer("seed") ?? Int(options.bootstrap.seed)
@@ -62,19 +64,25 @@ enum ReportBindings {
                 L.rawGet(list, index: i)
                 defer { L.pop() }
                 guard L.type(-1) == LUA_TTABLE else { throw o.error("windows", "window \(i): a table {from = ..., to = ..., title = ...} expected, got \(L.typeName(-1))") }
+                // fields read by hand, so every message is one `bad argument` naming the window
                 let w = LuaOptions(L, table: L.absolute(-1), function: "report", argument: 1)
+                func failure(_ message: String) -> RallyError { o.error("windows", "window \(i): \(message)") }
                 func field(_ key: String, _ dateOnly: DataBindings.DateOnly) throws -> Int64 {
                     try w.with(key) { present in
-                        guard present else {
-                            throw o.error("windows", "window \(i): field '\(key)': time string expected (\"YYYY-MM-DD HH:MM\"), got nil")
-                        }
-                        return try DataBindings.time(L, -1, dateOnly: dateOnly) { o.error("windows", "window \(i): field '\(key)': \($0)") }
+                        guard present else { throw failure("field '\(key)': time string expected (\"YYYY-MM-DD HH:MM\"), got nil") }
+                        return try DataBindings.time(L, -1, dateOnly: dateOnly) { failure("field '\(key)': \($0)") }
                     }
                 }
                 let from = try field("from", .startOfDay), to = try field("to", .endOfDay)
-                let title = try w.string("title") ?? "\(TimeStamp.format(from).prefix(10)) to \(TimeStamp.format(to).prefix(10))"
-                do { try w.finish() } catch let e as RallyError { throw o.error("windows", "window \(i): \(e.message)") }
-                do { out.append(try ReportWindow(title: title, from: from, to: to)) } catch let e as RallyError { throw o.error("windows", e.message) }
+                let title = try w.with("title") { present -> String? in
+                    guard present else { return nil }
+                    guard let s = L.string(-1) else { throw failure("field 'title': string expected, got \(L.typeName(-1))") }
+                    return s
+                } ?? "\(TimeStamp.format(from).prefix(10)) to \(TimeStamp.format(to).prefix(10))"
+                if let unknown = w.presentKeys().first(where: { !["from", "to", "title"].contains($0) }) {
+                    throw failure("unknown field '\(unknown)'; valid fields: from, title, to")
+                }
+                do { out.append(try ReportWindow(title: title, from: from, to: to)) } catch let e as RallyError { throw failure(e.message) }
             }
             return out
         }

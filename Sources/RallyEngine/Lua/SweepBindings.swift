@@ -38,13 +38,14 @@ enum SweepBindings {
         rally.function("sweep", doc: """
         rally.sweep{data = ds, features = fx, labeler = lab, grid = {q = {0.9, 0.95}, window = {168, 672}, horizon = {...}},
                     models = {m1, m2, ...}, split = sp | walkforward = folds [, metric = "pr_auc", bootstrap = 1000, block = 168, seed = 7,
-                    top = 0.05, bins = 10, baseline = "naive", dm_lag = n, min_positives = 30, threads = cores, resume = path, quiet = false]}
+                    top = 0.05, bins = 10, baseline = name, dm_lag = n, min_positives = 30, threads = cores, resume = path, quiet = false]}
           -- evaluates every model on every combination of the grid (labeler parameters, applied with lab:with) and returns a SweepTable,
           one row per configuration x model: the labeler parameters, model, every metric, the interval of `metric` (<metric>_lo/_hi),
           its difference from the baseline with its paired interval (<metric>_diff, _diff_lo, _diff_hi), Diebold-Mariano p-values, test rows and rallies.
+          The baseline is the FIRST model in `models` unless baseline = "<model name>" is given; the scoring options are rally.evaluate's.
           Each row equals what rally.evaluate gives with that labeler. Labels, features and folds are computed once per configuration
           and shared by its models. Built-in models run on `threads` worker threads (default: every core); models written in Lua run
-          here, meanwhile. A model's own threads come on top: give gbdt nthread = 1 in a sweep (XGBoost's predictions do not depend on it). The feature spec is used as given (a horizon axis moves the label, not the features' target step).
+          here, meanwhile. A model's own threads come on top: give gbdt nthread = 1 in a sweep (XGBoost's predictions do not depend on it). The feature spec is used as given (a horizon axis moves the label, not the features' target step; t.warnings says so for each configuration whose label horizon differs from the spec's).
           Progress on stderr: a bar on a terminal, plain lines otherwise (quiet = true: none). Ctrl-C stops the sweep and returns the
           finished configurations (t.interrupted is true). resume = path saves each finished configuration to path at once; running
           the same sweep with the same path skips them and gives the same table as an uninterrupted run.
@@ -60,14 +61,7 @@ enum SweepBindings {
         let (data, features, labeler) = try EvaluationBindings.readInputs(o)
         let grid = try readGrid(o, L, labeler: labeler)
         let schedule = try EvaluationBindings.readSchedule(o, L)
-        let models = try o.with("models") { present -> [any ModelFactory] in
-            guard present else { throw o.error("models", "list of Models expected, got nil (e.g. {rally.model.naive(), rally.model.logreg{}})") }
-            do {
-                return try ModelBindings.factories(L, L.absolute(-1), function: "sweep", argument: "models")
-            } catch let error as RallyError {
-                throw o.error("models", error.message)
-            }
-        }
+        let models = try EvaluationBindings.modelList(o, L)
         let metricKey = try o.string("metric") ?? Metric.prAUC.rawValue
         guard let metric = Metric(key: metricKey) else {
             throw o.error("metric", "unknown metric '\(metricKey)'; valid metrics: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -200,6 +194,29 @@ enum SweepBindings {
         return head + "\n" + body
     }
 
+    /// What `tostring` gives, one line: `<SweepTable 45 rows: q x window x horizon x model, metric pr_auc;
+    /// best 0.6754 (q=0.95 window=672 horizon=24 gbdt)>`, `<SweepTable 6 of 45 runs (interrupted): ...>`,
+    /// or for a pivot `<SweepTable pivot 5 rows: q by naive, logreg, gbdt>`. t:print() shows the rows.
+    static func summary(_ object: SweepTableObject) -> String {
+        let t = object.table
+        let rows = "\(t.count) row\(t.count == 1 ? "" : "s")"
+        guard let total = object.runsTotal else {
+            return "<SweepTable pivot \(rows): \(t.columns.prefix(t.keys).joined(separator: ", ")) by \(t.columns.dropFirst(t.keys).joined(separator: ", "))>"
+        }
+        var line = "<SweepTable "
+        if object.interrupted {
+            line += "\(t.count) of \(total) runs (interrupted)"
+        } else {
+            line += rows
+        }
+        line += ": \(t.columns.prefix(t.keys).joined(separator: " x ")), metric \(t.metric.rawValue)"
+        if let b = try? t.best(), let j = try? t.column(t.metric.rawValue), let value = t.rows[b][j].number {
+            let run = t.rows[b].prefix(t.keys).enumerated().map { j, v in j == t.keys - 1 ? "\(v)" : "\(t.columns[j])=\(v)" }
+            line += "; best \(Format.fixed(value, digits: 4)) (\(run.joined(separator: " ")))"
+        }
+        return line + ">"
+    }
+
     /// Pushes row `i` as a Lua table keyed by column name; missing values are absent, whole
     /// parameters and counts are integers.
     static func pushRow(_ L: LuaState, _ t: SweepTable, _ i: Int) {
@@ -216,13 +233,34 @@ enum SweepBindings {
         }
     }
 
+    /// The checks of `t:pivot(row, col, value)` that concern one argument each, so the error
+    /// names it: unknown columns, the same column twice, a value column of texts, and values of
+    /// `col` that would give two columns one name.
+    private static func checkPivot(_ t: SweepTable, _ args: LuaArgs, row: String, column: String, value: String) throws {
+        var indices: [Int] = []
+        for (n, name) in [(Int32(1), row), (2, column), (3, value)] {
+            do { indices.append(try t.column(name)) } catch let error as RallyError { throw args.error(n, error.message) }
+        }
+        guard row != column else { throw args.error(2, "sweep table: pivot needs two different columns, got '\(row)' twice") }
+        if t.rows.contains(where: { $0[indices[2]].number == nil }) {
+            throw args.error(3, "sweep table: pivot value column '\(value)' holds texts; numbers expected")
+        }
+        var distinct: [SweepValue] = []
+        for values in t.rows where !distinct.contains(values[indices[1]]) { distinct.append(values[indices[1]]) }
+        let names = [row] + distinct.map(\.description)
+        if let twice = names.enumerated().first(where: { names[..<$0.offset].contains($0.element) })?.element {
+            throw args.error(2, "sweep table: pivot would have two columns named '\(twice)'; pivot on other columns")
+        }
+    }
+
     static func tableLuaClass() -> LuaClass<SweepTableObject> {
         var cls = LuaClass<SweepTableObject>(tableClass, doc: """
         SweepTable -- what rally.sweep returns, one row per configuration x model: t:sort(col [, descending]), t:top(n), t:filter(fn),
         t:best([col]), t:pivot(row, col [, value [, agg]]), t:print([cols]), t:write_csv(path), t:rows(); #t rows, t[i] row i as a table.
         Fields: t.columns, t.metric, t.interrupted, t.warnings. Sorting, filtering, cutting and pivoting return new tables.
+        tostring(t) is a one-line summary (<SweepTable 45 rows: q x window x horizon x model, metric pr_auc; best ...>); t:print() shows the rows.
         """)
-        cls.tostring = { text($0) }
+        cls.tostring = { summary($0) }
         cls.length = { $0.table.count }
         cls.index = { object, L in
             let t = object.table
@@ -307,9 +345,14 @@ enum SweepBindings {
                 }
                 aggregate = a
             }
+            let t = object.table
+            try checkPivot(t, args, row: row, column: column, value: value)
             do {
-                LuaObjects.push(L, SweepTableObject(try object.table.pivot(row: row, column: column, value: value, aggregate: aggregate)), tableClass)
-            } catch let error as RallyError { throw RallyError("bad argument to 'pivot' (\(error.message))") }
+                LuaObjects.push(L, SweepTableObject(try t.pivot(row: row, column: column, value: value, aggregate: aggregate)), tableClass)
+            } catch let error as RallyError where error != .interrupted {
+                // the columns were checked above: what is left is a cell holding several rows, which an aggregate settles
+                throw args.error(4, error.message)
+            }
             return 1
         }
         cls.method("print", doc: """

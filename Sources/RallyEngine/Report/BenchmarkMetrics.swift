@@ -25,14 +25,18 @@ public struct ReportedEstimate: Sendable, Equatable {
 }
 
 /// The figures of one model compared with the baseline (`vs_baseline` in `metrics.json`):
-/// differences model − baseline with paired intervals, and Diebold–Mariano p-values.
+/// differences model − baseline with paired intervals, and Diebold–Mariano tests.
 public struct BaselineComparison: Sendable {
     /// `<metric>` → the difference model − baseline.
     public var differences: [String: ReportedEstimate]
-    /// Diebold–Mariano p-value on Brier losses (NaN when absent).
+    /// Diebold–Mariano p-value on Brier losses (NaN when absent or undefined).
     public var dieboldMarianoBrierP: Double
-    /// Diebold–Mariano p-value on log losses (NaN when absent).
+    /// Diebold–Mariano p-value on log losses (NaN when absent or undefined).
     public var dieboldMarianoLogLossP: Double
+    /// Diebold–Mariano statistic on Brier losses, negative when the model's loss is lower (NaN when absent).
+    public var dieboldMarianoBrierStatistic: Double
+    /// Diebold–Mariano statistic on log losses, negative when the model's loss is lower (NaN when absent).
+    public var dieboldMarianoLogLossStatistic: Double
 }
 
 /// `metrics.json` as the report needs it.
@@ -103,7 +107,9 @@ public struct BenchmarkMetrics: Sendable {
                 versus[model] = BaselineComparison(
                     differences: differences,
                     dieboldMarianoBrierP: try m.optionalMember("dm_brier_p")?.number() ?? .nan,
-                    dieboldMarianoLogLossP: try m.optionalMember("dm_log_loss_p")?.number() ?? .nan)
+                    dieboldMarianoLogLossP: try m.optionalMember("dm_log_loss_p")?.number() ?? .nan,
+                    dieboldMarianoBrierStatistic: try m.optionalMember("dm_brier_statistic")?.number() ?? .nan,
+                    dieboldMarianoLogLossStatistic: try m.optionalMember("dm_log_loss_statistic")?.number() ?? .nan)
             }
         }
         let test = try root.member("test")

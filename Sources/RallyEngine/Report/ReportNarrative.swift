@@ -126,7 +126,8 @@ struct ReportNarrative {
         for m in contenders {
             guard let v = metrics.versusBaseline[m] else { continue }
             diffRows.append([m] + diffKeys.map { k in v.differences[k].map { T.signedInterval($0.value, $0.lower, $0.upper, T.digits(k)) } ?? "" }
-                            + [T.pValue(v.dieboldMarianoBrierP), T.pValue(v.dieboldMarianoLogLossP)])
+                            + [T.dieboldMariano(v.dieboldMarianoBrierP, v.dieboldMarianoBrierStatistic),
+                               T.dieboldMariano(v.dieboldMarianoLogLossP, v.dieboldMarianoLogLossStatistic)])
             var better: [String] = [], worse: [String] = [], unclear: [String] = []
             for k in diffKeys {
                 guard let side = v.differences[k]?.sideOfZero else { continue }
@@ -139,15 +140,19 @@ struct ReportNarrative {
             if !worse.isEmpty { parts.append("worse on \(T.list(worse))") }
             if !unclear.isEmpty { parts.append("not distinguishable on \(T.list(unclear)) (interval includes zero)") }
             s += parts.joined(separator: "; ")
-            let dm = [("Brier", v.dieboldMarianoBrierP), ("log-loss", v.dieboldMarianoLogLossP)].filter { $0.1.isFinite }
+            let dm = [("Brier loss", v.dieboldMarianoBrierP, v.dieboldMarianoBrierStatistic),
+                      ("log loss", v.dieboldMarianoLogLossP, v.dieboldMarianoLogLossStatistic)].filter { $0.1.isFinite }
             if !dm.isEmpty {
-                s += "; Diebold–Mariano " + dm.map { "\($0.0) \(T.pClause($0.1))" }.joined(separator: ", ")
+                // the statistic's sign says which way: negative = the model's loss is lower
+                s += "; Diebold–Mariano: " + dm.map { name, p, z in
+                    (z < 0 ? "lower " : z > 0 ? "higher " : "") + "\(name) (\(T.pClause(p)))"
+                }.joined(separator: ", ")
                 let significant = dm.filter { $0.1 < 0.05 }.count
-                s += significant == dm.count ? " (the loss gaps are significant at 5%)" : significant == 0 ? " (no loss gap is significant at 5%)" : " (one of the two loss gaps is significant at 5%)"
+                s += significant == dm.count ? "; the loss gaps are significant at 5%" : significant == 0 ? "; no loss gap is significant at 5%" : "; one of the two loss gaps is significant at 5%"
             }
             sentences.append(s + ".")
         }
-        doc.add(.paragraph("Differences model − \(metrics.baseline) with paired 95% bootstrap intervals (both models scored on the same resampled weeks), and Diebold–Mariano p-values on the hourly Brier and log losses. An interval that excludes zero marks a difference larger than the resampling noise."))
+        doc.add(.paragraph("Differences model − \(metrics.baseline) with paired 95% bootstrap intervals (both models scored on the same resampled weeks), and Diebold–Mariano p-values on the hourly Brier and log losses (better: the model's loss is lower than `\(metrics.baseline)`'s; worse: higher). An interval that excludes zero marks a difference larger than the resampling noise."))
         doc.add(.table(header: diffHeader, rows: diffRows, numeric: [false] + diffHeader.dropFirst().map { _ in true }))
         doc.add(.bullets(sentences))
         headToHead(&doc)

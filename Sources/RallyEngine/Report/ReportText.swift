@@ -42,6 +42,13 @@ enum ReportText {
         return p < 0.001 ? "< 0.001" : Format.fixed(p, digits: 3)
     }
 
+    /// A Diebold–Mariano cell: the p-value (``pValue(_:)``) and, when the statistic `z` is known
+    /// and not 0, `better` (the model's loss is lower than the baseline's) or `worse`.
+    static func dieboldMariano(_ p: Double, _ z: Double) -> String {
+        guard p.isFinite else { return pValue(p) }
+        return pValue(p) + (z < 0 ? " better" : z > 0 ? " worse" : "")
+    }
+
     /// A p-value in a sentence: `p < 0.001` or `p = 0.042`.
     static func pClause(_ p: Double) -> String {
         guard p.isFinite else { return "p n/a" }

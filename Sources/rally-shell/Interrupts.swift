@@ -14,6 +14,9 @@ enum Interrupts {
     nonisolated(unsafe) private static var runningState: OpaquePointer?
     nonisolated(unsafe) private static var wakeRead: Int32 = -1
     nonisolated(unsafe) private static var wakeWrite: Int32 = -1
+    /// Whether Ctrl-C was pressed while the last chunk ran (a batch run then exits with 130,
+    /// as shells report a command stopped by SIGINT).
+    nonisolated(unsafe) private(set) static var lastRunInterrupted = false
 
     /// The descriptor that becomes readable when Ctrl-C is pressed at the prompt.
     static var wakeDescriptor: Int32 { wakeRead }
@@ -34,6 +37,7 @@ enum Interrupts {
         action.__sigaction_handler.sa_handler = { _ in
             let saved = errno
             if let L = Interrupts.runningState {
+                Interrupts.lastRunInterrupted = true
                 rally_interrupt(L)
                 Cancellation.request()
             } else {
@@ -74,8 +78,10 @@ enum Interrupts {
     static func armed<T>(_ L: LuaState, _ body: () -> T) -> T {
         rally_clear_interrupt(L.raw)
         Cancellation.reset()
+        lastRunInterrupted = false
         runningState = L.raw
         if takePromptInterrupt() {
+            lastRunInterrupted = true
             rally_interrupt(L.raw)
             Cancellation.request()
         }

@@ -36,19 +36,22 @@ enum Shell {
             case .execute(let chunk): ok = runChunk(L, chunk, name: "=(command line)")
             case .require(let module): ok = runChunk(L, "\(module) = require(\"\(module)\")", name: "=(command line)")
             }
-            if !ok { return 1 }
+            if !ok { return failureStatus }
         }
         if let script = options.script {
-            if !runScript(L, script, argv: argv, scriptIndex: options.scriptIndex!) { return 1 }
+            if !runScript(L, script, argv: argv, scriptIndex: options.scriptIndex!) { return failureStatus }
         }
         let nothingElse = options.script == nil && options.actions.isEmpty && !options.showVersion
         if options.interactive || (nothingElse && Terminal.stdinIsTTY) {
             interactive(L)
         } else if nothingElse {
-            if !runScript(L, "-", argv: argv, scriptIndex: nil) { return 1 }
+            if !runScript(L, "-", argv: argv, scriptIndex: nil) { return failureStatus }
         }
         return 0
     }
+
+    /// The exit status of a failed batch run: 130 when Ctrl-C stopped it, 1 for an error.
+    static var failureStatus: Int32 { Interrupts.lastRunInterrupted ? 130 : 1 }
 
     static var banner: String {
         "rally \(RallyLua.version) -- \(RallyLua.luaVersion), XGBoost \(RallyLua.xgboostVersion)"

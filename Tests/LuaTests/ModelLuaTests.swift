@@ -142,7 +142,11 @@ rally.model.register("mean_rate", {
     let L = lua.L
     L.pushGlobals()
     L.rawGet(-1, "models")
-    let factories = try ModelBindings.factories(L, L.top, function: "evaluate", argument: "models")
+    let factories = try (1...2).map { i -> any ModelFactory in
+        L.rawGet(-1, index: i)
+        defer { L.pop() }
+        return try #require(LuaObjects.peek(L, -1, ModelBindings.className, as: ModelObject.self)).factory(L)
+    }
     L.pop(2)
     #expect(factories.map(\.name) == ["mean_rate", "lr"])
     #expect(factories[0].sendableSpec == nil)

@@ -33,6 +33,29 @@ import Testing
         #expect(r.stderr.contains("stack traceback:"))
     }
 
+    @Test func aScriptStoppedByCtrlCExits130() throws {
+        let process = Process()
+        process.executableURL = ShellHarness.shell
+        process.arguments = ["-e", "io.stderr:write('ready\\n') while true do end"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        // interrupt only once the loop runs (the SIGINT handler is installed by then)
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("ready") {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+        process.interrupt()
+        seen.append(err.fileHandleForReading.readDataToEndOfFile())
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(String(decoding: seen, as: UTF8.self).contains("interrupted!"))
+    }
+
     @Test func syntaxErrorsAndMissingFilesExitOne() throws {
         let r = try ShellHarness.run(["/nonexistent/recipe.lua"])
         #expect(r.status == 1)

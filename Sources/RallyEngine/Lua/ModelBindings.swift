@@ -480,26 +480,6 @@ public enum ModelBindings {
         }
     }
 
-    /// Factories for the model argument at `index` of a call to `function`: a `Model` or a
-    /// table (array) of them. Built-in models give `ModelSpec`s (`Sendable`); models written in
-    /// Lua give factories bound to `L` that must run on this thread.
-    public static func factories(_ L: LuaState, _ index: Int32, function: String, argument: String) throws -> [any ModelFactory] {
-        if let object = LuaObjects.peek(L, index, className, as: ModelObject.self) { return [object.factory(L)] }
-        guard L.type(index) == LUA_TTABLE, L.rawLength(index) > 0 else {
-            throw RallyError("bad argument to '\(function)' (\(argument): Model or table of Models expected, got \(L.typeName(index)))")
-        }
-        var out: [any ModelFactory] = []
-        for i in 1...L.rawLength(index) {
-            L.rawGet(index, index: i)
-            defer { L.pop() }
-            guard let object = LuaObjects.peek(L, -1, className, as: ModelObject.self) else {
-                throw RallyError("bad argument to '\(function)' (\(argument)[\(i)]: Model expected, got \(L.typeName(-1)))")
-            }
-            out.append(object.factory(L))
-        }
-        return out
-    }
-
     /// Reads the parameter table at argument `n` (absent: none): string keys, number, string
     /// or boolean values; `name` is taken out as the display name.
     private static func readParameters(_ args: LuaArgs, _ n: Int32) throws -> (ModelParameters, String?) {

@@ -9,23 +9,45 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: path)
     }
 
-    /// Writes `data` to `path`, creating missing parent directories.
-    public static func write(_ data: Data, to path: String) throws {
+    /// Writes `data` to `path`, creating missing parent directories unless
+    /// `createDirectories` is false. Errors name the path and the system's reason
+    /// (`Permission denied`, `No such file or directory`).
+    public static func write(_ data: Data, to path: String, createDirectories: Bool = true) throws {
+        guard !path.isEmpty else { throw RallyError("cannot write '': the path is empty") }
         let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw RallyError("cannot create directory '\(directory.path)': \(error.localizedDescription)")
+        let directory = url.deletingLastPathComponent().path
+        if createDirectories { try makeDirectory(directory) }
+        let temporary = directory + "/.\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
+        guard let handle = fopen(temporary, "wb") else {
+            throw RallyError("cannot write '\(path)': \(reason(errno))")
         }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
-            throw RallyError("cannot write '\(temporary.path)' (is '\(directory.path)' writable?)")
+        let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+        let writeError = written == data.count ? 0 : errno
+        let closeError = fclose(handle) == 0 ? 0 : errno
+        if writeError != 0 || closeError != 0 {
+            unlink(temporary)
+            throw RallyError("cannot write '\(path)': \(reason(writeError != 0 ? writeError : closeError))")
         }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw RallyError("cannot move '\(temporary.path)' to '\(url.path)': \(reason)")
+        guard rename(temporary, url.path) == 0 else {
+            let why = reason(errno)
+            unlink(temporary)
+            throw RallyError("cannot write '\(path)': \(why)")
         }
     }
+
+    /// Creates `path` and its missing parents.
+    private static func makeDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw RallyError("cannot create directory '\(path)': a file of that name exists") }
+            return
+        }
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if parent != path { try makeDirectory(parent) }
+        guard mkdir(path, 0o777) == 0 || errno == EEXIST else {
+            throw RallyError("cannot create directory '\(path)': \(reason(errno))")
+        }
+    }
+
+    private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

@@ -22,17 +22,13 @@ enum ModelFileIO {
         }
     }
 
-    /// Writes `data` to `path` (replacing it); `kind` names the model in messages.
+    /// Writes `data` to `path` atomically (replacing it; the folder must exist); `kind` names
+    /// the model in messages.
     static func write(_ data: Data, to path: String, kind: String) throws {
-        guard !path.isEmpty else { throw RallyError("\(kind): cannot write '': the path is empty") }
-        guard let handle = fopen(path, "wb") else {
-            throw RallyError("\(kind): cannot write '\(path)': \(String(cString: strerror(errno)))")
-        }
-        let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-        let writeError = written != data.count ? errno : 0
-        let closed = fclose(handle) == 0
-        if writeError != 0 || !closed {
-            throw RallyError("\(kind): cannot write '\(path)': \(String(cString: strerror(writeError != 0 ? writeError : errno)))")
+        do {
+            try AtomicFile.write(data, to: path, createDirectories: false)
+        } catch let error as RallyError {
+            throw RallyError("\(kind): \(error.message)")
         }
     }
 

@@ -57,6 +57,24 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(try lua.run("return rally.help(rally.load):sub(1, 19)") == ["rally.load(path [, "])
     }
 
+    @Test func writtenDatasetsLoadBack() throws {
+        let path = files.write("hours.csv", hours.replacingOccurrences(of: "2020-01-01 03:00:00,13,", with: "2020-01-01 03:00:00,,"))
+        let out = files.directory.appendingPathComponent("out/saved.csv").path
+        let result = try lua.run("""
+            local ds = rally.load("\(path)")
+            local written = ds:write("\(out)")
+            local back = rally.load(written)
+            local same = #back == #ds and back:columns()[1] == "price"
+            for _, name in ipairs(ds:columns()) do
+              local a, b = ds[name]:totable(), back[name]:totable()
+              for i = 1, a.n do if a[i] ~= b[i] then same = false end end
+            end
+            return same, back.price:missing(), written
+            """)
+        #expect(result == ["true", "1", out])
+        #expect(luaError("rally.load('\(path)'):write()").contains("bad argument #1 to 'write' (string expected, got no value)"))
+    }
+
     @Test func loadOptionsFromLua() throws {
         let path = files.write("semi.csv", "\u{FEFF}when;Zonal price;x\r2020-01-01 00:00;1,5;a\r2020-01-01 02:00;2,5;b\r2020-01-01 01:00;3,5;c\r")
         try lua.run("ds = rally.load('\(path)', {decimal = ',', columns = {price = 'Zonal price'}, sort = true, fill = 'interpolate'})")

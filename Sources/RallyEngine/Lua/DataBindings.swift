@@ -194,6 +194,16 @@ enum DataBindings {
             LuaVector.push(L, object.dataset.timestamps.map(Double.init), name: "timestamps")
             return 1
         }
+        cls.method("write", doc: """
+        ds:write(path) -- writes the dataset as CSV (a `time` column "YYYY-MM-DD HH:MM", then every column; numbers exactly, missing values
+        empty), atomically, creating missing folders; returns path. rally.load(path) reads back the same values: save a repaired or
+        pivoted dataset (fill, dst, Data Miner pnodes) for colleagues.
+        """) { object, L in
+            let path = try LuaArgs(L, "write", method: true).string(1)
+            try DatasetCSV.write(object.dataset, to: path)
+            L.push(path)
+            return 1
+        }
         cls.method("head", doc: "ds:head([n]) -- the first n rows (default 5) as a printable table (a string).") { object, L in
             let args = LuaArgs(L, "head", method: true)
             let n = try args.integer(1, default: 5)

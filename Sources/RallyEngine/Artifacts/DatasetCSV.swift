@@ -1,0 +1,23 @@
+/// A dataset as CSV text that `rally.load` reads back to the same values: a `time` column
+/// (`YYYY-MM-DD HH:MM`, the dataset's naive clock), then one column per series, numbers in
+/// their shortest round-trip form, missing values as empty fields.
+public enum DatasetCSV {
+    /// The CSV text of `dataset`.
+    public static func text(_ dataset: Dataset) -> String {
+        var table = CSVTable(header: ["time"] + dataset.names, expectedRows: dataset.count)
+        for row in 0..<dataset.count {
+            table.field(TimeStamp.format(dataset.timestamps[row]))
+            for column in dataset.columns { table.number(column[row]) }
+            table.endRow()
+        }
+        return table.text()
+    }
+
+    /// Writes `dataset` to `path` atomically (creating missing folders).
+    public static func write(_ dataset: Dataset, to path: String) throws {
+        guard !dataset.names.contains("time") else {
+            throw RallyError("cannot write a dataset with a column named 'time' (the time column's name); rename it first")
+        }
+        try AtomicFile.write(text(dataset), to: path)
+    }
+}

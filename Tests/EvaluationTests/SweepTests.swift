@@ -73,6 +73,8 @@ enum SmallSweep {
                     #expect(try value("\(k.rawValue)_diff_hi") == d.interval.upper)
                     #expect(try value("dm_brier_p") == model.dieboldMarianoBrier?.pValue)
                     #expect(try value("dm_log_loss_p") == model.dieboldMarianoLogLoss?.pValue)
+                    #expect(try value("dm_brier_statistic") == model.dieboldMarianoBrier?.statistic)
+                    #expect(try value("dm_log_loss_statistic") == model.dieboldMarianoLogLoss?.statistic)
                 } else {
                     #expect(try value("\(k.rawValue)_diff").isNaN)
                 }

@@ -17,12 +17,14 @@ struct SweepScoredConfiguration: Sendable {
 /// The columns of a sweep's table after the key columns.
 enum SweepColumns {
     /// Every metric, then the headline metric's interval, its difference from the baseline
-    /// (`<metric>_diff`, as in benchmark_table.csv) with that interval, the Diebold–Mariano p-values against the baseline, and the test rows.
+    /// (`<metric>_diff`, as in benchmark_table.csv) with that interval, the Diebold–Mariano
+    /// p-values and signed statistics against the baseline (negative: the model's loss is
+    /// lower), and the test rows.
     static func figures(headline m: Metric) -> [String] {
         let k = m.rawValue
         return Metric.allCases.map(\.rawValue)
             + ["\(k)_lo", "\(k)_hi", "\(k)_diff", "\(k)_diff_lo", "\(k)_diff_hi", "dm_brier_p", "dm_log_loss_p",
-               "test_rows", "positives", "base_rate"]
+               "dm_brier_statistic", "dm_log_loss_statistic", "test_rows", "positives", "base_rate"]
     }
 }
 
@@ -67,11 +69,11 @@ enum SweepWork {
             if m != baseline {
                 difference = (points[m][metric] - points[baseline][metric], bootstrap?.differenceInterval(model: m, metric: metric) ?? nan)
             }
-            let dmBrier = pooled.dieboldMariano[m].brier?.pValue ?? .nan
-            let dmLogLoss = pooled.dieboldMariano[m].logLoss?.pValue ?? .nan
+            let dm = pooled.dieboldMariano[m]
             figures.append(points[m].values + [
                 interval.lower, interval.upper, difference.value, difference.interval.lower, difference.interval.upper,
-                dmBrier, dmLogLoss, Double(y.count), positives, positives / Double(y.count),
+                dm.brier?.pValue ?? .nan, dm.logLoss?.pValue ?? .nan, dm.brier?.statistic ?? .nan, dm.logLoss?.statistic ?? .nan,
+                Double(y.count), positives, positives / Double(y.count),
             ])
         }
         return SweepScoredConfiguration(configuration: prepared.configuration, figures: figures,

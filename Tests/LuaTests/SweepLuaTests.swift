@@ -105,8 +105,11 @@ rally.model.register("hour_rate", {
         // rows and text
         #expect(try lua.run("local r = t:rows() return #r, r[5].q, r[5].model") == ["8", "0.95", "naive"])
         let summary = try lua.run("return tostring(t)")[0]
-        #expect(summary.hasPrefix("<SweepTable 8 rows: q x window x horizon x model, metric pr_auc; best ")
-                && summary.hasSuffix(")>") && !summary.contains("\n"))
+        // several rally definitions: no "best" across them (their base rates differ); one: its best run
+        #expect(summary == "<SweepTable 8 rows: q x window x horizon x model, metric pr_auc; 4 rally definitions x 2 models>")
+        let one = try lua.run("return tostring(t:filter(function(r) return r.q == 0.9 and r.window == 168 end))")[0]
+        #expect(one.hasPrefix("<SweepTable 2 rows: q x window x horizon x model, metric pr_auc; best ")
+                && one.hasSuffix("q=0.9 window=168 horizon=24 logreg)>"), "\(one)")
         #expect(try lua.run("return tostring(t:filter(function(r) return r.window == 336 end):pivot('q', 'model'))")
                 == ["<SweepTable pivot 2 rows: q by naive, logreg>"])
         // t:print() prints the full text: a header line, then the rows
@@ -114,7 +117,7 @@ rally.model.register("hour_rate", {
         let object = try #require(LuaObjects.peek(lua.L, -1, SweepBindings.tableClass, as: SweepTableObject.self))
         lua.L.pop()
         let text = SweepBindings.text(object)
-        #expect(text.hasPrefix("SweepTable 8 rows; best pr_auc "))
+        #expect(text.hasPrefix("SweepTable 8 rows: 4 rally definitions x 2 models\n"))
         #expect(text.contains("pr_auc_diff") && !text.contains("pr_auc_lo"))   // no bootstrap: no interval columns shown
         // CSV
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rally-sweep-\(UUID().uuidString).csv").path

@@ -177,7 +177,8 @@ enum SweepBindings {
         return Array(t.columns.prefix(t.keys)) + figures
     }
 
-    /// `SweepTable 45 rows; best pr_auc 0.6754: q=0.95 window=672 horizon=24 gbdt` above the table
+    /// `SweepTable 45 rows: 15 rally definitions x 3 models` above the table, or with a single
+    /// rally definition `SweepTable 3 rows; best pr_auc 0.6754: q=0.95 window=672 horizon=24 gbdt`
     /// (a pivot: the table alone).
     static func text(_ object: SweepTableObject) -> String {
         let t = object.table
@@ -187,11 +188,21 @@ enum SweepBindings {
         if let total = object.runsTotal, t.count != total || object.interrupted {
             head += " of \(total) runs" + (object.interrupted ? " (interrupted)" : "")
         }
-        if let b = try? t.best(), let j = try? t.column(t.metric.rawValue), let value = t.rows[b][j].number {
-            let run = t.rows[b].prefix(t.keys).enumerated().map { j, v in j == t.keys - 1 ? "\(v)" : "\(t.columns[j])=\(v)" }
-            head += "; best \(t.metric.rawValue) \(Format.fixed(value, digits: 4)): " + run.joined(separator: " ")
+        return head + bestOrShape(t, lead: ": ", best: { "; best \(t.metric.rawValue) \($0): \($1)" }) + "\n" + body
+    }
+
+    /// With one rally definition, the best run (`best(value, run)`); with several, `lead` and
+    /// their count and the models': the metrics of different definitions rest on different base
+    /// rates (a commoner rally scores a higher PR-AUC), so no run across them is "best".
+    private static func bestOrShape(_ t: SweepTable, lead: String, best: (String, String) -> String) -> String {
+        let definitions = Set(t.rows.map { $0.prefix(max(t.keys - 1, 0)).map(\.description) }).count
+        if definitions > 1 {
+            let models = Set(t.rows.map { $0[t.keys - 1].description }).count
+            return lead + "\(definitions) rally definitions x \(models) model\(models == 1 ? "" : "s")"
         }
-        return head + "\n" + body
+        guard let b = try? t.best(), let j = try? t.column(t.metric.rawValue), let value = t.rows[b][j].number else { return "" }
+        let run = t.rows[b].prefix(t.keys).enumerated().map { j, v in j == t.keys - 1 ? "\(v)" : "\(t.columns[j])=\(v)" }
+        return best(Format.fixed(value, digits: 4), run.joined(separator: " "))
     }
 
     /// What `tostring` gives, one line: `<SweepTable 45 rows: q x window x horizon x model, metric pr_auc;
@@ -210,11 +221,7 @@ enum SweepBindings {
             line += rows
         }
         line += ": \(t.columns.prefix(t.keys).joined(separator: " x ")), metric \(t.metric.rawValue)"
-        if let b = try? t.best(), let j = try? t.column(t.metric.rawValue), let value = t.rows[b][j].number {
-            let run = t.rows[b].prefix(t.keys).enumerated().map { j, v in j == t.keys - 1 ? "\(v)" : "\(t.columns[j])=\(v)" }
-            line += "; best \(Format.fixed(value, digits: 4)) (\(run.joined(separator: " ")))"
-        }
-        return line + ">"
+        return line + bestOrShape(t, lead: "; ", best: { "; best \($0) (\($1))" }) + ">"
     }
 
     /// Pushes row `i` as a Lua table keyed by column name; missing values are absent, whole
@@ -318,7 +325,8 @@ enum SweepBindings {
         }
         cls.method("best", doc: """
         t:best([col]) -- the best row (a table) by column col (default: the sweep's metric; highest, or lowest for a loss), and its value;
-        nil when every value is missing.
+        nil when every value is missing. Across rally definitions (q, window, ...) the metrics rest on different base rates (a commoner
+        rally scores a higher PR-AUC): filter to one definition first to pick a model, or compare pr_auc_diff (the gain over the baseline).
         """) { object, L in
             let args = LuaArgs(L, "best", method: true)
             let name = try args.optionalString(1)

@@ -39,6 +39,9 @@ struct SVGChartTests {
         let percent = NumericTicks.ticks((0, 0.2), count: 4, percent: true)
         #expect(percent.map(\.label) == ["0%", "5%", "10%", "15%", "20%"])
         #expect(NumericTicks.niceDomain((3.2, 187)) == (0, 200))
+        #expect(NumericTicks.niceDomain((-2.8, 159)) == (-10, 200), "one slightly negative hour takes a sub-step, not a whole step")
+        #expect(NumericTicks.niceDomain((-60, 159)) == (-100, 200), "a real negative range keeps whole steps")
+        #expect(NumericTicks.niceDomain((-159, 2.8)) == (-200, 10))
         #expect(NumericTicks.ticks((0, 20), count: 8).map(\.label) == ["0", "5", "10", "15", "20"])
         #expect(NumericTicks.ticks((0, 0.8), count: 5).map(\.label) == ["0.0", "0.2", "0.4", "0.6", "0.8"])
     }
@@ -158,7 +161,8 @@ enum ReportFixture {
              "data": {"path": null, "sha256": null, "synthetic": true, "source": "synthetic, seed 1", "rows": \(n), "notes": []},
              "rows": {"kept": \(n), "train": 1000, "test": \(n)},
              "parameters": {"labeler": {"kind": "quantile", "col": "price", "q": 0.95, "window": 672, "horizon": 24},
-                            "metrics": {"top": 0.05, "calibration_bins": 10, "log_loss_clip": 1e-06}},
+                            "metrics": {"top": 0.05, "calibration_bins": 10, "log_loss_clip": 1e-06},
+                            "bootstrap": {"block": 168, "resamples": 100, "seed": 7}},
              "seed": 7, "git_commit": null}
             """, to: dir + "/run.json")
         }
@@ -214,6 +218,10 @@ struct ReportRenderTests {
         #expect(markdown.contains("**These artifacts come from synthetic data.**"))
         #expect(markdown.contains("fixture warning <&>"))
         #expect(markdown.contains("against the labeler's q, one line per model, at the benchmark's own window = 672."))
+        #expect(markdown.contains("not from the benchmark table's 100 resamples, so at the benchmark's own q = 0.95 the interval may differ slightly"),
+                "the sweep caption says its intervals are its own")
+        #expect(markdown.contains("`rally-shell scripts/benchmark.lua --out \(artifacts)` writes the artifacts"),
+                "the benchmark command writes where the report reads")
         let sweep = try ReportFixture.read(output.figures.last!)
         #expect(sweep.contains("gbdt, q = 0.95: 0.5172") && !sweep.contains("0.4836"), "the sweep is held at window = 672")
         let html = try ReportFixture.read(output.html)
@@ -234,6 +242,28 @@ struct ReportRenderTests {
         #expect(try ([again.markdown, again.html] + again.figures).map(ReportFixture.read) == texts)
         let elsewhere = try ReportBuilder.render(ReportFixture.options(artifacts, other))
         #expect(try elsewhere.figures.map(ReportFixture.read) == first.figures.map(ReportFixture.read), "figures do not depend on the output directory")
+    }
+
+    @Test func removesOnlyItsOwnStaleFigures() throws {
+        let artifacts = try ReportFixture.directory("a"), out = try ReportFixture.directory("o")
+        try ReportFixture.write(to: artifacts, start: "2017-12-20", sweep: true)
+        let first = try ReportBuilder.render(ReportFixture.options(artifacts, out))
+        #expect(first.figures.contains { $0.hasSuffix("pjm_rally_demo_sweep.svg") })
+        let decoys = ["pjm_rally_demo_v2_window1.svg", "pjm_rally_demo_sweep.png", "notes.svg", "pjm_rally_demo_window.svg"]
+        for file in decoys + ["pjm_rally_demo_window7.svg"] { try AtomicFile.write("<svg/>", to: out + "/" + file) }
+        try FileManager.default.removeItem(atPath: artifacts + "/sweep_thresholds.csv")
+        let second = try ReportBuilder.render(ReportFixture.options(artifacts, out))
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: out))
+        #expect(!files.contains("pjm_rally_demo_sweep.svg"), "the sweep figure of the earlier artifacts is gone")
+        #expect(!files.contains("pjm_rally_demo_window7.svg"))
+        #expect(decoys.allSatisfy(files.contains), "files outside the report's naming pattern stay")
+        #expect(files == Set(decoys + second.figures.map { URL(fileURLWithPath: $0).lastPathComponent } + ["pjm_rally_demo.md", "pjm_rally_demo.html"]))
+        #expect(second.notes.contains("removed pjm_rally_demo_sweep.svg, a figure of an earlier render that this one does not draw"))
+    }
+
+    @Test func reproduceNamesTheArtifactsDirectoryOnlyWhenNotTheDefault() {
+        for path in ["artifacts", "artifacts/", "./artifacts/"] { #expect(ReportNarrative.isDefaultArtifactsDirectory(path), "\(path)") }
+        for path in ["/tmp/b1", "../artifacts", "artifacts2", "/work/main/artifacts"] { #expect(!ReportNarrative.isDefaultArtifactsDirectory(path), "\(path)") }
     }
 
     @Test func fallsBackToTheFirstTwoWeeksOutsideTheDefaultWindows() throws {
@@ -331,6 +361,18 @@ struct ReportAnalysisTests {
         #expect(curve.recall.last == 1)
         #expect(curve.precision.last == 0.3)
         #expect(curve.precision.first == 1)
+    }
+
+    @Test func precisionRecallStepsEncloseTheAveragePrecision() throws {
+        let curve = try PrecisionRecallCurve.compute(labels: labels, scores: scores)
+        let steps = curve.steps
+        #expect(steps.recall.first == 0 && steps.recall.last == 1)
+        #expect(steps.recall.count == steps.precision.count)
+        // Drawn as steps, each precision holds until the next recall: the area is the average precision.
+        let area = zip(zip(steps.recall, steps.recall.dropFirst()), steps.precision).reduce(0) { $0 + ($1.0.1 - $1.0.0) * $1.1 }
+        #expect(abs(area - (try BinaryMetrics.averagePrecision(labels: labels, scores: scores))) < 1e-12)
+        let twoScores = try PrecisionRecallCurve.compute(labels: [1, 0, 1, 0, 0], scores: [1, 1, 0, 0, 0]).steps
+        #expect(twoScores.recall == [0, 0.5, 1] && twoScores.precision == [0.5, 0.4, 0.4], "two operating points, two steps, no slope")
     }
 
     @Test func decisionCostsCountAlarmsAndMisses() throws {

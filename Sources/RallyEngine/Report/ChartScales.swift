@@ -49,10 +49,17 @@ public enum NumericTicks {
         return 10 * magnitude
     }
 
-    /// `domain` widened outward to whole steps, as an axis wants it.
+    /// `domain` widened outward to whole steps, as an axis wants it. An end that only just
+    /// crosses zero (by less than one step, e.g. one price hour at −2.8 on an axis ticked every
+    /// 50) is widened to a whole sub-step instead (−10), so it does not take a full step of the
+    /// panel; every value stays inside.
     public static func niceDomain(_ domain: (lower: Double, upper: Double), count: Int = 5) -> (lower: Double, upper: Double) {
         let s = step(span: domain.upper - domain.lower, count: count)
-        return ((domain.lower / s).rounded(.down) * s, (domain.upper / s).rounded(.up) * s)
+        let sub = step(span: s, count: 5)
+        var lower = (domain.lower / s).rounded(.down) * s, upper = (domain.upper / s).rounded(.up) * s
+        if domain.lower < 0, domain.upper > 0, -domain.lower < s { lower = (domain.lower / sub).rounded(.down) * sub }
+        if domain.upper > 0, domain.lower < 0, domain.upper < s { upper = (domain.upper / sub).rounded(.up) * sub }
+        return (lower, upper)
     }
 
     /// The ticks inside `domain`, labelled with as many decimals as the step needs

@@ -36,6 +36,15 @@ public struct PrecisionRecallCurve: Sendable {
         }
         return PrecisionRecallCurve(recall: recall, precision: precision)
     }
+
+    /// The curve as steps in the way average precision sums it: each point's precision holds
+    /// over the recall gained since the previous point (from recall 0 for the first). Drawn as
+    /// a step line (each y holding until the next x), these vertices give the staircase whose
+    /// area is the average precision, with no slope between operating points.
+    public var steps: (recall: [Double], precision: [Double]) {
+        guard let last = precision.last else { return ([], []) }
+        return ([0] + recall, precision + [last])
+    }
 }
 
 /// Precision and lift among the top k% of hours by score, for k = 1, 2, ... percent.

@@ -22,6 +22,8 @@ public struct RunSummary: Sendable {
     public var topShare: Double?
     /// Training rows, when recorded.
     public var trainRows: Int?
+    /// Bootstrap resamples behind the benchmark's intervals, when recorded.
+    public var bootstrapResamples: Int?
     /// The labeler parameter `name`, if recorded.
     public func parameter(_ name: String) -> String? { labelerParameters.first { $0.name == name }?.value }
 
@@ -47,7 +49,8 @@ public struct RunSummary: Sendable {
             recipe: try root.optionalMember("recipe")?.string(),
             gitCommit: try root.optionalMember("git_commit")?.string(),
             topShare: try root.optionalMember("parameters")?.optionalMember("metrics")?.optionalMember("top")?.number(),
-            trainRows: try rows?.optionalMember("train")?.integer())
+            trainRows: try rows?.optionalMember("train")?.integer(),
+            bootstrapResamples: try root.optionalMember("parameters")?.optionalMember("bootstrap")?.optionalMember("resamples")?.integer())
     }
 }
 

@@ -39,6 +39,9 @@ public enum ReportBuilder {
         try AtomicFile.write(document.markdown(), to: markdown)
         try AtomicFile.write(document.html(), to: html)
         var notes: [String] = []
+        for stale in try removeStaleFigures(in: options.out, name: options.name, keeping: written) {
+            notes.append("removed \(stale), a figure of an earlier render that this one does not draw")
+        }
         if let note = analysis.windowNote { notes.append(note) }
         if artifacts.run == nil { notes.append("no run.json: the rally definition and provenance are not described, and probabilities are drawn at forecast time") }
         if artifacts.importance.isEmpty { notes.append("no importance rows (importance.csv absent or header-only): no feature importance figure") }
@@ -48,6 +51,26 @@ public enum ReportBuilder {
             notes.append("sweep_thresholds.csv has no rows or no parameter that varies: no threshold sweep figure")
         }
         return ReportOutput(markdown: markdown, html: html, figures: written, notes: notes)
+    }
+
+    /// Deletes the figure files of report `name` in `directory` (`<name>_<figure stem>.svg`,
+    /// nothing else) that are not among `written`, so the folder holds only this render's
+    /// figures; returns the file names removed, sorted.
+    static func removeStaleFigures(in directory: String, name: String, keeping written: [String]) throws -> [String] {
+        let base = URL(fileURLWithPath: directory)
+        let kept = Set(written.map { URL(fileURLWithPath: $0).lastPathComponent })
+        let prefix = name + "_", suffix = ".svg"
+        let stale = try FileManager.default.contentsOfDirectory(atPath: directory).filter { file in
+            guard file.hasPrefix(prefix), file.hasSuffix(suffix), !kept.contains(file), file.count > prefix.count + suffix.count else { return false }
+            return ReportFigures.isFigureStem(String(file.dropFirst(prefix.count).dropLast(suffix.count)))
+        }.sorted()
+        for file in stale {
+            let path = base.appendingPathComponent(file).path
+            guard unlink(path) == 0 else {
+                throw RallyError("report: cannot remove the stale figure '\(path)': \(String(cString: strerror(errno)))")
+            }
+        }
+        return stale
     }
 
     static func makeFigures(_ artifacts: ReportArtifacts, _ analysis: ReportAnalysis, _ options: ReportOptions) throws -> [ReportFigure] {

@@ -17,6 +17,16 @@ struct ReportFigures {
     /// Label horizon in hours (0 when unknown: probabilities are drawn at forecast time).
     let horizon: Int
 
+    /// The stems of the figures other than the close-ups (`window1`, `window2`, ...).
+    static let fixedStems = ["reliability", "precision_recall", "lift", "rally_calendar", "importance", "sweep"]
+
+    /// Whether `stem` names one of the report's figures (a fixed stem, or `window` and a number).
+    static func isFigureStem(_ stem: String) -> Bool {
+        if fixedStems.contains(stem) { return true }
+        let number = stem.dropFirst("window".count)
+        return stem.hasPrefix("window") && !number.isEmpty && number.allSatisfy(\.isASCII) && number.allSatisfy(\.isNumber)
+    }
+
     private var models: [String] { artifacts.models }
     private func color(_ model: String) -> String { ChartStyle.model(model, index: models.firstIndex(of: model) ?? 0) }
     private var p: PredictionTable { artifacts.predictions }
@@ -107,13 +117,16 @@ struct ReportFigures {
                                                     color: ChartStyle.neutral, width: 1, dash: "5 4"))]
         for (m, curve) in zip(models, curves) {
             let ap = artifacts.metrics.estimate(m, "pr_auc").map { " (PR-AUC \(Format.fixed($0.value, digits: 3)))" } ?? ""
-            layers.append(.line(LineSeries(name: m + ap, xs: curve.recall, ys: curve.precision, color: color(m), width: 1.8)))
+            let steps = curve.steps
+            layers.append(.line(LineSeries(name: m + ap, xs: steps.recall, ys: steps.precision, color: color(m), width: 1.8, step: true)))
         }
         let figure = ChartFigure(id: "pr", title: "Precision–recall curves on the test hours", panels: [
             ChartPanel(x: ChartAxis("Recall (share of rallies flagged)", bounds: (0, 1)), y: ChartAxis("Precision", bounds: (0, 1)),
                        layers: layers, height: 400),
         ])
-        return ReportFigure(stem: "precision_recall", title: figure.title, caption: "Precision against recall as the alarm threshold falls; PR-AUC in the legend is the average precision from metrics.json.",
+        return ReportFigure(stem: "precision_recall", title: figure.title, caption: "Precision against recall as the alarm threshold falls, one step per distinct score: each precision holds over the recall its threshold adds, "
+                                + "as average precision sums it, so there is no slope between operating points (a model with few distinct scores has few steps). "
+                                + "PR-AUC in the legend is the average precision from metrics.json.",
                             svg: figure.svg())
     }
 
@@ -203,6 +216,26 @@ struct ReportFigures {
         var caption = "From sweep_thresholds.csv: \(ReportText.list(slice.shown.map { $0 == "base_rate" ? "the base rate" : BenchmarkMetrics.name($0) })) against the labeler's \(slice.x), one line per model"
         if !slice.others.isEmpty { caption += " and value of \(ReportText.list(slice.others))" }
         if let held = slice.heldText { caption += ", at the benchmark's own \(held)" }
-        return ReportFigure(stem: "sweep", title: figure.title, caption: caption + ".", svg: figure.svg())
+        caption += "."
+        if let interval = sweepIntervalNote(slice) { caption += " " + interval }
+        return ReportFigure(stem: "sweep", title: figure.title, caption: caption, svg: figure.svg())
+    }
+
+    /// Where the sweep's intervals come from: its own bootstrap of each configuration, not the
+    /// benchmark table's, so at the benchmark's own setting the interval may differ slightly
+    /// from the table's (while the point values, when they agree, are the table's).
+    private func sweepIntervalNote(_ slice: SweepSlice) -> String? {
+        guard let metric = slice.headline else { return nil }
+        let benchmark = artifacts.run?.bootstrapResamples.map { "the benchmark table's \($0) resamples" } ?? "the benchmark table's bootstrap"
+        var note = "Its 95% intervals come from the sweep's own moving-block bootstrap of each configuration's test rows "
+            + "(`sweep_thresholds.lua --bootstrap`, 200 resamples unless set otherwise; sweep_thresholds.csv does not record the number), not from \(benchmark)"
+        guard let own = artifacts.run?.parameter(slice.x), let x = Double(own) else { return note + "." }
+        note += ", so at the benchmark's own \(slice.x) = \(own) the interval may differ slightly from the benchmark table's"
+        let matches = slice.series.compactMap { line -> Bool? in
+            guard let row = line.rows.first(where: { slice.xs[$0] == x }), let table = artifacts.metrics.estimate(line.model, metric) else { return nil }
+            return slice.numbers[metric]?[row] == table.value
+        }
+        if !matches.isEmpty && matches.allSatisfy({ $0 }) && slice.others.isEmpty { note += " even though the point values there are the table's" }
+        return note + "."
     }
 }

@@ -409,6 +409,7 @@ struct ReportNarrative {
         doc.add(.heading(1, "Reproduce"))
         var recipe = "rally-shell \(artifacts.run?.recipe ?? "scripts/benchmark.lua")"
         if let path = artifacts.run?.dataPath { recipe += " --data \(path)" }
+        if !Self.isDefaultArtifactsDirectory(artifacts.directory) { recipe += " --out \(artifacts.directory)" }
         var items = [
             "`\(recipe)` writes the artifacts; `rally-shell scripts/report.lua --artifacts \(artifacts.directory) --out \(options.out)` renders this report (same artifacts, same bytes).",
         ]
@@ -416,5 +417,14 @@ struct ReportNarrative {
         items.append("`notebooks/pjm_rally_demo.ipynb` draws the same key figures from the same artifacts with pandas and matplotlib.")
         if let commit = artifacts.run?.gitCommit { items.append("Artifacts produced at commit `\(commit)`.") }
         doc.add(.bullets(items))
+    }
+
+    /// Whether `directory` is `artifacts/`, where the benchmark recipe writes without `--out`
+    /// (`artifacts`, `artifacts/`, `./artifacts`).
+    static func isDefaultArtifactsDirectory(_ directory: String) -> Bool {
+        var path = directory
+        while path.hasPrefix("./") { path.removeFirst(2) }
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path == "artifacts"
     }
 }

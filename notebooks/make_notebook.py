@@ -167,7 +167,10 @@ for m in models:
     ends = np.r_[s[order][1:] != s[order][:-1], True]   # one point per distinct threshold
     k = np.arange(1, len(y) + 1)
     ap = metrics["metrics"][m].get("pr_auc", {}).get("value")
-    ax1.plot(hits[ends] / y.sum(), hits[ends] / k[ends], color=color[m], label=f"{m} (PR-AUC {ap:.3f})" if ap is not None else m)
+    recall, precision = hits[ends] / y.sum(), hits[ends] / k[ends]
+    # Steps, as average precision sums them: each precision holds over the recall its threshold adds.
+    ax1.plot(np.r_[0, recall], np.r_[precision, precision[-1]], drawstyle="steps-post", color=color[m],
+             label=f"{m} (PR-AUC {ap:.3f})" if ap is not None else m)
     top = [max(1, int(round(pct / 100 * len(y)))) for pct in range(1, 21)]
     lifts[m] = [hits[n - 1] / n / base for n in top]
     ax2.plot(range(1, 21), lifts[m], "o-", color=color[m], label=m, ms=3)
@@ -188,7 +191,13 @@ ax.set_xlabel("Month"); ax.set_ylabel("Hour of day"); ax.grid(False)
 fig.colorbar(image, ax=ax, label="Rally rate (% of hours)")
 ax.set_title("Rally rate by hour of day and month (test period)")
 plt.show()"""),
-    ("markdown", "## Feature importance and the threshold sweep (when their files exist)"),
+    ("markdown", """## Feature importance and the threshold sweep (when their files exist)
+
+The sweep is drawn against its first varying labeler parameter (`q`); any other varying parameter
+(`window`) is held at the benchmark's own value from `run.json`, as in the report, or splits the
+lines when the sweep lacks that value. Its intervals come from the sweep's own bootstrap of each
+configuration (`sweep_thresholds.lua --bootstrap`, 200 resamples by default), not the benchmark
+table's, so at the benchmark's `q` the interval may differ slightly from the table above."""),
     ("code", """imp_path = ART / "importance.csv"
 imp = pd.read_csv(imp_path) if imp_path.exists() else pd.DataFrame(columns=["model", "feature", "gain"])
 if len(imp):
@@ -205,24 +214,46 @@ sweep_path = ART / "sweep_thresholds.csv"
 if sweep_path.exists():
     sweep = pd.read_csv(sweep_path)
     keys = list(sweep.columns[: list(sweep.columns).index("model")])
-    varying = [k for k in keys if sweep[k].nunique() > 1]
+    varying = [k for k in keys if sweep[k].nunique() > 1 and pd.api.types.is_numeric_dtype(sweep[k])]
     if varying:
         x = varying[0]
+        held = {}
+        for k in varying[1:]:  # hold the other varying parameters at the benchmark's value when the sweep has it
+            if k in labeler and (sweep[k] == labeler[k]).any():
+                held[k] = labeler[k]
+                sweep = sweep[sweep[k] == labeler[k]]
+        split = [k for k in varying[1:] if k not in held]
         headline = next((c for c in sweep.columns if f"{c}_lo" in sweep.columns and f"{c}_hi" in sweep.columns), "pr_auc")
         fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-        for m, part in sweep.groupby("model", sort=False):
+        styles = ["-", "--", ":", "-."]  # one line style per value of a split parameter; colour is the model
+        values = list(dict.fromkeys(map(tuple, sweep[split].to_numpy()))) if split else [()]
+        for key, part in sweep.groupby(["model"] + split, sort=False):
+            key = key if isinstance(key, tuple) else (key,)
+            m = key[0]
+            label = ", ".join([m] + [f"{k} = {v}" for k, v in zip(split, key[1:])])
+            c = color.get(m)
             part = part.sort_values(x)
-            axes[0].plot(part[x], part[headline], "o-", color=color.get(m), label=m)
+            axes[0].plot(part[x], part[headline], marker="o", ls=styles[values.index(tuple(key[1:])) % len(styles)], color=c, label=label)
             if f"{headline}_lo" in part:
-                axes[0].fill_between(part[x], part[f"{headline}_lo"], part[f"{headline}_hi"], color=color.get(m), alpha=0.15)
-        base_rate = sweep.groupby(x)["base_rate"].first() if "base_rate" in sweep else None
-        if base_rate is not None:
-            axes[1].plot(base_rate.index, base_rate.to_numpy() * 100, "o-", color="#222222")
-        axes[0].set_xlabel(x); axes[0].set_ylabel(headline); axes[0].legend(fontsize=9)
+                axes[0].fill_between(part[x], part[f"{headline}_lo"], part[f"{headline}_hi"], color=c, alpha=0.15)
+        if "base_rate" in sweep:  # the labels' own figure: one line per value of any split parameter
+            for v, part in (sweep.groupby(split, sort=False) if split else [((), sweep)]):
+                rate = part.groupby(x)["base_rate"].first()
+                v = v if isinstance(v, tuple) else (v,)
+                axes[1].plot(rate.index, rate.to_numpy() * 100, marker="o", ls=styles[values.index(v) % len(styles)], color="#222222",
+                             label=", ".join(f"{k} = {w}" for k, w in zip(split, v)) or None)
+            if split:
+                axes[1].legend(fontsize=9)
+        axes[0].set_xlabel(x); axes[0].set_ylabel(f"{headline} (95% interval: the sweep's own bootstrap)"); axes[0].legend(fontsize=9)
         axes[1].set_xlabel(x); axes[1].set_ylabel("Base rate (%)")
-        fig.suptitle(f"Threshold sweep over {x}")
+        at = ", ".join(f"{k} = {v}" for k, v in held.items())
+        fig.suptitle(f"Threshold sweep over {x}" + (f" at the benchmark's {at}" if at else "")
+                     + (f", one line per {', '.join(split)}" if split else ""))
         fig.tight_layout()
         plt.show()
+        if not split:  # the numbers drawn: the report's sweep sentence quotes the same ones
+            print(sweep.pivot_table(index=x, columns="model", values=headline, sort=False).round(4)
+                  .join((sweep.groupby(x)["base_rate"].first() * 100).round(2).rename("base rate (%)")))
 else:
     print("no sweep_thresholds.csv")"""),
     ("markdown", """## What an alarm is worth

@@ -80,8 +80,13 @@ public struct TimeSplit: Sendable, Equatable {
     /// A one-line description: `train .. 2016-12-31 23:00 | test 2017-01-01 00:00 .. | embargo 24 h`.
     public var summary: String {
         let train = (trainStart.map { TimeStamp.format($0) + " .. " } ?? ".. ") + TimeStamp.format(trainEnd)
-        let test = TimeStamp.format(testStart) + (testEnd.map { " .. " + TimeStamp.format($0) + " (excl.)" } ?? " ..")
-        return "train \(train) | test \(test) | embargo \(embargoHours) h"
+        return "train \(train) | test \(testPeriod) | embargo \(embargoHours) h"
+    }
+
+    /// The test period: `2017-01-01 00:00 .. 2018-01-01 00:00 (excl.)`, or `2017-01-01 00:00 ..`
+    /// when it runs to the end of the data.
+    public var testPeriod: String {
+        TimeStamp.format(testStart) + (testEnd.map { " .. " + TimeStamp.format($0) + " (excl.)" } ?? " ..")
     }
 }
 

@@ -46,10 +46,8 @@ public struct FoldEvaluation: Sendable {
     /// Warnings about this fold (too few rallies).
     public var warnings: [String]
 
-    /// `2017-01-01 00:00 .. 2018-01-01 00:00`, or `2017-01-01 00:00 ..` when open-ended.
-    public var name: String {
-        TimeStamp.format(split.testStart) + " .. " + (split.testEnd.map(TimeStamp.format) ?? "")
-    }
+    /// The test period (``TimeSplit/testPeriod``): `2017-01-01 00:00 .. 2018-01-01 00:00 (excl.)`.
+    public var name: String { split.testPeriod }
 }
 
 /// Everything an evaluation produced: the test rows, each model's predictions and figures,

@@ -89,7 +89,7 @@ enum SweepWork {
         for fold in prepared.folds {
             let testPositives = Int(fold.test.reduce(0) { $0 + prepared.labels.labels[$1] })
             let trainPositives = Int(fold.trainY.reduce(0, +))
-            let name = "fold \(fold.index + 1) (\(TimeStamp.format(fold.split.testStart)) .. \(fold.split.testEnd.map(TimeStamp.format) ?? ""))"
+            let name = "fold \(fold.index + 1) (\(fold.split.testPeriod))"
             if testPositives < minimum {
                 out.append("\(name): \(testPositives) rallies in \(fold.test.count) test rows (< \(minimum)); its figures rest on few events")
             }

@@ -7,10 +7,16 @@ public enum DatasetCSV {
         var table = CSVTable(header: ["time"] + dataset.names, expectedRows: dataset.count)
         for row in 0..<dataset.count {
             table.field(TimeStamp.format(dataset.timestamps[row]))
-            for column in dataset.columns { table.number(column[row]) }
+            for column in dataset.columns { table.field(number(column[row])) }
             table.endRow()
         }
         return table.text()
+    }
+
+    /// A value as ``CSVTable/number(_:)`` writes it, except that −0 keeps its sign (the file
+    /// must read back bit for bit).
+    static func number(_ x: Double) -> String {
+        x == 0 && x.sign == .minus ? "-0" : CSVTable.number(x)
     }
 
     /// Writes `dataset` to `path` atomically (creating missing folders).

@@ -95,7 +95,7 @@ local shown = { { "pr_auc", "PR-AUC" }, { "roc_auc", "ROC-AUC" }, { "brier", "Br
 print("\ngain over naive (model - naive) [paired 95% interval]")
 local header = { string.format("%-14s", "model") }
 for _, s in ipairs(shown) do header[#header + 1] = string.format("%-27s", s[2]) end
-print(table.concat(header, ""))
+print((table.concat(header, ""):gsub("%s+$", "")))
 local function cell(d)
   if not d or not d.value then return string.format("%-27s", "—") end
   local ci = d.ci95 or {}
@@ -107,7 +107,7 @@ for _, name in ipairs(res.models) do
   if vs then
     local line = { string.format("%-14s", name) }
     for _, s in ipairs(shown) do line[#line + 1] = cell(vs[s[1] .. "_diff"]) end
-    print(table.concat(line, ""))
+    print((table.concat(line, ""):gsub("%s+$", "")))
   end
 end
 
@@ -117,7 +117,7 @@ local line = { string.format("%-18s", "test year") }
 for _, name in ipairs(res.models) do line[#line + 1] = string.format("%-14s", name) end
 print(table.concat(line, "") .. "rallies / hours")
 for _, f in ipairs(res:folds()) do
-  local row = { string.format("%-18s", f.test_start:sub(1, 10)) }
+  local row = { string.format("%-18s", f.test_start:sub(1, 4)) }
   for _, name in ipairs(res.models) do row[#row + 1] = string.format("%-14.4f", f.metrics[name].pr_auc) end
   print(table.concat(row, "") .. string.format("%d / %d", f.test_positives, f.test_rows))
 end

@@ -45,9 +45,10 @@ public struct ComparisonTable {
         let widths = header.indices.map { j in rows.map { $0[j].count }.max()! }
         var lines = [summaryLine]
         for row in rows {
-            lines.append(row.enumerated().map { j, cell in
+            let line = row.enumerated().map { j, cell in
                 j == row.count - 1 ? cell : cell.padding(toLength: widths[j], withPad: " ", startingAt: 0)
-            }.joined(separator: "  "))
+            }.joined(separator: "  ")
+            lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
         }
         lines += r.warnings.map { "warning: " + $0 }
         return lines.joined(separator: "\n")

@@ -206,10 +206,53 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
             res = rally.evaluate{data = ds, features = fx, labeler = lab:with{horizon = 12}, split = sp, models = models, bootstrap = 0, quiet = true}
             """)
         let warnings = try lua.run("return table.concat(res.warnings, '|')")[0]
-        #expect(warnings.contains("the labeler's horizon (12 h) differs from the feature spec's (24 h): the calendar and known-ahead features (hour, dow, month, weekend,"))
+        #expect(warnings.contains("the labeler's horizon (12 h) does not match the feature spec's (24 h): the calendar and known-ahead features (hour, dow, month, weekend,"))
         #expect(warnings.contains("describe hour t+24, while the label looks at hour t+12"))
         try lua.run("same = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 0, quiet = true}")
         #expect(try lua.run("for _, w in ipairs(same.warnings) do if w:find('horizon') then return w end end return 'none'") == ["none"])
+    }
+
+    /// A daily_any label covers the next calendar day: a 24 h feature spec matches it (no
+    /// warning), another one gets a warning that says so.
+    @Test func dailyAnyMatchesA24HourFeatureSpec() throws {
+        try lua.run(setUp)
+        try lua.run("""
+            daily = rally.labeler.daily_any{col = "price"}
+            sp48 = rally.split{train_end = "2013-12-31 23:00", test_start = "2014-01-01", embargo = 48}
+            r24 = rally.evaluate{data = ds, features = fx, labeler = daily, split = sp48, models = models, bootstrap = 0, quiet = true}
+            r12 = rally.evaluate{data = ds, features = rally.features{col = "price", lags = {0}, calendar = {"hour"}, horizon = 12},
+                                 labeler = daily, split = sp48, models = {rally.model.logreg{}}, bootstrap = 0, quiet = true}
+            """)
+        #expect(try lua.run("for _, w in ipairs(r24.warnings) do if w:find('horizon') then return w end end return 'none'") == ["none"])
+        let warnings = try lua.run("return table.concat(r12.warnings, '|')")[0]
+        #expect(warnings.contains("describe hour t+12, while the label looks at the next calendar day (which holds hour t+24 for every hour t)"))
+    }
+
+    /// A baseline that gives one probability to (almost) every test row is flagged: gains over it
+    /// say little. A jump labeler makes protocol v1's gap_to_thr constant, so naive is constant.
+    @Test func aNearConstantBaselineIsFlagged() throws {
+        try lua.run(setUp)
+        try lua.run("""
+            jr = rally.evaluate{data = ds, features = fx, labeler = rally.labeler.jump{col = "price", rise = 0.5, horizon = 24},
+                                split = sp, models = models, bootstrap = 0, quiet = true}
+            qr = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 0, quiet = true}
+            """)
+        #expect(try lua.run("return table.concat(jr.warnings, '|')")[0].contains("the baseline 'naive' gives one probability to "))
+        #expect(try lua.run("for _, w in ipairs(qr.warnings) do if w:find('baseline') then return w end end return 'none'") == ["none"])
+        #expect(PooledScores.constantBaseline([0.1, 0.2] + [Double](repeating: 0.05, count: 198), name: "b") != nil)
+        #expect(PooledScores.constantBaseline([Double](repeating: 0.2, count: 10) + [Double](repeating: 0.05, count: 190), name: "b") == nil)
+    }
+
+    /// A walk-forward given as `split` says where it goes; an error inside a Lua model carries
+    /// its message once, without a traceback of its own (the caller's error has one).
+    @Test func messagesForAWalkForwardAsSplitAndForALuaModelError() throws {
+        try lua.run(setUp)
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, models = models, split = rally.walkforward{first_test = '2014-01-01', step = 'year', embargo = 24, data = ds}}")
+                == "bad argument #1 to 'evaluate' (field 'split': Split expected, got a table (a list of Splits, as rally.walkforward makes, goes in walkforward = ...))")
+        try lua.run("rally.model.register('broken', {fit = function(self, X, y) error('boom') end, predict = function(self, X) return {} end})")
+        let message = lua.error("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = {rally.model.new('broken')}, bootstrap = 0, quiet = true}")
+        #expect(message.contains("model 'broken' fit: test:1: boom"), "\(message)")
+        #expect(!message.contains("stack traceback"), "\(message)")
     }
 
     /// help(rally.evaluate) says the baseline is the first model, not naive.

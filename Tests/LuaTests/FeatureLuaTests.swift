@@ -123,7 +123,7 @@ import Testing
         #expect(luaError("rally.features{rolling = {{stat = 'mean', window = 24, widow = 3}}}")
                 == "bad argument #1 to 'features' (field 'rolling[1]': unknown option 'widow'; valid options: col, name, stat, window)")
         #expect(luaError("rally.features{lags = {1, -2}}")
-                == "bad argument #1 to 'features' (field 'lags': lag 2 must be a whole number of steps >= 0, got -2)")
+                == "bad argument #1 to 'features' (field 'lags': lags[2] must be a whole number of steps >= 0, got -2)")
         #expect(luaError("rally.features{relative = {-5}}")
                 == "bad argument #1 to 'features' (field 'relative[1]': must be a positive whole number of steps, got -5)")
         #expect(luaError("rally.features{calendar = {'hour', 'week'}}")

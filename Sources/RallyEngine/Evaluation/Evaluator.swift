@@ -120,7 +120,7 @@ public struct Evaluator {
         if let bootstrap, bootstrap.skipped > 0 {
             warnings.append("bootstrap: \(bootstrap.skipped) of \(plan.bootstrap.resamples) resamples held a single class and were skipped")
         }
-        warnings += pooled.dieboldMarianoWarnings
+        warnings += pooled.warnings
         for w in warnings { progress("evaluate: warning: \(w)") }
         seconds.append(("evaluate", Date().timeIntervalSince(started)))
 

@@ -12,8 +12,18 @@ enum PlanChecks {
     /// A warning when the labeler looks `h` steps ahead but `features` describe another target
     /// step for its calendar and known-ahead columns; nil when they agree or no feature depends
     /// on the target step.
+    /// A `daily_any` label covers the next calendar day; only hour t+24 lies in it for every
+    /// hour t, so 24 is the feature horizon that matches it.
     static func horizonMismatch(features: FeatureSpec, labeler: Labeler) -> String? {
-        guard labeler.horizon != features.horizon else { return nil }
+        let matching: Int, target: String
+        if case .dailyAny = labeler {
+            matching = 24
+            target = "the next calendar day (which holds hour t+24 for every hour t)"
+        } else {
+            matching = labeler.horizon
+            target = "hour t+\(labeler.horizon)"
+        }
+        guard features.horizon != matching else { return nil }
         let dependent = features.features.filter { feature in
             switch feature.source {
             case .calendar, .knownAhead, .knownAheadRelative: true
@@ -22,7 +32,7 @@ enum PlanChecks {
         }
         guard !dependent.isEmpty else { return nil }
         let names = dependent.map(\.name).joined(separator: ", ")
-        return "the labeler's horizon (\(labeler.horizon) h) differs from the feature spec's (\(features.horizon) h): "
-            + "the calendar and known-ahead features (\(names)) describe hour t+\(features.horizon), while the label looks at hour t+\(labeler.horizon)"
+        return "the labeler's horizon (\(labeler.horizon) h) does not match the feature spec's (\(features.horizon) h): "
+            + "the calendar and known-ahead features (\(names)) describe hour t+\(features.horizon), while the label looks at \(target)"
     }
 }

@@ -1,7 +1,8 @@
 /// The figures of the folds' pooled test rows (in time order): each model's scorer and point
 /// metrics against the training base rate of each row's fold, and Diebold–Mariano tests of each
-/// model against the baseline (with a warning for each test left undefined); ``bootstrap(names:baseline:scheme:threads:)`` adds the paired
-/// block bootstrap. ``Evaluator`` and the sweep both
+/// model against the baseline (with a warning for each test left undefined, and one for a
+/// baseline that forecasts almost one value); ``bootstrap(names:baseline:scheme:threads:)`` adds
+/// the paired block bootstrap. ``Evaluator`` and the sweep both
 /// score this way, so a sweep's figures equal those of `rally.evaluate`.
 struct PooledScores {
     /// The pooled test rows (indices into the dataset).
@@ -17,8 +18,13 @@ struct PooledScores {
     /// Per model: Diebold–Mariano on Brier and on log loss against the baseline; nil for the
     /// baseline and for a test that is undefined (``DieboldMariano/test(modelLosses:baselineLosses:lag:)``).
     let dieboldMariano: [(brier: DieboldMariano?, logLoss: DieboldMariano?)]
-    /// Why tests were left undefined, one line each (none when every test was given).
-    let dieboldMarianoWarnings: [String]
+    /// Why tests were left undefined, and whether the baseline says almost nothing, one line
+    /// each (none when every test was given and the baseline varies).
+    let warnings: [String]
+
+    /// The share of a baseline's test rows given its most common probability above which its
+    /// forecasts count as (nearly) constant.
+    static let constantBaselineShare = 0.99
 
     /// Scores `outcomes[model][fold]` on `folds`.
     init(folds: [EvaluationFold], outcomes: [[Evaluator.FitOutcome]], labels series: LabelSeries, names: [String],
@@ -56,7 +62,28 @@ struct PooledScores {
             }
             return (brier, logLoss)
         }
-        dieboldMarianoWarnings = warnings
+        if names.count > 1, let note = Self.constantBaseline(folds.indices.flatMap { outcomes[baseline][$0].predictions }, name: names[baseline]) {
+            warnings.append(note)
+        }
+        self.warnings = warnings
+    }
+
+    /// A warning when `probabilities` give one value to at least ``constantBaselineShare`` of
+    /// the rows: gains and tests against such a baseline compare with a near-constant forecast
+    /// (the naive model does this when its feature is constant, e.g. gap_to_thr under a `jump`
+    /// labeler, whose threshold moves with the price).
+    static func constantBaseline(_ probabilities: [Double], name: String) -> String? {
+        guard !probabilities.isEmpty else { return nil }
+        let sorted = probabilities.sorted()   // finite: predictions are checked when a model makes them
+        var best = 0, run = 0
+        for i in sorted.indices {
+            run = i > 0 && sorted[i] == sorted[i - 1] ? run + 1 : 1
+            best = max(best, run)
+        }
+        let share = Double(best) / Double(sorted.count)
+        guard share >= constantBaselineShare else { return nil }
+        return "the baseline '\(name)' gives one probability to \(Format.fixed(100 * share, digits: 1))% of the test rows: "
+            + "gains and Diebold-Mariano tests against it compare with a near-constant forecast (is its feature constant under this labeler?)"
     }
 
     /// The paired block bootstrap of every metric (nil without resamples); the figures do not

@@ -77,7 +77,7 @@ enum SweepWork {
             ])
         }
         return SweepScoredConfiguration(configuration: prepared.configuration, figures: figures,
-                                        warnings: (warnings(prepared, y: y, bootstrap: bootstrap, plan: plan) + pooled.dieboldMarianoWarnings).map { "\(at): \($0)" })
+                                        warnings: (warnings(prepared, y: y, bootstrap: bootstrap, plan: plan) + pooled.warnings).map { "\(at): \($0)" })
     }
 
     /// The warnings ``Evaluator`` gives for the same rows: a label horizon other than the features', folds, test rows or

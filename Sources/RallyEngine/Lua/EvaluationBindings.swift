@@ -95,7 +95,15 @@ enum EvaluationBindings {
 
     /// Field `split` (one Split) or `walkforward` (a list of Splits), exactly one of them.
     static func readSchedule(_ o: LuaOptions, _ L: LuaState) throws -> EvaluationSchedule {
-        let split = try o.object("split", DataBindings.splitClass, as: SplitObject.self)?.split
+        let split = try o.with("split") { present -> TimeSplit? in
+            guard present else { return nil }
+            guard L.type(-1) != LUA_TTABLE else {
+                throw o.error("split", "Split expected, got a table (a list of Splits, as rally.walkforward makes, goes in walkforward = ...)")
+            }
+            return try LuaObjects.object(L, -1, DataBindings.splitClass, as: SplitObject.self) {
+                o.error("split", "Split expected, got \(L.typeName(-1))")
+            }.split
+        }
         let folds = try splitList(o, L, "walkforward")
         switch (split, folds) {
         case (let s?, nil): return .split(s)

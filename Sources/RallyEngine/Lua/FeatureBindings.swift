@@ -343,7 +343,7 @@ struct SpecReader {
         if let lags = try o.numbers("lags") {
             for (i, k) in lags.enumerated() {
                 guard k == k.rounded(), k >= 0, k < 1e12 else {
-                    throw o.error("lags", "lag \(i + 1) must be a whole number of steps >= 0, got \(Format.number(k))")
+                    throw o.error("lags", "lags[\(i + 1)] must be a whole number of steps >= 0, got \(Format.number(k))")
                 }
                 add(.lag(column: main, steps: Int(k)), name: nil)
             }

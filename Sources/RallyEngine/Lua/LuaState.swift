@@ -174,15 +174,21 @@ public struct LuaState {
 
     // MARK: protected calls
 
-    /// Calls the function below its `nargs` arguments in protected mode, with a traceback on
-    /// error. Throws ``RallyError`` carrying the Lua message; the stack then holds neither
-    /// the function nor its arguments.
-    public func protectedCall(arguments nargs: Int32, results nresults: Int32) throws {
+    /// Calls the function below its `nargs` arguments in protected mode. Throws ``RallyError``
+    /// carrying the Lua message, with a traceback appended when `traceback` is true (leave it
+    /// out for a message that an outer error will carry, with its own traceback); the stack then
+    /// holds neither the function nor its arguments.
+    public func protectedCall(arguments nargs: Int32, results nresults: Int32, traceback: Bool = true) throws {
         let base = top - nargs
-        rally_pushcfunction(raw, rally_msghandler)
-        insert(base)
-        let status = rally_pcall(raw, nargs, nresults, base)
-        remove(base)
+        let status: Int32
+        if traceback {
+            rally_pushcfunction(raw, rally_msghandler)
+            insert(base)
+            status = rally_pcall(raw, nargs, nresults, base)
+            remove(base)
+        } else {
+            status = rally_pcall(raw, nargs, nresults, 0)
+        }
         if status != LUA_OK {
             let message = string(-1) ?? "(error object is a \(typeName(-1)) value)"
             pop()

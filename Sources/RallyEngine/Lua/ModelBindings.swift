@@ -194,7 +194,7 @@ final class LuaDefinedModel: RallyModel {
         definition.push(L, key)
         LuaReferences.push(L, instance)
         let count = pushArguments()
-        do { try L.protectedCall(arguments: count + 1, results: results) } catch let e as RallyError {
+        do { try L.protectedCall(arguments: count + 1, results: results, traceback: false) } catch let e as RallyError {
             throw RallyError("model '\(kind)' \(key): \(e.message)")
         }
     }

@@ -1,16 +1,25 @@
-/// One fold's rows and design matrices, shared read-only by every model's fit.
+/// One fold's rows, shared read-only by every model's fit. Its design matrices are built when a
+/// fit asks for them and dropped with it, so memory follows the fits running at once, not the
+/// sum of every fold's training rows (an expanding walk-forward over many years would otherwise
+/// hold them all).
 struct EvaluationFold: Sendable {
     let index: Int
     let split: TimeSplit
     let train: [Int]
     let test: [Int]
-    let trainX: DesignMatrix
     let trainY: [Double]
-    let testX: DesignMatrix
+    /// The features the design matrices are drawn from (its columns are shared, not copied).
+    let features: FeatureMatrix
+
+    /// The training rows' design matrix (built on each call).
+    func trainX() -> DesignMatrix { features.design(rows: train) }
+
+    /// The test rows' design matrix (built on each call).
+    func testX() -> DesignMatrix { features.design(rows: test) }
 
     /// The folds of `schedule` over the `kept` rows (features and label defined): each fold's
-    /// training rows (the split's embargo keeps labels out of the test period), test rows and
-    /// design matrices. Throws when the time index is irregular, a fold has no training or test
+    /// training rows (the split's embargo keeps labels out of the test period) and test rows.
+    /// Throws when the time index is irregular, a fold has no training or test
     /// rows, test periods overlap, or a fold's training labels hold a single class.
     static func folds(of schedule: EvaluationSchedule, dataset: Dataset, features: FeatureMatrix,
                       labels: LabelSeries, kept: [Int]) throws -> [EvaluationFold] {
@@ -35,9 +44,7 @@ struct EvaluationFold: Sendable {
             guard positives > 0 && positives < Double(trainY.count) else {
                 throw RallyError("\(name) has \(Int(positives)) rallies in \(trainY.count) training rows; a model needs both classes to fit")
             }
-            folds.append(EvaluationFold(index: index, split: split, train: train, test: test,
-                                        trainX: features.design(rows: train), trainY: trainY,
-                                        testX: features.design(rows: test)))
+            folds.append(EvaluationFold(index: index, split: split, train: train, test: test, trainY: trainY, features: features))
         }
         return folds
     }

@@ -66,7 +66,7 @@ public struct Evaluator {
         } catch let error as RallyError where error != .interrupted {
             throw RallyError("evaluate: \(error.message)")
         }
-        lap("design", since: t)
+        lap("folds", since: t)
 
         t = Date()
         let outcomes = try fitAll(models: models, folds: folds)
@@ -188,14 +188,14 @@ public struct Evaluator {
     static func fitAndPredict(_ model: any RallyModel, name: String, fold: EvaluationFold) throws -> FitOutcome {
         let t0 = Date()
         do {
-            try model.fit(fold.trainX, labels: fold.trainY, weights: nil)
+            try model.fit(fold.trainX(), labels: fold.trainY, weights: nil)
         } catch let error as RallyError where error != .interrupted {
             throw RallyError("evaluate: fitting '\(name)' on fold \(fold.index + 1): \(error.message)")
         }
         let t1 = Date()
         let predictions: [Double]
         do {
-            predictions = try model.predict(fold.testX)
+            predictions = try model.predict(fold.testX())
         } catch let error as RallyError where error != .interrupted {
             throw RallyError("evaluate: '\(name)' predicting fold \(fold.index + 1): \(error.message)")
         }

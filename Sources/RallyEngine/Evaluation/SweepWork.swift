@@ -1,5 +1,5 @@
-/// One configuration's data, ready for the fits: labels, and each fold's rows and design
-/// matrices (built once, shared read-only by every model's fit).
+/// One configuration's data, ready for the fits: labels, and each fold's rows (each fit builds
+/// the design matrices it needs from the shared feature matrix).
 struct SweepPreparedConfiguration: Sendable {
     let configuration: SweepConfiguration
     let labels: LabelSeries
@@ -32,7 +32,7 @@ enum SweepColumns {
 /// (same rows, same scorers, same bootstrap and tests), so a sweep's figures equal those of
 /// `rally.evaluate` with the configuration's labeler.
 enum SweepWork {
-    /// Labels and features once, then the folds' rows and design matrices; throws (naming the
+    /// Labels and features once, then the folds' rows; throws (naming the
     /// configuration) when a fold has no training or test rows or a single class to train on.
     static func prepare(_ configuration: SweepConfiguration, plan: SweepPlan, dataset: Dataset) throws -> SweepPreparedConfiguration {
         let at = "sweep: \(configuration.label)"

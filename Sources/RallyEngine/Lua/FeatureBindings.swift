@@ -157,13 +157,7 @@ enum FeatureBindings {
         """) { object, L in
             L.newTable(record: object.matrix.names.count)
             for (name, column) in zip(object.matrix.names, object.matrix.columns) {
-                L.newTable(array: column.count, record: 1)
-                for (i, x) in column.enumerated() where !x.isNaN {
-                    L.push(x)
-                    L.rawSet(-2, index: i + 1)
-                }
-                L.push(column.count)
-                L.rawSet(-2, "n")
+                LuaVector.pushTable(L, column)
                 L.rawSet(-2, name)
             }
             return 1

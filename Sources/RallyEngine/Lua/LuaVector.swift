@@ -25,6 +25,19 @@ public enum LuaVector {
         LuaObjects.push(L, VectorObject(values, name: name), className)
     }
 
+    /// Pushes `values` as a plain Lua table: missing values (NaN) are nil holes and the field
+    /// `n` holds the length, as `table.pack` makes (``LuaValues/numbers(_:_:notList:fail:)``
+    /// reads it back).
+    static func pushTable(_ L: LuaState, _ values: [Double]) {
+        L.newTable(array: values.count, record: 1)
+        for (i, x) in values.enumerated() where !x.isNaN {
+            L.push(x)
+            L.rawSet(-2, index: i + 1)
+        }
+        L.push(values.count)
+        L.rawSet(-2, "n")
+    }
+
     private static func finite(_ v: VectorObject) -> [Double] { v.values.filter { !$0.isNaN } }
 
     /// The class description.
@@ -51,13 +64,7 @@ public enum LuaVector {
         cls.method("totable", doc: """
         v:totable() -- the values as a Lua table with field n = #v (missing values become nil holes, as table.pack makes); rally.vector(t) reads it back.
         """) { v, L in
-            L.newTable(array: v.values.count, record: 1)
-            for (i, x) in v.values.enumerated() where !x.isNaN {
-                L.push(x)
-                L.rawSet(-2, index: i + 1)
-            }
-            L.push(v.values.count)
-            L.rawSet(-2, "n")
+            pushTable(L, v.values)
             return 1
         }
         cls.method("sum", doc: "v:sum() -- sum of the non-missing values.") { v, L in

@@ -50,7 +50,7 @@ struct ReportLuaTests {
     @Test func badOptionsAreLuaErrors() throws {
         let lua = LuaHarness()
         #expect(lua.error("rally.report{colour = 1}").contains("unknown option 'colour'; valid options: artifacts, bins, block, cost_ratio, name, out, resamples, seed, top, windows"))
-        #expect(lua.error("rally.report{cost_ratio = -1}") == "test:1: bad argument #1 to 'report' (field 'cost_ratio': a positive number expected, got -1)")
+        #expect(lua.error("rally.report{cost_ratio = -1}") == "test:1: bad argument #1 to 'report' (field 'cost_ratio': a number in (0, 1000000000] expected, got -1 (a missed rally costs this many false alarms))")
         #expect(lua.error("rally.report{windows = {{from = '2018-01-01'}}}") == "test:1: bad argument #1 to 'report' (field 'windows': window 1: field 'to': time string expected (\"YYYY-MM-DD HH:MM\"), got nil)")
         #expect(lua.error("rally.report{windows = {{from = 'soon', to = '2018-01-02'}}}").contains("window 1: field 'from': bad time \"soon\""))
         #expect(lua.error("rally.report{windows = {{from = '2018-01-03', to = '2018-01-02'}}}").contains("must come before"))
@@ -58,7 +58,7 @@ struct ReportLuaTests {
                 == "test:1: bad argument #1 to 'report' (field 'windows': window 1: unknown field 'when'; valid fields: from, title, to)")
         #expect(lua.error("rally.report{windows = {{from = '2018-01-01', to = '2018-01-02', title = {}}}}")
                 == "test:1: bad argument #1 to 'report' (field 'windows': window 1: field 'title': string expected, got table)")
-        #expect(lua.error("rally.report{resamples = 1e6}") == "test:1: bad argument #1 to 'report' (field 'resamples': between 0 and 100000 expected, got 1000000)")
+        #expect(lua.error("rally.report{resamples = 1e6}") == "test:1: bad argument #1 to 'report' (field 'resamples': an integer in [0, 100000] expected, got 1000000 (bootstrap resamples of the reliability bands and the head-to-head comparison))")
         #expect(lua.error("rally.report{artifacts = '/nonexistent/rally'}") == "test:1: report: no metrics.json in '/nonexistent/rally' (run scripts/benchmark.lua first, or pass artifacts = DIR)")
         #expect(lua.error("rally.report{name = 'a/b'}").contains("a file stem without '/' expected"))
     }

@@ -33,14 +33,11 @@ enum DataBindings {
             m.function("synthetic", doc: """
             rally.dataset.synthetic{years = 6, seed = 1, start = "2013-01-01"} -- a PJM-like hourly Dataset with the shared file's columns
             (price, sys_load_fc, zonal_load_fc): weather-driven load forecasts, a convex supply curve, scarcity spikes. Same seed, same data.
-            """) { L in
+            """, options: EntryPointOptions.synthetic) { L in
                 let o = try LuaArgs(L, "synthetic").options(1)
-                let years = try o.integer("years") ?? 6
-                let seed = try o.integer("seed") ?? 1
-                guard seed >= 0 else { throw o.error("seed", "a non-negative integer expected, got \(seed)") }
+                let values = try o.decode(EntryPointOptions.synthetic)
+                let years = values.integer("years")!, seed = values.integer("seed")!
                 let start = try time(o, L, "start", dateOnly: .startOfDay) ?? 1_356_998_400
-                try o.finish()
-                guard (1...200).contains(years) else { throw o.error("years", "between 1 and 200 expected, got \(years)") }
                 LuaObjects.push(L, DatasetObject(try SyntheticPJM.generate(years: years, seed: UInt64(seed), start: start)), datasetClass)
                 return 1
             }
@@ -280,40 +277,21 @@ enum DataBindings {
         return cls
     }
 
-    /// A span such as `"year"`, `"month"`, `"2 years"`, `"3 months"`.
-    static func span(_ text: String) -> WalkForward.Step? {
-        let parts = text.split(separator: " ")
-        let count: Int
-        let unit: Substring
-        switch parts.count {
-        case 1: count = 1; unit = parts[0]
-        case 2: guard let n = Int(parts[0]) else { return nil }; count = n; unit = parts[1]
-        default: return nil
-        }
-        switch unit {
-        case "year", "years": return .years(count)
-        case "month", "months": return .months(count)
-        default: return nil
-        }
-    }
-
     static func installSplits(_ rally: LuaModule) {
         rally.function("split", doc: """
         rally.split{train_end =, test_start =, embargo = hours [, test_end =, train_start =, horizon =]} -- a train/test split in time.
         train_end is the last time a training label may read (inclusive; a date alone means the end of that day); test_start the first test time;
         test_end (exclusive) and train_start are optional. embargo (hours) drops the last training rows so no label reads past train_end:
         it must be at least the label horizon, which is checked now when `horizon` (hours) is given and again at evaluation.
-        """) { L in
+        """, options: EntryPointOptions.split) { L in
             let o = try LuaArgs(L, "split").options(1)
+            let values = try o.decode(EntryPointOptions.split)
             let trainEnd = try requiredTime(o, L, "train_end", dateOnly: .endOfDay)
             let testStart = try requiredTime(o, L, "test_start", dateOnly: .startOfDay)
             let testEnd = try time(o, L, "test_end", dateOnly: .startOfDay)
             let trainStart = try time(o, L, "train_start", dateOnly: .startOfDay)
-            guard let embargo = try o.integer("embargo") else {
-                throw o.error("embargo", "hours expected, got nil (use at least the label horizon, e.g. embargo = 24)")
-            }
-            let horizon = try o.steps("horizon", minimum: 0)
-            try o.finish()
+            let embargo = values.integer("embargo")!
+            let horizon = values.integer("horizon")
             let split = try TimeSplit(trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd, embargoHours: embargo)
             if let horizon { try split.checkEmbargo(horizonSteps: horizon) }
             LuaObjects.push(L, SplitObject(split), splitClass)
@@ -323,20 +301,18 @@ enum DataBindings {
         rally.walkforward{first_test =, step = "year" | "month" | "N months", embargo = hours, data = ds | stop = time [, window = "expanding" | "rolling", train = "2 years", horizon =]}
         -- walk-forward folds as a list of Splits: fold k tests [first_test + k*step, first_test + (k+1)*step), cut at the end of the data
         (data = ds: one step after its last row; or stop, exclusive), and trains on everything before (expanding) or on the last `train` span (rolling).
-        """) { L in
+        """, options: EntryPointOptions.walkforward) { L in
             let o = try LuaArgs(L, "walkforward").options(1)
+            let values = try o.decode(EntryPointOptions.walkforward)
             let firstTest = try requiredTime(o, L, "first_test", dateOnly: .startOfDay)
-            let stepText = try o.requiredString("step")
-            guard let step = span(stepText) else { throw o.error("step", "expected \"year\", \"month\", \"N years\" or \"N months\", got \"\(stepText)\"") }
-            guard let embargo = try o.integer("embargo") else {
-                throw o.error("embargo", "hours expected, got nil (use at least the label horizon, e.g. embargo = 24)")
-            }
+            let stepText = values.string("step")!
+            guard let step = WalkForward.Step.parse(stepText) else { throw o.error("step", "expected \(WalkForward.Step.expected), got \"\(stepText)\"") }
+            let embargo = values.integer("embargo")!
             let data = try o.object("data", datasetClass, as: DatasetObject.self)?.dataset
             let stop = try time(o, L, "stop", dateOnly: .startOfDay)
-            let windowName = try o.choice("window", ["expanding", "rolling"]) ?? "expanding"
-            let trainText = try o.string("train")
-            let horizon = try o.steps("horizon", minimum: 0)
-            try o.finish()
+            let windowName = values.string("window")!
+            let trainText = values.string("train")
+            let horizon = values.integer("horizon")
             let rowStep = data?.timeIndex.stepSeconds ?? 3600
             let end: Int64
             switch (data, stop) {
@@ -349,7 +325,7 @@ enum DataBindings {
             var window = WalkForward.Window.expanding
             if windowName == "rolling" {
                 guard let trainText else { throw o.error("train", "a rolling window needs its span, e.g. train = \"2 years\"") }
-                guard let span = span(trainText) else { throw o.error("train", "expected \"N years\" or \"N months\", got \"\(trainText)\"") }
+                guard let span = WalkForward.Step.parse(trainText) else { throw o.error("train", "expected \(WalkForward.Step.expected), got \"\(trainText)\"") }
                 window = .rolling(span)
             } else if trainText != nil {
                 throw o.error("train", "only a rolling window has a training span (window = \"rolling\")")

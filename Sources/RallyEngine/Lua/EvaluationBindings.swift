@@ -35,14 +35,14 @@ enum EvaluationBindings {
         blocks of `block` rows; 0 = none; at most 100000). min_positives (0 or more; 0 = no such warnings): warn when folds or
         the test rows hold fewer rallies. A labeler horizon other than the feature spec's is a warning (res.warnings).
         Progress goes to stderr unless quiet = true.
-        """) { L in try evaluate(L) }
+        """, options: EntryPointOptions.evaluate) { L in try evaluate(L) }
         rally.function("metrics", doc: """
         rally.metrics(y, p [, {top = 0.05, bins = 10, threshold = 0.5, climatology = r}]) -- every metric of probabilities p
         against 0/1 outcomes y (Vectors or tables): roc_auc, pr_auc, brier, log_loss, precision_at_top, lift_at_top, brier_skill,
         ece, brier_reliability, brier_resolution, brier_uncertainty, precision/recall/f1 at `threshold` (p >= threshold; in [0, 1]),
         and curve = the reliability bins {lower, upper, count, mean_p, observed}. climatology (in [0, 1]) is the reference
         forecast of brier_skill (default: the base rate of y).
-        """) { L in try metrics(L) }
+        """, options: EntryPointOptions.metrics) { L in try metrics(L) }
         rally.function("clock", doc: """
         rally.clock() -- seconds on a monotonic wall clock (for timing stages of a recipe: t = rally.clock() ... rally.clock() - t).
         """) { L in
@@ -57,19 +57,12 @@ enum EvaluationBindings {
         let args = LuaArgs(L, "evaluate")
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
         let o = try args.options(1)
+        let values = try o.decode(EntryPointOptions.evaluate)
         let (data, features, labeler) = try readInputs(o)
         let schedule = try readSchedule(o, L)
         let models = try modelList(o, L)
-        let scoring = try ScoringOptions(o)
-        let threads = try o.integer("threads") ?? 2
-        guard threads >= 1 else { throw o.error("threads", "at least 1 thread expected, got \(threads)") }
-        let quiet = try o.boolean("quiet") ?? false
-        try o.finish()
-
-        let plan = EvaluationPlan(features: features, labeler: labeler, schedule: schedule,
-                                  bootstrap: scoring.bootstrap, metrics: scoring.metrics, baseline: scoring.baseline,
-                                  dieboldMarianoLag: scoring.dieboldMarianoLag, minimumPositives: scoring.minimumPositives,
-                                  threads: threads)
+        let quiet = values.bool("quiet")!
+        let plan = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule, defaultThreads: 2)
         let evaluator = Evaluator(plan: plan) { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
@@ -157,16 +150,9 @@ enum EvaluationBindings {
         let args = LuaArgs(L, "metrics")
         let y = try args.numbers(1)
         let p = try args.numbers(2)
-        let o = try args.options(3)
-        let top = try o.number("top") ?? 0.05
-        guard top > 0 && top <= 1 else { throw o.error("top", "a share in (0, 1] expected, got \(Format.number(top))") }
-        let bins = try o.integer("bins") ?? 10
-        guard bins >= 1 else { throw o.error("bins", "at least 1 calibration bin expected, got \(bins)") }
-        let threshold = try o.number("threshold") ?? 0.5
-        guard threshold >= 0 && threshold <= 1 else { throw o.error("threshold", "a probability in [0, 1] expected, got \(Format.number(threshold))") }
-        let climatology = try o.number("climatology")
-        if let c = climatology, !(c >= 0 && c <= 1) { throw o.error("climatology", "a probability in [0, 1] expected, got \(Format.number(c))") }
-        try o.finish()
+        let values = try args.options(3).decode(EntryPointOptions.metrics)
+        let threshold = values.number("threshold")!
+        let climatology = values.number("climatology")
         guard !y.isEmpty else { throw args.error(1, "outcomes expected, got none") }
         if let i = y.firstIndex(where: { $0 != 0 && $0 != 1 }) {
             throw args.error(1, "outcome at index \(i + 1) is \(Format.number(y[i])), expected 0 or 1")
@@ -175,12 +161,12 @@ enum EvaluationBindings {
         if let i = p.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
             throw args.error(2, "probability at index \(i + 1) is \(Format.number(p[i])), expected a number in [0, 1]")
         }
-        let settings = MetricSettings(top: top, calibrationBins: bins)
+        let settings = MetricSettings(values)
         do {
             let reference = climatology.map { [Double](repeating: $0, count: y.count) }
             let values = try ForecastScorer(labels: y, probabilities: p, climatology: reference, settings: settings).score()
             let called = try BinaryMetrics.atThreshold(labels: y, probabilities: p, threshold: threshold)
-            let curve = try BinaryMetrics.reliabilityCurve(labels: y, probabilities: p, bins: bins)
+            let curve = try BinaryMetrics.reliabilityCurve(labels: y, probabilities: p, bins: settings.calibrationBins)
             L.newTable(record: Metric.allCases.count + 4)
             for metric in Metric.allCases {
                 L.push(values[metric], nanAsNil: true)
@@ -360,44 +346,5 @@ enum EvaluationBindings {
                              split: r.plan.schedule.json, parameters: artifacts.parametersJSON(), seed: r.plan.bootstrap.seed,
                              versions: versions, gitCommit: commit, seconds: seconds, warnings: r.warnings)
         }
-    }
-}
-
-/// The scoring options `rally.evaluate` and `rally.sweep` share: `bootstrap`, `block`, `seed`,
-/// `top`, `bins`, `baseline`, `dm_lag` and `min_positives`, read and checked in one place.
-struct ScoringOptions {
-    /// The most bootstrap resamples accepted: 100 times the usual 1000. Every resample keeps its
-    /// figures per model in memory, so a slip such as 1e7 would otherwise exhaust it.
-    static let maximumResamples = 100_000
-
-    let bootstrap: BlockBootstrap
-    let metrics: MetricSettings
-    let baseline: String?
-    let dieboldMarianoLag: Int?
-    let minimumPositives: Int
-
-    init(_ o: LuaOptions) throws {
-        let resamples = try o.integer("bootstrap") ?? 1000
-        guard resamples >= 0 && resamples <= Self.maximumResamples else {
-            throw o.error("bootstrap", "number of resamples must be between 0 and \(Self.maximumResamples), got \(resamples)")
-        }
-        let block = try o.integer("block") ?? 168
-        guard block >= 1 else { throw o.error("block", "block length must be at least 1 row, got \(block)") }
-        let seed = try o.integer("seed") ?? 7
-        guard seed >= 0 else { throw o.error("seed", "a non-negative integer expected, got \(seed)") }
-        let top = try o.number("top") ?? 0.05
-        guard top > 0 && top <= 1 else { throw o.error("top", "a share in (0, 1] expected, got \(Format.number(top))") }
-        let bins = try o.integer("bins") ?? 10
-        guard bins >= 1 else { throw o.error("bins", "at least 1 calibration bin expected, got \(bins)") }
-        let baseline = try o.string("baseline")
-        let lag = try o.integer("dm_lag")
-        if let lag, lag < 0 { throw o.error("dm_lag", "a lag of 0 or more expected, got \(lag)") }
-        let minimum = try o.integer("min_positives") ?? 30
-        guard minimum >= 0 else { throw o.error("min_positives", "a count of 0 or more expected (0: no few-rallies warnings), got \(minimum)") }
-        bootstrap = BlockBootstrap(block: block, resamples: resamples, seed: UInt64(seed))
-        metrics = MetricSettings(top: top, calibrationBins: bins)
-        self.baseline = baseline
-        dieboldMarianoLag = lag
-        minimumPositives = minimum
     }
 }

@@ -17,10 +17,12 @@ public struct LuaModule {
         self.path = path
     }
 
-    /// Adds a documented function `path.name`.
-    public func function(_ name: String, doc: String, _ body: @escaping LuaFunction) {
+    /// Adds a documented function `path.name`; its help lists the options of `options`, the
+    /// schema its option table is decoded from.
+    public func function(_ name: String, doc: String, options: OptionSchema? = nil, _ body: @escaping LuaFunction) {
         L.push(function: name, body)
-        LuaHelp.record(L, function: -1, name: "\(path).\(name)", doc: doc)
+        let full = options.map { doc.trimmingTrailingNewlines + "\noptions:\n" + $0.help } ?? doc
+        LuaHelp.record(L, function: -1, name: "\(path).\(name)", doc: full)
         L.rawSet(table, name)
     }
 
@@ -56,5 +58,13 @@ public struct LuaModule {
         LuaHelp.record(L, name: "\(path).\(name)", doc: doc)
         build(sub)
         L.pop()
+    }
+}
+
+private extension String {
+    var trimmingTrailingNewlines: String {
+        var s = Substring(self)
+        while s.last == "\n" { s = s.dropLast() }
+        return String(s)
     }
 }

@@ -10,6 +10,8 @@ public final class LuaOptions {
     public let function: String
     private let argument: Int32
     private var known: [String] = []
+    /// The schema given to ``decode(_:)``: its names are the valid options.
+    private var schema: OptionSchema?
 
     /// Creates a reader for the table at absolute index `table` (nil: no table given).
     public init(_ L: LuaState, table: Int32?, function: String, argument: Int32) {
@@ -173,10 +175,61 @@ public final class LuaOptions {
         return keys.sorted()
     }
 
-    /// Throws when the table has a key that was never read: a misspelt option is an error.
+    /// Throws when the table has a key that was never read (nor declared by the schema given
+    /// to ``decode(_:)``): a misspelt option is an error.
     public func finish() throws {
-        let unknown = presentKeys().filter { !known.contains($0) }
+        let valid = Set(known + (schema?.names ?? []))
+        let unknown = presentKeys().filter { !valid.contains($0) }
         guard let first = unknown.first else { return }
-        throw RallyError("bad argument #\(argument) to '\(function)' (unknown option '\(first)'; valid options: \(known.sorted().joined(separator: ", ")))")
+        throw RallyError("bad argument #\(argument) to '\(function)' (unknown option '\(first)'; valid options: \(valid.sorted().joined(separator: ", ")))")
+    }
+
+    /// Decodes the table against `schema`, the one declaration of these options: unknown keys
+    /// (listing the valid ones), scalars of the wrong type or outside their rule, missing
+    /// required options and objects, lists or tables of the wrong type are errors naming the
+    /// field. Returns the scalar values with defaults filled in; objects, lists and tables are
+    /// then read with ``object(_:_:as:)``, ``numbers(_:)``, ``with(_:_:)``.
+    public func decode(_ schema: OptionSchema) throws -> OptionValues {
+        self.schema = schema
+        try finish()
+        var given: [String: ParameterValue] = [:]
+        for option in schema.options {
+            let value = try with(option.name) { present -> ParameterValue? in
+                guard present else {
+                    if option.required { throw error(option.name, "\(option.kind.summary) expected, got nil (\(option.doc))") }
+                    return nil
+                }
+                return try check(option)
+            }
+            if let value { given[option.name] = value }
+        }
+        do {
+            return try OptionValues(schema, given: given)
+        } catch let problem as RallyError {
+            throw RallyError("bad argument #\(argument) to '\(function)' (\(problem.message))")
+        }
+    }
+
+    /// The number, string or boolean on top of the stack.
+    private func scalar() -> ParameterValue? {
+        if let x = L.number(-1) { return .number(x) }
+        if let s = L.string(-1) { return .string(s) }
+        if let b = L.boolean(-1) { return .bool(b) }
+        return nil
+    }
+
+    /// Checks the scalar on top of the stack against `option` and returns it; nil for other kinds.
+    private func check(_ option: OptionDeclaration) throws -> ParameterValue? {
+        let got = L.typeName(-1)
+        switch option.kind {
+        case .scalar(let rule):
+            guard let value = scalar() else { throw error(option.name, "\(rule.summary) expected, got \(got) (\(option.doc))") }
+            if let problem = rule.problem(value) { throw error(option.name, "\(problem) (\(option.doc))") }
+            return value
+        case .object, .objects, .numbers, .texts, .table, .time:
+            // read and type-checked by the binding that takes them, with messages about their shape
+            break
+        }
+        return nil
     }
 }

@@ -13,32 +13,13 @@ enum ReportBindings {
               (moving-block bootstrap of reliability bands and the head-to-head comparison), bins = 10 (reliability bins),
               top = 0.05 (alarm share for model agreement).
         Returns {markdown = path, html = path, figures = {paths...}, notes = {...}}.
-        """) { L in
+        """, options: EntryPointOptions.report) { L in
             let args = LuaArgs(L, "report")
             let o = try args.options(1)
-            var options = ReportOptions()
-            options.artifacts = try o.string("artifacts") ?? options.artifacts
-            options.out = try o.string("out") ?? options.out
-            options.name = try o.string("name") ?? options.name
-            guard !options.name.isEmpty, !options.name.contains("/") else { throw o.error("name", "a file stem without '/' expected, got \"\(options.name)\"") }
+            let values = try o.decode(EntryPointOptions.report)
+            var options: ReportOptions
+            do { options = try ReportOptions(values) } catch let e as RallyError { throw args.error(1, e.message) }
             options.windows = try windows(o, L)
-            if let ratio = try o.number("cost_ratio") {
-                guard ratio > 0, ratio.isFinite else { throw o.error("cost_ratio", "a positive number expected, got \(Format.number(ratio))") }
-                options.costRatio = ratio
-            }
-            let resamples = try o.integer("resamples") ?? options.bootstrap.resamples
-            guard resamples >= 0 && resamples <= ScoringOptions.maximumResamples else {
-                throw o.error("resamples", "between 0 and \(ScoringOptions.maximumResamples) expected, got \(resamples)")
-            }
-            let block = try o.integer("block") ?? options.bootstrap.block
-            guard block >= 1 else { throw o.error("block", "at least 1 expected, got \(block)") }
-            let seed = try o.integer("seed") ?? Int(options.bootstrap.seed)
-            guard seed >= 0 else { throw o.error("seed", "a non-negative integer expected, got \(seed)") }
-            options.bootstrap = BlockBootstrap(block: block, resamples: resamples, seed: UInt64(seed))
-            options.reliabilityBins = try o.integer("bins") ?? options.reliabilityBins
-            guard (2...100).contains(options.reliabilityBins) else { throw o.error("bins", "between 2 and 100 expected, got \(options.reliabilityBins)") }
-            options.topShare = try o.number("top") ?? options.topShare
-            guard options.topShare > 0 && options.topShare <= 1 else { throw o.error("top", "a share in (0, 1] expected, got \(Format.number(options.topShare))") }
             try o.finish()
             Cancellation.reset()
             let output = try ReportBuilder.render(options)

@@ -49,7 +49,7 @@ enum SweepBindings {
           Progress on stderr: a bar on a terminal, plain lines otherwise (quiet = true: none). Ctrl-C stops the sweep and returns the
           finished configurations (t.interrupted is true). resume = path saves each finished configuration to path at once; running
           the same sweep with the same path skips them and gives the same table as an uninterrupted run.
-        """) { L in try sweep(L) }
+        """, options: EntryPointOptions.sweep) { L in try sweep(L) }
     }
 
     // MARK: rally.sweep
@@ -58,26 +58,20 @@ enum SweepBindings {
         let args = LuaArgs(L, "sweep")
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
         let o = try args.options(1)
+        let values = try o.decode(EntryPointOptions.sweep)
         let (data, features, labeler) = try EvaluationBindings.readInputs(o)
         let grid = try readGrid(o, L, labeler: labeler)
         let schedule = try EvaluationBindings.readSchedule(o, L)
         let models = try EvaluationBindings.modelList(o, L)
-        let metricKey = try o.string("metric") ?? Metric.prAUC.rawValue
-        guard let metric = Metric(key: metricKey) else {
-            throw o.error("metric", "unknown metric '\(metricKey)'; valid metrics: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let scoring = try ScoringOptions(o)
-        let threads = try o.integer("threads") ?? ProcessInfo.processInfo.activeProcessorCount
-        guard threads >= 1 else { throw o.error("threads", "at least 1 thread expected, got \(threads)") }
-        let resume = try o.string("resume")
-        if let resume, resume.isEmpty { throw o.error("resume", "a file path expected, got an empty string") }
-        let quiet = try o.boolean("quiet") ?? false
-        try o.finish()
-
+        let metric = Metric(key: values.string("metric")!)!
+        let resume = values.string("resume")
+        let quiet = values.bool("quiet")!
+        let scoring = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule,
+                                     defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
         let plan = SweepPlan(features: features, labeler: labeler, grid: grid, schedule: schedule,
                              bootstrap: scoring.bootstrap, metrics: scoring.metrics, metric: metric, baseline: scoring.baseline,
                              dieboldMarianoLag: scoring.dieboldMarianoLag, minimumPositives: scoring.minimumPositives,
-                             threads: threads)
+                             threads: scoring.threads)
         let display = ProgressDisplay(quiet: quiet)
         let outcome: SweepOutcome
         do {

@@ -59,6 +59,8 @@ public enum ParameterRule: Sendable, Hashable {
     case choice([String])
     /// Any string.
     case text
+    /// A string of at least one character (a name, a path).
+    case nonEmptyText
     /// A boolean.
     case flag
 
@@ -74,6 +76,8 @@ public enum ParameterRule: Sendable, Hashable {
             return nil
         case (.choice(let options), .string(let s)):
             return options.contains(s) ? nil : "one of \(options.map { "\"\($0)\"" }.joined(separator: ", ")) expected, got \"\(s)\""
+        case (.nonEmptyText, .string(let s)):
+            return s.isEmpty ? "a non-empty string expected, got an empty string" : nil
         case (.text, .string), (.flag, .bool):
             return nil
         default:
@@ -91,7 +95,7 @@ public enum ParameterRule: Sendable, Hashable {
     private var expectedType: String {
         switch self {
         case .number, .integer: "number"
-        case .choice, .text: "string"
+        case .choice, .text, .nonEmptyText: "string"
         case .flag: "boolean"
         }
     }

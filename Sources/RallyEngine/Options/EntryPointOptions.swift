@@ -1,0 +1,140 @@
+/// The options of every entry point, declared once (type, range, default, one-line doc): the
+/// Lua layer decodes option tables from these schemas, help shows them, and every number a
+/// user gives is bounded here, before any arithmetic or allocation sees it.
+///
+/// An option that two entry points share (the bootstrap's, the metrics') is declared once, in
+/// a group, and added to each schema, so it has the same limits everywhere.
+public enum EntryPointOptions {
+    // MARK: bounds
+
+    /// The most bootstrap resamples: 100 times the usual 1000 (every resample keeps its
+    /// figures per model in memory, so a slip such as 1e7 would exhaust it).
+    public static let maximumResamples = 100_000
+    /// The most steps a horizon, window, lag or embargo may span: about 114 years of hours.
+    public static let maximumSteps = 1_000_000
+    /// The largest seed: 2^53 - 1, so a seed survives JSON (a double) exactly.
+    public static let maximumSeed = 9_007_199_254_740_991
+    /// The most threads a call may ask for.
+    public static let maximumThreads = 1024
+
+    // MARK: shared groups
+
+    /// The moving-block bootstrap's options (evaluate, sweep).
+    public static let bootstrap: [OptionDeclaration] = [
+        OptionDeclaration("bootstrap", .integer(0...maximumResamples), default: .number(1000),
+                          doc: "moving-block bootstrap resamples of the test rows (0: no intervals)"),
+        block,
+        seed,
+    ]
+
+    static let block = OptionDeclaration("block", .integer(1...maximumSteps), default: .number(168),
+                                         doc: "rows per bootstrap block (168: one week of hours)")
+    static let seed = OptionDeclaration("seed", .integer(0...maximumSeed), default: .number(7),
+                                        doc: "seed of the bootstrap's random draws (same seed, same intervals)")
+    static let top = OptionDeclaration("top", .number(.fraction), default: .number(0.05),
+                                       doc: "share of rows flagged for precision_at_top and lift_at_top (0.05: the top 5%)")
+    static let bins = OptionDeclaration("bins", .integer(1...1000), default: .number(10),
+                                        doc: "probability bins of the calibration metrics and reliability curves")
+
+    /// The scoring options of evaluate and sweep besides the bootstrap.
+    public static let scoring: [OptionDeclaration] = [
+        top,
+        bins,
+        OptionDeclaration("baseline", .nonEmptyText, doc: "the model the others are compared with (default: the first model)"),
+        OptionDeclaration("dm_lag", .integer(0...maximumSteps),
+                          doc: "lag of the Diebold-Mariano HAC variance (default: the label horizon, or more for long test sets)"),
+        OptionDeclaration("min_positives", .integer(0...maximumSteps), default: .number(30),
+                          doc: "folds or test rows with fewer rallies than this are flagged (0: no such warnings)"),
+        OptionDeclaration("quiet", .flag, default: .bool(false), doc: "no progress lines on stderr"),
+    ]
+
+    /// What is evaluated: the inputs of evaluate and sweep.
+    static let inputs: [OptionDeclaration] = [
+        OptionDeclaration("data", kind: .object("Dataset"), required: true, doc: "the dataset, e.g. rally.load(path)"),
+        OptionDeclaration("features", kind: .object("FeatureSpec"), required: true, doc: "the features the models see, e.g. rally.features.protocol_v1()"),
+        OptionDeclaration("labeler", kind: .object("Labeler"), required: true, doc: "the rally labeler, e.g. rally.labeler.quantile{...}"),
+        OptionDeclaration("split", kind: .object("Split"), doc: "one train/test split (or walkforward)"),
+        OptionDeclaration("walkforward", kind: .objects("Split"), doc: "walk-forward folds, as rally.walkforward makes (or split)"),
+        OptionDeclaration("models", kind: .objects("Model"), required: true, doc: "the models to compare, e.g. {rally.model.naive(), rally.model.logreg{}}"),
+    ]
+
+    // MARK: entry points
+
+    /// `rally.evaluate{...}`.
+    public static let evaluate = OptionSchema("evaluate", inputs + bootstrap + scoring + [
+        OptionDeclaration("threads", .integer(1...maximumThreads), default: .number(2),
+                          doc: "threads fitting built-in models and running the bootstrap"),
+    ])
+
+    /// `rally.sweep{...}`: evaluate's options plus the grid.
+    public static let sweep = OptionSchema("sweep", inputs + bootstrap + scoring + [
+        OptionDeclaration("grid", kind: .table("{parameter = value or list of values, ...}"),
+                          doc: "labeler parameters to vary (every combination is run)"),
+        OptionDeclaration("metric", .choice(Metric.allCases.map(\.rawValue)), default: .string(Metric.prAUC.rawValue),
+                          doc: "the headline metric (intervals and differences are given for it)"),
+        OptionDeclaration("threads", .integer(1...maximumThreads),
+                          doc: "engine worker threads (default: every core)"),
+        OptionDeclaration("resume", .nonEmptyText, doc: "file that keeps finished configurations; a rerun skips them"),
+    ])
+
+    /// `rally.metrics(y, p, opts)`.
+    public static let metrics = OptionSchema("metrics", [
+        top,
+        bins,
+        OptionDeclaration("threshold", .number(NumberInterval(lower: 0, lowerOpen: false, upper: 1, upperOpen: false)), default: .number(0.5),
+                          doc: "precision, recall and f1 call a rally when p >= threshold"),
+        OptionDeclaration("climatology", .number(NumberInterval(lower: 0, lowerOpen: false, upper: 1, upperOpen: false)),
+                          doc: "the reference forecast of brier_skill (default: the base rate of y)"),
+    ])
+
+    /// `rally.report{...}`.
+    public static let report = OptionSchema("report", [
+        OptionDeclaration("artifacts", .nonEmptyText, default: .string("artifacts"), doc: "directory holding metrics.json and predictions.csv"),
+        OptionDeclaration("out", .nonEmptyText, default: .string("reports"), doc: "directory the report is written to"),
+        OptionDeclaration("name", .nonEmptyText, default: .string("pjm_rally_demo"), doc: "file stem of the report (no '/')"),
+        OptionDeclaration("windows", kind: .table("{{from = time, to = time, title = text}, ...}"), doc: "close-up windows"),
+        OptionDeclaration("cost_ratio", .number(NumberInterval(lower: 0, lowerOpen: true, upper: 1e9, upperOpen: false)), default: .number(10),
+                          doc: "a missed rally costs this many false alarms"),
+        OptionDeclaration("resamples", .integer(0...maximumResamples), default: .number(500),
+                          doc: "bootstrap resamples of the reliability bands and the head-to-head comparison"),
+        block,
+        seed,
+        bins,
+        top,
+    ])
+
+    /// `rally.split{...}`.
+    public static let split = OptionSchema("split", [
+        OptionDeclaration("train_end", kind: .time, required: true, doc: "last time a training label may read (a date alone: the end of that day)"),
+        OptionDeclaration("test_start", kind: .time, required: true, doc: "first test time"),
+        OptionDeclaration("test_end", kind: .time, doc: "end of the test period (exclusive)"),
+        OptionDeclaration("train_start", kind: .time, doc: "first training time"),
+        embargo,
+        horizon,
+    ])
+
+    static let embargo = OptionDeclaration("embargo", .integer(0...maximumSteps), required: true,
+                                           doc: "hours before train_end in which no row trains: at least the label horizon, e.g. embargo = 24")
+    static let horizon = OptionDeclaration("horizon", .integer(0...maximumSteps),
+                                           doc: "the label horizon in steps, to check the embargo now")
+
+    /// `rally.walkforward{...}`.
+    public static let walkforward = OptionSchema("walkforward", [
+        OptionDeclaration("first_test", kind: .time, required: true, doc: "start of the first test period"),
+        OptionDeclaration("step", .nonEmptyText, required: true, doc: "each test period: \"year\", \"month\", \"N years\" or \"N months\""),
+        embargo,
+        OptionDeclaration("data", kind: .object("Dataset"), doc: "the folds end one step after its last row (or stop)"),
+        OptionDeclaration("stop", kind: .time, doc: "where the folds end (exclusive; or data)"),
+        OptionDeclaration("window", .choice(["expanding", "rolling"]), default: .string("expanding"),
+                          doc: "train on all history before each fold, or on the last `train` span"),
+        OptionDeclaration("train", .nonEmptyText, doc: "a rolling window's span: \"N years\" or \"N months\""),
+        horizon,
+    ])
+
+    /// `rally.dataset.synthetic{...}`.
+    public static let synthetic = OptionSchema("synthetic", [
+        OptionDeclaration("years", .integer(1...200), default: .number(6), doc: "years of hourly data"),
+        OptionDeclaration("seed", .integer(0...maximumSeed), default: .number(1), doc: "same seed, same data"),
+        OptionDeclaration("start", kind: .time, doc: "first hour (default 2013-01-01 00:00)"),
+    ])
+}

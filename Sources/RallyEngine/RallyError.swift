@@ -5,9 +5,16 @@
 public struct RallyError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The full, human-readable message.
     public let message: String
+    /// Which argument of the call the error is about (1-based, as Lua counts a method's
+    /// arguments after `self`), when the engine knows; the Lua layer then reports it as
+    /// `bad argument #n to 'f' (message)`.
+    public let argument: Int?
 
-    /// Creates an error with `message`.
-    public init(_ message: String) { self.message = message }
+    /// Creates an error with `message`, about argument `argument` when given.
+    public init(_ message: String, argument: Int? = nil) {
+        self.message = message
+        self.argument = argument
+    }
 
     public var description: String { message }
 

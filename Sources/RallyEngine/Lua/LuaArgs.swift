@@ -30,6 +30,16 @@ public struct LuaArgs {
         RallyError("bad argument #\(n) to '\(function)' (\(message))")
     }
 
+    /// Runs `body`; an engine error about one argument (``RallyError/argument``) becomes
+    /// `bad argument #n to 'f' (message)`, other errors pass unchanged.
+    public func attributing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as RallyError where e.argument != nil {
+            throw error(Int32(clamping: e.argument!), e.message)
+        }
+    }
+
     /// An error saying what type argument `n` should have had.
     public func typeError(_ n: Int32, expected: String) -> RallyError {
         let got = L.isNoneOrNil(slot(n)) && slot(n) > L.top ? "no value" : L.typeName(slot(n))

@@ -31,7 +31,7 @@ enum RandomProblem {
 }
 
 func logreg(_ parameters: ModelParameters = [:]) throws -> LogisticModel {
-    try #require(try ModelRegistry.make(kind: "logreg", parameters: parameters) as? LogisticModel)
+    try #require(try ModelSpec(kind: "logreg", parameters: parameters).make() as? LogisticModel)
 }
 
 func expectClose(_ a: [Double], _ b: [Double], _ tolerance: Double, sourceLocation: SourceLocation = #_sourceLocation) {

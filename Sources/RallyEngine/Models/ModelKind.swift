@@ -1,4 +1,9 @@
-/// A built-in kind of model: its name, its parameters, and how to build one.
+/// A kind of model: its name, its declared parameters and, for a built-in kind, how to build one.
+///
+/// A kind is a declaration, not a model: ``ModelSpec`` pairs it with parameter values and
+/// ``RallyModel`` is what gets fitted. The built-in kinds are listed in ``builtIns``; a model
+/// registered from Lua also declares a kind (``init(scripted:doc:defaults:)``) so its parameters
+/// go through the same rules and messages, but its models are made by the Lua runtime, not here.
 public struct ModelKind: Sendable {
     /// The kind name (`logreg`).
     public let name: String
@@ -8,9 +13,10 @@ public struct ModelKind: Sendable {
     public let parameters: [ParameterDefinition]
     /// The parameters shown in one-line summaries (`tostring`), besides any set off their default.
     public let headline: [String]
-    private let build: @Sendable (ModelParameters) throws -> any RallyModel
+    /// Builds a model from resolved parameters; nil for a kind registered from a script.
+    private let build: (@Sendable (ModelParameters) throws -> any RallyModel)?
 
-    /// Declares a kind; `build` receives parameters already resolved by ``resolve(_:)``.
+    /// Declares a built-in kind; `build` receives parameters already resolved by ``resolve(_:)``.
     public init(name: String, summary: String, parameters: [ParameterDefinition], headline: [String],
                 build: @escaping @Sendable (ModelParameters) throws -> any RallyModel) {
         self.name = name
@@ -63,15 +69,17 @@ public struct ModelKind: Sendable {
 
     /// The valid parameter names (aliases in parentheses), for messages: `C, class_weight, ...`.
     public var validNames: String {
-        if parameters.isEmpty { return "(none)" }
+        if parameters.isEmpty { return build == nil ? "(none; declare them in params = {...} when registering)" : "(none)" }
         return parameters.map { p in
             p.aliases.isEmpty ? p.name : "\(p.name) (or \(p.aliases.joined(separator: ", ")))"
         }.joined(separator: ", ")
     }
 
-    /// A new, unfitted model with `parameters` resolved first.
+    /// A new, unfitted model with `parameters` resolved first. Throws for a kind registered
+    /// from a script (the Lua runtime makes those).
     public func make(_ parameters: ModelParameters) throws -> any RallyModel {
-        try build(try resolve(parameters))
+        guard let build else { throw RallyError("model '\(name)' is written in Lua; make it with rally.model.new") }
+        return try build(try resolve(parameters))
     }
 
     /// The headline parameters plus every parameter off its default, in declaration order:
@@ -93,5 +101,60 @@ public struct ModelKind: Sendable {
             lines.append("  \(p.name)\(alias) = \(p.defaultValue.json): \(p.doc)")
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+// MARK: the built-in kinds
+
+extension ModelKind {
+    /// Every built-in kind, in the order `rally.model.list()` shows them.
+    public static let builtIns: [ModelKind] = [NaiveModel.kind, ClimatologyModel.kind, LogisticModel.kind, GradientBoostedModel.kind]
+
+    /// The names of the built-in kinds.
+    public static var builtInNames: [String] { builtIns.map(\.name) }
+
+    /// The built-in kind called `name`; throws listing the valid names otherwise.
+    public static func builtIn(named name: String) throws -> ModelKind {
+        guard let k = builtIns.first(where: { $0.name == name }) else {
+            throw RallyError("unknown model '\(name)'; built-in models: \(builtInNames.joined(separator: ", "))")
+        }
+        return k
+    }
+}
+
+// MARK: kinds registered from a script
+
+extension ModelKind {
+    /// Throws unless `name` can name a model registered from a script: letters, digits and
+    /// `_`, and not a built-in kind.
+    public static func checkScriptedName(_ name: String) throws {
+        guard !builtInNames.contains(name) else { throw RallyError("'\(name)' is a built-in model; choose another name") }
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw RallyError("model names are letters, digits and '_', got '\(name)'")
+        }
+    }
+
+    /// The kind of a model registered from a script, whose parameters are declared by their
+    /// defaults: a number default accepts any finite number, a string any string, a boolean a
+    /// boolean. Every parameter shows in summaries. Throws on a default that is not finite.
+    public init(scripted name: String, doc: String, defaults: ModelParameters) throws {
+        let declared = try defaults.map { p in
+            let rule: ParameterRule
+            switch p.value {
+            case .number(let x):
+                guard NumberInterval.finite.contains(x) else {
+                    throw RallyError("default of '\(p.name)': a finite number expected, got \(Format.number(x))")
+                }
+                rule = .number(.finite)
+            case .string: rule = .text
+            case .bool: rule = .flag
+            }
+            return ParameterDefinition(p.name, p.value, rule, doc: "declared by its default")
+        }
+        self.name = name
+        self.summary = doc
+        self.parameters = declared
+        self.headline = defaults.names
+        self.build = nil
     }
 }

@@ -163,9 +163,7 @@ public enum ModelBindings {
         defer { L.pop(2) }
         L.rawGet(-1, name)
         if L.isNoneOrNil(-1) {
-            guard ModelKind.builtInNames.contains(name) else {
-                throw RallyError("unknown model '\(name)'; models: \((ModelKind.builtInNames + luaModelNames(L)).joined(separator: ", "))")
-            }
+            guard ModelKind.builtInNames.contains(name) else { throw ModelKind.unknownModel(name, registered: luaModelNames(L)) }
             return nil
         }
         return LuaObjects.peek(L, -1, definitionClass, as: LuaScriptedModel.Definition.self)
@@ -191,30 +189,59 @@ public enum ModelBindings {
             }
         }
         let doc = try options.string("doc") ?? ""
-        var defaults = ModelParameters()
+        var declared: [ParameterDefinition] = []
         try options.with("params") { present in
             guard present else { return }
             guard L.type(-1) == LUA_TTABLE else { throw options.error("params", "table expected, got \(L.typeName(-1))") }
-            var pairs: [(String, ParameterValue)] = []
             try L.forEach(-1) {
                 guard let key = L.string(-2) else { throw options.error("params", "names must be strings") }
-                guard let value = L.parameterValue(-1) else {
-                    throw options.error("params", "default of '\(key)': number, string or boolean expected, got \(L.typeName(-1))")
-                }
-                pairs.append((key, value))
+                declared.append(try declaredParameter(L, key, options))
             }
-            defaults = ModelParameters(pairs.sorted { $0.0 < $1.0 })
         }
         try options.finish()
-        let kind: ModelKind
-        do { kind = try ModelKind(scripted: name, doc: doc, defaults: defaults) } catch let e as RallyError {
-            throw options.error("params", e.message)
-        }
+        let kind = ModelKind(scripted: name, doc: doc, parameters: declared.sorted { $0.name < $1.name })
         let definition = LuaScriptedModel.Definition(L, kind: kind)
         pushRegistered(L)
         LuaObjects.push(L, definition, definitionClass)
         L.rawSet(-2, name)
         L.pop()
+    }
+
+    /// The declaration of parameter `key` of `params` from the value on top of the stack: a
+    /// default, or `{default = v, min = a, max = b, integer = true, choices = {...}, doc = "..."}`.
+    private static func declaredParameter(_ L: LuaState, _ key: String, _ options: LuaOptions) throws -> ParameterDefinition {
+        func fail(_ message: String) -> RallyError { options.error("params", "'\(key)': \(message)") }
+        func declare(_ body: () throws -> ParameterDefinition) throws -> ParameterDefinition {
+            do { return try body() } catch let e as RallyError { throw options.error("params", e.message) }
+        }
+        if let value = L.parameterValue(-1) { return try declare { try ModelKind.scriptedParameter(key, default: value) } }
+        guard L.type(-1) == LUA_TTABLE else {
+            throw fail("a default (number, string or boolean) or a table {default = ..., min = ..., ...} expected, got \(L.typeName(-1))")
+        }
+        let t = L.absolute(-1)
+        let fields = ["choices", "default", "doc", "integer", "max", "min"]
+        try L.forEach(t) {
+            guard let name = L.string(-2), fields.contains(name) else {
+                throw fail("unknown field '\(L.string(-2) ?? L.typeName(-2))'; valid fields: \(fields.joined(separator: ", "))")
+            }
+        }
+        func field<T>(_ name: String, _ expected: String, _ read: () -> T?) throws -> T? {
+            defer { L.pop() }
+            if L.rawGet(t, name) == LUA_TNIL { return nil }
+            guard let value = read() else { throw fail("field '\(name)': \(expected) expected, got \(L.typeName(-1))") }
+            return value
+        }
+        let what = "number, string or boolean"
+        guard let value = try field("default", what, { L.parameterValue(-1) }) else { throw fail("field 'default': \(what) expected, got nil") }
+        let min = try field("min", "number") { L.number(-1) }, max = try field("max", "number") { L.number(-1) }
+        let integer = try field("integer", "boolean") { L.type(-1) == LUA_TBOOLEAN ? L.boolean(-1) : nil } ?? false
+        let choices = try field("choices", "list of strings") {
+            L.type(-1) == LUA_TTABLE ? try? LuaValues.strings(L, -1) { _, _ in RallyError("") } : nil
+        }
+        let doc = try field("doc", "string") { L.type(-1) == LUA_TSTRING ? L.string(-1) : nil }
+        return try declare {
+            try ModelKind.scriptedParameter(key, default: value, min: min, max: max, integer: integer, choices: choices, doc: doc)
+        }
     }
 
     // MARK: the Model class

@@ -2,7 +2,7 @@
 ///
 /// A kind is a declaration, not a model: ``ModelSpec`` pairs it with parameter values and
 /// ``RallyModel`` is what gets fitted. The built-in kinds are listed in ``builtIns``; a model
-/// registered from Lua also declares a kind (``init(scripted:doc:defaults:)``) so its parameters
+/// registered from Lua also declares a kind (``init(scripted:doc:parameters:)``) so its parameters
 /// go through the same rules and messages, but its models are made by the Lua runtime, not here.
 public struct ModelKind: Sendable {
     /// The kind name (`logreg`).
@@ -120,6 +120,12 @@ extension ModelKind {
         }
         return k
     }
+
+    /// The error for `name` when it is neither a built-in kind nor one of `registered` (the
+    /// kinds registered from a script): it lists every model.
+    public static func unknownModel(_ name: String, registered: [String]) -> RallyError {
+        RallyError("unknown model '\(name)'; models: \((builtInNames + registered).joined(separator: ", "))")
+    }
 }
 
 // MARK: kinds registered from a script
@@ -134,27 +140,44 @@ extension ModelKind {
         }
     }
 
-    /// The kind of a model registered from a script, whose parameters are declared by their
-    /// defaults: a number default accepts any finite number, a string any string, a boolean a
-    /// boolean. Every parameter shows in summaries. Throws on a default that is not finite.
-    public init(scripted name: String, doc: String, defaults: ModelParameters) throws {
-        let declared = try defaults.map { p in
-            let rule: ParameterRule
-            switch p.value {
-            case .number(let x):
-                guard NumberInterval.finite.contains(x) else {
-                    throw RallyError("default of '\(p.name)': a finite number expected, got \(Format.number(x))")
-                }
-                rule = .number(.finite)
-            case .string: rule = .text
-            case .bool: rule = .flag
-            }
-            return ParameterDefinition(p.name, p.value, rule, doc: "declared by its default")
-        }
+    /// The kind of a model registered from a script, with `parameters` declared by
+    /// ``scriptedParameter(_:default:min:max:integer:choices:doc:)``. Every parameter shows in
+    /// summaries; `doc` is the kind's summary.
+    public init(scripted name: String, doc: String, parameters: [ParameterDefinition]) {
         self.name = name
         self.summary = doc
-        self.parameters = declared
-        self.headline = defaults.names
+        self.parameters = parameters
+        self.headline = parameters.map(\.name)
         self.build = nil
+    }
+
+    /// The declaration of a parameter of a model registered from a script. Without limits, a
+    /// number default accepts any finite number, a string default any string, a boolean a
+    /// boolean. `min`/`max` (inclusive) and `integer` apply to a number default, `choices` to a
+    /// string default. Throws when the limits do not fit the default's type, `min > max`, or the
+    /// default breaks its own rule.
+    public static func scriptedParameter(_ name: String, default value: ParameterValue, min: Double? = nil, max: Double? = nil,
+                                         integer: Bool = false, choices: [String]? = nil, doc: String? = nil) throws -> ParameterDefinition {
+        func problem(_ message: String) -> RallyError { RallyError("parameter '\(name)': \(message)") }
+        let numeric = min != nil || max != nil || integer
+        if numeric && value.number == nil { throw problem("min, max and integer need a number default, got a \(value.typeName)") }
+        if choices != nil && value.string == nil { throw problem("choices need a string default, got a \(value.typeName)") }
+        for bound in [min, max].compactMap({ $0 }) where !bound.isFinite { throw problem("min and max must be finite numbers") }
+        if let min, let max, min > max { throw problem("min \(Format.number(min)) is above max \(Format.number(max))") }
+        let rule: ParameterRule
+        switch value {
+        case .number where integer:
+            let limit = Double(1 << 53)
+            guard (min ?? 0) == (min ?? 0).rounded(), (max ?? 0) == (max ?? 0).rounded() else {
+                throw problem("the limits of an integer must be whole numbers")
+            }
+            rule = .integer(Int(Swift.max(min ?? -limit, -limit))...Int(Swift.min(max ?? limit, limit)))
+        case .number:
+            rule = .number(NumberInterval(lower: min ?? -.infinity, lowerOpen: min == nil, upper: max ?? .infinity, upperOpen: max == nil))
+        case .string: rule = choices.map { .choice($0) } ?? .text
+        case .bool: rule = .flag
+        }
+        if let broken = rule.problem(value) { throw problem("default: \(broken)") }
+        return ParameterDefinition(name, value, rule, doc: doc ?? "")
     }
 }

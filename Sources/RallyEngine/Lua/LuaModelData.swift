@@ -1,30 +1,12 @@
 import CLua
 
-/// How model data crosses between Lua and Swift: X and parameters into models written in Lua,
-/// and X from Lua into `m:fit`/`m:predict`.
+/// How model data crosses between Lua and Swift: X into models written in Lua, and X from Lua
+/// into `m:fit`/`m:predict` (parameters cross through the `LuaState` extension below).
 ///
 /// A design matrix reaches Lua as a table of columns: `X[name][i]` is feature `name` at row i
 /// (1-based; a missing value is a nil hole), `X.n` the number of rows and `X.names` the feature
 /// names in order. Feature names `n` and `names` are therefore refused.
 enum LuaModelData {
-    /// Pushes `parameters` as a table `{name = value, ...}`: `self.params`, `m:params()`, `m:report()`.
-    static func push(_ L: LuaState, _ parameters: ModelParameters) {
-        L.newTable(record: parameters.count)
-        for p in parameters {
-            push(L, p.value)
-            L.rawSet(-2, p.name)
-        }
-    }
-
-    /// Pushes a parameter value (a whole number as a Lua integer).
-    static func push(_ L: LuaState, _ value: ParameterValue) {
-        switch value {
-        case .number(let x): if x == x.rounded() && abs(x) < 1e15 { L.push(Int(x)) } else { L.push(x) }
-        case .string(let s): L.push(s)
-        case .bool(let b): L.push(b)
-        }
-    }
-
     /// Throws when a feature name collides with the `n` or `names` fields.
     static func checkNames(_ X: DesignMatrix, model: String) throws {
         if let clash = X.names.first(where: { $0 == "n" || $0 == "names" }) {
@@ -150,6 +132,25 @@ enum LuaModelData {
 }
 
 extension LuaState {
+    /// Pushes `parameters` as a table `{name = value, ...}` (`self.params`, `m:params()`,
+    /// `m:report()`; labelers' parameters could use it too).
+    func push(parameters: ModelParameters) {
+        newTable(record: parameters.count)
+        for p in parameters {
+            push(p.value)
+            rawSet(-2, p.name)
+        }
+    }
+
+    /// Pushes a parameter value (a whole number as a Lua integer).
+    func push(_ value: ParameterValue) {
+        switch value {
+        case .number(let x): if x == x.rounded() && abs(x) < 1e15 { push(Int(x)) } else { push(x) }
+        case .string(let s): push(s)
+        case .bool(let b): push(b)
+        }
+    }
+
     /// The value at `index` as a model or labeler parameter: a number, a string or a boolean;
     /// nil for any other type.
     func parameterValue(_ index: Int32) -> ParameterValue? {

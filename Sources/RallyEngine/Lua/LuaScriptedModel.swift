@@ -112,7 +112,7 @@ final class LuaScriptedModel: RallyModel {
             L.newTable(record: 2)
             L.push(name)
             L.rawSet(-2, "name")
-            LuaModelData.push(L, parameters)
+            L.push(parameters: parameters)
             L.rawSet(-2, "params")
             reference = LuaReferences.store(L)
         }

@@ -79,6 +79,8 @@ public enum ModelBindings {
             m.function("register", doc: """
             rally.model.register(name, {fit = function(self, X, y, w) ... end, predict = function(self, X) ... return probs end, params = {k = default, ...}, doc = "..."})
               -- a model written in Lua, then made with rally.model.new(name, params) and fitted, predicted and evaluated like the built-ins.
+              params declares each parameter by its default (a number: any finite number; a string; a boolean) or by a table
+              {default = v, min = a, max = b, integer = true, choices = {...}, doc = "..."}; values are checked as the built-ins' are.
               X is a table of columns: X[name][i] (nil where missing), X.n rows, X.names in order; y a table of 0/1; w weights or nil.
               self is a fresh table per model, {name = ..., params = {...}}: keep what fit learns in it. predict returns a Vector or table of probabilities.
             """) { L in
@@ -122,15 +124,12 @@ public enum ModelBindings {
     private static func pushNew(_ L: LuaState, kind: String, function: String, tableArgument n: Int32) throws -> Int32 {
         let args = LuaArgs(L, function)
         let (parameters, name) = try readParameters(args, n)
-        let factory: any ModelFactory
-        do {
+        let factory: any ModelFactory = try argument(args, n) {
             if let definition = try luaDefinition(L, kind) {
-                factory = try LuaScriptedModel.Factory(definition: definition, given: parameters, name: name, state: L)
+                try LuaScriptedModel.Factory(definition: definition, given: parameters, name: name, state: L)
             } else {
-                factory = try ModelSpec(kind: kind, parameters: parameters, name: name)
+                try ModelSpec(kind: kind, parameters: parameters, name: name)
             }
-        } catch let e as RallyError {
-            throw args.error(n, e.message)
         }
         LuaObjects.push(L, try ModelObject(factory: factory), className)
         return 1
@@ -174,7 +173,7 @@ public enum ModelBindings {
     private static func register(_ L: LuaState) throws {
         let args = LuaArgs(L, "register")
         let name = try args.string(1)
-        do { try ModelKind.checkScriptedName(name) } catch let e as RallyError { throw args.error(1, e.message) }
+        try argument(args, 1) { try ModelKind.checkScriptedName(name) }
         if args.isNil(2) { throw args.typeError(2, expected: "table") }
         let options = try args.options(2)
         L.newTable(record: 2)
@@ -286,11 +285,11 @@ public enum ModelBindings {
             return 1
         }
         cls.method("params", doc: "m:params() -- the parameters with their effective values, as a table.") { object, L in
-            LuaModelData.push(L, object.factory.parameters)
+            L.push(parameters: object.factory.parameters)
             return 1
         }
         cls.method("report", doc: "m:report() -- facts about the last fit (iterations, rounds, ...), as a table; empty before fitting.") { object, L in
-            LuaModelData.push(L, object.model.fitReport)
+            L.push(parameters: object.model.fitReport)
             return 1
         }
         cls.method("describe", doc: "m:describe() -- a few lines on the model and what its fit learnt.") { object, L in

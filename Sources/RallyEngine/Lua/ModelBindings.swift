@@ -33,10 +33,7 @@ public final class ModelObject {
     }
 
     /// `<Model gbdt rounds=300 max_depth=6 eta=0.05 (not fitted)>`
-    var text: String {
-        let label = name == kind ? factory.summary : "\(name): \(factory.summary)"
-        return "<Model \(label) (\(model.isFitted ? "fitted" : "not fitted"))>"
-    }
+    var text: String { factory.line(fitted: model.isFitted) }
 }
 
 /// The Lua face of the models: `rally.model.*` and the `Model` class.

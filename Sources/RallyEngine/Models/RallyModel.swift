@@ -83,3 +83,13 @@ public protocol ModelFactory {
     /// nil when they must stay on the caller's thread (models written in Lua).
     var sendableSpec: ModelSpec? { get }
 }
+
+extension ModelFactory {
+    /// How a model made by this factory prints, one line: `<Model gbdt rounds=300 eta=0.05
+    /// max_depth=6 (not fitted)>`, or `<Model lr: logreg C=0.5 (fitted)>` when the name is not
+    /// the kind.
+    public func line(fitted: Bool) -> String {
+        let label = name == kind ? summary : "\(name): \(summary)"
+        return "<Model \(label) (\(fitted ? "fitted" : "not fitted"))>"
+    }
+}

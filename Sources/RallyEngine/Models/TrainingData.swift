@@ -1,4 +1,5 @@
-/// Checks shared by every built-in model: shapes, labels, weights, fitted feature names.
+/// Checks shared by every model (shapes, labels, weights, fitted feature names, predictions),
+/// and ``Input``, X as a script passes it. Not a data set: it holds nothing.
 enum TrainingData {
     /// Checks that `labels` and `weights` fit `X` and returns the weights (all 1 when nil).
     ///

@@ -176,7 +176,7 @@ extension LuaScriptedModel {
         func on(_ L: LuaState) -> Factory { Factory(self, state: L) }
 
         var kind: String { definition.kind.name }
-        var summary: String { ([kind + " (Lua)"] + (parameters.isEmpty ? [] : [parameters.summary])).joined(separator: " ") }
+        var summary: String { definition.kind.line(of: parameters) }
         var sendableSpec: ModelSpec? { nil }
 
         func make() throws -> any RallyModel {

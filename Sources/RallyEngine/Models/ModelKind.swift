@@ -93,6 +93,14 @@ public struct ModelKind: Sendable {
         return shown.summary
     }
 
+    /// The kind and its summary parameters, one line: `gbdt rounds=300 eta=0.05 max_depth=6`,
+    /// `mean_rate (Lua) prior=0.5` for a kind registered from a script.
+    public func line(of resolved: ModelParameters) -> String {
+        let details = summary(of: resolved)
+        let title = build == nil ? "\(name) (Lua)" : name
+        return details.isEmpty ? title : "\(title) \(details)"
+    }
+
     /// A multi-line help text: the summary and one line per parameter with its default.
     public var help: String {
         var lines = ["\(name) -- \(summary)"]

@@ -43,7 +43,6 @@ public struct ModelSpec: ModelFactory, Sendable, Hashable {
 
     /// `kind` and the headline parameters: `gbdt rounds=300 max_depth=6 eta=0.05`.
     public var summary: String {
-        let details = (try? ModelKind.builtIn(named: kind).summary(of: parameters)) ?? parameters.summary
-        return details.isEmpty ? kind : "\(kind) \(details)"
+        (try? ModelKind.builtIn(named: kind).line(of: parameters)) ?? kind
     }
 }

@@ -102,7 +102,7 @@ func everyModelChecksLabelsAndShapes(kind: String) throws {
     #expect(throws: RallyError("\(kind): weight 4 is -1; weights must be finite and >= 0")) {
         try m.fit(X, labels: [0, 1, 0, 1], weights: [1, 1, 1, -1])
     }
-    #expect(throws: RallyError("\(kind): the model is not fitted; call fit first")) { try m.predict(X) }
+    #expect(throws: RallyError("\(kind): the model is not fitted; call fit(X, y) first")) { try m.predict(X) }
     #expect(!m.isFitted)
     try m.fit(X, labels: [0, 1, 0, 1], weights: [1, 2, 1, 1])
     #expect(m.isFitted)

@@ -92,5 +92,5 @@ import Testing
     let m = try ModelSpec(kind: "logreg").make()
     #expect(throws: RallyError("logreg: this model has no feature importance (gbdt has)")) { try m.rankedImportance(type: "gain") }
     let g = try ModelSpec(kind: "gbdt").make()
-    #expect(throws: RallyError("gbdt: the model is not fitted; call fit first")) { try g.rankedImportance(type: "gain") }
+    #expect(throws: RallyError("gbdt: the model is not fitted; call fit(X, y) first")) { try g.rankedImportance(type: "gain") }
 }

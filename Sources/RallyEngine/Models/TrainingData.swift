@@ -56,7 +56,7 @@ enum TrainingData {
 
     /// Throws unless the model is fitted.
     static func requireFitted(model: String, _ fitted: Bool) throws {
-        guard fitted else { throw RallyError("\(model): the model is not fitted; call fit first") }
+        guard fitted else { throw RallyError("\(model): the model is not fitted; call fit(X, y) first") }
     }
 
     /// Throws when column `j` of `X` holds a NaN, naming the row and feature.

@@ -36,12 +36,9 @@ enum SweepBindings {
         let metric = Metric(key: values.string("metric")!)!
         let resume = values.string("resume")
         let quiet = values.bool("quiet")!
-        let scoring = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule,
-                                     defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
-        let plan = SweepPlan(features: features, labeler: labeler, grid: grid, schedule: schedule,
-                             bootstrap: scoring.bootstrap, metrics: scoring.metrics, metric: metric, baseline: scoring.baseline,
-                             dieboldMarianoLag: scoring.dieboldMarianoLag, minimumPositives: scoring.minimumPositives,
-                             threads: scoring.threads)
+        let evaluation = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule,
+                                        defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
+        let plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric)
         let display = ProgressDisplay(quiet: quiet)
         defer { display.end() }
         let outcome = try SweepRunner(plan: plan, resumePath: resume, progress: display.show).run(on: data, models: models)

@@ -96,6 +96,8 @@ public enum EntryPointOptions {
         OptionDeclaration("threads", .integer(1...maximumThreads),
                           doc: "engine worker threads (default: every core)"),
         OptionDeclaration("resume", .nonEmptyText, doc: "file that keeps finished configurations; a rerun skips them"),
+        OptionDeclaration("shard", kind: .table("{index = i, count = n}"),
+                          doc: "run only the i-th of n disjoint parts of the grid (configurations c with c % n == i - 1); needs resume"),
     ])
 
     /// `rally.metrics(y, p, opts)`.

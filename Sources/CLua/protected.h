@@ -170,10 +170,12 @@ static int rally_p_function_f(lua_State *L) {
     rally_p_box *b = (rally_p_box *)lua_touserdata(L, 1);
     void **slot = (void **)lua_newuserdatauv(L, sizeof(void *), 0);
     *slot = NULL;
-    if (luaL_newmetatable(L, RALLY_BOX_META)) {
+    luaL_newmetatable(L, RALLY_BOX_META); /* new or existing: an earlier attempt may have failed */
+    if (lua_getfield(L, -1, "__gc") != LUA_TFUNCTION) {
         lua_pushcfunction(L, rally_box_gc);
-        lua_setfield(L, -2, "__gc");
+        lua_setfield(L, -3, "__gc");
     }
+    lua_pop(L, 1);
     lua_setmetatable(L, -2);
     *slot = b->box;
     b->taken = 1;

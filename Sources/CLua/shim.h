@@ -47,9 +47,20 @@ extern void rally_swift_release(void *box);
 
 #define RALLY_BOX_META "rally.box"
 
+/* How many Swift function calls are running on this thread. A longjmp that skipped a Swift
+   frame would skip the decrement too, so tests check that this is back to 0. Weak: every
+   object file that includes this header defines it, and the linker keeps one (a static would
+   give each object file its own copy of it). */
+__attribute__((weak)) _Thread_local int rally_swift_depth_counter = 0;
+static inline int *rally_swift_depth(void) { return &rally_swift_depth_counter; }
+
 static inline int rally_trampoline(lua_State *L) {
     void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
-    int n = rally_swift_dispatch(L, slot ? *slot : NULL);
+    int *depth = rally_swift_depth();
+    int n;
+    ++*depth;
+    n = rally_swift_dispatch(L, slot ? *slot : NULL);
+    --*depth;
     if (n == -2) return lua_error(L); /* a recorded error object, raised as it is */
     if (n < 0) {
         if (lua_type(L, -1) == LUA_TSTRING) {

@@ -145,6 +145,14 @@ public struct LuaClass<Object: AnyObject> {
         L.remove(methodTable)
         L.pop() // metatable
         LuaHelp.record(L, name: className, doc: doc)
+        if L.hasPendingError {
+            // out of memory on the way: drop the half-made metatable, so a later attempt
+            // (require "rally" again) builds it whole instead of finding it "registered"
+            L.pushRegistry()
+            L.pushNil()
+            L.rawSet(-2, metaName)
+            L.pop()
+        }
     }
 }
 

@@ -52,6 +52,11 @@ func rallySwiftDispatch(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointer?) ->
     return thrown as? RallyError == .notEnoughMemory ? -2 : -1
 }
 
+/// How many Swift function calls are running on this thread (counted by the trampoline). Back
+/// at 0 after every call from the top level, unless a `longjmp` skipped a Swift frame: tests
+/// check it.
+var luaSwiftCallDepth: Int32 { rally_swift_depth().pointee }
+
 /// Called by the shim's protected steps that cannot return their status to Swift: records the
 /// error object on top as the pending error.
 @_cdecl("rally_swift_record")

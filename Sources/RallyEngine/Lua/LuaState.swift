@@ -185,6 +185,13 @@ public struct LuaState {
         guard type(table) == LUA_TTABLE else { pushNil(); return LUA_TNIL }
         return lua_rawgeti(raw, table, lua_Integer(i))
     }
+    /// Pops a key and pushes `t[key]` without metamethods; returns its type (nil when `table`
+    /// is not a table).
+    @discardableResult
+    public func rawGet(_ table: Int32) -> Int32 {
+        guard type(table) == LUA_TTABLE else { pop(); pushNil(); return LUA_TNIL }
+        return lua_rawget(raw, table)
+    }
     /// Pops a value and stores it as `t[key]`, without metamethods.
     public func rawSet(_ table: Int32, _ key: String) {
         if withBytes(key, { rally_p_rawsetfield(raw, table, $0, $1) }) != LUA_OK { recordFailure() }
@@ -312,14 +319,17 @@ public struct LuaState {
         lua_rawsetp(raw, rally_registryindex(), pendingKey) // the key exists: no allocation
     }
 
-    /// Creates the registry slot of the pending error, so that recording one never allocates.
-    /// ``RallyLua`` does this before anything else in a state.
-    func preparePendingSlot() {
-        guard lua_rawgetp(raw, rally_registryindex(), pendingKey) == LUA_TNIL else { pop(); return }
+    /// Creates the registry slot of the pending error, so that recording one never allocates;
+    /// false when there is no memory even for that (nothing could be recorded: callers treat it
+    /// as out of memory). ``RallyLua`` does this before anything else in a state.
+    @discardableResult
+    func preparePendingSlot() -> Bool {
+        guard lua_rawgetp(raw, rally_registryindex(), pendingKey) == LUA_TNIL else { pop(); return true }
         pop()
         lua_pushlightuserdata(raw, pendingKey)
         lua_pushboolean(raw, 0)
-        if rally_p_rawset(raw, rally_registryindex()) != LUA_OK { pop() } // no memory even for that: nothing to record into
+        guard rally_p_rawset(raw, rally_registryindex()) == LUA_OK else { pop(); return false }
+        return true
     }
 
     /// Pops the error object a failed protected step left on top and records it as the pending

@@ -27,9 +27,10 @@ public enum RallyLua {
     }
 
     /// Builds the `rally` table and pushes it. When memory runs out on the way, what could not be
-    /// made is nil and the error is pending (see ``LuaState``).
+    /// made is nil and the error is pending (see ``LuaState``); when there was no memory even to
+    /// record an error, it pushes nil alone.
     public static func push(_ L: LuaState) {
-        L.preparePendingSlot()
+        guard L.preparePendingSlot() else { L.pushNil(); return }
         L.newTable()
         let rally = LuaModule(L, table: -1, path: "rally")
         rally.set("version", version)
@@ -85,7 +86,7 @@ public enum RallyLua {
     /// global, `require "rally"` returns it, and `help(x)` prints `rally.help(x)`. Every step
     /// is protected; a failure (out of memory) is left as the pending error (see ``open(_:)``).
     public static func openAll(_ L: LuaState) {
-        L.preparePendingSlot()
+        guard L.preparePendingSlot() else { return } // see open(_:)
         if rally_p_openlibs(L.raw) != LUA_OK { L.recordFailure() }
         push(L)
         // package.loaded.rally = rally
@@ -110,8 +111,12 @@ public enum RallyLua {
         L.pop()
     }
 
+    /// `luaopen_rally` as a Lua C function value (for `package.preload`, as tests use it).
+    static var opener: lua_CFunction { luaopen_rally }
+
     /// ``openAll(_:)``, throwing its pending error (out of memory) instead of leaving it.
     public static func open(_ L: LuaState) throws {
+        guard L.preparePendingSlot() else { throw RallyError.notEnoughMemory }
         openAll(L)
         if let error = L.takePendingError() { throw error }
     }
@@ -129,9 +134,10 @@ public func luaopen_rally(_ L: OpaquePointer?) -> Int32 {
     let base = state.top
     let outerPending = state.hasPendingError
     RallyLua.push(state)
-    if !outerPending, let error = state.takePendingError() {
+    let failure = outerPending ? nil : state.takePendingError()
+    if failure != nil || state.type(-1) != LUA_TTABLE {
         state.setTop(base)
-        lua_warning(L, "rally: \(error.message)", 0)
+        lua_warning(L, "rally: \((failure ?? .notEnoughMemory).message)", 0)
         state.push(false)
     }
     return 1

@@ -20,6 +20,21 @@
 
 #define RALLY_P_ROOM 8
 
+/* lua_pcall without a message handler, with any hook set aside: a step is not a Lua call, so a
+   debug hook does not see it and a pending Ctrl-C ("interrupted!" hook) fires at the next Lua
+   call, as before, not inside a push. A hook set meanwhile (by the SIGINT handler) is kept. */
+static inline int rally_p_pcall(lua_State *L, int nargs, int nresults, int msgh) {
+    lua_Hook hook = lua_gethook(L);
+    int mask, count, status;
+    if (hook == NULL) return lua_pcall(L, nargs, nresults, msgh);
+    mask = lua_gethookmask(L);
+    count = lua_gethookcount(L);
+    lua_sethook(L, NULL, 0, 0);
+    status = lua_pcall(L, nargs, nresults, msgh);
+    if (lua_gethook(L) == NULL) lua_sethook(L, hook, mask, count);
+    return status;
+}
+
 /* A byte string handed to a protected step. */
 typedef struct rally_p_bytes { const char *s; size_t len; } rally_p_bytes;
 
@@ -49,7 +64,7 @@ static inline int rally_p_pushstring(lua_State *L, const char *s, size_t len) {
     if (!lua_checkstack(L, RALLY_P_ROOM)) return rally_p_nostack(L, 0);
     lua_pushcfunction(L, rally_p_pushstring_f);
     lua_pushlightuserdata(L, &b);
-    return lua_pcall(L, 1, 1, 0);
+    return rally_p_pcall(L, 1, 1, 0);
 }
 
 static int rally_p_newtable_f(lua_State *L) {
@@ -62,7 +77,7 @@ static inline int rally_p_newtable(lua_State *L, int narr, int nrec) {
     lua_pushcfunction(L, rally_p_newtable_f);
     lua_pushinteger(L, narr);
     lua_pushinteger(L, nrec);
-    return lua_pcall(L, 2, 1, 0);
+    return rally_p_pcall(L, 2, 1, 0);
 }
 
 /* Runs f(ud, t, value) where value is popped from the top; f returns nothing. */
@@ -74,7 +89,7 @@ static inline int rally_p_store(lua_State *L, lua_CFunction f, void *ud, int t) 
     lua_pushlightuserdata(L, ud);
     lua_pushvalue(L, t);
     lua_pushvalue(L, -4);
-    st = lua_pcall(L, 3, 0, 0);
+    st = rally_p_pcall(L, 3, 0, 0);
     if (st == LUA_OK) { lua_pop(L, 1); return LUA_OK; }
     return rally_p_failed(L, st, 1);
 }
@@ -133,7 +148,7 @@ static inline int rally_p_rawset(lua_State *L, int t) {
     lua_pushvalue(L, t);
     lua_pushvalue(L, -4);
     lua_pushvalue(L, -4);
-    st = lua_pcall(L, 3, 0, 0);
+    st = rally_p_pcall(L, 3, 0, 0);
     if (st == LUA_OK) { lua_pop(L, 2); return LUA_OK; }
     return rally_p_failed(L, st, 2);
 }
@@ -159,7 +174,7 @@ static inline int rally_p_getfield(lua_State *L, int t, const char *key, size_t 
     lua_pushlightuserdata(L, &b);
     lua_pushvalue(L, t);
     lua_pushinteger(L, raw);
-    return lua_pcall(L, 3, 1, 0);
+    return rally_p_pcall(L, 3, 1, 0);
 }
 
 /* A Swift box for rally_p_function: `taken` is set once a userdata owns the box (its __gc
@@ -187,7 +202,7 @@ static inline int rally_p_function(lua_State *L, rally_p_box *b) {
     if (!lua_checkstack(L, RALLY_P_ROOM)) return rally_p_nostack(L, 0);
     lua_pushcfunction(L, rally_p_function_f);
     lua_pushlightuserdata(L, b);
-    return lua_pcall(L, 1, 1, 0);
+    return rally_p_pcall(L, 1, 1, 0);
 }
 
 static int rally_p_index_f(lua_State *L) {
@@ -201,7 +216,7 @@ static inline int rally_p_index(lua_State *L) {
     lua_pushcfunction(L, rally_p_index_f);
     lua_pushvalue(L, -3);
     lua_pushvalue(L, -3);
-    st = lua_pcall(L, 2, 1, 0);
+    st = rally_p_pcall(L, 2, 1, 0);
     return rally_p_failed(L, st, 2); /* the closure or the error replaces the two */
 }
 
@@ -218,7 +233,7 @@ static inline int rally_p_newmetatable(lua_State *L, rally_p_named *n) {
     if (!lua_checkstack(L, RALLY_P_ROOM)) return rally_p_nostack(L, 0);
     lua_pushcfunction(L, rally_p_newmetatable_f);
     lua_pushlightuserdata(L, n);
-    return lua_pcall(L, 1, 1, 0);
+    return rally_p_pcall(L, 1, 1, 0);
 }
 
 static int rally_p_newobject_f(lua_State *L) {
@@ -236,7 +251,7 @@ static inline int rally_p_newobject(lua_State *L, rally_p_named *n) {
     if (!lua_checkstack(L, RALLY_P_ROOM)) return rally_p_nostack(L, 0);
     lua_pushcfunction(L, rally_p_newobject_f);
     lua_pushlightuserdata(L, n);
-    return lua_pcall(L, 1, 1, 0);
+    return rally_p_pcall(L, 1, 1, 0);
 }
 
 static int rally_p_testudata_f(lua_State *L) {
@@ -252,7 +267,7 @@ static inline int rally_p_testudata(lua_State *L, int i, rally_p_named *n) {
     lua_pushcfunction(L, rally_p_testudata_f);
     lua_pushlightuserdata(L, n);
     lua_pushvalue(L, i);
-    return lua_pcall(L, 2, 0, 0);
+    return rally_p_pcall(L, 2, 0, 0);
 }
 
 /* Numbers for rally_p_numbers: nan_as_nil leaves NaN positions empty; count_key, when not NULL,
@@ -281,7 +296,7 @@ static inline int rally_p_numbers(lua_State *L, const rally_p_numbers_t *a) {
     if (!lua_checkstack(L, RALLY_P_ROOM)) return rally_p_nostack(L, 0);
     lua_pushcfunction(L, rally_p_numbers_f);
     lua_pushlightuserdata(L, (void *)a);
-    return lua_pcall(L, 1, 1, 0);
+    return rally_p_pcall(L, 1, 1, 0);
 }
 
 /* Strings for rally_p_strings: n strings laid end to end in bytes, their lengths in lens. */
@@ -304,7 +319,7 @@ static inline int rally_p_strings(lua_State *L, const rally_p_strings_t *a) {
     if (!lua_checkstack(L, RALLY_P_ROOM)) return rally_p_nostack(L, 0);
     lua_pushcfunction(L, rally_p_strings_f);
     lua_pushlightuserdata(L, (void *)a);
-    return lua_pcall(L, 1, 1, 0);
+    return rally_p_pcall(L, 1, 1, 0);
 }
 
 static int rally_p_openlibs_f(lua_State *L) { luaL_openlibs(L); return 0; }
@@ -312,7 +327,7 @@ static int rally_p_openlibs_f(lua_State *L) { luaL_openlibs(L); return 0; }
 static inline int rally_p_openlibs(lua_State *L) {
     if (!lua_checkstack(L, RALLY_P_ROOM)) return rally_p_nostack(L, 0);
     lua_pushcfunction(L, rally_p_openlibs_f);
-    return lua_pcall(L, 0, 0, 0);
+    return rally_p_pcall(L, 0, 0, 0);
 }
 
 /* A file to load with rally_p_loadfile (NULL: standard input) and luaL_loadfilex's status. */
@@ -330,7 +345,7 @@ static inline int rally_p_loadfile(lua_State *L, const char *path) {
     if (!lua_checkstack(L, RALLY_P_ROOM)) return rally_p_nostack(L, 0);
     lua_pushcfunction(L, rally_p_loadfile_f);
     lua_pushlightuserdata(L, &f);
-    st = lua_pcall(L, 1, 1, 0);
+    st = rally_p_pcall(L, 1, 1, 0);
     return st != LUA_OK ? st : f.status;
 }
 
@@ -345,7 +360,7 @@ static inline int rally_getmetatable_named(lua_State *L, const char *name) {
     else {
         lua_pushcfunction(L, rally_p_getmetatable_f);
         lua_pushlightuserdata(L, (void *)name);
-        if (lua_pcall(L, 1, 1, 0) == LUA_OK) return lua_type(L, -1);
+        if (rally_p_pcall(L, 1, 1, 0) == LUA_OK) return lua_type(L, -1);
     }
     rally_swift_record(L);
     lua_pushnil(L);

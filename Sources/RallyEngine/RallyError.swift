@@ -5,9 +5,20 @@
 public struct RallyError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The full, human-readable message.
     public let message: String
+    /// Which argument of the call the error is about (1-based, as Lua counts a method's
+    /// arguments after `self`), when the engine knows; the Lua layer then reports it as
+    /// `bad argument #n to 'f' (message)`.
+    public let argument: Int?
+    /// Which option of the call's options table the error is about (`embargo`), when the engine
+    /// knows; the Lua layer then reports it as `bad argument #n to 'f' (field 'embargo': message)`.
+    public let option: String?
 
-    /// Creates an error with `message`.
-    public init(_ message: String) { self.message = message }
+    /// Creates an error with `message`, about argument `argument` or option `option` when given.
+    public init(_ message: String, argument: Int? = nil, option: String? = nil) {
+        self.message = message
+        self.argument = argument
+        self.option = option
+    }
 
     public var description: String { message }
 

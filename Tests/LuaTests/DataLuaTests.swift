@@ -86,13 +86,13 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
     @Test func badArgumentsToLoad() {
         let path = files.write("h.csv", hours)
         #expect(luaError("rally.load()") == "bad argument #1 to 'load' (string expected, got no value)")
-        #expect(luaError("rally.load('\(path)', {sort = 1})") == "bad argument #2 to 'load' (field 'sort': boolean expected, got number)")
+        #expect(luaError("rally.load('\(path)', {sort = 1})") == "bad argument #2 to 'load' (field 'sort': boolean expected, got number (sort rows by time (otherwise out-of-order times are an error)))")
         #expect(luaError("rally.load('\(path)', {sortt = true})")
                 == "bad argument #2 to 'load' (unknown option 'sortt'; valid options: columns, component, decimal, delimiter, dst, duplicates, fill, format, hours, pnodes, sort, time, utc_offset)")
         #expect(luaError("rally.load('\(path)', {duplicates = 'avg'})")
-                == "bad argument #2 to 'load' (field 'duplicates': expected one of \"first\", \"last\", \"mean\", got \"avg\")")
+                == "bad argument #2 to 'load' (field 'duplicates': one of \"first\", \"last\", \"mean\" expected, got \"avg\" (what to do with repeated times (otherwise an error)))")
         #expect(luaError("rally.load('\(path)', {delimiter = '|'})")
-                == "bad argument #2 to 'load' (field 'delimiter': expected one of \",\", \";\", \"\\t\", got \"|\")")
+                == "bad argument #2 to 'load' (field 'delimiter': one of \",\", \";\", \"\\t\" expected, got \"|\" (the field separator (detected otherwise)))")
         #expect(luaError("rally.load('\(path)', {format = '%Y-%q'})")
                 == "bad argument #2 to 'load' (field 'format': bad time format \"%Y-%q\": directives are %Y %m %d %H %I %M %S %p %%)")
         #expect(luaError("rally.load('\(path)', {columns = {price = 'Price'}})")
@@ -113,7 +113,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
                 == ["<Dataset 3 rows x 1 col  2020-03-01 00:00 .. 2020-03-01 02:00  hourly, no gaps>", "10.0"])
         #expect(try lua.run("return (ds:report():find(\"hour column 'hour' (hour ending 1-24: HE 1 is 00:00-01:00; as given: hours = \\\"ending\\\")\", 1, true)) ~= nil") == ["true"])
         #expect(luaError("rally.load('\(path)', {hours = 'end'})")
-                == "bad argument #2 to 'load' (field 'hours': expected one of \"beginning\", \"ending\", got \"end\")")
+                == "bad argument #2 to 'load' (field 'hours': one of \"beginning\", \"ending\" expected, got \"end\" (an hour column's convention: beginning (0-23) or ending (1-24, PJM's HE) (detected otherwise)))")
         #expect((try lua.run("return rally.help(rally.load)")[0]).contains("hours = \"beginning\" (0-23) | \"ending\" (1-24"))
     }
 
@@ -225,6 +225,6 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(luaError("rally.load('\(path)', {pnodes = {}})")
                 == "\(path): pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
         #expect(luaError("rally.load('\(path)', {component = 'lmp'})")
-                == "bad argument #2 to 'load' (field 'component': expected one of \"total\", \"energy\", \"congestion\", \"loss\", got \"lmp\")")
+                == "bad argument #2 to 'load' (field 'component': one of \"total\", \"energy\", \"congestion\", \"loss\" expected, got \"lmp\" (Data Miner exports: the LMP component))")
     }
 }

@@ -217,3 +217,82 @@ fx = rally.features.protocol_v1()
     """)
     #expect(out == ["true"])
 }
+
+@Test func luaModelParametersFollowTheBuiltInsRules() throws {
+    let lua = LuaHarness()
+    try lua.run(data)
+    try lua.run("""
+    rally.model.register("ranged", {
+      params = {prior = 0.5, k = {default = 3, min = 1, max = 10, integer = true, doc = "neighbours"},
+                mode = {default = "mean", choices = {"mean", "median"}}},
+      fit = function(self, X, y) end,
+      predict = function(self, X) local p = {} for i = 1, X.n do p[i] = self.params.prior end return p end,
+    })
+    rally.model.register("bare", {fit = function() end, predict = function() end})
+    """)
+    #expect(try lua.run("return tostring(rally.model.new('ranged', {k = 4}))") == ["<Model ranged (Lua) k=4 mode=mean prior=0.5 (not fitted)>"])
+    #expect(lua.error("rally.model.new('ranged', {prior = 0/0})").contains(
+        "bad argument #2 to 'new' (model 'ranged': parameter 'prior': a number in (-inf, inf) expected, got nan)"))
+    #expect(lua.error("rally.model.new('ranged', {k = 2.5})").contains("parameter 'k': an integer in [1, 10] expected, got 2.5"))
+    #expect(lua.error("rally.model.new('ranged', {mode = 'max'})").contains(#"parameter 'mode': one of "mean", "median" expected, got "max""#))
+    #expect(lua.error("rally.model.new('bare', {x = 1})").contains(
+        "unknown parameter 'x'; valid parameters: (none; declare them in params = {...} when registering)"))
+    #expect(lua.error("rally.model.register('r2', {fit = print, predict = print, params = {k = {default = 0, min = 1}}})").contains(
+        "bad argument #2 to 'register' (field 'params': parameter 'k': default: a number in [1, inf) expected, got 0)"))
+    #expect(lua.error("rally.model.register('r2', {fit = print, predict = print, params = {k = {defualt = 1}}})").contains(
+        "field 'params': 'k': unknown field 'defualt'; valid fields: choices, default, doc, integer, max, min"))
+    #expect(lua.error("rally.model.register('r2', {fit = print, predict = print, params = {k = {default = 1, min = 'a'}}})").contains(
+        "field 'params': 'k': field 'min': number expected, got string"))
+    #expect(lua.error("rally.model.register('r2', {fit = print, predict = print, params = {k = print}})").contains(
+        "field 'params': 'k': a default (number, string or boolean) or a table {default = ..., min = ..., ...} expected, got function"))
+    #expect(lua.error("rally.model.register('r2', {fit = print, predict = print, params = {k = 1/0}})").contains(
+        "parameter 'k': default: a number in (-inf, inf) expected, got inf"))
+    #expect(lua.error("rally.model.register('a-b', {fit = print, predict = print})").contains(
+        "bad argument #1 to 'register' (model names are letters, digits and '_', got 'a-b')"))
+}
+
+@Test func unfittedModelsSayTheyAreNotFitted() throws {
+    let lua = LuaHarness()
+    try lua.run(data)
+    try lua.run(hourRate)
+    #expect(lua.error("rally.model.logreg():save('/tmp/rally-never')").contains("logreg: the model is not fitted; call fit(X, y) first"))
+    #expect(lua.error("rally.model.gbdt():importance()").contains("gbdt: the model is not fitted; call fit(X, y) first"))
+    #expect(lua.error("rally.model.new('mean_rate'):predict(X)").contains("mean_rate: the model is not fitted; call fit(X, y) first"))
+    #expect(try lua.run("local m = rally.model.logreg(); return m:report().iterations, m.fitted") == ["nil", "false"])
+    #expect(try lua.run("return rally.model.new('mean_rate'):describe()") == [
+        "mean_rate: a model written in Lua -- the training rally rate, shrunk towards prior\n  parameters: prior=0.5 weight=0\n  not fitted"])
+}
+
+@Test func fitOnAFeatureMatrixSkipsUndefinedLabelsAndChecksWeights() throws {
+    let lua = LuaHarness()
+    try lua.run(pipeline)
+    let out = try lua.run("""
+    local X, y = fx:build(ds, lab), lab:apply(ds).labels
+    local w = {}
+    for i = 1, #ds do w[i] = 1 end
+    local a = rally.model.logreg():fit(X, y):predict(X)
+    local b = rally.model.logreg():fit(X, y, w):predict(X)
+    local same = true
+    for i = 1, #a do same = same and a[i] == b[i] end
+    return same
+    """)
+    #expect(out == ["true"])
+    #expect(lua.error("local X, y = fx:build(ds, lab), lab:apply(ds).labels; rally.model.logreg():fit(X, y, {1, 2})").contains(
+        "bad argument #3 to 'fit' (2 weights for"))
+    #expect(lua.error("rally.model.logreg():fit(fx:build(ds, lab), {0, 1})").contains("bad argument #2 to 'fit' (2 labels for"))
+}
+
+@Test func aLuaModelFittedInACoroutineRunsFromTheMainThread() throws {
+    let lua = LuaHarness()
+    try lua.run(data)
+    try lua.run(hourRate)
+    let out = try lua.run("""
+    local m = rally.model.new("mean_rate")
+    local co = coroutine.create(function() m:fit(X, y); coroutine.yield(m:predict(X)[1]) end)
+    local ok, first = coroutine.resume(co)
+    co = nil
+    collectgarbage()
+    return ok, first, m:predict(X)[1], m.fitted
+    """)
+    #expect(out == ["true", "0.5", "0.5", "true"])
+}

@@ -116,7 +116,7 @@ rally.model.register("hour_rate", {
         lua_getglobal(lua.L.raw, "t")
         let object = try #require(LuaObjects.peek(lua.L, -1, SweepBindings.tableClass, as: SweepTableObject.self))
         lua.L.pop()
-        let text = SweepBindings.text(object)
+        let text = object.result.text
         #expect(text.hasPrefix("SweepTable 8 rows: 4 rally definitions x 2 models\n"))
         #expect(text.contains("pr_auc_diff") && !text.contains("pr_auc_lo"))   // no bootstrap: no interval columns shown
         // CSV

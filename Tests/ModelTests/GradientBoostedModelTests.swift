@@ -3,7 +3,7 @@ import Testing
 @testable import RallyEngine
 
 func gbdt(_ parameters: ModelParameters = [:]) throws -> GradientBoostedModel {
-    try #require(try ModelRegistry.make(kind: "gbdt", parameters: parameters) as? GradientBoostedModel)
+    try #require(try ModelSpec(kind: "gbdt", parameters: parameters).make() as? GradientBoostedModel)
 }
 
 /// A scratch file path unique to one test.
@@ -49,7 +49,7 @@ func scratchPath(_ name: String) -> String {
     let path = scratchPath("gbdt.json")
     defer { try? FileManager.default.removeItem(atPath: path) }
     try m.save(to: path)
-    let loaded = try ModelRegistry.load(from: path)
+    let loaded = try ModelFile.load(from: path)
     #expect(loaded.kind == "gbdt")
     #expect(loaded.parameters == m.parameters)
     #expect(loaded.fitReport == m.fitReport)

@@ -31,7 +31,7 @@ enum RandomProblem {
 }
 
 func logreg(_ parameters: ModelParameters = [:]) throws -> LogisticModel {
-    try #require(try ModelRegistry.make(kind: "logreg", parameters: parameters) as? LogisticModel)
+    try #require(try ModelSpec(kind: "logreg", parameters: parameters).make() as? LogisticModel)
 }
 
 func expectClose(_ a: [Double], _ b: [Double], _ tolerance: Double, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -100,7 +100,7 @@ func expectClose(_ a: [Double], _ b: [Double], _ tolerance: Double, sourceLocati
 
 @Test func logregChecksFeaturesAtPrediction() throws {
     let m = try logreg()
-    #expect(throws: RallyError("logreg: the model is not fitted; call fit first")) { try m.predict(TinyProblem.X) }
+    #expect(throws: RallyError("logreg: the model is not fitted; call fit(X, y) first")) { try m.predict(TinyProblem.X) }
     try m.fit(TinyProblem.X, labels: TinyProblem.labels, weights: nil)
     let fewer = DesignMatrix(names: ["a", "b"], columns: Array(TinyProblem.X.columns[0..<2]))
     let e = #expect(throws: RallyError.self) { try m.predict(fewer) }

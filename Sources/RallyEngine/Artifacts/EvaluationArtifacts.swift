@@ -79,20 +79,7 @@ public struct EvaluationArtifacts {
             ("start", r.testTimes.first.map { .string(TimeStamp.format($0)) } ?? .null),
             ("end", r.testTimes.last.map { .string(TimeStamp.format($0)) } ?? .null),
         ])
-        let folds: [JSONValue] = r.folds.map { f in
-            let foldMetrics: [(String, JSONValue)] = zip(r.models, f.metrics).map { m, v in
-                (m.name, .object(Metric.allCases.map { ($0.rawValue, .finite(v[$0])) }))
-            }
-            return .object([
-                ("test_start", .string(TimeStamp.format(f.split.testStart))),
-                ("test_end", f.split.testEnd.map { .string(TimeStamp.format($0)) } ?? .null),
-                ("train_rows", .integer(f.trainRows)), ("train_positives", .integer(f.trainPositives)),
-                ("test_rows", .integer(f.testRows)), ("test_positives", .integer(f.testPositives)),
-                ("train_base_rate", .finite(f.trainBaseRate)),
-                ("metrics", .object(foldMetrics)),
-                ("warnings", .array(f.warnings.map(JSONValue.string))),
-            ])
-        }
+        let folds = foldsJSON()
         let b = r.plan.bootstrap
         let bootstrap: JSONValue = .object([
             ("block", .integer(b.block)), ("resamples", .integer(b.resamples)), ("used", .integer(r.bootstrapUsed)),
@@ -104,7 +91,7 @@ public struct EvaluationArtifacts {
             ("metrics", .object(metrics)),
             ("vs_baseline", .object(versus)),
             ("test", test),
-            ("folds", .array(folds)),
+            ("folds", folds),
             ("bootstrap", bootstrap),
             ("diebold_mariano_lag", .integer(r.dieboldMarianoLag)),
             ("warnings", .array(r.warnings.map(JSONValue.string))),
@@ -165,6 +152,26 @@ public struct EvaluationArtifacts {
         return table
     }
 
+    /// The folds as metrics.json holds them: test period, rows and rallies, training base rate,
+    /// each model's figures on the fold, and its warnings.
+    public func foldsJSON() -> JSONValue {
+        let r = result
+        return .array(r.folds.map { f in
+            let foldMetrics: [(String, JSONValue)] = zip(r.models, f.metrics).map { m, v in
+                (m.name, .object(Metric.allCases.map { ($0.rawValue, .finite(v[$0])) }))
+            }
+            return .object([
+                ("test_start", .string(TimeStamp.format(f.split.testStart))),
+                ("test_end", f.split.testEnd.map { .string(TimeStamp.format($0)) } ?? .null),
+                ("train_rows", .integer(f.trainRows)), ("train_positives", .integer(f.trainPositives)),
+                ("test_rows", .integer(f.testRows)), ("test_positives", .integer(f.testPositives)),
+                ("train_base_rate", .finite(f.trainBaseRate)),
+                ("metrics", .object(foldMetrics)),
+                ("warnings", .array(f.warnings.map(JSONValue.string))),
+            ])
+        })
+    }
+
     /// Every parameter of the run, for `run.json`: features, labeler, schedule, models,
     /// bootstrap, metric settings, baseline, Diebold–Mariano lag, guard, threads.
     public func parametersJSON() -> JSONValue {
@@ -218,6 +225,31 @@ public struct EvaluationArtifacts {
         for (name, text) in zip(Self.fileNames, texts) { try AtomicFile.write(text, to: path(name)) }
         try AtomicFile.write(run(Date().timeIntervalSince(started)).json().text(), to: path("run.json"))
         return Self.fileNames.map(path)
+    }
+}
+
+extension EvaluationArtifacts {
+    /// Writes every file into `directory` with the `run.json` of this run: the recipe's name,
+    /// where the data came from (`report`, `rows`), the stages the caller timed before the
+    /// evaluation (`given`, e.g. the load) and the versions of the host (e.g. the Lua release).
+    @discardableResult
+    public func write(to directory: String, recipe: String, data report: LoadReport, rows: Int,
+                      given: [(String, Double)], hostVersions: [(String, String)]) throws -> [String] {
+        let r = result
+        let source = try RunRecord.DataSource.of(report: report, rows: rows)
+        let versions = [("rally", BuildInfo.rallyVersion), ("swift", BuildInfo.swiftVersion)] + hostVersions
+            + [("xgboost", BuildInfo.xgboostVersion)]
+        let commit = GitRevision.commit()
+        return try write(to: directory) { writeSeconds in
+            var seconds = given + r.seconds
+            seconds += r.models.map { ("fit_" + $0.name, $0.fitSeconds) }
+            seconds.append(("write", writeSeconds))
+            let total = given.reduce(0) { $0 + $1.1 } + (r.seconds.last { $0.0 == "evaluate" }?.1 ?? 0) + writeSeconds
+            seconds.append(("total", total))
+            return RunRecord(recipe: recipe, data: source, rowsKept: r.keptRows, rowsTrain: r.trainRows, rowsTest: r.testTimes.count,
+                             split: r.plan.schedule.json, parameters: parametersJSON(), seed: r.plan.bootstrap.seed,
+                             versions: versions, gitCommit: commit, seconds: seconds, warnings: r.warnings)
+        }
     }
 }
 

@@ -23,7 +23,9 @@ public struct TimeSplit: Sendable, Equatable {
 
     /// Creates a split; throws when the ranges are out of order or overlap.
     public init(trainStart: Int64? = nil, trainEnd: Int64, testStart: Int64, testEnd: Int64? = nil, embargoHours: Int) throws {
-        guard embargoHours >= 0 else { throw RallyError("split: embargo must be 0 or more hours, got \(embargoHours)") }
+        guard (0...EntryPointOptions.maximumSteps).contains(embargoHours) else {
+            throw RallyError("split: embargo must be 0 to \(EntryPointOptions.maximumSteps) hours, got \(embargoHours)")
+        }
         if let trainStart, trainStart > trainEnd {
             throw RallyError("split: train_start \(TimeStamp.format(trainStart)) is after train_end \(TimeStamp.format(trainEnd))")
         }
@@ -43,7 +45,10 @@ public struct TimeSplit: Sendable, Equatable {
     /// Throws when the embargo is shorter than a label horizon of `horizonSteps` steps of
     /// `stepSeconds`, naming the training rows whose labels would reach past `trainEnd`.
     public func checkEmbargo(horizonSteps: Int, stepSeconds: Int64 = 3600) throws {
-        let horizon = Int64(horizonSteps) * stepSeconds
+        let (horizon, overflow) = Int64(horizonSteps).multipliedReportingOverflow(by: stepSeconds)
+        guard horizonSteps >= 0, !overflow, horizon <= Int64(EntryPointOptions.maximumSteps) * 3600 * 24 * 366 else {
+            throw RallyError("split: a label horizon of \(horizonSteps) steps of \(stepSeconds) s is beyond any split (at most \(EntryPointOptions.maximumSteps) steps)")
+        }
         let embargo = Int64(embargoHours) * 3600
         guard embargo < horizon else { return }
         let firstBad = trainEnd - horizon + stepSeconds
@@ -64,8 +69,8 @@ public struct TimeSplit: Sendable, Equatable {
         return candidates.filter { i in
             let t = timestamps[i]
             if let trainStart, t < trainStart { return false }
-            let labelRow = i + horizonSteps
-            return t <= lastRowTime && labelRow < n && timestamps[labelRow] <= trainEnd
+            // the label reads row i + horizonSteps; compared without forming the sum, which may overflow
+            return t <= lastRowTime && horizonSteps < n - i && timestamps[i + horizonSteps] <= trainEnd
         }
     }
 

@@ -27,7 +27,7 @@ struct PooledScores {
     static let constantBaselineShare = 0.99
 
     /// Scores `outcomes[model][fold]` on `folds`.
-    init(folds: [EvaluationFold], outcomes: [[Evaluator.FitOutcome]], labels series: LabelSeries, names: [String],
+    init(folds: [EvaluationFold], outcomes: [[FitOutcome]], labels series: LabelSeries, names: [String],
          baseline: Int, metrics: MetricSettings, lag fixedLag: Int?) throws {
         let rows = folds.flatMap(\.test)
         let labels = rows.map { series.labels[$0] }

@@ -127,6 +127,13 @@ public struct SweepPlan: Sendable {
         }
     }
 
+    /// The settings every configuration shares, with the base labeler.
+    public var evaluation: EvaluationPlan {
+        EvaluationPlan(features: features, labeler: labeler, schedule: schedule, bootstrap: bootstrap,
+                       metrics: metrics, baseline: baseline, dieboldMarianoLag: dieboldMarianoLag,
+                       minimumPositives: minimumPositives, threads: threads)
+    }
+
     /// The plan ``Evaluator`` would run for one configuration: what `rally.evaluate` with the
     /// configuration's labeler computes.
     public func evaluationPlan(for configuration: SweepConfiguration) -> EvaluationPlan {

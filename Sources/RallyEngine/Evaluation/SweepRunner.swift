@@ -21,13 +21,10 @@ public struct SweepOutcome: Sendable {
 
 /// Runs a ``SweepPlan``: every configuration of the grid with every model.
 ///
-/// For each configuration the labels, features and folds are computed once and shared by all
-/// models; each model is fitted on each fold; the pooled test predictions are then scored as
-/// ``Evaluator`` scores them (so each row equals what `rally.evaluate` gives with that
-/// configuration's labeler). Built-in models and all preparation and scoring run on
-/// ``SweepPlan/threads`` worker threads; models written in Lua (factories without a
-/// ``ModelFactory/sendableSpec``) run on the calling thread, which also reports progress.
-/// The table does not depend on the number of threads or on the order in which work finishes.
+/// Every configuration takes ``EvaluationPipeline``, the path `rally.evaluate` takes, so each
+/// row equals what `rally.evaluate` gives with that configuration's labeler; labels, features
+/// and folds are computed once per configuration and shared by its models. The table does not
+/// depend on the number of threads or on the order in which work finishes.
 ///
 /// Ctrl-C (``Cancellation``) stops the sweep: work in progress is abandoned, and the outcome
 /// holds every configuration scored before, marked interrupted. With a resume path, each
@@ -58,12 +55,9 @@ public struct SweepRunner {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
 
         let names = models.map(\.name)
-        let baseline = try ModelLineup.baseline(among: names, wanted: plan.baseline, command: "sweep")
-        try plan.metrics.validate()
-        guard plan.threads >= 1 else { throw RallyError("sweep: threads must be at least 1, got \(plan.threads)") }
-        try PlanChecks.requireColumns(plan.features, command: "sweep")
         let configurations = try plan.configurations()
-        let folds = try plan.schedule.folds().count
+        let pipeline = EvaluationPipeline(plan: plan.evaluation, configurations: configurations, command: "sweep")
+        let baseline = try pipeline.check(dataset: dataset, names: names)
         let keyColumns = Self.keyColumns(configurations, grid: plan.grid)
         let figureColumns = SweepColumns.figures(headline: plan.metric)
 
@@ -74,61 +68,25 @@ public struct SweepRunner {
         var scored = checkpoint?.scored ?? [:]
         let resumed = scored.count * models.count
         let todo = configurations.indices.filter { scored[$0] == nil }
-        let board = SweepBoard(configurations: todo, models: models.count, folds: folds,
-                               onCaller: models.map { $0.sendableSpec == nil }, workers: plan.threads)
-
-        let group = DispatchGroup()
-        if !todo.isEmpty {
-            let specs = models.map(\.sendableSpec)
-            for _ in 0..<plan.threads {
-                DispatchQueue.global(qos: .userInitiated).async(group: group) { [plan] in
-                    Self.work(board, dataset: dataset, plan: plan, configurations: configurations, specs: specs,
-                              names: names, baseline: baseline)
-                }
-            }
-        }
 
         var runsDone = resumed
         var leader = Self.leader(of: Array(scored.values), names: names, plan: plan)
         var fresh: [String] = []
-        func report() {
+        var listener = EvaluationPipeline.Listener()
+        listener.runFinished = { _, _ in runsDone += 1 }
+        listener.scored = { [plan] result in
+            let row = SweepColumns.row(result, metric: plan.metric)
+            scored[result.configuration.index] = row
+            fresh.append(Self.summary(row, names: names, metric: plan.metric))
+            leader = Self.leader(of: Array(scored.values), names: names, plan: plan)
+            try checkpoint?.record(row)
+        }
+        listener.tick = { [progress, plan] in
             progress(SweepProgress(metric: plan.metric, runsTotal: configurations.count * models.count, runsDone: runsDone,
                                    runsResumed: resumed, elapsed: elapsed(), leader: leader, scored: fresh))
             fresh = []
         }
-        func absorb(_ news: [SweepNews]) {
-            for item in news {
-                switch item {
-                case .runFinished: runsDone += 1
-                case .scored(let c, let result):
-                    scored[c] = result
-                    fresh.append(Self.summary(result, names: names, metric: plan.metric))
-                    leader = Self.leader(of: Array(scored.values), names: names, plan: plan)
-                    do { try checkpoint?.record(result) } catch { board.stop(error) }
-                }
-            }
-        }
-        report()
-        while true {
-            let task = board.nextCallerTask(timeout: tick)
-            absorb(board.takeNews())
-            if case .fit(let c, let m, let f)? = task {
-                do {
-                    guard let data = board.data(c) else { throw RallyError("sweep: configuration \(c + 1) lost its data") }
-                    let outcome = try Self.fit(models[m].make(), name: names[m], fold: data.folds[f], at: configurations[c])
-                    board.fitted(outcome, at: c, model: m, fold: f, byWorker: false)
-                } catch {
-                    board.stop(error)
-                }
-            } else if board.isOver {
-                break
-            }
-            report()
-        }
-        group.wait()
-        absorb(board.takeNews())
-        report()
-        if let failure = board.failure { throw failure }
+        let perModel = try pipeline.run(on: dataset, models: models, baseline: baseline, todo: todo, tick: tick, listener: listener)
 
         let rows = configurations.indices.compactMap { scored[$0] }.flatMap { result in
             names.indices.map { m -> [SweepValue] in
@@ -138,47 +96,10 @@ public struct SweepRunner {
         }
         let table = SweepTable(columns: keyColumns + ["model"] + figureColumns, keys: keyColumns.count + 1,
                                rows: rows, metric: plan.metric)
-        let perModel = board.secondsPerModel
         return SweepOutcome(table: table, interrupted: scored.count < configurations.count,
                             runsTotal: configurations.count * models.count, runsResumed: resumed,
                             warnings: configurations.indices.compactMap { scored[$0] }.flatMap(\.warnings),
                             seconds: elapsed(), fitSeconds: names.indices.map { (names[$0], perModel[$0]) })
-    }
-
-    /// An engine worker: takes tasks from the board until the sweep is over or stopped.
-    private static func work(_ board: SweepBoard, dataset: Dataset, plan: SweepPlan, configurations: [SweepConfiguration],
-                             specs: [ModelSpec?], names: [String], baseline: Int) {
-        while let task = board.nextEngineTask() {
-            do {
-                switch task {
-                case .prepare(let c):
-                    board.prepared(try SweepWork.prepare(configurations[c], plan: plan, dataset: dataset), at: c, byWorker: true)
-                case .fit(let c, let m, let f):
-                    guard let data = board.data(c), let spec = specs[m] else { throw RallyError("sweep: configuration \(c + 1) lost its data") }
-                    try Cancellation.check()
-                    let outcome = try fit(spec.make(), name: names[m], fold: data.folds[f], at: configurations[c])
-                    board.fitted(outcome, at: c, model: m, fold: f, byWorker: true)
-                case .score(let c, let threads):
-                    guard let data = board.data(c) else { throw RallyError("sweep: configuration \(c + 1) lost its data") }
-                    let result = try SweepWork.score(data, outcomes: board.outcomes(c), names: names, baseline: baseline,
-                                                     plan: plan, threads: threads)
-                    board.scored(result, at: c)
-                }
-            } catch {
-                board.abandoned()
-                board.stop(error)
-            }
-        }
-    }
-
-    /// ``Evaluator/fitAndPredict(_:name:fold:)`` with the configuration named in its errors.
-    private static func fit(_ model: @autoclosure () throws -> any RallyModel, name: String, fold: EvaluationFold,
-                            at configuration: SweepConfiguration) throws -> Evaluator.FitOutcome {
-        do {
-            return try Evaluator.fitAndPredict(model(), name: name, fold: fold)
-        } catch let error as RallyError where error != .interrupted {
-            throw RallyError("sweep: \(configuration.label): \(error.message)")
-        }
     }
 
     /// The labeler parameters that identify a row: all of them but the column (unless the grid

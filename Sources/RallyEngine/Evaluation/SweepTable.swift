@@ -169,15 +169,25 @@ public struct SweepTable: Sendable, Equatable {
     /// rows that have that pair. Without `aggregate`, a cell that several rows fall in is an
     /// error naming the columns that tell them apart (filter first, or aggregate).
     public func pivot(row: String, column: String, value: String, aggregate: Aggregate? = nil) throws -> SweepTable {
-        let r = try self.column(row), c = try self.column(column), v = try self.column(value)
-        guard r != c else { throw RallyError("sweep table: pivot needs two different columns, got '\(row)' twice") }
+        func index(_ name: String, argument: Int) throws -> Int {
+            do { return try self.column(name) } catch let e as RallyError { throw RallyError(e.message, argument: argument) }
+        }
+        let r = try index(row, argument: 1), c = try index(column, argument: 2), v = try index(value, argument: 3)
+        guard r != c else { throw RallyError("sweep table: pivot needs two different columns, got '\(row)' twice", argument: 2) }
+        if rows.contains(where: { $0[v].number == nil }) {
+            throw RallyError("sweep table: pivot value column '\(value)' holds texts; numbers expected", argument: 3)
+        }
+        var distinct: [SweepValue] = []
+        for values in rows where !distinct.contains(values[c]) { distinct.append(values[c]) }
+        let names = [row] + distinct.map(\.description)
+        if let twice = names.enumerated().first(where: { names[..<$0.offset].contains($0.element) })?.element {
+            throw RallyError("sweep table: pivot would have two columns named '\(twice)'; pivot on other columns", argument: 2)
+        }
         var rowValues: [SweepValue] = [], columnValues: [SweepValue] = []
         var cells: [SweepValue: [SweepValue: [Double]]] = [:]
         var witnesses: [SweepValue: [SweepValue: [Int]]] = [:]
         for (i, values) in rows.enumerated() {
-            guard let x = values[v].number else {
-                throw RallyError("sweep table: pivot value column '\(value)' holds texts; numbers expected")
-            }
+            let x = values[v].number!
             let a = values[r], b = values[c]
             if !rowValues.contains(a) { rowValues.append(a) }
             if !columnValues.contains(b) { columnValues.append(b) }
@@ -195,7 +205,7 @@ public struct SweepTable: Sendable, Equatable {
                     throw RallyError("""
                         sweep table: pivot cell \(row)=\(a), \(column)=\(b) holds \(same.count) rows\(why); \
                         filter the table first or pass an aggregate ("mean", "min", "max" or "best")
-                        """)
+                        """, argument: 4)
                 }
             }
         }
@@ -211,10 +221,6 @@ public struct SweepTable: Sendable, Equatable {
                 case .best: return .number(high ? xs.max()! : xs.min()!)
                 }
             }
-        }
-        let names = [row] + columnValues.map(\.description)
-        if let twice = names.enumerated().first(where: { names[..<$0.offset].contains($0.element) })?.element {
-            throw RallyError("sweep table: pivot would have two columns named '\(twice)'; pivot on other columns")
         }
         return SweepTable(columns: names, keys: 1, rows: out, metric: metric)
     }
@@ -232,6 +238,12 @@ public struct SweepTable: Sendable, Equatable {
             if columns[j].hasSuffix("_p") && x < 0.001 { return String(format: "%.1e", x) }
             return Format.fixed(x, digits: 4)
         }
+    }
+
+    /// Whether column `j` holds whole numbers: the key columns (labeler parameters) and the
+    /// counts (`test_rows`, `positives`). Their values are integers when handed to a script.
+    public func isWhole(column j: Int) -> Bool {
+        j < keys || columns[j] == "test_rows" || columns[j] == "positives"
     }
 
     /// The table as aligned text: texts left-aligned, numbers right-aligned, the given columns

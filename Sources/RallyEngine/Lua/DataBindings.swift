@@ -67,38 +67,19 @@ enum DataBindings {
         }
     }
 
-    /// A one-character option (`delimiter`, `decimal`) as a byte.
-    private static func byteOption(_ o: LuaOptions, _ key: String, allowed: [String]) throws -> UInt8? {
-        guard let s = try o.string(key) else { return nil }
-        guard allowed.contains(s) else {
-            throw o.error(key, "expected one of \(allowed.map { $0 == "\t" ? "\"\\t\"" : "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"")
-        }
-        return s.utf8.first!
-    }
-
     static func loadOptions(_ o: LuaOptions, _ L: LuaState) throws -> CSVOptions {
-        var options = CSVOptions()
-        options.delimiter = try byteOption(o, "delimiter", allowed: [",", ";", "\t"])
-        options.decimal = try byteOption(o, "decimal", allowed: [".", ","]) ?? 46
+        let values = try o.decode(EntryPointOptions.load)
+        var options = try o.attributing { try CSVOptions(values) }
         if let time = try o.strings("time") {
             guard time.count == 1 || time.count == 2 else {
                 throw o.error("time", "a column name, or {date column, hour column}, expected; got \(time.count) names")
             }
             options.time = time
         }
-        options.hourConvention = try o.choice("hours", HourConvention.allCases.map(\.rawValue)).flatMap(HourConvention.init)
-        if let format = try o.string("format") {
-            do { _ = try TimeFormat(format) } catch let e as RallyError { throw o.error("format", e.message) }
-            options.format = format
-        }
         if let columns = try o.stringMap("columns") {
             guard !columns.isEmpty else { throw o.error("columns", "at least one column expected") }
             options.columns = columns.map { ColumnSelection(name: $0.0, header: $0.1) }
         }
-        options.contracts.sort = try o.boolean("sort") ?? false
-        options.contracts.duplicates = try o.choice("duplicates", DuplicatePolicy.allCases.map(\.rawValue)).flatMap(DuplicatePolicy.init)
-        options.contracts.fill = try o.choice("fill", FillPolicy.allCases.map(\.rawValue)).flatMap(FillPolicy.init)
-        options.contracts.usDaylightSaving = try o.choice("dst", ["us"]) != nil
         options.pnodes = try o.with("pnodes") { present -> [String]? in
             guard present else { return nil }
             if let s = L.string(-1) { return [s] }
@@ -116,11 +97,6 @@ enum DataBindings {
                 }
             }
             return out
-        }
-        options.component = try o.choice("component", LMPComponent.allCases.map(\.rawValue)).flatMap(LMPComponent.init)
-        options.utcOffsetHours = try o.integer("utc_offset")
-        if let offset = options.utcOffsetHours, abs(offset) > 14 {
-            throw o.error("utc_offset", "hours between -14 and 14 expected, got \(offset)")
         }
         return options
     }
@@ -264,8 +240,7 @@ enum DataBindings {
         """) { object, L in
             let args = LuaArgs(L, "rows", method: true)
             let ds = try args.object(1, datasetClass, as: DatasetObject.self).dataset
-            let horizon = try args.integer(2)
-            guard horizon >= 0 else { throw args.error(2, "horizon must be 0 or more rows, got \(horizon)") }
+            let horizon = try args.integer(2, EntryPointOptions.horizon)
             let all = Array(0..<ds.count)
             let step = ds.timeIndex.stepSeconds ?? 3600
             let train = try object.split.trainRows(timestamps: ds.timestamps, candidates: all, horizonSteps: horizon, stepSeconds: step)
@@ -305,43 +280,11 @@ enum DataBindings {
             let o = try LuaArgs(L, "walkforward").options(1)
             let values = try o.decode(EntryPointOptions.walkforward)
             let firstTest = try requiredTime(o, L, "first_test", dateOnly: .startOfDay)
-            let stepText = values.string("step")!
-            guard let step = WalkForward.Step.parse(stepText) else { throw o.error("step", "expected \(WalkForward.Step.expected), got \"\(stepText)\"") }
-            let embargo = values.integer("embargo")!
             let data = try o.object("data", datasetClass, as: DatasetObject.self)?.dataset
             let stop = try time(o, L, "stop", dateOnly: .startOfDay)
-            let windowName = values.string("window")!
-            let trainText = values.string("train")
-            let horizon = values.integer("horizon")
-            let rowStep = data?.timeIndex.stepSeconds ?? 3600
-            let end: Int64
-            switch (data, stop) {
-            case (_, let stop?): end = stop
-            case (let data?, nil):
-                guard let last = data.timestamps.last else { throw o.error("data", "the dataset has no rows") }
-                end = last + rowStep
-            case (nil, nil): throw o.error("stop", "give data = ds or stop = \"YYYY-MM-DD\" to say where the folds end")
-            }
-            var window = WalkForward.Window.expanding
-            if windowName == "rolling" {
-                guard let trainText else { throw o.error("train", "a rolling window needs its span, e.g. train = \"2 years\"") }
-                guard let span = WalkForward.Step.parse(trainText) else { throw o.error("train", "expected \(WalkForward.Step.expected), got \"\(trainText)\"") }
-                window = .rolling(span)
-            } else if trainText != nil {
-                throw o.error("train", "only a rolling window has a training span (window = \"rolling\")")
-            }
-            let folds = try WalkForward(firstTestStart: firstTest, end: end, step: step, window: window,
-                                        embargoHours: embargo, stepSeconds: rowStep).folds()
-            if let horizon { for f in folds { try f.checkEmbargo(horizonSteps: horizon, stepSeconds: rowStep) } }
-            if let data, let first = folds.first, let dataStart = data.timestamps.first {
-                let lastTrainingTime = first.trainEnd - Int64(embargo) * 3600
-                if dataStart > lastTrainingTime {
-                    throw o.error("first_test", """
-                        \(TimeStamp.format(firstTest)) leaves fold 1 no training rows: the data starts at \(TimeStamp.format(dataStart)), \
-                        after the fold's last training time \(TimeStamp.format(lastTrainingTime)) (first_test - one row - embargo \(embargo) h)
-                        """)
-                }
-            }
+            if let data, data.timestamps.isEmpty { throw o.error("data", "the dataset has no rows") }
+            let span = data.map { (first: $0.timestamps.first!, last: $0.timestamps.last!, step: $0.timeIndex.stepSeconds) }
+            let folds = try o.attributing { try WalkForward.folds(values, firstTest: firstTest, stop: stop, data: span) }
             L.newTable(array: folds.count)
             for (k, fold) in folds.enumerated() {
                 LuaObjects.push(L, SplitObject(fold), splitClass)

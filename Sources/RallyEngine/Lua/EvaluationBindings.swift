@@ -63,9 +63,7 @@ enum EvaluationBindings {
         let models = try modelList(o, L)
         let quiet = values.bool("quiet")!
         let plan = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule, defaultThreads: 2)
-        let evaluator = Evaluator(plan: plan) { line in
-            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-        }
+        let evaluator = Evaluator(plan: plan, progress: ProgressLines.standardError(quiet: quiet))
         let result = try evaluator.run(on: data, models: models)
         LuaObjects.push(L, ResultObject(result, dataReport: data.report, dataRows: data.count), resultClass)
         return 1
@@ -276,9 +274,7 @@ enum EvaluationBindings {
         res:folds() -- one table per fold: test_start, test_end, train_rows, train_positives, test_rows, test_positives, train_base_rate,
         metrics[model][metric] (the fold's own figures) and warnings (folds resting on fewer than min_positives rallies).
         """) { object, L in
-            guard case .object(let fields) = EvaluationArtifacts(object.result).metricsJSON(),
-                  let folds = fields.first(where: { $0.0 == "folds" })?.1 else { return 0 }
-            push(L, folds)
+            push(L, EvaluationArtifacts(object.result).foldsJSON())
             return 1
         }
         cls.method("best", doc: """
@@ -305,7 +301,9 @@ enum EvaluationBindings {
             let recipe = try o.string("recipe") ?? "rally.evaluate"
             let given = try stageSeconds(o, L)
             try o.finish()
-            let paths = try write(object, to: directory, recipe: recipe, given: given)
+            let paths = try EvaluationArtifacts(object.result).write(
+                to: directory, recipe: recipe, data: object.dataReport, rows: object.dataRows, given: given,
+                hostVersions: [("lua", RallyLua.luaVersion)])
             L.push(strings: paths)
             return 1
         }
@@ -325,26 +323,6 @@ enum EvaluationBindings {
                 out.append((key, value))
             }
             return out.sorted { $0.0 < $1.0 }
-        }
-    }
-
-    /// Writes the artifacts of `object` into `directory`.
-    static func write(_ object: ResultObject, to directory: String, recipe: String, given: [(String, Double)]) throws -> [String] {
-        let r = object.result
-        let source = try RunRecord.DataSource.of(report: object.dataReport, rows: object.dataRows)
-        let versions = [("rally", RallyLua.version), ("swift", BuildInfo.swiftVersion),
-                        ("lua", RallyLua.luaVersion), ("xgboost", RallyLua.xgboostVersion)]
-        let artifacts = EvaluationArtifacts(r)
-        let commit = GitRevision.commit()
-        return try artifacts.write(to: directory) { writeSeconds in
-            var seconds = given + r.seconds
-            seconds += r.models.map { ("fit_" + $0.name, $0.fitSeconds) }
-            seconds.append(("write", writeSeconds))
-            let total = given.reduce(0) { $0 + $1.1 } + (r.seconds.last { $0.0 == "evaluate" }?.1 ?? 0) + writeSeconds
-            seconds.append(("total", total))
-            return RunRecord(recipe: recipe, data: source, rowsKept: r.keptRows, rowsTrain: r.trainRows, rowsTest: r.testTimes.count,
-                             split: r.plan.schedule.json, parameters: artifacts.parametersJSON(), seed: r.plan.bootstrap.seed,
-                             versions: versions, gitCommit: commit, seconds: seconds, warnings: r.warnings)
         }
     }
 }

@@ -30,6 +30,16 @@ public struct LuaArgs {
         RallyError("bad argument #\(n) to '\(function)' (\(message))")
     }
 
+    /// Runs `body`; an engine error about one argument (``RallyError/argument``) becomes
+    /// `bad argument #n to 'f' (message)`, other errors pass unchanged.
+    public func attributing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as RallyError where e.argument != nil {
+            throw error(Int32(clamping: e.argument!), e.message)
+        }
+    }
+
     /// An error saying what type argument `n` should have had.
     public func typeError(_ n: Int32, expected: String) -> RallyError {
         let got = L.isNoneOrNil(slot(n)) && slot(n) > L.top ? "no value" : L.typeName(slot(n))
@@ -71,6 +81,16 @@ public struct LuaArgs {
     /// Argument `n` as an integer, or `fallback` when absent.
     public func integer(_ n: Int32, default fallback: Int) throws -> Int {
         isNil(n) ? fallback : try integer(n)
+    }
+
+    /// Argument `n` as a whole number checked by the declaration's rule (an engine declaration
+    /// such as ``EntryPointOptions/horizon``): out of range is `bad argument #n (an integer in
+    /// [a, b] expected, got x (doc))`.
+    public func integer(_ n: Int32, _ declaration: OptionDeclaration) throws -> Int {
+        guard case .scalar(let rule) = declaration.kind else { preconditionFailure("\(declaration.name) is not a scalar") }
+        guard let x = L.number(slot(n)) else { throw typeError(n, expected: "number") }
+        if let problem = rule.problem(.number(x), shown: L.integer(slot(n)).map(String.init)) { throw error(n, "\(problem) (\(declaration.doc))") }
+        return Int(x)
     }
 
     /// Argument `n` as a boolean (only `true` or `false`).
@@ -177,8 +197,18 @@ public enum LuaValues {
             let problem = "found n = \(L.number(-1).map(Format.number) ?? "a \(L.typeName(-1))"), not a count >= 0 (n is the length)"
             throw notList?(problem) ?? RallyError(problem)
         }
+        // n counts trailing nils too, but no allocation may be sized by it beyond the data the
+        // table holds: at most `maximumTrailingNils` past its last value
+        let border = L.rawLength(t)
+        guard n <= border || n - border <= maximumTrailingNils else {
+            let problem = "found n = \(n), more than \(maximumTrailingNils) past the table's last value (\(border)); n is the length, trailing nils included"
+            throw notList?(problem) ?? RallyError(problem)
+        }
         return n
     }
+
+    /// How many missing values past its last value a table's `n` may announce.
+    static let maximumTrailingNils = 1_000_000
 
     /// The first key (in sorted order of their descriptions) of the table at `t` that is not a
     /// list position `1...count` nor, when `allowingN`, the field `n`: `key 'stat'`,

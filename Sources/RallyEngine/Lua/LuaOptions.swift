@@ -175,6 +175,16 @@ public final class LuaOptions {
         return keys.sorted()
     }
 
+    /// Runs `body`; an engine error about one option (``RallyError/option``) becomes
+    /// `bad argument #n to 'f' (field 'key': message)`, other errors pass unchanged.
+    public func attributing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as RallyError where e.option != nil {
+            throw error(e.option!, e.message)
+        }
+    }
+
     /// Throws when the table has a key that was never read (nor declared by the schema given
     /// to ``decode(_:)``): a misspelt option is an error.
     public func finish() throws {
@@ -224,7 +234,7 @@ public final class LuaOptions {
         switch option.kind {
         case .scalar(let rule):
             guard let value = scalar() else { throw error(option.name, "\(rule.summary) expected, got \(got) (\(option.doc))") }
-            if let problem = rule.problem(value) { throw error(option.name, "\(problem) (\(option.doc))") }
+            if let problem = rule.problem(value, shown: L.integer(-1).map(String.init)) { throw error(option.name, "\(problem) (\(option.doc))") }
             return value
         case .object, .objects, .numbers, .texts, .table, .time:
             // read and type-checked by the binding that takes them, with messages about their shape

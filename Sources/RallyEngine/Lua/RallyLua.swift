@@ -1,20 +1,15 @@
 import CLua
-import CXGBoost
 
 /// The `rally` Lua module: opening it in a state, and the entry point stock Lua uses.
 public enum RallyLua {
     /// The rally version.
-    public static let version = "0.1.0"
+    public static var version: String { BuildInfo.rallyVersion }
 
     /// The Lua release the engine was built against (e.g. "Lua 5.4.6").
     public static var luaVersion: String { String(cString: rally_lua_version()) }
 
     /// The XGBoost library version (e.g. "1.7.4").
-    public static var xgboostVersion: String {
-        var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
-        XGBoostVersion(&major, &minor, &patch)
-        return "\(major).\(minor).\(patch)"
-    }
+    public static var xgboostVersion: String { BuildInfo.xgboostVersion }
 
     private static let timingKey = "rally.timing"
 

@@ -1,31 +1,15 @@
 import CLua
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// The Swift object behind a Lua `SweepTable`: a table of sweep results and, for the table a
-/// sweep returned, how the sweep ended.
+/// The Swift object behind a Lua `SweepTable`: a ``SweepResult``.
 final class SweepTableObject {
-    let table: SweepTable
-    /// Whether the sweep that made the table was interrupted (carried by sorted, filtered and cut copies).
-    let interrupted: Bool
-    /// Runs of the whole sweep (nil for a pivot).
-    let runsTotal: Int?
-    /// The sweep's warnings.
-    let warnings: [String]
+    let result: SweepResult
+    var table: SweepTable { result.table }
 
-    init(_ table: SweepTable, interrupted: Bool = false, runsTotal: Int? = nil, warnings: [String] = []) {
-        self.table = table
-        self.interrupted = interrupted
-        self.runsTotal = runsTotal
-        self.warnings = warnings
-    }
+    init(_ result: SweepResult) { self.result = result }
 
     /// A copy holding `table`, keeping how the sweep ended.
-    func derived(_ table: SweepTable) -> SweepTableObject {
-        SweepTableObject(table, interrupted: interrupted, runsTotal: runsTotal, warnings: warnings)
-    }
+    func derived(_ table: SweepTable) -> SweepTableObject { SweepTableObject(result.derived(table)) }
 }
 
 /// The Lua face of sweeps: `rally.sweep{...}` and the `SweepTable` class.
@@ -73,38 +57,17 @@ enum SweepBindings {
                              dieboldMarianoLag: scoring.dieboldMarianoLag, minimumPositives: scoring.minimumPositives,
                              threads: scoring.threads)
         let display = ProgressDisplay(quiet: quiet)
-        let outcome: SweepOutcome
-        do {
-            outcome = try SweepRunner(plan: plan, resumePath: resume, progress: display.show).run(on: data, models: models)
-        } catch {
-            display.end()
-            throw error
-        }
+        defer { display.end() }
+        let outcome = try SweepRunner(plan: plan, resumePath: resume, progress: display.show).run(on: data, models: models)
         display.end()
         if outcome.interrupted {
             // Ctrl-C ended the sweep, not the script: keep the finished rows and let the caller go on.
             rally_clear_interrupt(L.raw)
             Cancellation.reset()
         }
-        if !quiet { report(outcome, resume: resume) }
-        LuaObjects.push(L, SweepTableObject(outcome.table, interrupted: outcome.interrupted, runsTotal: outcome.runsTotal,
-                                            warnings: outcome.warnings), tableClass)
+        if !quiet { ProgressLines.write(outcome.closingLines(resume: resume)) }
+        LuaObjects.push(L, SweepTableObject(SweepResult(outcome)), tableClass)
         return 1
-    }
-
-    /// The closing lines on stderr: interruption, warnings, timing.
-    private static func report(_ outcome: SweepOutcome, resume: String?) {
-        var lines: [String] = []
-        let finished = outcome.table.count
-        if outcome.interrupted {
-            let hint = resume.map { "; run it again with resume = \"\($0)\" to continue" } ?? "; give resume = path to be able to continue"
-            lines.append("sweep: interrupted: the table holds the \(finished) finished of \(outcome.runsTotal) runs\(hint)")
-        }
-        lines += outcome.warnings.map { "sweep: warning: " + $0 }
-        let fits = outcome.fitSeconds.map { "\($0.model) \(Format.fixed($0.seconds, digits: 1)) s" }.joined(separator: ", ")
-        let resumed = outcome.runsResumed > 0 ? " (\(outcome.runsResumed) read from \(resume ?? "the resume file"))" : ""
-        lines.append("sweep: \(finished) runs\(resumed) in \(Format.fixed(outcome.seconds, digits: 1)) s; fitting: \(fits)")
-        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
     /// Field `grid`: labeler parameter = value or list of values; axes in the labeler's parameter
@@ -157,69 +120,8 @@ enum SweepBindings {
     /// Fields `split` (a Split) or `walkforward` (a list of Splits, as rally.walkforward returns).
     // MARK: the SweepTable class
 
-    /// Columns `print` shows by default: the keys, the metric with its intervals and its
-    /// difference from the baseline, a few other figures, the rallies; columns with no value are left out.
-    static func displayColumns(_ t: SweepTable) -> [String] {
-        let k = t.metric.rawValue
-        guard t.columns.contains("\(k)_diff") else { return t.columns }
-        let wanted = [k, "\(k)_lo", "\(k)_hi", "\(k)_diff", "\(k)_diff_lo", "\(k)_diff_hi"]
-            + ["roc_auc", "pr_auc", "brier", "log_loss", "lift_at_top"].filter { $0 != k } + ["positives"]
-        let figures = wanted.filter { name in
-            guard let j = t.columns.firstIndex(of: name) else { return false }
-            return t.rows.contains { !($0[j].number?.isNaN ?? false) }
-        }
-        return Array(t.columns.prefix(t.keys)) + figures
-    }
-
-    /// `SweepTable 45 rows: 15 rally definitions x 3 models` above the table, or with a single
-    /// rally definition `SweepTable 3 rows; best pr_auc 0.6754: q=0.95 window=672 horizon=24 gbdt`
-    /// (a pivot: the table alone).
-    static func text(_ object: SweepTableObject) -> String {
-        let t = object.table
-        let body = (try? t.text(columns: displayColumns(t))) ?? ""
-        guard object.runsTotal != nil else { return body }
-        var head = "SweepTable \(t.count) row\(t.count == 1 ? "" : "s")"
-        if let total = object.runsTotal, t.count != total || object.interrupted {
-            head += " of \(total) runs" + (object.interrupted ? " (interrupted)" : "")
-        }
-        return head + bestOrShape(t, lead: ": ", best: { "; best \(t.metric.rawValue) \($0): \($1)" }) + "\n" + body
-    }
-
-    /// With one rally definition, the best run (`best(value, run)`); with several, `lead` and
-    /// their count and the models': the metrics of different definitions rest on different base
-    /// rates (a commoner rally scores a higher PR-AUC), so no run across them is "best".
-    private static func bestOrShape(_ t: SweepTable, lead: String, best: (String, String) -> String) -> String {
-        let definitions = Set(t.rows.map { $0.prefix(max(t.keys - 1, 0)).map(\.description) }).count
-        if definitions > 1 {
-            let models = Set(t.rows.map { $0[t.keys - 1].description }).count
-            return lead + "\(definitions) rally definitions x \(models) model\(models == 1 ? "" : "s")"
-        }
-        guard let b = try? t.best(), let j = try? t.column(t.metric.rawValue), let value = t.rows[b][j].number else { return "" }
-        let run = t.rows[b].prefix(t.keys).enumerated().map { j, v in j == t.keys - 1 ? "\(v)" : "\(t.columns[j])=\(v)" }
-        return best(Format.fixed(value, digits: 4), run.joined(separator: " "))
-    }
-
-    /// What `tostring` gives, one line: `<SweepTable 45 rows: q x window x horizon x model, metric pr_auc;
-    /// best 0.6754 (q=0.95 window=672 horizon=24 gbdt)>`, `<SweepTable 6 of 45 runs (interrupted): ...>`,
-    /// or for a pivot `<SweepTable pivot 5 rows: q by naive, logreg, gbdt>`. t:print() shows the rows.
-    static func summary(_ object: SweepTableObject) -> String {
-        let t = object.table
-        let rows = "\(t.count) row\(t.count == 1 ? "" : "s")"
-        guard let total = object.runsTotal else {
-            return "<SweepTable pivot \(rows): \(t.columns.prefix(t.keys).joined(separator: ", ")) by \(t.columns.dropFirst(t.keys).joined(separator: ", "))>"
-        }
-        var line = "<SweepTable "
-        if object.interrupted {
-            line += "\(t.count) of \(total) runs (interrupted)"
-        } else {
-            line += rows
-        }
-        line += ": \(t.columns.prefix(t.keys).joined(separator: " x ")), metric \(t.metric.rawValue)"
-        return line + bestOrShape(t, lead: "; ", best: { "; best \($0) (\($1))" }) + ">"
-    }
-
-    /// Pushes row `i` as a Lua table keyed by column name; missing values are absent, whole
-    /// parameters and counts are integers.
+    /// Pushes row `i` as a Lua table keyed by column name; missing values are absent, values of
+    /// whole-number columns (``SweepTable/isWhole(column:)``) are integers.
     static func pushRow(_ L: LuaState, _ t: SweepTable, _ i: Int) {
         L.newTable(record: t.columns.count)
         for (j, value) in t.rows[i].enumerated() {
@@ -227,30 +129,9 @@ enum SweepBindings {
             case .text(let s): L.push(s)
             case .number(let x):
                 if x.isNaN { continue }
-                let counted = j < t.keys || t.columns[j] == "test_rows" || t.columns[j] == "positives"
-                if counted && x == x.rounded() && abs(x) < 1e15 { L.push(Int(x)) } else { L.push(x) }
+                if t.isWhole(column: j) && x == x.rounded() && abs(x) < 1e15 { L.push(Int(x)) } else { L.push(x) }
             }
             L.rawSet(-2, t.columns[j])
-        }
-    }
-
-    /// The checks of `t:pivot(row, col, value)` that concern one argument each, so the error
-    /// names it: unknown columns, the same column twice, a value column of texts, and values of
-    /// `col` that would give two columns one name.
-    private static func checkPivot(_ t: SweepTable, _ args: LuaArgs, row: String, column: String, value: String) throws {
-        var indices: [Int] = []
-        for (n, name) in [(Int32(1), row), (2, column), (3, value)] {
-            do { indices.append(try t.column(name)) } catch let error as RallyError { throw args.error(n, error.message) }
-        }
-        guard row != column else { throw args.error(2, "sweep table: pivot needs two different columns, got '\(row)' twice") }
-        if t.rows.contains(where: { $0[indices[2]].number == nil }) {
-            throw args.error(3, "sweep table: pivot value column '\(value)' holds texts; numbers expected")
-        }
-        var distinct: [SweepValue] = []
-        for values in t.rows where !distinct.contains(values[indices[1]]) { distinct.append(values[indices[1]]) }
-        let names = [row] + distinct.map(\.description)
-        if let twice = names.enumerated().first(where: { names[..<$0.offset].contains($0.element) })?.element {
-            throw args.error(2, "sweep table: pivot would have two columns named '\(twice)'; pivot on other columns")
         }
     }
 
@@ -261,7 +142,7 @@ enum SweepBindings {
         Fields: t.columns, t.metric, t.interrupted, t.warnings. Sorting, filtering, cutting and pivoting return new tables.
         tostring(t) is a one-line summary (<SweepTable 45 rows: q x window x horizon x model, metric pr_auc; best ...>); t:print() shows the rows.
         """)
-        cls.tostring = { summary($0) }
+        cls.tostring = { $0.result.summary }
         cls.length = { $0.table.count }
         cls.index = { object, L in
             let t = object.table
@@ -273,8 +154,8 @@ enum SweepBindings {
             switch L.string(2) {
             case "columns": L.push(strings: t.columns)
             case "metric": L.push(t.metric.rawValue)
-            case "interrupted": L.push(object.interrupted)
-            case "warnings": L.push(strings: object.warnings)
+            case "interrupted": L.push(object.result.interrupted)
+            case "warnings": L.push(strings: object.result.warnings)
             default: return 0
             }
             return 1
@@ -347,14 +228,8 @@ enum SweepBindings {
                 }
                 aggregate = a
             }
-            let t = object.table
-            try checkPivot(t, args, row: row, column: column, value: value)
-            do {
-                LuaObjects.push(L, SweepTableObject(try t.pivot(row: row, column: column, value: value, aggregate: aggregate)), tableClass)
-            } catch let error as RallyError where error != .interrupted {
-                // the columns were checked above: what is left is a cell holding several rows, which an aggregate settles
-                throw args.error(4, error.message)
-            }
+            let pivot = try args.attributing { try object.table.pivot(row: row, column: column, value: value, aggregate: aggregate) }
+            LuaObjects.push(L, SweepTableObject(SweepResult(pivot)), tableClass)
             return 1
         }
         cls.method("print", doc: """
@@ -363,7 +238,7 @@ enum SweepBindings {
         """) { object, L in
             let args = LuaArgs(L, "print", method: true)
             if args.isNil(1) {
-                print(text(object))
+                print(object.result.text)
             } else {
                 let chosen = try LuaValues.strings(L, try args.table(1)) { i, got in args.error(1, "column name expected at index \(i), got \(got)") }
                 do { print(try object.table.text(columns: chosen)) } catch let error as RallyError { throw args.error(1, error.message) }
@@ -388,42 +263,5 @@ enum SweepBindings {
             return 1
         }
         return cls
-    }
-}
-
-/// Shows a sweep's progress on stderr: a bar redrawn in place on a terminal, one line per
-/// scored configuration otherwise, nothing when quiet.
-private final class ProgressDisplay {
-    private let quiet: Bool
-    private let terminal: Bool
-    private var drawn = false
-
-    init(quiet: Bool) {
-        self.quiet = quiet
-        terminal = isatty(2) != 0
-    }
-
-    private static var width: Int {
-        var size = winsize()
-        if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        return 100
-    }
-
-    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
-
-    func show(_ p: SweepProgress) {
-        guard !quiet else { return }
-        if terminal {
-            write("\r" + p.bar(width: Self.width - 1) + "\u{1B}[K")
-            drawn = true
-        } else if !p.lines.isEmpty {
-            write(p.lines.joined(separator: "\n") + "\n")
-        }
-    }
-
-    /// Ends the bar's line.
-    func end() {
-        if drawn { write("\n") }
-        drawn = false
     }
 }

@@ -97,7 +97,7 @@ public final class ClimatologyModel: RallyModel {
         return lines.joined(separator: "\n")
     }
 
-    /// Writes the fitted model to `path` (``ModelRegistry/load(from:)`` reads it back).
+    /// Writes the fitted model to `path` (``ModelFile/load(from:)`` reads it back).
     public func save(to path: String) throws {
         guard let table else { return try TrainingData.requireFitted(model: kind, false) }
         try ModelFile(kind: kind, parameters: parameters, features: ["hour", "month"],

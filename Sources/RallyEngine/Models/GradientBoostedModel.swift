@@ -157,14 +157,14 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         return lines.joined(separator: "\n")
     }
 
-    /// Writes the fitted model to `path` (``ModelRegistry/load(from:)`` reads it back).
+    /// Writes the fitted model to `path` (``ModelFile/load(from:)`` reads it back).
     public func save(to path: String) throws {
         guard let booster else { return try TrainingData.requireFitted(model: kind, false) }
         try booster.setAttribute("rally_parameters", parameters.json)
         try booster.setAttribute("rally_features", "[" + features.map(JSONText.string).joined(separator: ", ") + "]")
         try booster.setAttribute("rally_report", fitReport.json)
         let data = try booster.jsonModel()
-        try ModelFileIO.write(data, to: path, kind: kind)
+        try ModelFile.write(data, to: path, kind: kind)
     }
 
     /// Whether `data` is an XGBoost JSON model (its first key is `learner`).
@@ -181,7 +181,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
                 throw RallyError("'\(path)': XGBoost model lacks rally's attribute '\(key)' (was it saved by rally?)")
             }
             do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
-                throw RallyError("'\(path)': cannot read attribute '\(key)' (\(ModelFileIO.decodingProblem(error, data: Data(text.utf8))))")
+                throw RallyError("'\(path)': cannot read attribute '\(key)' (\(ModelFile.decodingProblem(error, data: Data(text.utf8))))")
             }
         }
         let saved = try decoded("rally_parameters", as: [String: ParameterValue].self)

@@ -131,7 +131,7 @@ public final class LogisticModel: RallyModel {
         return lines.joined(separator: "\n")
     }
 
-    /// Writes the fitted model to `path` (``ModelRegistry/load(from:)`` reads it back).
+    /// Writes the fitted model to `path` (``ModelFile/load(from:)`` reads it back).
     public func save(to path: String) throws {
         guard let c = coefficients else { return try TrainingData.requireFitted(model: kind, false) }
         try ModelFile(kind: kind, parameters: parameters, features: c.features,

@@ -1,9 +1,13 @@
 import Foundation
 
-/// The saved form of the models that are not XGBoost boosters: one JSON object
+/// A saved model: what `m:save` writes and ``load(from:)`` reads back into a ``RallyModel``.
+///
+/// gbdt saves an XGBoost JSON model (rally's parameters, features and report in its attributes);
+/// the other built-in kinds save a value of this type, one JSON object
 /// `{"format": "rally-model", "version": 1, "kind", "parameters", "features", "state", "report"}`
-/// where `state` holds named arrays of numbers (whatever the kind needs to predict).
-struct ModelFile: Codable {
+/// where `state` holds named arrays of numbers (whatever the kind needs to predict). A model
+/// file is not a model (load it to predict) and models written in Lua have none.
+public struct ModelFile: Codable {
     /// Always ``formatName``.
     var format: String
     /// The file format version.
@@ -18,6 +22,20 @@ struct ModelFile: Codable {
     var state: [String: [Double]]
     /// The fit facts.
     var report: [String: ParameterValue]
+
+    /// Reads a model written by ``RallyModel/save(to:)``: an XGBoost JSON model saved by gbdt,
+    /// or a rally model file (naive, climatology, logreg). Messages name the path and the reason.
+    public static func load(from path: String) throws -> any RallyModel {
+        let data = try read(path)
+        if GradientBoostedModel.isXGBoostModel(data) { return try GradientBoostedModel(model: data, path: path) }
+        let file = try decode(data, path: path)
+        switch file.kind {
+        case NaiveModel.kind.name: return try NaiveModel(file: file, path: path)
+        case ClimatologyModel.kind.name: return try ClimatologyModel(file: file, path: path)
+        case LogisticModel.kind.name: return try LogisticModel(file: file, path: path)
+        default: throw RallyError("'\(path)': unknown model kind '\(file.kind)'")
+        }
+    }
 
     static let formatName = "rally-model"
     static let currentVersion = 1
@@ -41,14 +59,14 @@ struct ModelFile: Codable {
         do { data = try encoder.encode(self) } catch {
             throw RallyError("\(kind): cannot encode the model for '\(path)': \(error)")
         }
-        try ModelFileIO.write(data, to: path, kind: kind)
+        try Self.write(data, to: path, kind: kind)
     }
 
     /// Decodes a file from `data` read from `path`.
     static func decode(_ data: Data, path: String) throws -> ModelFile {
         let file: ModelFile
         do { file = try JSONDecoder().decode(ModelFile.self, from: data) } catch {
-            throw RallyError("'\(path)' is not a rally model file (\(ModelFileIO.decodingProblem(error, data: data)))")
+            throw RallyError("'\(path)' is not a rally model file (\(decodingProblem(error, data: data)))")
         }
         guard file.format == formatName, file.version == currentVersion else {
             throw RallyError("'\(path)': unsupported model file (format \(file.format) version \(file.version); expected \(formatName) version \(currentVersion))")
@@ -58,7 +76,7 @@ struct ModelFile: Codable {
 
     /// The saved parameters, ordered and validated for the kind.
     func resolvedParameters(path: String) throws -> ModelParameters {
-        let kind = try ModelRegistry.kind(named: self.kind)
+        let kind = try ModelKind.builtIn(named: self.kind)
         var given = ModelParameters()
         for p in kind.parameters { if let v = parameters[p.name] { given[p.name] = v } }
         for (k, v) in parameters.sorted(by: { $0.key < $1.key }) where given[k] == nil { given[k] = v }
@@ -79,5 +97,56 @@ struct ModelFile: Codable {
             throw RallyError("'\(path)': \(kind) model state '\(name)' has \(values.count) values, expected \(count)")
         }
         return values
+    }
+}
+
+// MARK: reading and writing bytes
+
+/// Messages name the path and the system's reason (`No such file or directory`), and say what
+/// in JSON that is not a model file is wrong.
+extension ModelFile {
+    /// The bytes of `path`.
+    static func read(_ path: String) throws -> Data {
+        guard !path.isEmpty else { throw RallyError("cannot read model file '': the path is empty") }
+        guard let handle = fopen(path, "rb") else {
+            throw RallyError("cannot read model file '\(path)': \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(handle) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, handle)
+            if n > 0 { data.append(buffer, count: n) }
+            if n < buffer.count {
+                if ferror(handle) != 0 { throw RallyError("cannot read model file '\(path)': \(String(cString: strerror(errno)))") }
+                return data
+            }
+        }
+    }
+
+    /// Writes `data` to `path` atomically (replacing it; the folder must exist); `kind` names
+    /// the model in messages.
+    static func write(_ data: Data, to path: String, kind: String) throws {
+        do {
+            try AtomicFile.write(data, to: path, createDirectories: false)
+        } catch let error as RallyError {
+            throw RallyError("\(kind): \(error.message)")
+        }
+    }
+
+    /// Why `data` read from `path` is not what `type` decodes: `not JSON`, or the field that is
+    /// missing or of the wrong type.
+    static func decodingProblem(_ error: any Error, data: Data) -> String {
+        if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil { return "not JSON" }
+        guard let error = error as? DecodingError else { return "unreadable JSON" }
+        func field(_ path: [any CodingKey]) -> String {
+            path.isEmpty ? "the top level" : "field '" + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "no \(field(context.codingPath + [key]))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(field(context.codingPath)) has the wrong type"
+        case .dataCorrupted(let context): return "\(field(context.codingPath)) is malformed"
+        @unknown default: return "unreadable JSON"
+        }
     }
 }

@@ -78,7 +78,7 @@ public final class NaiveModel: RallyModel {
         return lines.joined(separator: "\n")
     }
 
-    /// Writes the fitted model to `path` (``ModelRegistry/load(from:)`` reads it back).
+    /// Writes the fitted model to `path` (``ModelFile/load(from:)`` reads it back).
     public func save(to path: String) throws {
         guard let rates else { return try TrainingData.requireFitted(model: kind, false) }
         try ModelFile(kind: kind, parameters: parameters, features: [feature],

@@ -1,7 +1,8 @@
-/// A probabilistic classifier of rallies: fitted on a design matrix and 0/1 labels, it predicts
-/// the probability of a rally for each row.
+/// One model: a probabilistic classifier of rallies, fitted on a design matrix and 0/1 labels,
+/// predicting the probability of a rally for each row.
 ///
-/// A model is a mutable object: `fit` replaces whatever an earlier fit learnt. It is not
+/// A model is an instance, not a description (that is ``ModelSpec``, or a ``ModelKind`` without
+/// values) and not a file (``ModelFile``). It is a mutable object: `fit` replaces whatever an earlier fit learnt. It is not
 /// `Sendable` (models written in Lua must stay on the Lua thread), but the built-in models
 /// hold no shared state, so different instances may be created, fitted and used on different
 /// threads at the same time (make each one with ``ModelSpec/make()`` on the thread that uses it).
@@ -32,7 +33,7 @@ public protocol RallyModel: AnyObject {
     /// A few lines describing the model and, when fitted, what it learnt.
     func describe() -> String
 
-    /// Writes the fitted model to `path`, in a form ``ModelRegistry/load(from:)`` reads back
+    /// Writes the fitted model to `path`, in a form ``ModelFile/load(from:)`` reads back
     /// into a model that predicts exactly the same values.
     func save(to path: String) throws
 }
@@ -44,12 +45,27 @@ public protocol FeatureImportanceModel: RallyModel {
     func importance(type: String) throws -> [(feature: String, score: Double)]
 }
 
-/// Something that makes fresh, unfitted models: what an evaluation runs, once per fold.
+extension RallyModel {
+    /// The features ranked by importance measure `type`, highest first (ties in feature order).
+    /// Throws for a model that cannot rank its features, or as ``FeatureImportanceModel/importance(type:)`` does.
+    public func rankedImportance(type: String) throws -> [(feature: String, score: Double)] {
+        guard let model = self as? any FeatureImportanceModel else {
+            throw RallyError("\(kind): this model has no feature importance (gbdt has)")
+        }
+        return try model.importance(type: type).enumerated().sorted {
+            $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset
+        }.map(\.element)
+    }
+}
+
+/// Something that makes fresh, unfitted models: what an evaluation takes, and calls once per
+/// fold. It is not a model and holds no fitted state.
 ///
-/// Two kinds exist. ``ModelSpec`` describes a built-in model; it is `Sendable`, and the models it
+/// Two conform. ``ModelSpec`` describes a built-in model; it is `Sendable`, and the models it
 /// makes may be made and fitted on any thread, several at once. A model written in Lua is made
-/// by a factory that lives in the Lua binding layer: it is *not* `Sendable`, and both ``make()``
-/// and everything the resulting model does must run on the thread that owns its Lua state.
+/// by the Lua runtime's factory (`LuaScriptedModel.Factory`, in the binding layer): it is *not*
+/// `Sendable`, and both ``make()`` and everything the resulting model does must run on the
+/// thread that owns its Lua state.
 /// Code that wants to use several threads asks for ``sendableSpec`` and runs the factory on the
 /// calling thread when it is nil.
 public protocol ModelFactory {
@@ -59,9 +75,21 @@ public protocol ModelFactory {
     var kind: String { get }
     /// The effective parameters of the models it makes.
     var parameters: ModelParameters { get }
+    /// One line for `tostring`: the kind and its headline parameters (`gbdt rounds=300 ...`).
+    var summary: String { get }
     /// A new, unfitted model.
     func make() throws -> any RallyModel
     /// This factory as a `Sendable` spec when its models may be made and used on any thread;
     /// nil when they must stay on the caller's thread (models written in Lua).
     var sendableSpec: ModelSpec? { get }
+}
+
+extension ModelFactory {
+    /// How a model made by this factory prints, one line: `<Model gbdt rounds=300 eta=0.05
+    /// max_depth=6 (not fitted)>`, or `<Model lr: logreg C=0.5 (fitted)>` when the name is not
+    /// the kind.
+    public func line(fitted: Bool) -> String {
+        let label = name == kind ? summary : "\(name): \(summary)"
+        return "<Model \(label) (\(fitted ? "fitted" : "not fitted"))>"
+    }
 }

@@ -1,4 +1,5 @@
-/// Checks shared by every built-in model: shapes, labels, weights, fitted feature names.
+/// Checks shared by every model (shapes, labels, weights, fitted feature names, predictions),
+/// and ``Input``, X as a script passes it. Not a data set: it holds nothing.
 enum TrainingData {
     /// Checks that `labels` and `weights` fit `X` and returns the weights (all 1 when nil).
     ///
@@ -55,13 +56,89 @@ enum TrainingData {
 
     /// Throws unless the model is fitted.
     static func requireFitted(model: String, _ fitted: Bool) throws {
-        guard fitted else { throw RallyError("\(model): the model is not fitted; call fit first") }
+        guard fitted else { throw RallyError("\(model): the model is not fitted; call fit(X, y) first") }
     }
 
     /// Throws when column `j` of `X` holds a NaN, naming the row and feature.
     static func rejectNaN(model: String, _ X: DesignMatrix, column j: Int) throws {
         if let i = X.columns[j].firstIndex(where: { $0.isNaN }) {
             throw RallyError("\(model): X has a missing value (NaN) at row \(i + 1), feature '\(X.names[j])'; this model does not accept missing values")
+        }
+    }
+}
+
+// MARK: what a script passes as X
+
+extension TrainingData {
+    /// X as `m:fit` and `m:predict` receive it: a design matrix, or a feature matrix standing for
+    /// its usable rows (predictions then cover its whole time index, NaN where not usable).
+    struct Input {
+        /// The feature matrix, when X is one.
+        let matrix: FeatureMatrix?
+        /// The rows of the matrix X stands for (nil for a design matrix).
+        let rows: [Int]?
+        /// X's rows, as a model receives them.
+        let X: DesignMatrix
+
+        /// A design matrix, row for row.
+        init(_ X: DesignMatrix) {
+            self.matrix = nil
+            self.rows = nil
+            self.X = X
+        }
+
+        /// A feature matrix's usable rows.
+        init(_ matrix: FeatureMatrix) {
+            let rows = matrix.usable.indices.filter { matrix.usable[$0] }
+            self.matrix = matrix
+            self.rows = rows
+            self.X = matrix.design(rows: rows)
+        }
+
+        /// The length of what X stands for: the matrix's time index, or the rows of X.
+        var length: Int { matrix?.count ?? X.rows }
+
+        /// What a fit uses with `labels`: for a feature matrix with labels over its whole time
+        /// index, the usable rows whose label is defined (``FeatureMatrix/rows(labeledBy:)``);
+        /// otherwise every row of X, one label each. `at` is where each row's label (and weight)
+        /// sits in `labels`. Throws when the counts disagree.
+        func training(labels: [Double]) throws -> (X: DesignMatrix, y: [Double], at: [Int]) {
+            if let matrix, labels.count == matrix.count {
+                let series = LabelSeries(labels: labels, thresholds: [Double](repeating: .nan, count: labels.count), horizon: 0)
+                let kept = matrix.rows(labeledBy: series)
+                return (matrix.design(rows: kept), kept.map { labels[$0] }, kept)
+            }
+            guard labels.count == X.rows else {
+                let usable = rows.map { " (\($0.count) usable of \(length))" } ?? ""
+                throw RallyError("\(labels.count) labels for \(X.rows) rows of X\(usable)")
+            }
+            return (X, labels, Array(labels.indices))
+        }
+
+        /// The weights of the rows `training(labels:)` chose (`at`), given one per label.
+        func weights(_ weights: [Double], at: [Int], labels: Int) throws -> [Double] {
+            guard weights.count == labels else { throw RallyError("\(weights.count) weights for \(labels) labels") }
+            return at.map { weights[$0] }
+        }
+
+        /// Predictions for X spread over what it stands for: NaN at the rows a feature matrix
+        /// cannot use.
+        func spread(_ predictions: [Double]) -> [Double] {
+            guard let rows, let matrix else { return predictions }
+            var full = [Double](repeating: .nan, count: matrix.count)
+            for (k, i) in rows.enumerated() { full[i] = predictions[k] }
+            return full
+        }
+    }
+
+    /// Checks what a model's predict returned for `rows` rows: one probability in [0, 1] each.
+    /// `model` starts the messages (`model 'hour_rate' predict`).
+    static func checkPredictions(model: String, _ values: [Double], rows: Int) throws {
+        guard values.count == rows else {
+            throw RallyError("\(model): returned \(values.count) probabilities for \(rows) rows")
+        }
+        if let i = values.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+            throw RallyError("\(model): value \(i + 1) is \(Format.number(values[i])); probabilities must be in [0, 1]")
         }
     }
 }

@@ -67,3 +67,72 @@ extension WalkForward.Step {
     /// What ``parse(_:)`` accepts, for messages.
     public static let expected = "\"year\", \"month\", \"N years\" (N up to 1000) or \"N months\" (N up to 12000)"
 }
+
+extension WalkForward {
+    /// The folds `rally.walkforward` makes from its decoded options: `first_test`, `step`,
+    /// `embargo`, `window` and `train`, and `horizon` when given (the embargo is checked against
+    /// it now). The folds end at `stop`, or one step after the last of `data` (its first and
+    /// last times and its step). Errors name the option they concern (``RallyError/option``).
+    public static func folds(_ values: OptionValues, firstTest: Int64, stop: Int64?,
+                             data: (first: Int64, last: Int64, step: Int64?)?) throws -> [TimeSplit] {
+        let stepText = values.string("step")!
+        guard let step = Step.parse(stepText) else {
+            throw RallyError("expected \(Step.expected), got \"\(stepText)\"", option: "step")
+        }
+        let embargo = values.integer("embargo")!
+        let rowStep = data?.step ?? 3600
+        let end: Int64
+        switch (data, stop) {
+        case (_, let stop?): end = stop
+        case (let data?, nil):
+            let (next, overflow) = data.last.addingReportingOverflow(rowStep)
+            guard !overflow else { throw RallyError("the dataset's last time has no next step", option: "data") }
+            end = next
+        case (nil, nil): throw RallyError("give data = ds or stop = \"YYYY-MM-DD\" to say where the folds end", option: "stop")
+        }
+        var window = Window.expanding
+        let trainText = values.string("train")
+        if values.string("window") == "rolling" {
+            guard let trainText else { throw RallyError("a rolling window needs its span, e.g. train = \"2 years\"", option: "train") }
+            guard let span = Step.parse(trainText) else { throw RallyError("expected \(Step.expected), got \"\(trainText)\"", option: "train") }
+            window = .rolling(span)
+        } else if trainText != nil {
+            throw RallyError("only a rolling window has a training span (window = \"rolling\")", option: "train")
+        }
+        let folds = try WalkForward(firstTestStart: firstTest, end: end, step: step, window: window,
+                                    embargoHours: embargo, stepSeconds: rowStep).folds()
+        if let horizon = values.integer("horizon") {
+            for f in folds { try f.checkEmbargo(horizonSteps: horizon, stepSeconds: rowStep) }
+        }
+        if let data, let first = folds.first {
+            let lastTrainingTime = first.trainEnd - Int64(embargo) * 3600
+            if data.first > lastTrainingTime {
+                throw RallyError("""
+                    \(TimeStamp.format(firstTest)) leaves fold 1 no training rows: the data starts at \(TimeStamp.format(data.first)), \
+                    after the fold's last training time \(TimeStamp.format(lastTrainingTime)) (first_test - one row - embargo \(embargo) h)
+                    """, option: "first_test")
+            }
+        }
+        return folds
+    }
+}
+
+extension CSVOptions {
+    /// The load options of `values` (the lists `time`, `columns` and `pnodes` are decoded by the caller).
+    public init(_ values: OptionValues) throws {
+        self.init()
+        delimiter = values.string("delimiter").map { $0.utf8.first! }
+        decimal = values.string("decimal")!.utf8.first!
+        hourConvention = values.string("hours").flatMap(HourConvention.init)
+        if let format = values.string("format") {
+            do { _ = try TimeFormat(format) } catch let e as RallyError { throw RallyError(e.message, option: "format") }
+            self.format = format
+        }
+        contracts.sort = values.bool("sort")!
+        contracts.duplicates = values.string("duplicates").flatMap(DuplicatePolicy.init)
+        contracts.fill = values.string("fill").flatMap(FillPolicy.init)
+        contracts.usDaylightSaving = values.string("dst") != nil
+        component = values.string("component").flatMap(LMPComponent.init)
+        utcOffsetHours = values.integer("utc_offset")
+    }
+}

@@ -113,9 +113,11 @@ public enum EntryPointOptions {
         horizon,
     ])
 
-    static let embargo = OptionDeclaration("embargo", .integer(0...maximumSteps), required: true,
+    /// The embargo of a split (hours).
+    public static let embargo = OptionDeclaration("embargo", .integer(0...maximumSteps), required: true,
                                            doc: "hours before train_end in which no row trains: at least the label horizon, e.g. embargo = 24")
-    static let horizon = OptionDeclaration("horizon", .integer(0...maximumSteps),
+    /// A label horizon in steps.
+    public static let horizon = OptionDeclaration("horizon", .integer(0...maximumSteps),
                                            doc: "the label horizon in steps, to check the embargo now")
 
     /// `rally.walkforward{...}`.
@@ -136,5 +138,24 @@ public enum EntryPointOptions {
         OptionDeclaration("years", .integer(1...200), default: .number(6), doc: "years of hourly data"),
         OptionDeclaration("seed", .integer(0...maximumSeed), default: .number(1), doc: "same seed, same data"),
         OptionDeclaration("start", kind: .time, doc: "first hour (default 2013-01-01 00:00)"),
+    ])
+
+    /// `rally.load(path, opts)`.
+    public static let load = OptionSchema("load", [
+        OptionDeclaration("delimiter", .choice([",", ";", "\t"]), doc: "the field separator (detected otherwise)"),
+        OptionDeclaration("decimal", .choice([".", ","]), default: .string("."), doc: "the decimal mark of numbers"),
+        OptionDeclaration("time", kind: .texts, doc: "the time column, or {date column, hour column} (detected otherwise)"),
+        OptionDeclaration("hours", .choice(HourConvention.allCases.map(\.rawValue)),
+                          doc: "an hour column's convention: beginning (0-23) or ending (1-24, PJM's HE) (detected otherwise)"),
+        OptionDeclaration("format", .nonEmptyText, doc: "the time layout, e.g. \"%d/%m/%Y %H:%M\" (detected otherwise)"),
+        OptionDeclaration("columns", kind: .table("{name = header, ...}"), doc: "select and rename columns"),
+        OptionDeclaration("sort", .flag, default: .bool(false), doc: "sort rows by time (otherwise out-of-order times are an error)"),
+        OptionDeclaration("duplicates", .choice(DuplicatePolicy.allCases.map(\.rawValue)),
+                          doc: "what to do with repeated times (otherwise an error)"),
+        OptionDeclaration("fill", .choice(FillPolicy.allCases.map(\.rawValue)), doc: "fill missing hours (otherwise gaps are reported)"),
+        OptionDeclaration("dst", .choice(["us"]), doc: "US daylight saving: interpolate the missing spring hour, average the repeated autumn hour"),
+        OptionDeclaration("pnodes", kind: .table("{name or id, ...}"), doc: "Data Miner exports: the pnodes to keep (names or ids)"),
+        OptionDeclaration("component", .choice(LMPComponent.allCases.map(\.rawValue)), doc: "Data Miner exports: the LMP component"),
+        OptionDeclaration("utc_offset", .integer(-14...14), doc: "Data Miner exports: hours to add to the UTC clock"),
     ])
 }

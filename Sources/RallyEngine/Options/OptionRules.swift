@@ -64,18 +64,21 @@ public enum ParameterRule: Sendable, Hashable {
     /// A boolean.
     case flag
 
-    /// Why `value` is not accepted, or nil when it is.
-    func problem(_ value: ParameterValue) -> String? {
+    /// Why `value` is not accepted, or nil when it is; `shown` is how the message shows a
+    /// number (default: its shortest form; a caller holding the exact integer the user gave
+    /// passes that).
+    func problem(_ value: ParameterValue, shown display: String? = nil) -> String? {
+        func shown(_ x: Double) -> String { display ?? Self.shown(x) }
         switch (self, value) {
         case (.number(let range), .number(let x)):
-            return range.contains(x) ? nil : "a number in \(range) expected, got \(Self.shown(x))"
+            return range.contains(x) ? nil : "a number in \(range) expected, got \(shown(x))"
         case (.integer(let range), .number(let x)):
             guard x == x.rounded(), x.isFinite, x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
-                return "an integer in [\(range.lowerBound), \(range.upperBound)] expected, got \(Self.shown(x))"
+                return "an integer in [\(range.lowerBound), \(range.upperBound)] expected, got \(shown(x))"
             }
             return nil
         case (.choice(let options), .string(let s)):
-            return options.contains(s) ? nil : "one of \(options.map { "\"\($0)\"" }.joined(separator: ", ")) expected, got \"\(s)\""
+            return options.contains(s) ? nil : "one of \(options.map(JSONText.string).joined(separator: ", ")) expected, got \(JSONText.string(s))"
         case (.nonEmptyText, .string(let s)):
             return s.isEmpty ? "a non-empty string expected, got an empty string" : nil
         case (.text, .string), (.flag, .bool):

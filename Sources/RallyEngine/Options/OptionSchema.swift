@@ -161,7 +161,7 @@ extension ParameterRule {
         switch self {
         case .number(let range): "number in \(range)"
         case .integer(let range): "integer in [\(range.lowerBound), \(range.upperBound)]"
-        case .choice(let options): "one of " + options.map { "\"\($0)\"" }.joined(separator: ", ")
+        case .choice(let options): "one of " + options.map(JSONText.string).joined(separator: ", ")
         case .text: "string"
         case .nonEmptyText: "non-empty string"
         case .flag: "boolean"

@@ -4,8 +4,8 @@ import Synchronization
 import Testing
 @testable import RallyEngine
 
-@Test func registryListsTheBuiltInKinds() {
-    #expect(ModelRegistry.names == ["naive", "climatology", "logreg", "gbdt"])
+@Test func builtInKindsAreListedInOrder() {
+    #expect(ModelKind.builtInNames == ["naive", "climatology", "logreg", "gbdt"])
 }
 
 @Test func specFillsDefaultsInDeclarationOrder() throws {
@@ -47,18 +47,18 @@ import Testing
 @Test func naivePredictsTheConditionalBaseRate() throws {
     let X = DesignMatrix(names: ["gap_to_thr"], columns: [[0.5, 0.9, 1.2, 1.5, 0.7, 2.0, 0.8, 1.0]])
     let y: [Double] = [0, 1, 1, 0, 0, 1, 0, 0]
-    let m = try ModelRegistry.make(kind: "naive")
+    let m = try ModelSpec(kind: "naive").make()
     try m.fit(X, labels: y, weights: nil)
     // at or below 1: rows 1,2,5,7,8 -> 1 of 5; above 1: rows 3,4,6 -> 2 of 3
     let expected: [Double] = [0.2, 0.2, 2.0 / 3]
     #expect(try m.predict(DesignMatrix(names: ["gap_to_thr"], columns: [[0.1, 1.0, 1.01]])) == expected)
-    let cut = try ModelRegistry.make(kind: "naive", parameters: ["feature": .string("x"), "cut": .number(0)])
+    let cut = try ModelSpec(kind: "naive", parameters: ["feature": .string("x"), "cut": .number(0)]).make()
     #expect(throws: RallyError("naive: feature 'x' is not in X (features: gap_to_thr)")) { try cut.fit(X, labels: y, weights: nil) }
 }
 
 @Test func naiveUsesTheOverallRateForAnEmptySide() throws {
     let X = DesignMatrix(names: ["gap_to_thr"], columns: [[0.5, 0.9, 0.2, 0.7]])
-    let m = try ModelRegistry.make(kind: "naive")
+    let m = try ModelSpec(kind: "naive").make()
     try m.fit(X, labels: [0, 1, 0, 0], weights: nil)
     #expect(try m.predict(DesignMatrix(names: ["gap_to_thr"], columns: [[3]])) == [0.25])
     #expect(m.fitReport["empty_side"] == .string("above"))
@@ -67,7 +67,7 @@ import Testing
 @Test func climatologyRatesByHourAndMonthWithFallbacks() throws {
     // hour 0 of January: 1 of 2; hour 1 of January: 0 of 1; nothing in February.
     let X = DesignMatrix(names: ["hour", "month"], columns: [[0, 0, 1], [1, 1, 1]])
-    let m = try ModelRegistry.make(kind: "climatology")
+    let m = try ModelSpec(kind: "climatology").make()
     try m.fit(X, labels: [1, 0, 0], weights: nil)
     let p = try m.predict(DesignMatrix(names: ["hour", "month"], columns: [[0, 1, 5, 0], [1, 1, 1, 2]]))
     let third = 1.0 / 3
@@ -83,7 +83,7 @@ import Testing
 @Test(arguments: ["naive", "climatology", "logreg", "gbdt"])
 func everyModelChecksLabelsAndShapes(kind: String) throws {
     let X = DesignMatrix(names: ["gap_to_thr", "hour", "month"], columns: [[0.5, 1.5, 2, 0.1], [0, 1, 2, 3], [1, 1, 2, 2]])
-    let m = try ModelRegistry.make(kind: kind, parameters: kind == "gbdt" ? ["nthread": .number(1), "rounds": .number(3)] : [:])
+    let m = try ModelSpec(kind: kind, parameters: kind == "gbdt" ? ["nthread": .number(1), "rounds": .number(3)] : [:]).make()
     #expect(throws: RallyError("\(kind): 3 labels for 4 rows of X; expected one label per row")) {
         try m.fit(X, labels: [0, 1, 0], weights: nil)
     }
@@ -102,7 +102,7 @@ func everyModelChecksLabelsAndShapes(kind: String) throws {
     #expect(throws: RallyError("\(kind): weight 4 is -1; weights must be finite and >= 0")) {
         try m.fit(X, labels: [0, 1, 0, 1], weights: [1, 1, 1, -1])
     }
-    #expect(throws: RallyError("\(kind): the model is not fitted; call fit first")) { try m.predict(X) }
+    #expect(throws: RallyError("\(kind): the model is not fitted; call fit(X, y) first")) { try m.predict(X) }
     #expect(!m.isFitted)
     try m.fit(X, labels: [0, 1, 0, 1], weights: [1, 2, 1, 1])
     #expect(m.isFitted)
@@ -118,12 +118,12 @@ func saveThenLoadPredictsTheSame(kind: String) throws {
     X.columns[0] = X.columns[0].map { $0 * 2 }
     X.names += ["hour", "month"]
     X.columns += [(0..<500).map { Double($0 % 24) }, (0..<500).map { Double($0 % 12 + 1) }]
-    let m = try ModelRegistry.make(kind: kind)
+    let m = try ModelSpec(kind: kind).make()
     try m.fit(X, labels: y, weights: nil)
     let path = scratchPath("\(kind).json")
     defer { try? FileManager.default.removeItem(atPath: path) }
     try m.save(to: path)
-    let loaded = try ModelRegistry.load(from: path)
+    let loaded = try ModelFile.load(from: path)
     #expect(loaded.kind == kind)
     #expect(loaded.parameters == m.parameters)
     #expect(try loaded.predict(X) == m.predict(X))
@@ -138,22 +138,22 @@ func saveThenLoadPredictsTheSame(kind: String) throws {
     let path = scratchPath("garbage.json")
     defer { try? FileManager.default.removeItem(atPath: path) }
     try Data("{\"format\": \"csv\"}".utf8).write(to: URL(fileURLWithPath: path))
-    let e = #expect(throws: RallyError.self) { try ModelRegistry.load(from: path) }
+    let e = #expect(throws: RallyError.self) { try ModelFile.load(from: path) }
     #expect(e?.message == "'\(path)' is not a rally model file (no field 'version')")
     func message(_ body: () throws -> Any) -> String {
         do { _ = try body(); return "no error" } catch { return (error as? RallyError)?.message ?? "\(error)" }
     }
     try Data("root:x:0:0:root:/root:/bin/bash\n".utf8).write(to: URL(fileURLWithPath: path))
-    #expect(message { try ModelRegistry.load(from: path) } == "'\(path)' is not a rally model file (not JSON)")
+    #expect(message { try ModelFile.load(from: path) } == "'\(path)' is not a rally model file (not JSON)")
     try Data("{\"format\": \"rally-model\", \"version\": \"one\"}".utf8).write(to: URL(fileURLWithPath: path))
-    #expect(message { try ModelRegistry.load(from: path) } == "'\(path)' is not a rally model file (field 'version' has the wrong type)")
-    #expect(message { try ModelRegistry.load(from: path + ".absent") } == "cannot read model file '\(path).absent': No such file or directory")
-    #expect(message { try ModelRegistry.load(from: NSTemporaryDirectory()) } == "cannot read model file '\(NSTemporaryDirectory())': Is a directory")
-    #expect(message { try ModelRegistry.load(from: "") } == "cannot read model file '': the path is empty")
+    #expect(message { try ModelFile.load(from: path) } == "'\(path)' is not a rally model file (field 'version' has the wrong type)")
+    #expect(message { try ModelFile.load(from: path + ".absent") } == "cannot read model file '\(path).absent': No such file or directory")
+    #expect(message { try ModelFile.load(from: NSTemporaryDirectory()) } == "cannot read model file '\(NSTemporaryDirectory())': Is a directory")
+    #expect(message { try ModelFile.load(from: "") } == "cannot read model file '': the path is empty")
 }
 
 @Test func saveReportsThePathAndTheReason() throws {
-    let m = try ModelRegistry.make(kind: "naive", parameters: ["feature": .string("x")])
+    let m = try ModelSpec(kind: "naive", parameters: ["feature": .string("x")]).make()
     let X = DesignMatrix(names: ["x"], columns: [[0, 2, 0, 2]])
     try m.fit(X, labels: [0, 1, 0, 1], weights: nil)
     func message(_ path: String) -> String {

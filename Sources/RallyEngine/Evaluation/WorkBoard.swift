@@ -1,8 +1,8 @@
 import Foundation
 
-/// A unit of sweep work.
-enum SweepTask: Sendable {
-    /// Labels, features and folds of configuration `c` (position in the sweep's list).
+/// A unit of evaluation work (one configuration of a sweep, or `rally.evaluate`'s only one).
+enum WorkTask: Sendable {
+    /// Labels, features and folds of configuration `c` (position in the pipeline's list).
     case prepare(Int)
     /// Fit `model` on `fold` of configuration `c` and predict its test rows.
     case fit(Int, model: Int, fold: Int)
@@ -11,14 +11,16 @@ enum SweepTask: Sendable {
 }
 
 /// What the calling thread learns from the board.
-enum SweepNews: Sendable {
+enum WorkNews: Sendable {
+    /// Configuration `c` is prepared: its rows are known and its fits are queued.
+    case prepared(Int, PreparedConfiguration)
     /// Every fold of `model` on configuration `c` is fitted.
     case runFinished(Int, model: Int)
     /// Configuration `c` is scored.
-    case scored(Int, SweepScoredConfiguration)
+    case scored(Int, ScoredConfiguration)
 }
 
-/// The shared state of a running sweep: which configurations are prepared, which fits are
+/// The one scheduler of evaluations and sweeps (``EvaluationPipeline``): the shared state of a running pipeline: which configurations are prepared, which fits are
 /// queued, running or done, what the calling thread must hear. Engine workers and the calling
 /// thread (which runs the fits of models written in Lua) take tasks from it and report back.
 ///
@@ -28,7 +30,7 @@ enum SweepNews: Sendable {
 /// `workers + 1` configurations are prepared and not yet scored, which bounds memory.
 ///
 /// All state is guarded by one `NSCondition`; `@unchecked Sendable` rests on that.
-final class SweepBoard: @unchecked Sendable {
+final class WorkBoard: @unchecked Sendable {
     private let condition = NSCondition()
     private let models: Int
     private let folds: Int
@@ -37,23 +39,25 @@ final class SweepBoard: @unchecked Sendable {
     private let maxInFlight: Int
 
     private var pending: [Int]
-    private var prepared: [Int: SweepPreparedConfiguration] = [:]
-    private var outcomes: [Int: [[Evaluator.FitOutcome?]]] = [:]
+    private var prepared: [Int: PreparedConfiguration] = [:]
+    private var outcomes: [Int: [[FitOutcome?]]] = [:]
     private var fitsLeft: [Int: Int] = [:]
+    private var preparedAt: [Int: Date] = [:]
+    private var modelSeconds: [Int: Double] = [:]
     private var foldsLeft: [Int: [Int]] = [:]
     private var inFlight = 0
     private var remaining: Int
-    private var engineQueue: [SweepTask] = []
+    private var engineQueue: [WorkTask] = []
     private var scoreQueue: [Int] = []
-    private var callerQueue: [SweepTask] = []
+    private var callerQueue: [WorkTask] = []
     private var busyWorkers = 0
-    private var news: [SweepNews] = []
+    private var news: [WorkNews] = []
     private var fitSeconds: [Double]
     private var fitCounts: [Int]
     private var stopped = false
     private(set) var failure: (any Error)?
 
-    /// A board for `configurations` (positions in the sweep's list) of `models` models, each
+    /// A board for `configurations` (positions in the pipeline's list) of `models` models, each
     /// fitted on `folds` folds; `onCaller[m]` says model m runs on the calling thread.
     init(configurations: [Int], models: Int, folds: Int, onCaller: [Bool], workers: Int) {
         self.models = models
@@ -73,7 +77,7 @@ final class SweepBoard: @unchecked Sendable {
         return try body()
     }
 
-    /// Whether every configuration is scored, or the sweep stopped (failure or Ctrl-C).
+    /// Whether every configuration is scored, or the pipeline stopped (failure or Ctrl-C).
     var isOver: Bool { locked { stopped || remaining == 0 } }
 
     /// Fit seconds summed over every finished fit of each model.
@@ -91,9 +95,9 @@ final class SweepBoard: @unchecked Sendable {
         }
     }
 
-    /// The next task for an engine worker; blocks until there is one. Nil when the sweep is
+    /// The next task for an engine worker; blocks until there is one. Nil when the pipeline is
     /// over or stopped.
-    func nextEngineTask() -> SweepTask? {
+    func nextEngineTask() -> WorkTask? {
         locked {
             while true {
                 if Cancellation.isRequested { stopped = true; condition.broadcast() }
@@ -107,7 +111,7 @@ final class SweepBoard: @unchecked Sendable {
         }
     }
 
-    private func takeEngineTask() -> SweepTask? {
+    private func takeEngineTask() -> WorkTask? {
         if !scoreQueue.isEmpty {
             let c = scoreQueue.removeFirst()
             return .score(c, threads: max(1, workers - busyWorkers))
@@ -118,14 +122,14 @@ final class SweepBoard: @unchecked Sendable {
         return canPrepare ? takePrepare() : nil
     }
 
-    private func takePrepare() -> SweepTask {
+    private func takePrepare() -> WorkTask {
         inFlight += 1
         return .prepare(pending.removeFirst())
     }
 
     /// The next fit for the calling thread, waiting at most `timeout` seconds; nil when there
-    /// is none yet (or the sweep is over: check ``isOver``).
-    func nextCallerTask(timeout: Double) -> SweepTask? {
+    /// is none yet (or the pipeline is over: check ``isOver``).
+    func nextCallerTask(timeout: Double) -> WorkTask? {
         locked {
             if Cancellation.isRequested { stopped = true; condition.broadcast() }
             if callerQueue.isEmpty && news.isEmpty && !stopped && remaining > 0 {
@@ -137,7 +141,7 @@ final class SweepBoard: @unchecked Sendable {
     }
 
     /// What happened since the last call, in order.
-    func takeNews() -> [SweepNews] {
+    func takeNews() -> [WorkNews] {
         locked {
             defer { news.removeAll() }
             return news
@@ -145,10 +149,12 @@ final class SweepBoard: @unchecked Sendable {
     }
 
     /// Records configuration `c`'s data and queues its fits.
-    func prepared(_ data: SweepPreparedConfiguration, at c: Int, byWorker: Bool) {
+    func prepared(_ data: PreparedConfiguration, at c: Int, byWorker: Bool) {
         locked {
             if byWorker { busyWorkers -= 1 }
             prepared[c] = data
+            preparedAt[c] = Date()
+            news.append(.prepared(c, data))
             outcomes[c] = Array(repeating: Array(repeating: nil, count: folds), count: models)
             fitsLeft[c] = models * folds
             foldsLeft[c] = Array(repeating: folds, count: models)
@@ -168,10 +174,10 @@ final class SweepBoard: @unchecked Sendable {
     }
 
     /// Configuration `c`'s prepared data (nil once it is scored).
-    func data(_ c: Int) -> SweepPreparedConfiguration? { locked { prepared[c] } }
+    func data(_ c: Int) -> PreparedConfiguration? { locked { prepared[c] } }
 
     /// Records a fit's outcome; queues the scoring when it was the configuration's last fit.
-    func fitted(_ outcome: Evaluator.FitOutcome, at c: Int, model m: Int, fold f: Int, byWorker: Bool) {
+    func fitted(_ outcome: FitOutcome, at c: Int, model m: Int, fold f: Int, byWorker: Bool) {
         locked {
             if byWorker { busyWorkers -= 1 }
             outcomes[c]![m][f] = outcome
@@ -180,20 +186,28 @@ final class SweepBoard: @unchecked Sendable {
             foldsLeft[c]![m] -= 1
             if foldsLeft[c]![m] == 0 { news.append(.runFinished(c, model: m)) }
             fitsLeft[c]! -= 1
-            if fitsLeft[c]! == 0 { scoreQueue.append(c) }
+            if fitsLeft[c]! == 0 {
+                modelSeconds[c] = Date().timeIntervalSince(preparedAt[c] ?? Date())
+                scoreQueue.append(c)
+            }
             condition.broadcast()
         }
     }
 
+    /// Wall seconds from configuration `c`'s preparation to its last fit (call when all are in).
+    func modelSeconds(_ c: Int) -> Double { locked { modelSeconds[c] ?? 0 } }
+
     /// Configuration `c`'s fit outcomes, `[model][fold]` (call when all are in).
-    func outcomes(_ c: Int) -> [[Evaluator.FitOutcome]] { locked { outcomes[c]!.map { $0.map { $0! } } } }
+    func outcomes(_ c: Int) -> [[FitOutcome]] { locked { outcomes[c]!.map { $0.map { $0! } } } }
 
     /// Records a scored configuration and releases its data.
-    func scored(_ result: SweepScoredConfiguration, at c: Int) {
+    func scored(_ result: ScoredConfiguration, at c: Int) {
         locked {
             busyWorkers -= 1
             prepared[c] = nil
             outcomes[c] = nil
+            preparedAt[c] = nil
+            modelSeconds[c] = nil
             inFlight -= 1
             remaining -= 1
             news.append(.scored(c, result))

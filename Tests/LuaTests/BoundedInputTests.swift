@@ -1,0 +1,69 @@
+import Testing
+@testable import RallyEngine
+
+/// The reproducers of hostile numbers that used to trap the process (integer overflow, huge
+/// allocations): each is now an ordinary Lua error whose text names the argument and the bound.
+@Suite struct BoundedInputTests {
+    let lua = LuaHarness()
+
+    /// The error `chunk` raises, without its position and traceback.
+    func luaError(_ chunk: String) -> String {
+        let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
+        #expect(message.hasPrefix("test:1: "), "position prefix in \(message)")
+        return String(message.dropFirst("test:1: ".count))
+    }
+
+    @Test func optionsAreBoundedWhereTheyAreDecoded() throws {
+        #expect(luaError("rally.load('/nonexistent.csv', {utc_offset = math.mininteger})")
+                == "bad argument #2 to 'load' (field 'utc_offset': an integer in [-14, 14] expected, got -9223372036854775808 (Data Miner exports: hours to add to the UTC clock))")
+        #expect(luaError("rally.split{train_end = '2013-09-30 23:00', test_start = '2013-10-01', embargo = math.maxinteger}")
+                .hasPrefix("bad argument #1 to 'split' (field 'embargo': an integer in [0, 1000000] expected, got 9223372036854775807"))
+        #expect(luaError("rally.metrics({1, 0, 1}, {0.2, 0.5, 0.9}, {bins = math.maxinteger})")
+                .hasPrefix("bad argument #3 to 'metrics' (field 'bins': an integer in [1, 1000] expected, got 9223372036854775807"))
+        #expect(luaError("rally.metrics({1, 0, 1}, {0.2, 0.5, 0.9}, {bins = 2.5})")
+                .hasPrefix("bad argument #3 to 'metrics' (field 'bins': an integer in [1, 1000] expected, got 2.5"))
+        #expect(luaError("rally.dataset.synthetic{seed = 2^60}")
+                .hasPrefix("bad argument #1 to 'synthetic' (field 'seed': an integer in [0, 9007199254740991] expected"))
+    }
+
+    @Test func methodArgumentsAreBounded() throws {
+        try lua.run("ds = rally.dataset.synthetic{years = 1}; sp = rally.split{train_end = '2013-09-30 23:00', test_start = '2013-10-01', embargo = 24}")
+        #expect(luaError("sp:rows(ds, math.maxinteger)")
+                == "bad argument #2 to 'rows' (an integer in [0, 1000000] expected, got 9223372036854775807 (the label horizon in steps, to check the embargo now))")
+        #expect(luaError("sp:rows(ds, -1)").hasPrefix("bad argument #2 to 'rows' (an integer in [0, 1000000] expected, got -1"))
+        #expect(try lua.run("local tr, te = sp:rows(ds, 24) return #tr > 0, #te > 0") == ["true", "true"])
+    }
+
+    @Test func spansAreBounded() throws {
+        try lua.run("ds = rally.dataset.synthetic{years = 1}")
+        let expected = "expected \"year\", \"month\", \"N years\" (N up to 1000) or \"N months\" (N up to 12000)"
+        #expect(luaError("rally.walkforward{first_test = '2013-02-01', step = 'month', embargo = 24, data = ds, window = 'rolling', train = '99999999999999 years'}")
+                == "bad argument #1 to 'walkforward' (field 'train': \(expected), got \"99999999999999 years\")")
+        for step in ["99999999999999 years", "800000000000000000 years", "999999999999999999 months", "0 months", "-3 years"] {
+            #expect(luaError("rally.walkforward{first_test = '2013-02-01', step = '\(step)', embargo = 24, stop = '2014-01-01'}")
+                    == "bad argument #1 to 'walkforward' (field 'step': \(expected), got \"\(step)\")")
+        }
+        #expect(try lua.run("return #rally.walkforward{first_test = '2013-02-01', step = '1000 years', embargo = 24, stop = '2014-01-01'}") == ["1"])
+    }
+
+    @Test func listLengthsAreBoundedByTheirData() throws {
+        for n in ["math.maxinteger", "2^40"] {
+            #expect(luaError("rally.vector{n = \(n)}").contains("more than 1000000 past the table's last value (0)"))
+        }
+        #expect(try lua.run("return #rally.vector{1, 2, n = 5}") == ["5"])
+    }
+
+    @Test func aLuaModelReturningAHugeLengthIsAnError() throws {
+        try lua.run("""
+            ds = rally.dataset.synthetic{years = 1}
+            sp = rally.split{train_end = '2013-09-30 23:00', test_start = '2013-10-01', embargo = 24}
+            rally.model.register('huge_n', {fit = function(self, X, y) end, predict = function(self, X) return {n = 2^40} end})
+            """)
+        let message = luaError("""
+            rally.evaluate{data = ds, features = rally.features.protocol_v1(), labeler = rally.labeler.quantile{q = 0.95, window = 672, horizon = 24}, \
+            split = sp, models = {rally.model.naive(), rally.model.new('huge_n', {})}, bootstrap = 0, quiet = true}
+            """)
+        #expect(message.hasPrefix("evaluate: 'huge_n' predicting fold 1: "), "\(message)")
+        #expect(message.contains("more than 1000000 past the table's last value"), "\(message)")
+    }
+}

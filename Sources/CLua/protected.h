@@ -2,9 +2,8 @@
 #define RALLY_CLUA_PROTECTED_H
 /*
  * Part of shim.h (included from it, after the trampoline): the protected allocating steps
- * that Swift calls instead of the Lua API functions that may raise (see THE RULE in shim.h),
- * and a memory-limited state for tests. Not a general Lua wrapper: only the steps the binding
- * layer and the shell need.
+ * that Swift calls instead of the Lua API functions that may raise (see THE RULE in shim.h).
+ * Not a general Lua wrapper: only the steps the binding layer and the shell need.
  */
 /* ---- The protected allocating steps (THE RULE, above) ----
  *
@@ -322,6 +321,23 @@ static inline int rally_p_strings(lua_State *L, const rally_p_strings_t *a) {
     return rally_p_pcall(L, 1, 1, 0);
 }
 
+static int rally_p_ref_f(lua_State *L) {
+    *(int *)lua_touserdata(L, 1) = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+/* Pops the top value into the registry: *ref = luaL_ref(registry) (luaL_unref allocates nothing). */
+static inline int rally_p_ref(lua_State *L, int *ref) {
+    int st;
+    *ref = LUA_NOREF;
+    if (!lua_checkstack(L, RALLY_P_ROOM)) return rally_p_nostack(L, 1);
+    lua_pushcfunction(L, rally_p_ref_f);
+    lua_pushlightuserdata(L, ref);
+    lua_pushvalue(L, -3);
+    st = rally_p_pcall(L, 2, 0, 0);
+    if (st == LUA_OK) { lua_pop(L, 1); return LUA_OK; }
+    return rally_p_failed(L, st, 1);
+}
+
 static int rally_p_openlibs_f(lua_State *L) { luaL_openlibs(L); return 0; }
 /* luaL_openlibs. */
 static inline int rally_p_openlibs(lua_State *L) {
@@ -365,37 +381,6 @@ static inline int rally_getmetatable_named(lua_State *L, const char *name) {
     rally_swift_record(L);
     lua_pushnil(L);
     return LUA_TNIL;
-}
-
-/* ---- A state with a memory limit, for tests ---- */
-
-/* The allocator's book: bytes in use and the most it may hand out (growing past it fails,
-   shrinking never does, as Lua requires). */
-typedef struct rally_memory_limit { size_t used; size_t limit; } rally_memory_limit;
-
-static void *rally_limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-    rally_memory_limit *m = (rally_memory_limit *)ud;
-    size_t old = ptr ? osize : 0;
-    void *p;
-    if (nsize == 0) { free(ptr); m->used -= old; return NULL; }
-    if (nsize > old && m->used - old + nsize > m->limit) return NULL;
-    p = realloc(ptr, nsize);
-    if (p == NULL) return NULL;
-    m->used = m->used - old + nsize;
-    return p;
-}
-
-static int rally_limited_panic(lua_State *L) {
-    const char *msg = lua_tostring(L, -1);
-    fprintf(stderr, "PANIC: unprotected error in call to Lua API (%s)\n", msg ? msg : "?");
-    return 0; /* Lua aborts */
-}
-
-/* A new state whose allocations are counted in *m and fail past m->limit. */
-static inline lua_State *rally_newstate_limited(rally_memory_limit *m) {
-    lua_State *L = lua_newstate(rally_limited_alloc, m);
-    if (L) lua_atpanic(L, rally_limited_panic);
-    return L;
 }
 
 #endif

@@ -117,6 +117,7 @@ static inline void rally_interrupt(lua_State *L) {
 static inline void rally_clear_interrupt(lua_State *L) { lua_sethook(L, NULL, 0, 0); }
 
 #include "protected.h"
+#include "limited.h"
 
 /* Macro wrappers (those that may allocate are for C callers or protected steps only). */
 static inline int rally_registryindex(void) { return LUA_REGISTRYINDEX; }

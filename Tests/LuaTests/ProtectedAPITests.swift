@@ -192,6 +192,30 @@ final class LimitedLuaState {
         #expect(try state.run("return ran == nil").get() == ["true"])
     }
 
+    @Test func referencesAreProtectedToo() throws {
+        let state = try LimitedLuaState()
+        let L = state.L
+        let base = L.top
+        L.push(42.0)
+        let ref = L.reference()
+        #expect(ref >= 0 && L.top == base)
+        _ = L.rawGet(rally_registryindex(), index: Int(ref))
+        #expect(L.number(-1) == 42)
+        L.pop()
+        luaL_unref(L.raw, rally_registryindex(), ref)
+        // out of memory: LUA_NOREF, the value popped all the same, the error pending
+        for i in 0..<2_000 { L.push(Double(i)); _ = L.reference() } // fill the registry's spare room
+        state.limit(extra: 0)
+        var refs: [Int32] = []
+        for i in 0..<20_000 where refs.last != LUA_NOREF {
+            L.push(Double(i))
+            refs.append(L.reference())
+        }
+        state.limit(extra: nil)
+        #expect(refs.last == LUA_NOREF && L.top == base)
+        #expect(L.takePendingError() == .notEnoughMemory)
+    }
+
     @Test func aSwiftFunctionWhosePushFailedRaisesNotEnoughMemory() throws {
         let state = try LimitedLuaState()
         let L = state.L

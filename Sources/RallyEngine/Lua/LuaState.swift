@@ -226,6 +226,15 @@ public struct LuaState {
     /// Pushes the global table.
     public func pushGlobals() { _ = lua_rawgeti(raw, rally_registryindex(), lua_Integer(LUA_RIDX_GLOBALS)) }
 
+    /// Pops the top value into the registry and returns its reference (`luaL_ref`, protected);
+    /// `LUA_NOREF` and a pending error when memory runs out. Release it with `luaL_unref`,
+    /// which allocates nothing.
+    public func reference() -> Int32 {
+        var ref: Int32 = LUA_NOREF
+        if rally_p_ref(raw, &ref) != LUA_OK { recordFailure() }
+        return ref
+    }
+
     // MARK: protected calls
 
     /// Calls the function below its `nargs` arguments in protected mode. Throws ``RallyError``

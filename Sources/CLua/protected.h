@@ -25,6 +25,7 @@
 static inline int rally_p_pcall(lua_State *L, int nargs, int nresults, int msgh) {
     lua_Hook hook = lua_gethook(L);
     int mask, count, status;
+    rally_fill_forget();
     if (hook == NULL) return lua_pcall(L, nargs, nresults, msgh);
     mask = lua_gethookmask(L);
     count = lua_gethookcount(L);
@@ -72,11 +73,17 @@ static int rally_p_newtable_f(lua_State *L) {
 }
 /* Pushes a new table with room for narr sequence and nrec other entries. */
 static inline int rally_p_newtable(lua_State *L, int narr, int nrec) {
+    int st;
+    if (narr < 0) narr = 0;
+    if (nrec < 0) nrec = 0;
     if (!lua_checkstack(L, RALLY_P_ROOM)) return rally_p_nostack(L, 0);
     lua_pushcfunction(L, rally_p_newtable_f);
     lua_pushinteger(L, narr);
     lua_pushinteger(L, nrec);
-    return rally_p_pcall(L, 2, 1, 0);
+    if ((st = rally_p_pcall(L, 2, 1, 0)) != LUA_OK) return st;
+    rally_fill_table = lua_topointer(L, -1); /* see rally_rawseti_fast */
+    rally_fill_size = narr;
+    return LUA_OK;
 }
 
 /* Runs f(ud, t, value) where value is popped from the top; f returns nothing. */

@@ -54,12 +54,31 @@ extern void rally_swift_release(void *box);
 __attribute__((weak)) _Thread_local int rally_swift_depth_counter = 0;
 static inline int *rally_swift_depth(void) { return &rally_swift_depth_counter; }
 
+/* The fill fast path (rally_rawseti_fast): the table the last protected rally_p_newtable made
+   on this thread and the size of its array part, forgotten as soon as anything may have run
+   or allocated since (a protected step, a call, a load, a collection). Weak, as above. */
+__attribute__((weak)) _Thread_local const void *rally_fill_table = NULL;
+__attribute__((weak)) _Thread_local lua_Integer rally_fill_size = 0;
+static inline void rally_fill_forget(void) { rally_fill_table = NULL; }
+
+/* Pops a value into t[i] with a plain lua_rawseti when t is that table and i is in its array
+   part: nothing can have shrunk the array (only an insertion that rehashes can, and every
+   other step forgets the table) or collected the table, so the set cannot allocate. Returns
+   0, doing nothing, otherwise (the caller then takes the protected step). */
+static inline int rally_rawseti_fast(lua_State *L, int t, lua_Integer i) {
+    if (rally_fill_table == NULL || i < 1 || i > rally_fill_size || lua_topointer(L, t) != rally_fill_table) return 0;
+    lua_rawseti(L, t, i);
+    return 1;
+}
+
 static inline int rally_trampoline(lua_State *L) {
     void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
     int *depth = rally_swift_depth();
     int n;
     ++*depth;
+    rally_fill_forget();
     n = rally_swift_dispatch(L, slot ? *slot : NULL);
+    rally_fill_forget();
     --*depth;
     if (n == -2) return lua_error(L); /* a recorded error object, raised as it is */
     if (n < 0) {
@@ -131,9 +150,11 @@ static inline void rally_replace(lua_State *L, int i) { lua_replace(L, i); }
 /* Converts a number in place (allocates): for C callers only; Swift reads strings with lua_tolstring on strings. */
 static inline const char *rally_tostring(lua_State *L, int i) { return lua_tolstring(L, i, NULL); }
 static inline int rally_pcall(lua_State *L, int nargs, int nresults, int msgh) {
+    rally_fill_forget();
     return lua_pcall(L, nargs, nresults, msgh);
 }
 static inline int rally_loadbuffer(lua_State *L, const char *buf, size_t size, const char *name) {
+    rally_fill_forget();
     return luaL_loadbuffer(L, buf, size, name);
 }
 static inline void rally_pushcfunction(lua_State *L, lua_CFunction f) { lua_pushcfunction(L, f); }
@@ -143,8 +164,8 @@ static inline int rally_isinteger(lua_State *L, int i) { return lua_isinteger(L,
 static inline lua_Number rally_tonumber(lua_State *L, int i, int *isnum) { return lua_tonumberx(L, i, isnum); }
 static inline lua_Integer rally_tointeger(lua_State *L, int i, int *isnum) { return lua_tointegerx(L, i, isnum); }
 static inline int rally_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT, 0); }
-static inline void rally_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT, 0); }
-static inline void rally_gc_step(lua_State *L, int kb) { lua_gc(L, LUA_GCSTEP, kb); }
+static inline void rally_gc_collect(lua_State *L) { rally_fill_forget(); lua_gc(L, LUA_GCCOLLECT, 0); }
+static inline void rally_gc_step(lua_State *L, int kb) { rally_fill_forget(); lua_gc(L, LUA_GCSTEP, kb); }
 static inline const char *rally_lua_version(void) { return LUA_RELEASE; }
 
 #endif

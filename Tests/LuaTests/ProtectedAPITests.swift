@@ -192,6 +192,35 @@ final class LimitedLuaState {
         #expect(try state.run("return ran == nil").get() == ["true"])
     }
 
+    @Test func fillingANewTablesArrayNeedsNoMemoryAndGrowingItIsProtected() throws {
+        let state = try LimitedLuaState()
+        let L = state.L
+        let base = L.top
+        L.newTable(array: 100)
+        state.limit(extra: 0)
+        for i in 1...100 {
+            L.push(Double(i))
+            L.rawSet(-2, index: i) // the array part is there: a plain set, no allocation
+        }
+        #expect(L.pendingError == nil)
+        L.push(101.0)
+        L.rawSet(-2, index: 101) // beyond it: the table grows, in a protected step that fails
+        state.limit(extra: nil)
+        #expect(L.takePendingError() == .notEnoughMemory)
+        #expect(L.rawLength(-1) == 100 && L.top == base + 1)
+        // a string key may rehash and shrink the array part: later sets take the protected step
+        L.setTop(base)
+        L.newTable(array: 4)
+        L.push(1.0)
+        L.rawSet(-2, "x")
+        for i in 1...4 {
+            L.push(Double(i))
+            L.rawSet(-2, index: i)
+        }
+        #expect(L.rawLength(-1) == 4 && L.rawGet(-1, "x") == LUA_TNUMBER)
+        L.setTop(base)
+    }
+
     @Test func referencesAreProtectedToo() throws {
         let state = try LimitedLuaState()
         let L = state.L

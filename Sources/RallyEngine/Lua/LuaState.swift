@@ -198,6 +198,7 @@ public struct LuaState {
     }
     /// Pops a value and stores it as `t[i]`, without metamethods.
     public func rawSet(_ table: Int32, index i: Int) {
+        if rally_rawseti_fast(raw, table, lua_Integer(i)) != 0 { return } // into a new table's array part: cannot allocate
         if rally_p_rawseti(raw, table, lua_Integer(i)) != LUA_OK { recordFailure() }
     }
     /// Pops a key and a value (the value on top) and stores `t[key] = value`, without metamethods.

@@ -114,7 +114,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(try lua.run("return (ds:report():find(\"hour column 'hour' (hour ending 1-24: HE 1 is 00:00-01:00; as given: hours = \\\"ending\\\")\", 1, true)) ~= nil") == ["true"])
         #expect(luaError("rally.load('\(path)', {hours = 'end'})")
                 == "bad argument #2 to 'load' (field 'hours': one of \"beginning\", \"ending\" expected, got \"end\" (an hour column's convention: beginning (0-23) or ending (1-24, PJM's HE) (detected otherwise)))")
-        #expect((try lua.run("return rally.help(rally.load)")[0]).contains("hours = \"beginning\" (0-23) | \"ending\" (1-24"))
+        #expect((try lua.run("return rally.help(rally.load)")[0]).contains("hours (one of \"beginning\", \"ending\"): an hour column's convention: beginning (0-23) or ending (1-24, PJM's HE)"))
     }
 
     @Test func badFiles() {

@@ -167,17 +167,11 @@ enum DataBindings {
             return 1
         }
         cls.method("head", doc: "ds:head([n]) -- the first n rows (default 5) as a printable table (a string).") { object, L in
-            let args = LuaArgs(L, "head", method: true)
-            let n = try args.integer(1, default: 5)
-            guard n >= 0 else { throw args.error(1, "a row count >= 0 expected, got \(n)") }
-            L.push(DatasetText.head(object.dataset, n))
+            L.push(DatasetText.head(object.dataset, try LuaArgs(L, "head", method: true).integer(1, EntryPointOptions.rowCount)))
             return 1
         }
         cls.method("tail", doc: "ds:tail([n]) -- the last n rows (default 5) as a printable table (a string).") { object, L in
-            let args = LuaArgs(L, "tail", method: true)
-            let n = try args.integer(1, default: 5)
-            guard n >= 0 else { throw args.error(1, "a row count >= 0 expected, got \(n)") }
-            L.push(DatasetText.tail(object.dataset, n))
+            L.push(DatasetText.tail(object.dataset, try LuaArgs(L, "tail", method: true).integer(1, EntryPointOptions.rowCount)))
             return 1
         }
         cls.method("slice", doc: """

@@ -78,7 +78,7 @@ enum EvaluationBindings {
                 o.error("split", "Split expected, got \(L.typeName(-1))")
             }.split
         }
-        let folds = try splitList(o, L, "walkforward")
+        let folds = try o.objects("walkforward", DataBindings.splitClass, as: SplitObject.self, example: " (rally.walkforward{...})")?.map(\.split)
         switch (split, folds) {
         case (let s?, nil): return .split(s)
         case (nil, let f?): return .folds(f)
@@ -87,42 +87,13 @@ enum EvaluationBindings {
         }
     }
 
-    private static func splitList(_ o: LuaOptions, _ L: LuaState, _ key: String) throws -> [TimeSplit]? {
-        try o.with(key) { present in
-            guard present else { return nil }
-            if let one = LuaObjects.peek(L, -1, DataBindings.splitClass, as: SplitObject.self) { return [one.split] }
-            guard L.type(-1) == LUA_TTABLE else { throw o.error(key, "list of Splits expected (rally.walkforward{...}), got \(L.typeName(-1))") }
-            let table = L.absolute(-1)
-            let n = L.rawLength(table)
-            guard n > 0 else { throw o.error(key, "list of Splits expected, got an empty table") }
-            return try (1...n).map { i in
-                L.rawGet(table, index: i)
-                defer { L.pop() }
-                return try LuaObjects.object(L, -1, DataBindings.splitClass, as: SplitObject.self) {
-                    o.error(key, "Split expected at index \(i), got \(L.typeName(-1))")
-                }.split
-            }
-        }
-    }
-
     /// Field `models` as model factories (one Model or a non-empty list of them), for
     /// `rally.evaluate` and `rally.sweep`.
     static func modelList(_ o: LuaOptions, _ L: LuaState) throws -> [any ModelFactory] {
-        try o.with("models") { present in
-            guard present else { throw o.error("models", "list of Models expected, got nil (e.g. {rally.model.naive(), rally.model.logreg{}})") }
-            if let one = LuaObjects.peek(L, -1, ModelBindings.className, as: ModelObject.self) { return [one.factory(L)] }
-            guard L.type(-1) == LUA_TTABLE else { throw o.error("models", "list of Models expected, got \(L.typeName(-1))") }
-            let table = L.absolute(-1)
-            let n = L.rawLength(table)
-            guard n > 0 else { throw o.error("models", "list of Models expected, got an empty table") }
-            return try (1...n).map { i in
-                L.rawGet(table, index: i)
-                defer { L.pop() }
-                return try LuaObjects.object(L, -1, ModelBindings.className, as: ModelObject.self) {
-                    o.error("models", "Model expected at index \(i), got \(L.typeName(-1))")
-                }.factory(L)
-            }
+        guard let models = try o.objects("models", ModelBindings.className, as: ModelObject.self) else {
+            throw o.error("models", "list of Models expected, got nil (e.g. {rally.model.naive(), rally.model.logreg{}})")
         }
+        return models.map { $0.factory(L) }
     }
 
     // MARK: rally.metrics

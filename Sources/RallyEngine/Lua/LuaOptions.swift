@@ -86,6 +86,27 @@ public final class LuaOptions {
         }
     }
 
+    /// Field `key` as one rally object of class `className` or a non-empty list of them (the
+    /// `.objects` kind: `models`, `walkforward`), or nil when absent; `example` ends the
+    /// message of a wrong value (`(rally.walkforward{...})`).
+    public func objects<Object: AnyObject>(_ key: String, _ className: String, as type: Object.Type, example: String = "") throws -> [Object]? {
+        try with(key) { present in
+            guard present else { return nil }
+            if let one = LuaObjects.peek(L, -1, className, as: type) { return [one] }
+            guard L.type(-1) == LUA_TTABLE else { throw error(key, "list of \(className)s expected\(example), got \(L.typeName(-1))") }
+            let table = L.absolute(-1)
+            let n = L.rawLength(table)
+            guard n > 0 else { throw error(key, "list of \(className)s expected, got an empty table") }
+            return try (1...n).map { i in
+                L.rawGet(table, index: i)
+                defer { L.pop() }
+                return try LuaObjects.object(L, -1, className, as: type) {
+                    error(key, "\(className) expected at index \(i), got \(L.typeName(-1))")
+                }
+            }
+        }
+    }
+
     /// Field `key` as a string-keyed table of strings (e.g. `columns = {price = "Zonal COMED price"}`).
     public func stringMap(_ key: String) throws -> [(String, String)]? {
         try with(key) { present in

@@ -60,6 +60,9 @@ public enum EntryPointOptions {
 
     // MARK: entry points
 
+    /// How many rows `ds:head(n)` and `ds:tail(n)` show.
+    public static let rowCount = OptionDeclaration("n", .integer(0...1_000_000_000), default: .number(5), doc: "rows to show")
+
     /// `rally.evaluate{...}`.
     public static let evaluate = OptionSchema("evaluate", summary: """
         rally.evaluate{data = ds, features = fx, labeler = lab, split = sp | walkforward = folds, models = {m1, m2, ...} [, options]}

@@ -200,8 +200,10 @@ local function message_problem(msg, path, o)
   if msg:find("\239\191\189", 1, true) then return "message holds U+FFFD" end
   if not msg:find(path, 1, true) then return "message does not name the file" end
   local whole_file = msg:find(path .. ": the file is empty", 1, true) or msg:find(path .. ": no data rows", 1, true)
-  if not whole_file and not msg:find(path .. ":%d") then return "content error without file:line" end
-  if o.decimal and msg:find("expected a number", 1, true) and not msg:find("decimal", 1, true) then return "number error does not name decimal" end
+  if not whole_file and not msg:find(path:gsub("%p", "%%%0") .. ":%d") then return "content error without file:line" end
+  if o.decimal and msg:find("expected a number", 1, true) and (msg:find("found \"[-+]?%d*[.,]%d+\"$") or msg:find("found \"[-+]?%d*[.,]%d+\" %(")) and not msg:find("decimal", 1, true) then
+    return "number error does not name decimal"
+  end
   if o.format and msg:find("expected a time", 1, true) and not msg:find("format", 1, true) then return "time error does not name format" end
   if o.delimiter and (msg:find("no time column", 1, true) or msg:find("fields as in the header", 1, true)) and not msg:find("delimiter", 1, true) then
     return "message does not name delimiter"
@@ -233,7 +235,7 @@ local function check(text, o)
   local ok, ds = pcall(rally.load, input_path, o)
   if not ok then
     local problem = message_problem(ds, input_path, o)
-    if problem then problem = problem .. ": " .. string.format("%q", tostring(ds):sub(1, 300)):gsub("\\\n", "\\n") end
+    if problem then problem = problem .. ": " .. tostring(ds):sub(1, 300):gsub("[%c\128-\255]", function(c) return string.format("\\%d", c:byte()) end) end
     return problem, "error"
   end
   local wok, werr = pcall(ds.write, ds, output_path)

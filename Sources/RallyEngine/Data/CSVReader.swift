@@ -30,6 +30,29 @@ public enum CSVReader {
     /// ``load(path:options:)`` reading `chunkSize` bytes at a time (tests use tiny chunks to
     /// exercise records that straddle reads).
     static func load(path: String, options: CSVOptions, chunkSize: Int) throws -> Dataset {
+        var headerLine = 1
+        do {
+            return try read(path: path, options: options, chunkSize: chunkSize, headerLine: &headerLine)
+        } catch let error as RallyError where error != .interrupted {
+            throw RallyError(MessageText.bounded(located(error.message, path: path, headerLine: headerLine)))
+        }
+    }
+
+    /// The most columns a file may have (fields per record, not counting a trailing delimiter).
+    public static let maxColumns = 10_000
+
+    /// `message` naming `path:headerLine` when it names `path` but no line: the reader's messages
+    /// without a line of their own are about the header (and the options that bear on it), except
+    /// for an empty file, a file without data rows, and I/O errors.
+    static func located(_ message: String, path: String, headerLine: Int) -> String {
+        let prefix = path + ": "
+        guard message.hasPrefix(prefix) else { return message }
+        let rest = message.dropFirst(prefix.count)
+        if rest.hasPrefix("the file is empty") || rest.hasPrefix("no data rows") { return message }
+        return "\(path):\(headerLine): " + rest
+    }
+
+    private static func read(path: String, options: CSVOptions, chunkSize: Int, headerLine: inout Int) throws -> Dataset {
         let file = try ChunkedFile(path: path, chunkSize: chunkSize)
         var notes: [String] = []
         try file.ensure(3)
@@ -51,8 +74,8 @@ public enum CSVReader {
         }
         let delimiter = options.delimiter ?? CSVScanner.detectDelimiter(file.buffer, from: file.start, end: file.end)
         notes.append("delimiter: \(delimiterName(delimiter))")
-        let scanner = CSVScanner(delimiter: delimiter)
-        let headerLine = line
+        let scanner = CSVScanner(delimiter: delimiter, maxFields: maxColumns + 1)
+        headerLine = line
         var header: [String] = []
         scan: while true {
             switch scanner.scan(file.buffer, from: file.start, end: file.end, atEOF: file.atEOF) {
@@ -66,16 +89,26 @@ public enum CSVReader {
             case .blank, .endOfInput: throw RallyError("\(path): the file is empty (no header line)")
             case .unterminatedQuote(let field): throw RallyError("\(path):\(headerLine):\(field): a quoted header never closes")
             case .textAfterQuote(let field): throw RallyError("\(path):\(headerLine):\(field): text after the closing quote of a quoted header")
+            case .tooManyFields: throw RallyError("\(path):\(headerLine): the header has more than \(maxColumns) fields; rally reads at most \(maxColumns) columns\(delimiterNote(options))")
             }
         }
         let fieldCount = header.count
+        if header.count > maxColumns && !(header.count == maxColumns + 1 && header.last == "") {
+            throw RallyError("\(path):\(headerLine): the header has \(header.count) fields; rally reads at most \(maxColumns) columns\(delimiterNote(options))")
+        }
         if header.count > 1 && header.last == "" {
             header.removeLast()
             notes.append("the header ends with a delimiter: its empty last field is ignored")
         }
+        var unnamed: [String] = []
         for (k, name) in header.enumerated() where name.isEmpty {
             header[k] = "column\(k + 1)"
-            notes.append("header field \(k + 1) is empty: named it '\(header[k])'")
+            unnamed.append(String(k + 1))
+        }
+        if unnamed.count == 1 {
+            notes.append("header field \(unnamed[0]) is empty: named it 'column\(unnamed[0])'")
+        } else if !unnamed.isEmpty {
+            notes.append("\(unnamed.count) header fields are empty (\(MessageText.list(unnamed))): named them 'columnN' by their position")
         }
         if DataMinerReader.recognizes(header) {
             if let hours = options.hourConvention {
@@ -86,21 +119,27 @@ public enum CSVReader {
             return try reader.read(file: file, scanner: scanner, firstLine: line, notes: notes)
         }
         if let option = options.dataMinerOptionsGiven.first {
-            throw RallyError("\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: \(header.prefix(8).joined(separator: ", "))\(header.count > 8 ? ", ..." : ""))")
+            throw RallyError("\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: \(MessageText.headers(header)))")
         }
         let samples = try sample(path: path, file: file, scanner: scanner, limit: 2000, firstLine: line)
         let time = try TimeColumns.resolve(path: path, header: header, samples: samples, options: options, headerLine: headerLine)
         notes.append(time.description(header))
         let selected = try valueColumns(path: path, header: header, time: time, options: options, notes: &notes)
-        var reader = RowReader(path: path, fieldCount: fieldCount, header: header, time: time, selected: selected, decimal: options.decimal)
+        var reader = RowReader(path: path, fieldCount: fieldCount, header: header, time: time, selected: selected, options: options)
         let expected = expectedRows(path: path, file: file, samples: samples)
         try reader.read(file: file, scanner: scanner, firstLine: line, expectedRows: expected)
         notes += reader.notes()
         guard !reader.timestamps.isEmpty else { throw RallyError("\(path): no data rows after the header") }
         let lineMap = reader.lineMap
         let table = TimeContracts.Table(timestamps: reader.timestamps, columns: reader.values, source: path) { lineMap.line(of: $0) }
+        try Cancellation.check()
         let (timestamps, columns) = try options.contracts.apply(table, notes: &notes)
         return Dataset(timestamps: timestamps, names: selected.map(\.name), columns: columns, report: LoadReport(source: path, notes: notes))
+    }
+
+    /// ` (delimiter = ";" was given)` when the options name a delimiter, for messages it may explain.
+    static func delimiterNote(_ options: CSVOptions) -> String {
+        options.delimiter.map { " (delimiter = \(delimiterName($0) == "tab" ? "\"\\t\"" : "\"" + String(UnicodeScalar($0)) + "\"") was given)" } ?? ""
     }
 
     static func delimiterName(_ d: UInt8) -> String {
@@ -124,11 +163,13 @@ public enum CSVReader {
         var out: [[String]] = []
         var pos = file.start
         var line = firstLine
-        while out.count < limit {
+        var fields = 0
+        while out.count < limit && fields < 200_000 {
             switch scanner.scan(file.buffer, from: pos, end: file.end, atEOF: file.atEOF) {
             case .record(let next, let lines):
-                let fields = (0..<scanner.fieldCount).map { scanner.text(file.buffer, $0) }
-                if !(fields.count == 1 && fields[0].isEmpty) { out.append(fields) }
+                let record = (0..<scanner.fieldCount).map { scanner.text(file.buffer, $0) }
+                if !(record.count == 1 && record[0].isEmpty) { out.append(record) }
+                fields += record.count
                 pos = next
                 line += lines
             case .blank(let next):
@@ -145,6 +186,8 @@ public enum CSVReader {
                 throw RallyError("\(path):\(line):\(field): a quoted field never closes")
             case .textAfterQuote(let field):
                 throw RallyError("\(path):\(line):\(field): text after the closing quote of a quoted field")
+            case .tooManyFields:
+                throw RallyError("\(path):\(line): more than \(maxColumns) fields; rally reads at most \(maxColumns) columns")
             }
         }
         return out
@@ -166,7 +209,7 @@ public enum CSVReader {
             var out: [(index: Int, name: String)] = []
             for s in selection {
                 guard let k = header.firstIndex(of: s.header) else {
-                    throw RallyError("\(path): no column '\(s.header)' (asked for as '\(s.name)'); headers: \(header.joined(separator: ", "))")
+                    throw RallyError("\(path): no column '\(MessageText.quote(s.header))' (asked for as '\(s.name)'); headers: \(MessageText.headers(header)))")
                 }
                 guard !timeIndices.contains(k) else {
                     throw RallyError("\(path): column '\(s.header)' (asked for as '\(s.name)') is the time column")

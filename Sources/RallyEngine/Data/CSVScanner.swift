@@ -101,6 +101,8 @@ final class CSVScanner {
         case unterminatedQuote(field: Int)
         /// Text follows the closing quote of field `field`.
         case textAfterQuote(field: Int)
+        /// The record has more than ``maxFields`` fields.
+        case tooManyFields
     }
 
     static let quote: UInt8 = 34, lf: UInt8 = 10, cr: UInt8 = 13, space: UInt8 = 32, tab: UInt8 = 9
@@ -117,8 +119,13 @@ final class CSVScanner {
     /// Number of fields in the last record.
     private(set) var fieldCount = 0
 
-    init(delimiter: UInt8) {
+    /// The most fields a record may have: scanning stops there, so the field table stays small
+    /// whatever a line holds.
+    let maxFields: Int
+
+    init(delimiter: UInt8, maxFields: Int = CSVReader.maxColumns + 1) {
         self.delimiter = delimiter
+        self.maxFields = maxFields
         starts = .allocate(capacity: capacity)
         ends = .allocate(capacity: capacity)
         escaped = .allocate(capacity: capacity)
@@ -205,6 +212,7 @@ final class CSVScanner {
             guard i < end else { return atEOF ? .record(next: end, lines: lines) : .needMore }
             let c = b[i]
             if c == delimiter {
+                if fieldCount >= maxFields { return .tooManyFields }
                 i += 1
                 if i == end {
                     guard atEOF else { return .needMore }
@@ -324,6 +332,8 @@ extension CSVScanner {
                 throw RallyError("\(file.path):\(line):\(field): a quoted field never closes")
             case .textAfterQuote(let field):
                 throw RallyError("\(file.path):\(line):\(field): text after the closing quote of a quoted field")
+            case .tooManyFields:
+                throw RallyError("\(file.path):\(line): more than \(maxFields) fields (rally reads at most \(CSVReader.maxColumns) columns)")
             }
         }
     }

@@ -37,7 +37,7 @@ struct TimeColumns {
         let values = { (k: Int) in samples.compactMap { k < $0.count && !$0[k].isEmpty ? $0[k] : nil } }
         func column(_ name: String) throws -> Int {
             guard let k = header.firstIndex(of: name) else {
-                throw RallyError("\(path): no time column '\(name)'; headers: \(header.joined(separator: ", "))")
+                throw RallyError("\(path): no time column '\(MessageText.quote(name))'; headers: \(MessageText.headers(header))\(CSVReader.delimiterNote(options))")
             }
             return k
         }
@@ -79,8 +79,12 @@ struct TimeColumns {
             }
             return TimeColumns(index: k, format: format, hour: hour)
         }
-        let first = samples.first.map { "first row: " + printable($0.joined(separator: String(UnicodeScalar(options.delimiter ?? 44)))) } ?? "no data rows"
-        throw RallyError("\(path): no time column found (\(first)): name it with time = \"...\" and give its layout with format = \"%Y-%m-%d %H:%M\"")
+        let first = samples.first.map { "first row: " + printable($0.prefix(8).joined(separator: String(UnicodeScalar(options.delimiter ?? 44)))) } ?? "no data rows"
+        let givenOptions = [options.format.map { "no column fits format = \"\(MessageText.quote($0, limit: 40))\"" },
+                     options.delimiter.map { "delimiter = \(CSVReader.delimiterName($0)) split the header into \(header.count) field\(header.count == 1 ? "" : "s")" }]
+            .compactMap { $0 }
+        let hint = givenOptions.isEmpty ? "name it with time = \"...\" and give its layout with format = \"%Y-%m-%d %H:%M\"" : givenOptions.joined(separator: "; ")
+        throw RallyError("\(path): no time column found (\(first)): \(hint)")
     }
 
     /// `text` for a message: control characters and invalid UTF-8 shown as `\u{..}` escapes,
@@ -112,7 +116,7 @@ struct TimeColumns {
     /// The one candidate layout that fits every value, or an error (none, or several that disagree).
     static func detect(path: String, name: String, values: [String]) throws -> TimeFormat {
         guard let f = try detectIfAny(path: path, name: name, values: values) else {
-            throw RallyError("\(path): column '\(name)' does not hold times in a known layout (first value \"\(values.first ?? "")\"); give format = \"...\" (e.g. \"%d/%m/%Y %H:%M\")")
+            throw RallyError("\(path): column '\(name)' does not hold times in a known layout (first value \"\(MessageText.quote(values.first ?? "", limit: 40))\"); give format = \"...\" (e.g. \"%d/%m/%Y %H:%M\")")
         }
         return f
     }
@@ -132,7 +136,7 @@ struct TimeColumns {
         let reference = readable.map { first.parse($0)! }
         let disagreeing = fits.dropFirst().filter { f in readable.map { f.parse($0)! } != reference }
         if !disagreeing.isEmpty {
-            throw RallyError("\(path): the times in column '\(name)' are ambiguous (\"\(firstValue)\" fits \(([first] + disagreeing).map { "\"\($0)\"" }.joined(separator: " and "))); give format = \"...\"")
+            throw RallyError("\(path): the times in column '\(name)' are ambiguous (\"\(MessageText.quote(firstValue, limit: 40))\" fits \(([first] + disagreeing).map { "\"\($0)\"" }.joined(separator: " and "))); give format = \"...\"")
         }
         return first
     }
@@ -185,7 +189,7 @@ struct HourColumn {
     /// The error for a value outside the convention's hours, found at `line`; when the convention
     /// was detected and the value belongs to the other one, it says how to ask for that one.
     func outOfRange(path: String, line: Int, header: [String], found text: String, value: Int?) -> RallyError {
-        var message = "\(path):\(line):\(index + 1): expected an hour \(convention.hours.lowerBound)-\(convention.hours.upperBound) (hour \(convention.rawValue)) in column '\(header[index])', found \"\(text)\""
+        var message = "\(path):\(line):\(index + 1): expected an hour \(convention.hours.lowerBound)-\(convention.hours.upperBound) (hour \(convention.rawValue)) in column '\(header[index])', found \"\(MessageText.quote(text, limit: 40))\""
         let other: HourConvention = convention == .ending ? .beginning : .ending
         if basis != .option, let value, other.hours.contains(value) {
             message += " (read as \(convention.label) \(basis == .header ? "from its header" : "from the first rows"); hours = \"\(other.rawValue)\" reads \(other.label) columns)"

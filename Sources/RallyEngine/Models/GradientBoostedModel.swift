@@ -175,6 +175,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
 
     /// Restores a model saved by ``save(to:)``.
     convenience init(model data: Data, path: String) throws {
+        try GradientBoostedFileCheck.check(data, path: path)
         let booster = try XGBooster(model: data)
         func decoded<T: Decodable>(_ key: String, as type: T.Type) throws -> T {
             guard let text = try booster.attribute(key) else {

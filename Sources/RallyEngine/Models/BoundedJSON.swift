@@ -7,9 +7,10 @@ import Foundation
 indirect enum BoundedJSON: Sendable {
     case null
     case bool(Bool)
-    /// A number: its double value, and its value as an integer when it is written as one
-    /// (no fraction or exponent) and fits in 64 bits.
-    case number(Double, integer: Int64?)
+    /// A number: its double value; its value as an integer when it is written as one (no
+    /// fraction or exponent) and fits in 64 bits; whether it is written with a fraction or an
+    /// exponent (XGBoost reads those as floats, the others as integers, and refuses one for the other).
+    case number(Double, integer: Int64?, float: Bool)
     case string(String)
     case array([BoundedJSON])
     case object([String: BoundedJSON])
@@ -170,7 +171,7 @@ indirect enum BoundedJSON: Sendable {
                 for k in digitsStart..<i { n = n * 10 + Int64(bytes[k] - 48) }
                 integer = bytes[start] == 45 ? -n : n
             }
-            return .number(v, integer: integer)
+            return .number(v, integer: integer, float: !integral)
         }
     }
 }

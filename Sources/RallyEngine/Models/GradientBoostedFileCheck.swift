@@ -65,7 +65,7 @@ enum GradientBoostedFileCheck {
         let a = try array(v, name)
         guard a.count == count else { throw fail("\(name) has \(a.count) entries, expected \(count)") }
         return try a.enumerated().map { k, e in
-            guard case .number(_, let n) = e, let n else { throw fail("\(name)[\(k)] must be a whole number") }
+            guard case .number(_, let n, false) = e, let n else { throw fail("\(name)[\(k)] must be a whole number") }
             guard range.contains(n) else {
                 throw fail("\(name)[\(k)] = \(n) is out of range (\(range.lowerBound)...\(range.upperBound))")
             }
@@ -77,7 +77,7 @@ enum GradientBoostedFileCheck {
         let a = try array(v, name)
         guard a.count == count else { throw fail("\(name) has \(a.count) entries, expected \(count)") }
         for (k, e) in a.enumerated() {
-            guard case .number = e else { throw fail("\(name)[\(k)] must be a number") }
+            guard case .number(_, _, true) = e else { throw fail("\(name)[\(k)] must be a number with a decimal point") }
         }
     }
 
@@ -152,7 +152,7 @@ enum GradientBoostedFileCheck {
         for field in ["split_conditions", "base_weights", "loss_changes", "sum_hessian"] {
             try numbers(tree[field], "\(name).\(field)", count: n)
         }
-        for field in ["categories", "categories_nodes", "categories_segments", "categories_sizes"] where tree[field] != nil {
+        for field in ["categories", "categories_nodes", "categories_segments", "categories_sizes"] {
             guard try array(tree[field], "\(name).\(field)").isEmpty else { throw fail("\(name).\(field) must be empty (rally's gbdt has no categorical splits)") }
         }
         guard parents[0] == Int(Int32.max) || parents[0] == -1 else { throw fail("\(name).parents[0] = \(parents[0]): node 0 is the root and has no parent") }

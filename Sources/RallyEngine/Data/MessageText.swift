@@ -6,7 +6,7 @@ enum MessageText {
     static let maxMessageBytes = 600
 
     /// `bytes[start..<end]` as printable text: valid UTF-8 kept, control characters as `\n`,
-    /// `\r`, `\t`, `\0` or `\u{1B}`, each invalid byte as `\xFF`; cut after `limit` characters
+    /// `\r`, `\t`, `\0` or `\u{1B}` (Swift's ASCII escapes), each invalid byte as `\xFF`; cut after `limit` characters
     /// with ` ... (N bytes)`.
     static func quote(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, limit: Int = 80) -> String {
         var out = ""
@@ -62,11 +62,7 @@ enum MessageText {
 
     private static func escaped(_ c: Unicode.Scalar) -> String {
         switch c.value {
-        case 0: return "\\0"
-        case 9: return "\\t"
-        case 10: return "\\n"
-        case 13: return "\\r"
-        case 0..<32, 127..<160, 0xFFFD, 0x2028, 0x2029: return "\\u{" + String(c.value, radix: 16, uppercase: true) + "}"
+        case 0..<32, 127..<160, 0xFFFD, 0x2028, 0x2029: return c.escaped(asASCII: true)
         default: return String(c)
         }
     }

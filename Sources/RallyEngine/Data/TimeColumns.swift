@@ -79,24 +79,12 @@ struct TimeColumns {
             }
             return TimeColumns(index: k, format: format, hour: hour)
         }
-        let first = samples.first.map { "first row: " + printable($0.prefix(8).joined(separator: String(UnicodeScalar(options.delimiter ?? 44)))) } ?? "no data rows"
+        let first = samples.first.map { "first row: " + MessageText.quote($0.prefix(8).joined(separator: String(UnicodeScalar(options.delimiter ?? 44))), limit: 60) } ?? "no data rows"
         let givenOptions = [options.format.map { "no column fits format = \"\(MessageText.quote($0, limit: 40))\"" },
                      options.delimiter.map { "delimiter = \(CSVReader.delimiterName($0)) split the header into \(header.count) field\(header.count == 1 ? "" : "s")" }]
             .compactMap { $0 }
         let hint = givenOptions.isEmpty ? "name it with time = \"...\" and give its layout with format = \"%Y-%m-%d %H:%M\"" : givenOptions.joined(separator: "; ")
         throw RallyError("\(path): no time column found (\(first)): \(hint)")
-    }
-
-    /// `text` for a message: control characters and invalid UTF-8 shown as `\u{..}` escapes,
-    /// cut to 120 characters.
-    static func printable(_ text: String) -> String {
-        let limit = 120
-        var out = ""
-        for (k, c) in text.unicodeScalars.enumerated() {
-            guard k < limit else { out += " ..."; break }
-            out += c.properties.generalCategory == .control || c == "\u{FFFD}" ? c.escaped(asASCII: true) : String(c)
-        }
-        return out
     }
 
     /// Whether `header` names an hour column (`hour`, `HE`, `Hour Ending`, `hb`, ...).

@@ -111,6 +111,14 @@ enum GradientBoostedFileCheck {
             if case .string(let text)? = try object(attributes, "learner.attributes")["rally_features"] {
                 let names = try array(try BoundedJSON.parse(text), "attribute rally_features")
                 guard names.count == features else { throw fail("attribute rally_features names \(names.count) features, but num_feature is \(features)") }
+                var seen = Set<String>()
+                for (k, v) in names.enumerated() {
+                    let name = try string(v, "attribute rally_features[\(k)]")
+                    guard !name.isEmpty, name.utf8.count <= 200, !name.unicodeScalars.contains(where: { $0.value < 32 || $0.value == 127 }) else {
+                        throw fail("attribute rally_features[\(k)] = \"\(MessageText.quote(name, limit: 40))\" is not a feature name (1-200 bytes, no control characters)")
+                    }
+                    guard seen.insert(name).inserted else { throw fail("attribute rally_features names '\(MessageText.quote(name, limit: 40))' twice") }
+                }
             }
         }
         let booster = try object(learner["gradient_booster"], "learner.gradient_booster")

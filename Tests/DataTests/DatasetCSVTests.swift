@@ -7,7 +7,7 @@ import Testing
     @Test func writtenDatasetsLoadBackBitForBit() throws {
         let files = TestFiles()
         let start: Int64 = 1_356_998_400 // 2013-01-01 00:00
-        let values: [Double] = [25.464211, .nan, 0.1 + 0.2, -1e-12, 1e300, 42, 5e-324, -0.0]
+        let values: [Double] = [25.464211, .nan, 0.1 + 0.2, -1e-12, 1e300, 42, .leastNonzeroMagnitude, -0.0]
         let dataset = Dataset(timestamps: values.indices.map { start + Int64($0) * 3600 },
                               names: ["price", "load, MW \"zonal\""],
                               columns: [values, values.reversed()])

@@ -209,7 +209,7 @@ public enum CSVReader {
             var out: [(index: Int, name: String)] = []
             for s in selection {
                 guard let k = header.firstIndex(of: s.header) else {
-                    throw RallyError("\(path): no column '\(MessageText.quote(s.header))' (asked for as '\(s.name)'); headers: \(MessageText.headers(header)))")
+                    throw RallyError("\(path): no column '\(MessageText.quote(s.header))' (asked for as '\(s.name)'); headers: \(MessageText.headers(header))")
                 }
                 guard !timeIndices.contains(k) else {
                     throw RallyError("\(path): column '\(s.header)' (asked for as '\(s.name)') is the time column")

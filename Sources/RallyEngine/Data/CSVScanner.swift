@@ -333,7 +333,7 @@ extension CSVScanner {
             case .textAfterQuote(let field):
                 throw RallyError("\(file.path):\(line):\(field): text after the closing quote of a quoted field")
             case .tooManyFields:
-                throw RallyError("\(file.path):\(line): more than \(maxFields) fields (rally reads at most \(CSVReader.maxColumns) columns)")
+                throw RallyError("\(file.path):\(line): more than \(CSVReader.maxColumns) fields; rally reads at most \(CSVReader.maxColumns) columns")
             }
         }
     }

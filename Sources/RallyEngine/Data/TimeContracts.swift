@@ -165,8 +165,8 @@ public struct TimeContracts: Sendable {
         }
         guard !groups.isEmpty else { return }
         let lines = { (g: (start: Int, count: Int)) in
-            MessageText.list((g.start..<(g.start + min(g.count, 6))).map { String(table.line(at($0))) }, limit: 5)
-                + (g.count > 5 ? " (\(g.count) rows)" : "")
+            (g.start..<(g.start + min(g.count, 5))).map { String(table.line(at($0))) }.joined(separator: ", ")
+                + (g.count > 5 ? ", ... (\(g.count) rows)" : "")
         }
         let dstGroups = usDaylightSaving ? groups.filter { $0.count == 2 && USDaylightSaving.isRepeatedHour(t[$0.start]) } : []
         let otherGroups = groups.filter { g in !dstGroups.contains { $0.start == g.start } }

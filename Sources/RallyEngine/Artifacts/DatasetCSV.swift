@@ -46,7 +46,7 @@ public enum DatasetCSV {
 
     /// Why `dataset` cannot be written as a file `rally.load` reads back identically, or nil.
     /// Refused: no rows; a column named `time`, empty, with leading or trailing blanks, with
-    /// control characters, or named twice; names that make the header look like a Data Miner
+    /// control characters other than tab, or named twice; names that make the header look like a Data Miner
     /// export; infinite values; times out of order, or outside years 0000-9999.
     public static func problem(_ dataset: Dataset) -> String? {
         guard dataset.count > 0 else { return "the dataset has no rows (rally.load refuses a file without data rows)" }
@@ -56,7 +56,7 @@ public enum DatasetCSV {
             let shown = MessageText.quote(name, limit: 40)
             if name == "time" { return "it has a column named 'time' (the time column's name); rename it first" }
             if name.isEmpty { return "a column has an empty name (rally.load would call it columnN); rename it first" }
-            if name.unicodeScalars.contains(where: { $0.value < 32 || $0.value == 127 }) {
+            if name.unicodeScalars.contains(where: { ($0.value < 32 && $0 != "\t") || $0.value == 127 }) {
                 return "column '\(shown)' has a control character in its name; rename it first"
             }
             if let f = name.unicodeScalars.first, let l = name.unicodeScalars.last, [" ", "\t"].contains(f) || [" ", "\t"].contains(l) {

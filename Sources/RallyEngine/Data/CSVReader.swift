@@ -40,6 +40,8 @@ public enum CSVReader {
 
     /// The most columns a file may have (fields per record, not counting a trailing delimiter).
     public static let maxColumns = 10_000
+    /// The longest column name in a header, in bytes.
+    public static let maxNameBytes = 1_000
 
     /// `message` naming `path:headerLine` when it names `path` but no line: the reader's messages
     /// without a line of their own are about the header (and the options that bear on it), except
@@ -80,6 +82,9 @@ public enum CSVReader {
         scan: while true {
             switch scanner.scan(file.buffer, from: file.start, end: file.end, atEOF: file.atEOF) {
             case .record(let next, let lines):
+                if let k = (0..<scanner.fieldCount).first(where: { scanner.ends[$0] - scanner.starts[$0] > maxNameBytes }) {
+                    throw RallyError("\(path):\(headerLine):\(k + 1): header field \(k + 1) is \(scanner.ends[k] - scanner.starts[k]) bytes long; rally reads column names of at most \(maxNameBytes) bytes (\"\(MessageText.quote(file.buffer, scanner.starts[k], scanner.ends[k], limit: 40))\")\(delimiterNote(options))")
+                }
                 header = (0..<scanner.fieldCount).map { scanner.text(file.buffer, $0) }
                 notes.append("line endings: \(lineEnding(file.buffer, before: next, start: file.start))")
                 file.start = next

@@ -65,9 +65,10 @@ final class ChunkedFile {
     func ensureLineBreak() throws {
         var checked = start
         while true {
-            while checked < end {
-                if buffer[checked] == CSVScanner.lf || buffer[checked] == CSVScanner.cr { return }
-                checked += 1
+            if checked < end {
+                let lf = memchr(buffer + checked, Int32(CSVScanner.lf), end - checked), cr = memchr(buffer + checked, Int32(CSVScanner.cr), end - checked)
+                if lf != nil || cr != nil { return }
+                checked = end
             }
             let offset = checked - start
             guard try refill() else { return }
@@ -254,19 +255,21 @@ final class CSVScanner {
     /// The delimiter of a header line: whichever of `,` `;` tab occurs most outside quotes
     /// (comma on a tie or when none occurs).
     static func detectDelimiter(_ b: UnsafePointer<UInt8>, from: Int, end: Int) -> UInt8 {
-        var counts: [UInt8: Int] = [44: 0, 59: 0, 9: 0]
+        var comma = 0, semicolon = 0, tabs = 0
         var inQuotes = false
         var i = from
         while i < end {
             let c = b[i]
-            if c == quote { inQuotes.toggle() } else if !inQuotes {
-                if c == lf || c == cr { break }
-                if counts[c] != nil { counts[c]! += 1 }
+            if c == quote {
+                inQuotes.toggle()
+            } else if !inQuotes {
+                if c == 44 { comma += 1 } else if c == 59 { semicolon += 1 } else if c == tab { tabs += 1 } else if c == lf || c == cr { break }
             }
             i += 1
         }
-        let best = [UInt8(44), 59, 9].max { counts[$0]! < counts[$1]! }!
-        return counts[best]! > 0 ? best : 44
+        if semicolon > comma && semicolon >= tabs { return 59 }
+        if tabs > comma && tabs > semicolon { return tab }
+        return 44
     }
 }
 

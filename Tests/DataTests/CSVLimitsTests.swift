@@ -106,4 +106,13 @@ import Testing
         let empty = files.write("empty.csv", "")
         #expect(timedError(empty).message == "\(empty): the file is empty (no header line)")
     }
+
+    @Test func extremeUTCOffsetsAreRefusedByTheEngine() {
+        let path = files.write("lmp.csv", DataMinerTests.long)
+        for offset in [Int.min, -15, 15, Int.max] {
+            var options = CSVOptions()
+            options.utcOffsetHours = offset
+            #expect(timedError(path, options).message == "\(path):1: utc_offset must be between -14 and 14 hours, got \(offset)")
+        }
+    }
 }

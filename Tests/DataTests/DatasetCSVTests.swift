@@ -49,6 +49,8 @@ import Testing
             (Dataset(timestamps: t, names: [""], columns: [[1, 2]]), "a column has an empty name (rally.load would call it columnN); rename it first"),
             (Dataset(timestamps: t, names: [" a"], columns: [[1, 2]]), "column ' a' has blanks around its name (rally.load trims them); rename it first"),
             (Dataset(timestamps: t, names: ["a", "a"], columns: [[1, 2], [3, 4]]), "two columns are named 'a'; rename one first"),
+            (Dataset(timestamps: t, names: [String(repeating: "\"", count: 501)], columns: [[1, 2]]),
+             "column '\(String(repeating: "\"", count: 40)) ... (501 characters)' has a name of 1002 bytes as written; rally.load reads names of at most 1000"),
             (Dataset(timestamps: t, names: ["a"], columns: [[1, -.infinity]]), "column 'a' holds -inf at 1970-01-01 01:00 (rally.load refuses infinite values)"),
             (Dataset(timestamps: [], names: ["a"], columns: [[]]), "the dataset has no rows (rally.load refuses a file without data rows)"),
             (Dataset(timestamps: [3600, 0], names: ["a"], columns: [[1, 2]]),

@@ -45,7 +45,8 @@ public enum DatasetCSV {
     }
 
     /// Why `dataset` cannot be written as a file `rally.load` reads back identically, or nil.
-    /// Refused: no rows; a column named `time`, empty, with leading or trailing blanks, with
+    /// Refused: no rows; a column named `time`, empty, longer than ``CSVReader/maxNameBytes``
+    /// (quotes doubled), with leading or trailing blanks, with
     /// control characters other than tab, or named twice; names that make the header look like a Data Miner
     /// export; infinite values; times out of order, or outside years 0000-9999.
     public static func problem(_ dataset: Dataset) -> String? {
@@ -63,6 +64,10 @@ public enum DatasetCSV {
                 return "column '\(shown)' has blanks around its name (rally.load trims them); rename it first"
             }
             if !seen.insert(name).inserted { return "two columns are named '\(shown)'; rename one first" }
+            let written = name.utf8.count + name.utf8.filter { $0 == 34 }.count
+            if written > CSVReader.maxNameBytes {
+                return "column '\(shown)' has a name of \(written) bytes as written; rally.load reads names of at most \(CSVReader.maxNameBytes)"
+            }
         }
         if DataMinerReader.recognizes(["time"] + dataset.names) {
             return "its column names are those of a PJM Data Miner export, which rally.load would pivot; rename them first"

@@ -255,7 +255,8 @@ public struct TimeContracts: Sendable {
             throw RallyError("""
                 \(table.location(row)): fill would add \(added) rows, more than fill_limit = \(fillLimit); the widest gap is \
                 \(widest.missingSteps) missing \(TimeStamp.duration(step)) steps, from \(TimeStamp.format(widest.after)) to \
-                \(TimeStamp.format(widest.before)) (a wrong timestamp?); raise fill_limit (at most \(Self.maxFillLimit)) to fill it
+                \(TimeStamp.format(widest.before)) (a wrong timestamp?); \(added <= Self.maxFillLimit
+                    ? "raise fill_limit (at most \(Self.maxFillLimit)) to fill it" : "no fill_limit allows that many (at most \(Self.maxFillLimit))")
                 """)
         }
         let policy = Dictionary(uniqueKeysWithValues: toFill.map { ($0.0.after, $0.1) })

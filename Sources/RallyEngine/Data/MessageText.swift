@@ -7,13 +7,13 @@ enum MessageText {
 
     /// `bytes[start..<end]` as printable text: valid UTF-8 kept, control characters as `\n`,
     /// `\r`, `\t`, `\0` or `\u{1B}` (Swift's ASCII escapes), each invalid byte as `\xFF`; cut after `limit` characters
-    /// with ` ... (N bytes)`.
+    /// (or about `2 * limit` bytes of escapes) with ` ... (N bytes)`.
     static func quote(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, limit: Int = 80) -> String {
         var out = ""
         var shown = 0
         var i = start
         while i < end {
-            guard shown < limit else { return out + " ... (\(end - start) bytes)" }
+            guard shown < limit && out.utf8.count < 2 * limit else { return out + " ... (\(end - start) bytes)" }
             let (scalar, length) = decode(b, i, end)
             if let scalar {
                 out += escaped(scalar)
@@ -26,11 +26,12 @@ enum MessageText {
         return out
     }
 
-    /// `text` with control characters and U+FFFD escaped, cut after `limit` characters.
+    /// `text` with control characters and U+FFFD escaped, cut after `limit` characters (or
+    /// about `2 * limit` bytes of escapes).
     static func quote(_ text: String, limit: Int = 80) -> String {
         var out = ""
         for (k, c) in text.unicodeScalars.enumerated() {
-            guard k < limit else { return out + " ... (\(text.unicodeScalars.count) characters)" }
+            guard k < limit && out.utf8.count < 2 * limit else { return out + " ... (\(text.unicodeScalars.count) characters)" }
             out += escaped(c)
         }
         return out

@@ -4,7 +4,7 @@ import Foundation
 /// commas), nesting at most ``maxDepth`` deep, duplicate keys refused (two readers could pick
 /// different ones), numbers kept with their exact integer value when they have one. Errors say
 /// what was wrong and at which byte.
-indirect enum BoundedJSON: Sendable {
+enum BoundedJSON: Sendable {
     case null
     case bool(Bool)
     /// A number: its double value; its value as an integer when it is written as one (no
@@ -41,7 +41,11 @@ indirect enum BoundedJSON: Sendable {
         func failure(_ what: String) -> RallyError { RallyError("malformed JSON at byte \(i): \(what)") }
 
         mutating func skipBlanks() {
-            while i < bytes.count, [32, 9, 10, 13].contains(bytes[i]) { i += 1 }
+            while i < bytes.count {
+                let c = bytes[i]
+                guard c == 32 || c == 10 || c == 13 || c == 9 else { return }
+                i += 1
+            }
         }
 
         mutating func value(depth: Int) throws -> BoundedJSON {
@@ -108,6 +112,13 @@ indirect enum BoundedJSON: Sendable {
 
         private mutating func string() throws -> String {
             i += 1
+            // the common case: no escapes, read in place
+            var j = i
+            while j < bytes.count && bytes[j] != 34 && bytes[j] != 92 && bytes[j] >= 32 { j += 1 }
+            if j < bytes.count && bytes[j] == 34 {
+                defer { i = j + 1 }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self)
+            }
             var out: [UInt8] = []
             while true {
                 guard i < bytes.count else { throw failure("a string never closes") }

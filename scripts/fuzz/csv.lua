@@ -9,8 +9,9 @@
 -- names holding delimiters, control bytes or "time", many empty header fields) and loads it
 -- with randomised options. Input i depends only on (S, i), so a campaign can run in chunks.
 --
--- Every input must either load, and then survive ds:write -> rally.load with the same names,
--- times and values bit for bit (or ds:write refuses with a short message), or fail with a
+-- Every input must either load, and then give ds:describe/head/tail/report and survive
+-- ds:write -> rally.load with the same names, times and values bit for bit (or ds:write
+-- refuses with a short message), or fail with a
 -- message that is at most 600 bytes, valid UTF-8 without control bytes or U+FFFD, names the
 -- file (and, for content errors, the line: "file:LINE"), and names the decimal / delimiter /
 -- format option when one was given and the message is about what it governs.
@@ -237,6 +238,10 @@ local function check(text, o)
     local problem = message_problem(ds, input_path, o)
     if problem then problem = problem .. ": " .. tostring(ds):sub(1, 300):gsub("[%c\128-\255]", function(c) return string.format("\\%d", c:byte()) end) end
     return problem, "error"
+  end
+  for _, method in ipairs{ "describe", "head", "tail", "report" } do
+    local mok, text = pcall(ds[method], ds)
+    if not mok or type(text) ~= "string" then return "ds:" .. method .. "() failed: " .. tostring(text):sub(1, 200), "loaded" end
   end
   local wok, werr = pcall(ds.write, ds, output_path)
   if not wok then

@@ -281,6 +281,28 @@ public enum ModelBindings {
             LuaVector.push(L, input.spread(try object.model(L).predict(input.X)), name: object.name)
             return 1
         }
+        cls.method("explain", doc: """
+        m:explain(X) -- why each row got its probability: {names = {...}, bias = Vector, margin = Vector, contributions = {name = Vector, ...}},
+          bias + the contributions of a row = its margin (log-odds). gbdt: XGBoost's SHAP values; logreg: linear terms on the standardized
+          scale; naive, climatology: the steps of their rule. A model written in Lua needs an explain function. Rows as m:predict(X).
+        """) { object, L in
+            let input = try LuaModelData.input(LuaArgs(L, "explain", method: true), 1)
+            let e = try object.model(L).explanation(input.X)
+            L.newTable(record: 4)
+            L.push(strings: e.features)
+            L.rawSet(-2, "names")
+            LuaVector.push(L, input.spread(e.bias), name: "bias")
+            L.rawSet(-2, "bias")
+            LuaVector.push(L, input.spread(e.margins), name: "margin")
+            L.rawSet(-2, "margin")
+            L.newTable(record: e.features.count)
+            for (name, column) in zip(e.features, e.contributions) {
+                LuaVector.push(L, input.spread(column), name: name)
+                L.rawSet(-2, name)
+            }
+            L.rawSet(-2, "contributions")
+            return 1
+        }
         cls.method("params", doc: "m:params() -- the parameters with their effective values, as a table.") { object, L in
             L.push(parameters: object.factory.parameters)
             return 1

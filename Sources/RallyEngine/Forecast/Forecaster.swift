@@ -87,7 +87,7 @@ public enum Forecaster {
         try model.fit(matrix.design(rows: training), labels: training.map { labels.labels[$0] }, weights: nil)
         let X = matrix.design(rows: scored)
         let p = try model.predict(X)
-        let reasons: Explanation? = (model is any ExplainableModel) ? try model.explanation(X) : nil
+        let reasons: Explanation? = model.canExplain ? try model.explanation(X) : nil
 
         let rows = scored.enumerated().map { k, t in
             Forecast.Row(issuedAt: times[t], target: times[t] + Int64(horizon) * step, threshold: labels.thresholds[t],

@@ -74,7 +74,8 @@ public enum ModelBindings {
                 return 1
             }
             m.function("register", doc: """
-            rally.model.register(name, {fit = function(self, X, y, w) ... end, predict = function(self, X) ... return probs end, params = {k = default, ...}, doc = "..."})
+            rally.model.register(name, {fit = function(self, X, y, w) ... end, predict = function(self, X) ... return probs end, params = {k = default, ...}, doc = "...",
+              explain = function(self, X) ... return {bias = b, contributions = {name = {...}, ...}} end (optional, for m:explain and reasons)})
               -- a model written in Lua, then made with rally.model.new(name, params) and fitted, predicted and evaluated like the built-ins.
               params declares each parameter by its default (a number: any finite number; a string; a boolean) or by a table
               {default = v, min = a, max = b, integer = true, choices = {...}, doc = "..."}; values are checked as the built-ins' are.
@@ -183,6 +184,12 @@ public enum ModelBindings {
                 L.pushValue(-1)
                 L.rawSet(copy, key)
             }
+        }
+        try options.with("explain") { present in
+            guard present else { return }
+            guard L.type(-1) == LUA_TFUNCTION else { throw options.error("explain", "function expected, got \(L.typeName(-1))") }
+            L.pushValue(-1)
+            L.rawSet(copy, "explain")
         }
         let doc = try options.string("doc") ?? ""
         var declared: [ParameterDefinition] = []

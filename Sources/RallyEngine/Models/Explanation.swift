@@ -54,12 +54,22 @@ public struct Explanation: Sendable, Equatable {
 
 /// A model that can say, row by row, how its features moved its log-odds.
 public protocol ExplainableModel: RallyModel {
+    /// Whether ``explain(_:)`` can work (a model written in Lua can when it defines `explain`);
+    /// true unless a model says otherwise.
+    var canExplain: Bool { get }
     /// Per-row contributions for the rows of `X` (see ``Explanation``). Throws when the model
     /// is not fitted or `X` lacks the features it was fitted on.
     func explain(_ X: DesignMatrix) throws -> Explanation
 }
 
+extension ExplainableModel {
+    public var canExplain: Bool { true }
+}
+
 extension RallyModel {
+    /// Whether ``explanation(_:)`` can work for this model.
+    public var canExplain: Bool { (self as? any ExplainableModel)?.canExplain ?? false }
+
     /// ``ExplainableModel/explain(_:)``, or an error for a model that cannot explain itself.
     public func explanation(_ X: DesignMatrix) throws -> Explanation {
         guard let model = self as? any ExplainableModel else {

@@ -44,8 +44,9 @@ public struct Forecast {
     public let costRatio: Double
     /// The model's name.
     public let model: String
-    /// How many rows the model was fitted on, and the first and last of their times.
+    /// How many rows the model was fitted on.
     public let trainingRows: Int
+    /// The first and last issue times of those rows (the last is at most the issue time minus the horizon).
     public let trainingWindow: (first: Int64, last: Int64)
     /// The scored rows, in time order.
     public let rows: [Row]

@@ -105,3 +105,14 @@ import Testing
         #expect(f.table.split(separator: "\n").count == 26)
     }
 }
+
+extension ForecastTests {
+    @Test func dailyAnyTargetsTheNextDay() throws {
+        let ds = try Self.data(open: 48)
+        let daily = Labeler.dailyAny(column: "price", threshold: .quantile(q: 0.95, window: 672))
+        let plan = ForecastPlan(features: .protocolV1(), labeler: daily, at: ds.timestamps[5_000] + 5 * 3600, costRatio: 10, top: 1)
+        let f = try Forecaster.run(plan, on: ds, factory: Self.model)
+        #expect(f.rows.allSatisfy { $0.target % TimeStamp.day == 0 && $0.target > $0.issuedAt && $0.target - $0.issuedAt <= TimeStamp.day })
+        #expect(f.rows.count == f.horizon)
+    }
+}

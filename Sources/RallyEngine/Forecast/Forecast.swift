@@ -19,7 +19,7 @@ public struct Forecast {
         /// When the row's features are all known (its time in the data).
         public var issuedAt: Int64
         /// The hour the label is about: issue time + horizon steps (for `daily_any`, whose
-        /// label covers the next calendar day, the end of its longest reach).
+        /// label covers the whole next calendar day, that day's first hour).
         public var target: Int64
         /// The labeler's threshold at the issue time (known then): the level to beat.
         public var threshold: Double

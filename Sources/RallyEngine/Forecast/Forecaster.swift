@@ -90,7 +90,7 @@ public enum Forecaster {
         let reasons: Explanation? = model.canExplain ? try model.explanation(X) : nil
 
         let rows = scored.enumerated().map { k, t in
-            Forecast.Row(issuedAt: times[t], target: times[t] + Int64(horizon) * step, threshold: labels.thresholds[t],
+            Forecast.Row(issuedAt: times[t], target: target(of: times[t], plan.labeler, horizon: horizon, step: step), threshold: labels.thresholds[t],
                          probability: p[k], alarm: p[k] >= plan.alarmLevel,
                          reasons: reasons?.topDrivers(row: k, count: plan.top).map { Forecast.Reason(feature: $0.feature, contribution: $0.contribution) } ?? [],
                          outcome: labels.labels[t].isNaN ? nil : labels.labels[t])
@@ -104,6 +104,15 @@ public enum Forecaster {
         return Forecast(issuedAt: issued, horizon: horizon, step: step, costRatio: plan.costRatio, model: factory.name,
                         trainingRows: training.count, trainingWindow: (times[training[0]], times[training[training.count - 1]]),
                         rows: rows, notes: notes, fitted: model)
+    }
+
+    /// The hour a label issued at `t` is about: t + horizon steps; for `daily_any`, whose label
+    /// covers the whole next calendar day, that day's first hour.
+    static func target(of t: Int64, _ labeler: Labeler, horizon: Int, step: Int64) -> Int64 {
+        guard case .dailyAny = labeler else { return t + Int64(horizon) * step }
+        var day = t / TimeStamp.day
+        if t % TimeStamp.day != 0 && t < 0 { day -= 1 }
+        return (day + 1) * TimeStamp.day
     }
 
     /// The error for a window with no scorable row: which features are undefined at `row`, and

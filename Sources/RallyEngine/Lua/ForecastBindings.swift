@@ -81,7 +81,7 @@ enum ForecastBindings {
                     L.rawSet(-2, index: k + 1)
                 }
                 L.rawSet(-2, "reasons")
-                if let outcome = r.outcome { L.push(outcome); L.rawSet(-2, "outcome") }
+                if let outcome = r.outcome { L.push(Int(outcome)); L.rawSet(-2, "outcome") }
                 L.rawSet(-2, index: i + 1)
             }
             return 1

@@ -251,7 +251,7 @@ public enum ModelBindings {
 
     static func luaClass() -> LuaClass<ModelObject> {
         var cls = LuaClass<ModelObject>(className, doc: """
-        Model -- a model (rally.model.*): m:fit(X, y [, w]), m:predict(X), m:params(), m:report(), m:describe(), m:importance(), m:save(path).
+        Model -- a model (rally.model.*): m:fit(X, y [, w]), m:predict(X), m:explain(X), m:params(), m:report(), m:describe(), m:importance(), m:save(path).
         X is a FeatureMatrix (its usable rows), a table of columns {name = {...}} or an array of rows; y a Vector or table of 0/1.
         m.name, m.kind and m.fitted can be read as fields.
         """)

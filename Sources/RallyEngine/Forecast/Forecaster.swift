@@ -100,6 +100,9 @@ public enum Forecaster {
             let skipped = window.filter { !matrix.usable[$0] }
             notes.append("\(skipped.count) of \(window.count) rows issued from \(TimeStamp.format(issued)) cannot be scored (a feature undefined), first \(TimeStamp.format(times[skipped[0]]))")
         }
+        if plan.features.horizon != horizon {
+            notes.append("the labeler's horizon (\(horizon) steps) is not the features' (\(plan.features.horizon)): calendar and known-ahead features describe another hour than the target")
+        }
         if reasons == nil { notes.append("model \(factory.name) cannot explain its predictions: no reasons") }
         return Forecast(issuedAt: issued, horizon: horizon, step: step, costRatio: plan.costRatio, model: factory.name,
                         trainingRows: training.count, trainingWindow: (times[training[0]], times[training[training.count - 1]]),

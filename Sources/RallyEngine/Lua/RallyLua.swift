@@ -74,6 +74,7 @@ public enum RallyLua {
         EvaluationBindings.install,
         FeatureBindings.install, LabelBindings.install,
         SweepBindings.install,
+        ForecastBindings.install,
         ReportBindings.install,
     ]
 

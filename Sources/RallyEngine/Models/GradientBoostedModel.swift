@@ -53,8 +53,8 @@ public final class GradientBoostedModel: FeatureImportanceModel {
     /// Whether the model has been fitted (or loaded fitted).
     public var isFitted: Bool { booster != nil }
 
-    private var booster: XGBooster?
-    private var features: [String] = []
+    private(set) var booster: XGBooster?
+    private(set) var features: [String] = []
 
     /// A gbdt model from resolved parameters.
     init(parameters: ModelParameters) throws {

@@ -48,7 +48,7 @@ import Testing
         #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
-            _ = try ModelRegistry.load(from: path)
+            _ = try ModelFile.load(from: path)
             Issue.record("expected \(name) to be refused")
             return ""
         } catch {
@@ -60,7 +60,7 @@ import Testing
         let path = scratchPath("fuzz-ok.json")
         #expect(FileManager.default.createFile(atPath: path, contents: Data(Self.saved.utf8)))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let m = try ModelRegistry.load(from: path)
+        let m = try ModelFile.load(from: path)
         #expect(m.describe().contains("gbdt"))
         #expect(entries("left_children").count > 3)
     }

@@ -18,7 +18,7 @@ echo "fuzz: 20000 CSV inputs (seed $seed): $(tail -n 1 "$work/csv.out")"
 head -n -1 "$work/csv.out"
 echo "fuzz: 2000 model files (seed $seed): $(tail -n 1 "$work/models.out")"
 head -n -1 "$work/models.out"
-total() { sed -n "s/^\([0-9]*\) passed, \([0-9]*\) failed$/\\$1/p" "$work/csv.out" "$work/models.out" | paste -sd+ | bc; }
+total() { sed -n "s/^\([0-9]*\) passed, \([0-9]*\) failed$/\\$1/p" "$work/csv.out" "$work/models.out" | awk '{ s += $1 } END { print s + 0 }'; }
 echo "$(total 1) passed, $(total 2) failed"
 if [ "$csv_status" -eq 0 ] && [ "$models_status" -eq 0 ]; then rm -rf "$work"; exit 0; fi
 echo "fuzz: inputs and reproducers kept in $work"

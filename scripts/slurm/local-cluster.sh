@@ -2,6 +2,7 @@
 # A single-node Slurm cluster on this host, for tests and for trying the job array locally:
 #   scripts/slurm/local-cluster.sh start   # installs slurm-wlm and munge when missing, starts munged, slurmctld, slurmd
 #   scripts/slurm/local-cluster.sh stop
+#   scripts/slurm/local-cluster.sh install # only the packages (scripts/test.sh)
 # Everything lives under $RALLY_SLURM_DIR (default /tmp/rally-slurm); runs as root (CI and these
 # machines) without systemd: ProctrackType=proctrack/linuxproc, TaskPlugin=task/none,
 # SelectType=select/cons_tres. Prints where it failed and the daemons' logs when it cannot start.
@@ -113,7 +114,8 @@ CONF
 }
 
 case "${1:-}" in
+    install) install ;;
     start) start ;;
     stop) stop ;;
-    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+    *) echo "usage: $0 install|start|stop" >&2; exit 2 ;;
 esac

@@ -224,6 +224,8 @@ public enum EntryPointOptions {
         OptionDeclaration("duplicates", .choice(DuplicatePolicy.allCases.map(\.rawValue)),
                           doc: "what to do with repeated times (otherwise an error)"),
         OptionDeclaration("fill", .choice(FillPolicy.allCases.map(\.rawValue)), doc: "fill missing hours (otherwise gaps are reported)"),
+        OptionDeclaration("fill_limit", .integer(0...TimeContracts.maxFillLimit), default: .number(Double(TimeContracts.defaultFillLimit)),
+                          doc: "the most rows fill (and dst) may add; a bigger fill is an error naming the widest gap"),
         OptionDeclaration("dst", .choice(["us"]), doc: "US daylight saving: interpolate the missing spring hour, average the repeated autumn hour"),
         OptionDeclaration("pnodes", kind: .table("{name or id, ...}"), doc: "Data Miner exports: the pnodes to keep (names or ids)"),
         OptionDeclaration("component", .choice(LMPComponent.allCases.map(\.rawValue)), doc: "Data Miner exports: the LMP component"),

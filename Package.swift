@@ -14,12 +14,14 @@ let package = Package(
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CXGBoost", pkgConfig: "xgboost", providers: [.apt(["libxgboost-dev"])]),
         .target(name: "RallyEngine", dependencies: ["CLua", "CXGBoost"]),
-        .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "CLua", "CReadline"]),
+        // the REPL's Lua side (chunk completion, top-level locals, pretty-printing, completion): the shell's, not the engine's
+        .target(name: "RallyConsole", dependencies: ["RallyEngine", "CLua"]),
+        .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "RallyConsole", "CLua", "CReadline"]),
         .testTarget(name: "DataTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "FeatureTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "ModelTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "EvaluationTests", dependencies: ["RallyEngine"]),
-        .testTarget(name: "LuaTests", dependencies: ["RallyEngine", "CLua"]),
+        .testTarget(name: "LuaTests", dependencies: ["RallyEngine", "RallyConsole", "CLua"]),
         .testTarget(name: "ShellTests", dependencies: ["RallyEngine"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import CLua
 import RallyEngine
+import RallyConsole
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,6 +2,7 @@ import CLua
 import Synchronization
 import Testing
 @testable import RallyEngine
+import RallyConsole
 
 /// Live instances of `Probe`, to prove that Lua's collector releases Swift objects.
 private let liveProbes = Atomic<Int>(0)

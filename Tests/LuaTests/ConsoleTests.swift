@@ -1,5 +1,6 @@
 import Testing
 import RallyEngine
+import RallyConsole
 
 /// The console's rewriting of top-level `local` declarations (each REPL line is its own chunk).
 @Suite struct TopLevelLocalsTests {

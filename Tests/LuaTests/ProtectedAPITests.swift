@@ -1,6 +1,7 @@
 import CLua
 import Testing
 @testable import RallyEngine
+import RallyConsole
 
 /// A Lua state whose allocator fails past a byte limit (`rally_newstate_limited`), with the
 /// standard libraries and `rally` opened while the limit is off. Not a sandbox: the limit

@@ -1,4 +1,5 @@
 import CLua
+import RallyEngine
 
 /// What an interactive front end (the rally shell) needs from Lua, kept here so the shell
 /// stays a thin terminal program: compiling a typed line the way lua.c does, running it with a

@@ -16,28 +16,8 @@
 -- reproducer to DIR/last.lua, so a crash or a hang leaves both (scripts/fuzz/run.sh prints them).
 -- Ends with "N passed, M failed"; exits 1 when M > 0.
 
-local function usage(message)
-  io.stderr:write("models.lua: ", message, "\nusage: rally-shell scripts/fuzz/models.lua --seed S --count N [--start K] [--dir DIR] [--verbose]\n")
-  os.exit(2)
-end
-
-local opts = { seed = 1, count = 200, start = 0, verbose = false }
-do
-  local i = 1
-  while arg and arg[i] do
-    local a = arg[i]
-    if a == "--verbose" then opts.verbose = true; i = i + 1
-    elseif a == "--seed" or a == "--count" or a == "--start" or a == "--dir" then
-      local v = arg[i + 1] or usage(a .. " needs a value")
-      if a == "--dir" then opts.dir = v
-      else opts[a:sub(3)] = math.tointeger(tonumber(v)) or usage(a .. " needs a whole number, got " .. v) end
-      i = i + 2
-    else usage("unknown argument " .. a) end
-  end
-end
-if opts.count < 0 or opts.start < 0 then usage("--count and --start must be >= 0") end
-local dir = opts.dir or ("/tmp/rally-fuzz-models-" .. opts.seed)
-os.execute("mkdir -p '" .. dir .. "'")
+local opts = require("fuzzargs").parse("models", 200)
+local dir = opts.dir
 local input_path = dir .. "/input.json"
 
 local function readfile(path)

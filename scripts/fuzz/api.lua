@@ -266,7 +266,12 @@ local TABLES = {"{}", "{1, 2, 3}", "{0, 1}", "{1, 0, 1, 0}", "{0.5, 0.5}", "{n =
                 "setmetatable({1, 2}, {__newindex = function() error('newindex fails') end, __metatable = false})",
                 "{stat = 'mean', window = 24}", "{{stat = 'quantile', q = 0.95, window = 672}}", "{q = {0.9, 0.95}}",
                 "{q = {}}", "{q = 0.9}", "{window = {24, 2^40}}", "{horizon = {0, 24}}", "{nope = {1}}",
-                "{{from = '2013-03-01', to = '2013-03-05', title = 't'}}", "{price = 'x'}", "{'date', 'hour'}"}
+                "{{from = '2013-03-01', to = '2013-03-05', title = 't'}}", "{price = 'x'}", "{'date', 'hour'}",
+                -- X for m:fit / m:predict: columns, rows, and their n and names
+                "{a = {1, 2}, n = 2^40}", "{a = {1, 2}, n = math.maxinteger}", "{a = {1, 2}, n = 1e6 + 3}", "{a = {0.5, 2}, n = 3}",
+                "{a = {1, 2}, names = {'a', 'b'}}", "{a = {1, 2}, b = {1}}", "{a = {}, n = 0}", "{n = {}, names = {'n'}}",
+                "{{1, 2}, {3}}", "{{a = 1}, {b = 2}}", "{{}, {}}", "{{1}, 2}", "{{0/0, 1/0}, {-1/0, 1}}",
+                "{lag0 = {1, 2, 3, 4}, lag1 = {0, 0/0, 1, 2}, mean24 = {1, 1, 1, 1}, gap_to_thr = {0.5, 1.5, 2, 0}, hour = {0, 1, 2, 3}, dow = {1, 1, 1, 1}, month = {1, 1, 1, 1}, sys_load_fc = {1, 2, 3, 4}}"}
 local FUNCTIONS = {"function() end", "function() error('boom') end", "function() error() end", "function() error({}) end",
                    "function(...) return ... end", "function() return coroutine.yield(1) end", "function() return 0/0 end",
                    "function() return 'x' end", "function() return true end", "function() collectgarbage() return true end",
@@ -375,8 +380,9 @@ local TEMPLATES = {
     ["FeatureSpec:build"] = {{"P.ds", "P.lab"}, {"P.ds"}},
     ["FeatureMatrix:col"] = {{'"lag0"'}},
     ["Labeler:apply"] = {{"P.ds"}}, ["Labeler:with"] = {{{q = "0.9", window = "24", horizon = "1"}}},
-    ["Model:fit"] = {{"P.X", "P.y"}, {"P.X", "P.y", "P.y"}, {{a = {"1", "2", "3", "4"}}, {"0", "1", "0", "1"}}},
-    ["Model:predict"] = {{"P.X"}, {{a = {"1", "2"}}}},
+    ["Model:fit"] = {{"P.X", "P.y"}, {"P.X", "P.y", "P.y"}, {{a = {"1", "2", "3", "4"}, n = "4"}, {"0", "1", "0", "1"}},
+                     {{{"1", "2"}, {"3", "4"}, {"0", "1"}}, {"0", "1", "1"}, {"1", "1", "2"}}},
+    ["Model:predict"] = {{"P.X"}, {{a = {"1", "2"}, n = "2"}}, {{{a = "1"}, {a = "2"}}}},
     ["Model:save"] = {{'D .. "/m.json"'}}, ["Model:importance"] = {{'"gain"'}},
     ["Split:rows"] = {{"P.ds", "24"}},
     ["Result:best"] = {{'"pr_auc"'}}, ["Result:write"] = {{'D .. "/res"', {recipe = '"fuzz"', seconds = {load = "1"}}}},

@@ -55,7 +55,9 @@ while [ "$next" -lt "$end" ]; do
     : > "$report"
     # stdin is /dev/null: nothing may block on it; the scratch directory is the working
     # directory, so relative paths the fuzzer makes up land in it
-    (cd "$scratch" && RALLY_FUZZ_DIR=$scratch timeout -k 5 "$timeout" nice -n 10 "$bin" "$root/scripts/fuzz/api.lua" \
+    # at most 8 GB of address space: an allocation sized by a hostile number fails at once (and
+    # counts as a crash) instead of filling the memory of a shared machine
+    (cd "$scratch" && ulimit -v 8388608 && RALLY_FUZZ_DIR=$scratch timeout -k 5 "$timeout" nice -n 10 "$bin" "$root/scripts/fuzz/api.lua" \
         --seed "$seed" --start "$next" --count "$n" --dir "$scratch" --last "$scratch/last.lua" --report "$report" \
         </dev/null >"$scratch/stdout" 2>"$scratch/stderr")
     rc=$?
@@ -74,15 +76,16 @@ while [ "$next" -lt "$end" ]; do
         saved="$log/crash-seed$seed-call$at.lua"
         cp "$scratch/last.lua" "$saved" 2>/dev/null
         alone=$(mktemp -d /tmp/rally-fuzz-api.XXXXXX)
-        (cd "$alone" && RALLY_FUZZ_DIR=$alone timeout -k 5 60 "$bin" "$saved" </dev/null >/dev/null 2>&1)
+        (cd "$alone" && ulimit -v 8388608 && RALLY_FUZZ_DIR=$alone timeout -k 5 60 "$bin" "$saved" </dev/null >/dev/null 2>&1)
         arc=$?
         rm -rf "$alone"
         {
             echo "CRASH: seed $seed call $at: $what"
-            echo "--- end of stderr:"
-            grep -av '^seed ' "$scratch/stderr" | tail -n 15
-            echo "--- reproducer ($saved; $([ "$arc" -gt 128 ] || [ "$arc" -eq 124 ] && echo "it crashes by itself: status $arc" || echo "alone it exits $arc: rerun the chunk with --seed $seed --start $next --count $((at - next + 1))")):"
-            cat "$saved"
+            echo "--- stderr (the Swift runtime's message and the first frames of the crashed thread):"
+            grep -av '^seed ' "$scratch/stderr" | grep -aE 'Fatal error|error:|Program crashed|crashed:|^ *[0-9]+ .* in |^ *[0-9]+ 0x' | head -n 16 | cut -c1-220
+            echo "--- reproducer: $saved ($([ "$arc" -gt 128 ] || [ "$arc" -eq 124 ] && echo "alone it crashes too: status $arc" || echo "alone it exits $arc: rerun the chunk, --seed $seed --start $next --count $((at - next + 1))"))"
+            echo "    run it: (cd \$(mktemp -d) && $bin $saved)"
+            if [ "$stop" = 1 ]; then cat "$saved"; else grep -av '^local P = \|^local F = \|^local D = \|^local function M' "$saved" | sed -n '1,2p;/^print(/p'; fi
             echo "---"
         } >&2
         next=$((at + 1))

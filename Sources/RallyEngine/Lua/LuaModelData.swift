@@ -78,7 +78,14 @@ enum LuaModelData {
                 defer { L.pop() }
                 throw args.error(n, "column '\(name)' should be a table of numbers, got \(L.typeName(-1))")
             }
-            let count = declaredRows ?? L.rawLength(-1)
+            // X.n counts trailing missing values too, but no allocation may be sized by it
+            // beyond the data: at most `maximumTrailingNils` past the column's last value
+            let border = L.rawLength(-1)
+            if let declared = declaredRows, declared > border, declared - border > LuaValues.maximumTrailingNils {
+                L.pop()
+                throw args.error(n, "field 'n' = \(declared) is more than \(LuaValues.maximumTrailingNils) past the last value of column '\(name)' (\(border)); n is the row count, trailing missing values included")
+            }
+            let count = declaredRows ?? border
             var column = [Double](repeating: .nan, count: count)
             for i in 0..<count {
                 L.rawGet(-1, index: i + 1)

@@ -1,0 +1,62 @@
+import Testing
+@testable import RallyEngine
+
+/// Calls that killed the process in runs of the Lua API fuzzer (scripts/fuzz/api.lua); each is
+/// now an ordinary Lua error, and the test asserts its text. The seed and call that found each
+/// one are in its comment.
+@Suite struct APIFuzzFindingsTests {
+    let lua = LuaHarness()
+
+    /// The error `chunk` raises, without its position and traceback.
+    func luaError(_ chunk: String) -> String {
+        let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
+        #expect(message.hasPrefix("test:1: "), "position prefix in \(message)")
+        return String(message.dropFirst("test:1: ".count))
+    }
+
+    /// X given as a table of columns with a huge `n` allocated n rows per column
+    /// ("failed to allocate 8796093022240 bytes"); n may now run at most 1e6 past a column's data.
+    @Test func aColumnsTableWithAHugeRowCountIsAnError() throws {
+        try lua.run("m = rally.model.naive{feature = 'a'}")
+        for n in ["2^40", "math.maxinteger", "1000003"] {
+            #expect(luaError("m:fit({a = {1, 2}, n = \(n)}, {0, 1})")
+                    .hasPrefix("bad argument #1 to 'fit' (field 'n' = "), "n = \(n)")
+            #expect(luaError("m:fit({a = {1, 2}, n = \(n)}, {0, 1})")
+                    .contains("is more than 1000000 past the last value of column 'a' (2); n is the row count, trailing missing values included)"))
+        }
+        #expect(luaError("m:predict({a = {1, 2}, n = 2^40})")
+                .hasPrefix("bad argument #1 to 'predict' (field 'n' = 1099511627776 is more than 1000000 past the last value of column 'a' (2)"))
+        // a few trailing missing values are still fine
+        #expect(try lua.run("g = rally.model.gbdt{rounds = 2, nthread = 1}:fit({a = {0.5, 2, 3}, n = 4}, {0, 1, 1, 0}) return #g:predict({a = {1}, n = 3})") == ["3"])
+    }
+
+    /// A model written in Lua whose fit runs an evaluation of its own, inside an evaluation
+    /// with many threads (or nested 30 deep), never returned: the outer evaluation's workers,
+    /// waiting on its board, held every thread of the global dispatch pool, so the inner one's
+    /// workers never started. Workers are now threads of their own (at most 64 per evaluation).
+    @Test func anEvaluationInsideALuaModelsFitReturns() throws {
+        try lua.run("""
+            ds = rally.dataset.synthetic{years = 1}:slice('2013-01-01', '2013-03-31')
+            fx = rally.features{lags = {0}}
+            lab = rally.labeler.quantile{q = 0.95, window = 168, horizon = 24}
+            sp = rally.split{train_end = '2013-02-28 23:00', test_start = '2013-03-01', embargo = 24}
+            depth, limit = 0, 2
+            rally.model.register('nested', {
+                fit = function(self, X, y)
+                    depth = depth + 1
+                    if depth < limit then
+                        rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = {rally.model.new('nested', {})},
+                                       bootstrap = 0, quiet = true, threads = 2}
+                    end
+                end,
+                predict = function(self, X) local p = {n = X.n} for i = 1, X.n do p[i] = 0.5 end return p end})
+            function run(threads)
+                depth = 0
+                return rally.evaluate{data = ds, features = fx, labeler = lab, split = sp,
+                                      models = {rally.model.naive{feature = 'lag0', cut = 50}, rally.model.new('nested', {})}, bootstrap = 0, quiet = true, threads = threads}
+            end
+            """)
+        #expect(try lua.run("return run(1024).rows, depth") == ["720", "2"])
+        #expect(try lua.run("limit = 40 return run(2).rows, depth") == ["720", "40"])
+    }
+}

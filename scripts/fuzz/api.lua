@@ -25,7 +25,7 @@ Totals: "N passed, 0 failed" (passed = returned or raised a Lua error; failed = 
 broke an invariant the script can see: a non-string error value or a pool object damaged).
 ]]
 
-local opts = {seed = 1, count = 1000, start = 1, dir = nil, last = nil, trace = false, report = nil, show = false}
+local opts = {seed = 1, count = 1000, start = 1, dir = nil, last = nil, trace = false, report = nil, show = false, profile = false}
 do
     local i = 1
     while i <= #arg do
@@ -33,6 +33,7 @@ do
         local key = a:match("^%-%-(.+)$")
         if key == "trace" then opts.trace = true
         elseif key == "show" then opts.show = true
+        elseif key == "profile" then opts.profile = true
         elseif key == "help" then print((debug.getinfo(1, "S").source:sub(2))); return
         elseif key and opts[key] ~= nil or key == "dir" or key == "last" or key == "report" then
             opts[key] = arg[i + 1]; i = i + 1
@@ -397,7 +398,8 @@ local LUA_MODEL_SELF = 0.3
 -- costly targets are drawn less often (their calls take milliseconds, not microseconds)
 local WEIGHT = {["rally.evaluate"] = 0.25, ["rally.sweep"] = 0.15, ["rally.report"] = 0.1, ["rally.dataset.synthetic"] = 0.3,
                 ["Model:fit"] = 0.6, ["FeatureSpec:build"] = 0.6, ["Result:close"] = 0.2, ["Result:write"] = 0.3,
-                ["SweepTable:print"] = 0.3, ["rally.help"] = 0.5}
+                ["SweepTable:print"] = 0.3, ["rally.help"] = 0.5, ["Dataset:describe"] = 0.2, ["Dataset:write"] = 0.4,
+                ["FeatureMatrix:totable"] = 0.4, ["FeatureMatrix:describe"] = 0.4, ["rally.load"] = 0.6}
 
 -- path arguments of these calls are put in the scratch directory, whatever they are
 local WRITERS = {["Dataset:write"] = true, ["Result:write"] = true, ["SweepTable:write_csv"] = true, ["Model:save"] = true}
@@ -507,7 +509,7 @@ local function generate(seed, index)
     else
         local self
         local roll = r.int(100)
-        if t.method == "close" or roll <= 20 then self = "F." .. t.class
+        if t.method == "close" or (roll <= 12 and t.class ~= "Result" and t.class ~= "FeatureMatrix") then self = "F." .. t.class
         elseif roll <= 24 then self = "P.closed." .. t.class
         elseif roll <= 28 then self = weird(r)
         elseif t.class == "Model" and roll <= 28 + LUA_MODEL_SELF * 40 then
@@ -545,7 +547,7 @@ local function reproducer(seed, index, target, call, inCoroutine)
 end
 
 local P = assert(load(POOL, "=pool"))(opts.dir)
-local stats = {passed = 0, failed = 0, errors = 0, returned = 0, longest = 0, slowest = {}, failures = {}}
+local stats = {time = {}, passed = 0, failed = 0, errors = 0, returned = 0, longest = 0, slowest = {}, failures = {}}
 local covered = {}
 for cls in pairs(classes) do if not P.inst[cls] then covered[#covered + 1] = cls end end
 table.sort(covered)
@@ -589,6 +591,7 @@ for index = opts.start, opts.start + opts.count - 1 do
             good, why = check(pcall(chunk, P, F, opts.dir, M))
         end
         local dt = rally.clock() - t0
+        stats.time[target.name] = (stats.time[target.name] or 0) + dt
         if dt > 0.05 then
             stats.slowest[#stats.slowest + 1] = {dt, index, target.name}
             table.sort(stats.slowest, function(a, b) return a[1] > b[1] end)
@@ -614,6 +617,12 @@ for index = opts.start, opts.start + opts.count - 1 do
     end
 end
 
+if opts.profile then
+    local names = {}
+    for name in pairs(stats.time) do names[#names + 1] = name end
+    table.sort(names, function(a, b) return stats.time[a] > stats.time[b] end)
+    for i = 1, math.min(15, #names) do io.stderr:write(string.format("%8.2f s  %s\n", stats.time[names[i]], names[i])) end
+end
 for _, f in ipairs(stats.failures) do io.stderr:write("FAILED " .. f .. "\n") end
 local slow = {}
 for _, s in ipairs(stats.slowest) do slow[#slow + 1] = string.format("%d %s %.2fs", s[2], s[3], s[1]) end

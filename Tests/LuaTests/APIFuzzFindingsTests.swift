@@ -7,11 +7,12 @@ import Testing
 @Suite struct APIFuzzFindingsTests {
     let lua = LuaHarness()
 
-    /// The error `chunk` raises, without its position and traceback.
+    /// The error `chunk` raises, without its position ("test:N: ") and traceback.
     func luaError(_ chunk: String) -> String {
         let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
-        #expect(message.hasPrefix("test:1: "), "position prefix in \(message)")
-        return String(message.dropFirst("test:1: ".count))
+        #expect(message.hasPrefix("test:"), "position prefix in \(message)")
+        guard let colon = message.dropFirst("test:".count).firstIndex(of: ":") else { return message }
+        return String(message[colon...].dropFirst(2))
     }
 
     /// X given as a table of columns with a huge `n` allocated n rows per column
@@ -58,5 +59,24 @@ import Testing
             """)
         #expect(try lua.run("return run(1024).rows, depth") == ["720", "2"])
         #expect(try lua.run("limit = 40 return run(2).rows, depth") == ["720", "40"])
+    }
+
+    /// A grid of many axes with many values each was expanded into every combination before
+    /// any check (7 axes of 1000 values: memory without end; the count overflowed Int). The
+    /// number of configurations is now checked first, with checked arithmetic.
+    @Test func aHugeSweepGridIsAnError() throws {
+        try lua.run("""
+            ds = rally.dataset.synthetic{years = 1}:slice('2013-01-01', '2013-03-31')
+            big = {} for i = 1, 1000 do big[i] = i end
+            function sweep(grid)
+                return rally.sweep{data = ds, features = rally.features{lags = {0}}, labeler = rally.labeler.quantile{q = 0.95, window = 168, horizon = 24},
+                                   split = rally.split{train_end = '2013-02-28 23:00', test_start = '2013-03-01', embargo = 24},
+                                   models = {rally.model.naive()}, grid = grid, bootstrap = 0, quiet = true}
+            end
+            """)
+        #expect(luaError("sweep{a = big, b = big, c = big, d = big, e = big, f = big, g = big}")
+                == "bad argument #1 to 'sweep' (field 'grid': sweep: the grid has more than 10000 configurations (a 1000 x b 1000 x c 1000 x d 1000 x e 1000 x f 1000 x ... values))")
+        #expect(luaError("sweep{q = big, window = big}")
+                == "bad argument #1 to 'sweep' (field 'grid': sweep: the grid has more than 10000 configurations (q 1000 x window 1000 values))")
     }
 }

@@ -266,7 +266,8 @@ local TABLES = {"{}", "{1, 2, 3}", "{0, 1}", "{1, 0, 1, 0}", "{0.5, 0.5}", "{n =
                 "setmetatable({}, {__len = function() return 2^40 end, __pairs = function() error('pairs fails') end})",
                 "setmetatable({1, 2}, {__newindex = function() error('newindex fails') end, __metatable = false})",
                 "{stat = 'mean', window = 24}", "{{stat = 'quantile', q = 0.95, window = 672}}", "{q = {0.9, 0.95}}",
-                "{q = {}}", "{q = 0.9}", "{window = {24, 2^40}}", "{horizon = {0, 24}}", "{nope = {1}}",
+                "{q = {}}", "{q = 0.9}", "{q = {0.9, 0.9}}", "{q = {0.9, '0.9'}}",
+                "(function() local t = {} for i = 1, 200 do t[i] = i end return {a = t, b = t, c = t, q = t} end)()", "{window = {24, 2^40}}", "{horizon = {0, 24}}", "{nope = {1}}",
                 "{{from = '2013-03-01', to = '2013-03-05', title = 't'}}", "{price = 'x'}", "{'date', 'hour'}",
                 -- X for m:fit / m:predict: columns, rows, and their n and names
                 "{a = {1, 2}, n = 2^40}", "{a = {1, 2}, n = math.maxinteger}", "{a = {1, 2}, n = 1e6 + 3}", "{a = {0.5, 2}, n = 3}",

@@ -157,6 +157,7 @@ return P
 ]==]
 
 ---------------------------------------------------------------------------------------------
+local P -- the pool, made below
 -- deterministic generator: splitmix64 seeding xoshiro-like state; call i uses its own stream
 local function mix(x)
     x = x + 0x9E3779B97F4A7C15
@@ -384,7 +385,7 @@ local TEMPLATES = {
     ["Labeler:apply"] = {{"P.ds"}}, ["Labeler:with"] = {{{q = "0.9", window = "24", horizon = "1"}}},
     ["Model:fit"] = {{"P.X", "P.y"}, {"P.X", "P.y", "P.y"}, {{a = {"1", "2", "3", "4"}, n = "4"}, {"0", "1", "0", "1"}},
                      {{{"1", "2"}, {"3", "4"}, {"0", "1"}}, {"0", "1", "1"}, {"1", "1", "2"}}},
-    ["Model:predict"] = {{"P.X"}, {{a = {"1", "2"}, n = "2"}}, {{{a = "1"}, {a = "2"}}}},
+    ["Model:predict"] = {{"P.X"}, {"P.X"}, {"P.X"}, {{a = {"1", "2"}, n = "2"}}, {{{a = "1"}, {a = "2"}}}},
     ["Model:save"] = {{'D .. "/m.json"'}}, ["Model:importance"] = {{'"gain"'}},
     ["Split:rows"] = {{"P.ds", "24"}},
     ["Result:best"] = {{'"pr_auc"'}}, ["Result:write"] = {{'D .. "/res"', {recipe = '"fuzz"', seconds = {load = "1"}}}},
@@ -394,6 +395,9 @@ local TEMPLATES = {
     ["SweepTable:print"] = {{{'"q"', '"model"'}}}, ["SweepTable:best"] = {{'"brier"'}},
     ["SweepTable:write_csv"] = {{'D .. "/sweep.csv"'}},
 }
+-- valid objects of a class, as self
+local SELVES = {Model = {"P.mf", "P.mg", "P.mg", "P.m"}, Dataset = {"P.ds", "P.ds", "P.full"}, Vector = {"P.vec", "P.y", "P.y01"},
+                FeatureSpec = {"P.fx", "P.fx", "P.fxv1"}, Split = {"P.sp", "P.wf[1]", "P.wf[2]"}}
 -- a method whose target is a Lua-defined model: self is one of those
 local LUA_MODEL_SELF = 0.3
 -- costly targets are drawn less often (their calls take milliseconds, not microseconds)
@@ -490,7 +494,7 @@ local function generate(seed, index)
     local templates = TEMPLATES[t.name]
     if templates and r.chance(0.85) then
         args = copy(r.pick(templates))
-        local n = r.pick({0, 1, 1, 1, 1, 1, 2, 2, 3})
+        local n = r.pick({0, 0, 1, 1, 1, 1, 2, 2, 3})
         for _ = 1, n do mutate(r, args, t) end
     else
         args = {}
@@ -514,8 +518,10 @@ local function generate(seed, index)
         elseif roll <= 24 then self = "P.closed." .. t.class
         elseif roll <= 28 then self = weird(r)
         elseif t.class == "Model" and roll <= 28 + LUA_MODEL_SELF * 40 then
-            self = lm(r.pick({"fz_ok", "fz_nan", "fz_short", "fz_pred_yield", "fz_fit_yield", "fz_str", "fz_hugen", "fz_mutate", "fz_gc", "fz_reenter"}))
-        else self = "P.inst." .. t.class end
+            local kind = r.pick(P.kindNames)
+            -- fitted when its fit works, so that predict runs
+            self = string.format('(function() local m = rally.model.new(%q, {}) pcall(m.fit, m, P.X, P.y) return m end)()', kind)
+        else self = SELVES[t.class] and r.pick(SELVES[t.class]) or "P.inst." .. t.class end
         if t.kind == "method" then
             call = string.format("M(%q, %q)(%s%s)", t.class, t.method, self, argsText ~= "" and ", " .. argsText or "")
         elseif t.kind == "index" then
@@ -547,8 +553,8 @@ local function reproducer(seed, index, target, call, inCoroutine)
         body, ""}, "\n")
 end
 
-local P = assert(load(POOL, "=pool"))(opts.dir)
-local stats = {time = {}, passed = 0, failed = 0, errors = 0, returned = 0, longest = 0, slowest = {}, failures = {}}
+P = assert(load(POOL, "=pool"))(opts.dir)
+local stats = {time = {}, calls = {}, passed = 0, failed = 0, errors = 0, returned = 0, longest = 0, slowest = {}, failures = {}}
 local covered = {}
 for cls in pairs(classes) do if not P.inst[cls] then covered[#covered + 1] = cls end end
 table.sort(covered)
@@ -582,6 +588,7 @@ for index = opts.start, opts.start + opts.count - 1 do
         good, why = false, "generated source does not compile: " .. problem
     else
         local F = P.fresh()
+        local returnedBefore = stats.returned
         local t0 = rally.clock()
         if inCoroutine then
             local co = coroutine.create(function() return pcall(chunk, P, F, opts.dir, M) end)
@@ -593,6 +600,10 @@ for index = opts.start, opts.start + opts.count - 1 do
         end
         local dt = rally.clock() - t0
         stats.time[target.name] = (stats.time[target.name] or 0) + dt
+        local c = stats.calls[target.name] or {0, 0}
+        stats.calls[target.name] = c
+        c[1] = c[1] + 1
+        if stats.returned > returnedBefore then c[2] = c[2] + 1 end
         if dt > 0.05 then
             stats.slowest[#stats.slowest + 1] = {dt, index, target.name}
             table.sort(stats.slowest, function(a, b) return a[1] > b[1] end)
@@ -622,7 +633,10 @@ if opts.profile then
     local names = {}
     for name in pairs(stats.time) do names[#names + 1] = name end
     table.sort(names, function(a, b) return stats.time[a] > stats.time[b] end)
-    for i = 1, math.min(15, #names) do io.stderr:write(string.format("%8.2f s  %s\n", stats.time[names[i]], names[i])) end
+    for _, name in ipairs(names) do
+        local c = stats.calls[name]
+        io.stderr:write(string.format("%8.2f s  %6d calls  %5.1f%% returned  %s\n", stats.time[name], c[1], 100 * c[2] / c[1], name))
+    end
 end
 for _, f in ipairs(stats.failures) do io.stderr:write("FAILED " .. f .. "\n") end
 local slow = {}

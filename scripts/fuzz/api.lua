@@ -115,6 +115,11 @@ P.kinds = {
     fz_gc = {fit = function(self, X, y) collectgarbage() rate(self, X, y) end, predict = function(self, X) collectgarbage() return const(0.5)(self, X) end},
     fz_reenter = {fit = function(self, X, y) rally.metrics({1, 0}, {0.5, 0.5}) rate(self, X, y) end,
                   predict = function(self, X) P.mf:predict(P.X) return const(0.5)(self, X) end},
+    fz_nested = {fit = function(self, X, y)
+                     rally.evaluate{data = P.ds, features = P.fx, labeler = P.lab, split = P.sp, models = {rally.model.naive()},
+                                    bootstrap = 0, quiet = true, threads = 2}
+                     rate(self, X, y)
+                 end, predict = const(0.5)},
     fz_selfmod = {fit = function(self, X, y) self.params = nil; self.name = 1 end, predict = const(0.5)},
 }
 local kindNames = {}
@@ -467,7 +472,7 @@ local function mutate(r, args, t)
             s.value[#s.value + 1] = 'rally.model.new("' .. r.pick({"fz_ok", "fz_vec", "fz_fit_err", "fz_fit_errobj", "fz_pred_err",
                 "fz_fit_yield", "fz_pred_yield", "fz_short", "fz_long", "fz_empty", "fz_nan", "fz_inf", "fz_above", "fz_below",
                 "fz_str", "fz_bool", "fz_nil", "fz_hugen", "fz_maxn", "fz_negn", "fz_cyclic", "fz_closedvec", "fz_mutate",
-                "fz_gc", "fz_reenter", "fz_selfmod"}) .. '", {})'
+                "fz_gc", "fz_reenter", "fz_selfmod", "fz_nested"}) .. '", {})'
         else s.parent[s.key] = weird(r) end
     else -- a value from the pool where a value was
         local s = r.pick(all)
@@ -564,17 +569,19 @@ if opts.start == 1 or opts.trace then
         #covered > 0 and table.concat(covered, ", ") or "none"))
 end
 
+local current -- "call i (target)", for the longest error
 local function check(ok, ...)
     if ok then stats.returned = stats.returned + 1 return true end
     local e = ...
     stats.errors = stats.errors + 1
     if type(e) ~= "string" then return false, "error value is a " .. type(e) end
-    if #e > stats.longest then stats.longest = #e end
+    if #e > stats.longest then stats.longest = #e; stats.longestAt = current end
     return true
 end
 
 for index = opts.start, opts.start + opts.count - 1 do
     local target, call, inCoroutine = generate(opts.seed, index)
+    current = index .. " " .. target.name
     if opts.trace then io.stderr:write("seed " .. opts.seed .. " call " .. index .. ": " .. target.name .. "\n") end
     if opts.show then io.stderr:write((inCoroutine and "[co] " or "") .. call:sub(1, 300) .. "\n") end
     if opts.last then
@@ -641,8 +648,8 @@ end
 for _, f in ipairs(stats.failures) do io.stderr:write("FAILED " .. f .. "\n") end
 local slow = {}
 for _, s in ipairs(stats.slowest) do slow[#slow + 1] = string.format("%d %s %.2fs", s[2], s[3], s[1]) end
-local summary = string.format("seed %d calls %d..%d: %d passed, %d failed (%d returned, %d Lua errors, longest error %d chars; slowest: %s)",
-    opts.seed, opts.start, opts.start + opts.count - 1, stats.passed, stats.failed, stats.returned, stats.errors, stats.longest,
+local summary = string.format("seed %d calls %d..%d: %d passed, %d failed (%d returned, %d Lua errors, longest error %d chars%s; slowest: %s)",
+    opts.seed, opts.start, opts.start + opts.count - 1, stats.passed, stats.failed, stats.returned, stats.errors, stats.longest, stats.longestAt and " at call " .. stats.longestAt or "",
     #slow > 0 and table.concat(slow, ", ") or "none over 0.05 s")
 if opts.report then
     local f = assert(io.open(opts.report, "a"))

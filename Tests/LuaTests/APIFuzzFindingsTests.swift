@@ -79,4 +79,21 @@ import Testing
         #expect(luaError("sweep{q = big, window = big}")
                 == "bad argument #1 to 'sweep' (field 'grid': sweep: the grid has more than 10000 configurations (q 1000 x window 1000 values))")
     }
+
+    /// X as a list of rows that are one wide table many times over (100,000 x 100,000 values,
+    /// 1.6 MB of Lua tables) allocated 80 GB; X as a table now holds at most 50 million values,
+    /// rows and columns alike.
+    @Test func aTableXSharingOneWideRowIsBounded() throws {
+        try lua.run("""
+            m = rally.model.naive()
+            row = {} for i = 1, 100000 do row[i] = 0.5 end
+            X = {} for i = 1, 100000 do X[i] = row end
+            col = {} for i = 1, 100000 do col[i] = 0.5 end
+            C = {} for i = 1, 1000 do C['f' .. i] = col end
+            """)
+        #expect(luaError("m:fit(X, {})")
+                == "bad argument #1 to 'fit' (X as a table has 100000 rows x 100000 features, more than 50000000 values (give large inputs as a FeatureMatrix))")
+        #expect(luaError("m:predict(C)")
+                == "bad argument #1 to 'predict' (X as a table has 100000 rows x 1000 features, more than 50000000 values (give large inputs as a FeatureMatrix))")
+    }
 }

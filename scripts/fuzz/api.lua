@@ -279,6 +279,8 @@ local TABLES = {"{}", "{1, 2, 3}", "{0, 1}", "{1, 0, 1, 0}", "{0.5, 0.5}", "{n =
                 "{a = {1, 2}, n = 2^40}", "{a = {1, 2}, n = math.maxinteger}", "{a = {1, 2}, n = 1e6 + 3}", "{a = {0.5, 2}, n = 3}",
                 "{a = {1, 2}, names = {'a', 'b'}}", "{a = {1, 2}, b = {1}}", "{a = {}, n = 0}", "{n = {}, names = {'n'}}",
                 "{{1, 2}, {3}}", "{{a = 1}, {b = 2}}", "{{}, {}}", "{{1}, 2}", "{{0/0, 1/0}, {-1/0, 1}}",
+                "(function() local r = {} for i = 1, 100000 do r[i] = 0.5 end local X = {} for i = 1, 100000 do X[i] = r end return X end)()",
+                "(function() local c = {} for i = 1, 100000 do c[i] = 0.5 end local X = {} for i = 1, 1000 do X['f' .. i] = c end return X end)()",
                 "{lag0 = {1, 2, 3, 4}, lag1 = {0, 0/0, 1, 2}, mean24 = {1, 1, 1, 1}, gap_to_thr = {0.5, 1.5, 2, 0}, hour = {0, 1, 2, 3}, dow = {1, 1, 1, 1}, month = {1, 1, 1, 1}, sys_load_fc = {1, 2, 3, 4}}"}
 local FUNCTIONS = {"function() end", "function() error('boom') end", "function() error() end", "function() error({}) end",
                    "function(...) return ... end", "function() return coroutine.yield(1) end", "function() return 0/0 end",

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RallyEngine
 
@@ -95,5 +96,19 @@ import Testing
                 == "bad argument #1 to 'fit' (X as a table has 100000 rows x 100000 features, more than 50000000 values (give large inputs as a FeatureMatrix))")
         #expect(luaError("m:predict(C)")
                 == "bad argument #1 to 'predict' (X as a table has 100000 rows x 1000 features, more than 50000000 values (give large inputs as a FeatureMatrix))")
+    }
+
+    /// Found by hand while fuzzing, not a crash: synthetic data starting late in 9999 ran into
+    /// year 10000, which ds:write wrote and rally.load refused; such a start is now an error.
+    @Test func syntheticDataStaysWithinTheYearsRallyReads() throws {
+        #expect(luaError("rally.dataset.synthetic{years = 1, start = '9999-06-01'}")
+                == "bad argument #1 to 'synthetic' (field 'start': 1 year from 9999-06-01 00:00 would run past 9999-12-31 23:00, the last time rally reads)")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rally-fuzz-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try lua.run("""
+            local ds = rally.dataset.synthetic{years = 1, start = '9998-12-31 01:00'}
+            ds:write('\(path)')
+            return #rally.load('\(path)') == #ds, tostring(ds)
+            """) == ["true", "<Dataset 8760 rows x 3 cols  9998-12-31 01:00 .. 9999-12-31 00:00  hourly, no gaps>"])
     }
 }

@@ -3,7 +3,7 @@ scripts/fuzz/api.lua -- a fuzzer for rally's Lua API. "Lua errors, never crashes
 makes must return or raise a Lua error; the process dying (a signal, a Swift trap) is the bug.
 
   rally-shell scripts/fuzz/api.lua --seed S [--count N] [--start K] [--dir SCRATCH]
-                                   [--last FILE] [--trace] [--report FILE]
+                                   [--last FILE] [--trace] [--show] [--profile] [--report FILE]
 
 It walks `rally` (functions, callable submodules) and the metatables of the registered classes
 (debug.getregistry()["rally.<Class>"].methods) to find every function and method, builds one
@@ -19,10 +19,14 @@ yield, or return wrong lengths, NaN, strings or values outside [0, 1] are in the
 
 --last FILE: before each call, a self-contained Lua reproducer of it (the pool's source, then
 the call) is written to FILE, so a wrapper (scripts/fuzz/api.sh) can print it when the process
-dies. --trace prints "seed S call i: <target>" before each call. --dir: where path arguments
+dies. --trace prints "seed S call i: <target>" before each call, --show the call's source;
+--profile, at the end, seconds, calls and the share that returned, per target. --dir: where path arguments
 point (a scratch directory; run from it, as api.sh does: relative paths land there too).
 Totals: "N passed, 0 failed" (passed = returned or raised a Lua error; failed = a call that
-broke an invariant the script can see: a non-string error value or a pool object damaged).
+broke an invariant the script can see: a non-string error value or a pool object damaged);
+--report FILE appends "passed failed returned errors longest" for api.sh. Paths that writing
+methods (ds:write, m:save, ...) get are put in --dir whatever they are; made-up strings never
+start with '/' nor hold '.'.
 ]]
 
 local opts = {seed = 1, count = 1000, start = 1, dir = nil, last = nil, trace = false, report = nil, show = false, profile = false}

@@ -48,14 +48,21 @@ do
     opts.count = math.tointeger(tonumber(opts.count)) or error("--count: an integer expected")
     opts.start = math.tointeger(tonumber(opts.start)) or error("--start: an integer expected")
 end
-if not opts.dir then
-    -- a scratch directory of our own (os.tmpname creates a file; a directory takes its place)
-    local name = os.tmpname()
-    os.remove(name)
-    assert(os.execute("mkdir -p '" .. name .. "'"), "cannot create a scratch directory")
-    opts.dir = name
+-- made-up relative paths (an option such as out = "x") land in the working directory: it must
+-- be the scratch directory, never the repository
+assert(opts.dir and opts.dir:sub(1, 1) == "/" and not opts.dir:find("'", 1, true),
+       "--dir: the absolute path of a scratch directory, which must also be the working directory: "
+       .. "cd \"$(mktemp -d)\" && rally-shell .../scripts/fuzz/api.lua --dir \"$PWD\" (or use scripts/fuzz/api.sh)")
+do
+    local probe = "rally-fuzz-cwd-probe-" .. tostring(os.time()) .. "-" .. tostring(math.random(1 << 30))
+    local f = io.open(probe, "w")
+    if f then f:close() end
+    local found = io.open(opts.dir .. "/" .. probe, "r")
+    os.remove(probe)
+    if found then found:close() else
+        error("the working directory is not --dir " .. opts.dir .. ": run from it (cd there first) or use scripts/fuzz/api.sh")
+    end
 end
-assert(opts.dir:sub(1, 1) == "/" and not opts.dir:find("'", 1, true), "--dir: an absolute path without quotes expected")
 
 -- The pool: one valid object of each class, closed objects, Lua-defined models. Its source is
 -- also the head of every reproducer, so it is kept as text and run with load().
@@ -264,7 +271,7 @@ local STRINGS = {'""', '"x"', '"price"', '"sys_load_fc"', '"nope"', '"2013-02-01
                  '"a\\0b"', '"\\0"', '"\\xff\\xfe"', '"\\xc3"', '"\\xed\\xa0\\x80"', '"caf\\xc3\\xa9"', '"\\27[2J"', '"\\r\\n\\t"',
                  '"%s%d%n%%"', '"nan"', '"inf"', '"-inf"', '"1e309"', '"0x10"', '" 1 "', 'string.rep("9", 400)',
                  'string.rep("x", 1 << 20)', 'string.rep("\\0", 4096)', 'string.rep("a,", 10000)', 'D', 'D .. "/out"',
-                 'D .. "/no/such/dir/f"', 'D .. "/f.csv"', 'D .. "/m.json"', '"/nonexistent/f.csv"'}
+                 'D .. "/no/such/dir/f"', 'D .. "/f.csv"', 'D .. "/m.json"', 'D .. "/nonexistent/f.csv"'}
 local TABLES = {"{}", "{1, 2, 3}", "{0, 1}", "{1, 0, 1, 0}", "{0.5, 0.5}", "{n = 5}", "{n = -1}", "{n = 2^40}", "{n = math.maxinteger}",
                 "{n = 0/0}", "{1, n = 1e6}", "{0/0, 1/0}", "{1, nil, 3}", '{"a", "b"}', "{{}}", "{{1}, {2}}", "{[true] = 1}",
                 "{[1.5] = 1}", "{[0] = 1}", "{[-1] = 1}", "{[2^53] = 1}", "{x = 1, 1}", "{1, 2, 3, n = 2}",

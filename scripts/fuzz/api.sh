@@ -84,7 +84,7 @@ while [ "$next" -lt "$end" ]; do
             echo "--- stderr (the Swift runtime's message and the first frames of the crashed thread):"
             grep -av '^seed ' "$scratch/stderr" | grep -aE 'Fatal error|error:|Program crashed|crashed:|^ *[0-9]+ .* in |^ *[0-9]+ 0x' | head -n 16 | cut -c1-220
             echo "--- reproducer: $saved ($([ "$arc" -gt 128 ] || [ "$arc" -eq 124 ] && echo "alone it crashes too: status $arc" || echo "alone it exits $arc: rerun the chunk, --seed $seed --start $next --count $((at - next + 1))"))"
-            echo "    run it: (cd \$(mktemp -d) && $bin $saved)"
+            echo "    run it: (cd \"\$(mktemp -d)\" && $bin $saved)"
             if [ "$stop" = 1 ]; then cat "$saved"; else grep -av '^local P = \|^local F = \|^local D = \|^local function M' "$saved" | sed -n '1,2p;/^print(/p'; fi
             echo "---"
         } >&2

@@ -40,11 +40,11 @@ private func installProbe(_ h: LuaHarness) {
         throw RallyError("engine failed: \(try LuaArgs(L, "fail").string(1))")
     }
     module.function("opts", doc: "opts{...} -- reads options.") { L in
-        let o = try LuaArgs(L, "opts").options(1)
-        let q = try o.number("q", default: 0.5)
-        let col = try o.string("col", default: "price")
-        try o.finish()
-        L.push("\(col) \(q)")
+        let values = try LuaArgs(L, "opts").options(1).decode(OptionSchema("opts", [
+            OptionDeclaration("q", .number(.openFraction), default: .number(0.5), doc: "a share"),
+            OptionDeclaration("col", .nonEmptyText, default: .string("price"), doc: "a column"),
+        ]))
+        L.push("\(values.string("col")!) \(values.number("q")!)")
         return 1
     }
     L.pop()
@@ -72,7 +72,9 @@ private func installProbe(_ h: LuaHarness) {
         installProbe(h)
         #expect(try h.run("return opts{q = 0.9}") == ["price 0.9"])
         #expect(h.error("opts{q = 0.9, qq = 1}").hasSuffix("bad argument #1 to 'opts' (unknown option 'qq'; valid options: col, q)"))
-        #expect(h.error("opts{q = 'high'}").hasSuffix("bad argument #1 to 'opts' (field 'q': number expected, got string)"))
+        #expect(h.error("opts{q = 'high'}").hasSuffix("bad argument #1 to 'opts' (field 'q': number expected, got string (a share))"))
+        #expect(h.error("opts{q = 2}").hasSuffix("bad argument #1 to 'opts' (field 'q': a number in (0, 1) expected, got 2 (a share))"))
+        #expect(h.error("opts{col = ''}").hasSuffix("bad argument #1 to 'opts' (field 'col': a non-empty string expected, got an empty string (a column))"))
     }
 
     @Test func swiftThrowsAreCatchableWithPcall() throws {

@@ -66,4 +66,13 @@ import Testing
         #expect(message.hasPrefix("evaluate: 'huge_n' predicting fold 1: "), "\(message)")
         #expect(message.contains("more than 1000000 past the table's last value"), "\(message)")
     }
+
+    @Test func nestedOptionsAreBoundedInDepth() throws {
+        #expect(luaError("local t = {} t.rolling = {t} rally.features(t)")
+                == "bad argument #1 to 'features' (tables nested deeper than 16 levels (a table that contains itself?))")
+        #expect(luaError("rally.features{rolling = {{stat = 'mean', window = 2^40}}}")
+                == "bad argument #1 to 'features' (field 'rolling[1].window': must be a positive whole number of steps (at most 1000000), got 1099511627776)")
+        #expect(luaError("rally.features{rolling = {{stat = 'mean', window = 24, [true] = 1}}}")
+                == "bad argument #1 to 'features' (field 'rolling[1]': unknown option 'a boolean key'; valid options: col, name, stat, window)")
+    }
 }

@@ -258,7 +258,8 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
     /// help(rally.evaluate) says the baseline is the first model, not naive.
     @Test func evaluateHelpNamesTheFirstModelAsBaseline() throws {
         let doc = try lua.run("return rally.help(rally.evaluate)")[0]
-        #expect(doc.contains("Baseline: the FIRST model in `models` unless baseline = \"<model name>\" is given"))
+        #expect(doc.contains("Baseline: the FIRST model in `models` unless baseline = \"<model name>\""))
+        #expect(doc.contains("baseline (non-empty string): the model the others are compared with (default: the first model)"))
         #expect(!doc.contains("baseline = \"naive\", "))
     }
 

@@ -65,6 +65,8 @@ struct ReportLuaTests {
 
     @Test func hasHelp() throws {
         let text = try LuaHarness().run("return rally.help(rally.report)")
-        #expect(text.first?.hasPrefix("rally.report{artifacts = \"artifacts/\"") == true)
+        #expect(text.first?.hasPrefix("rally.report{[options]} -- renders the colleague-ready report") == true)
+        // the options come from the schema the table is decoded from
+        #expect(text.first?.contains("\n  resamples = 500 (integer in [0, 100000]): ") == true)
     }
 }

@@ -79,52 +79,59 @@ public struct SweepConfiguration: Sendable, Equatable {
 }
 
 /// Everything a sweep needs besides the data and the models: the evaluation settings every
-/// run shares and the grid of labeler parameters it varies.
+/// run shares (an ``EvaluationPlan`` whose labeler is the one the grid modifies), the grid of
+/// labeler parameters it varies, and the metric it ranks by.
 ///
 /// Each configuration is evaluated exactly as ``Evaluator`` evaluates the plan
 /// ``evaluationPlan(for:)`` returns: the features are built from ``features`` as given (its
 /// horizon does not follow a `horizon` axis, so a known-ahead feature never reads further than
 /// the spec declares) with the configuration's labeler supplying `gap_to_thr`'s threshold.
 public struct SweepPlan: Sendable {
-    /// The features the models see.
-    public var features: FeatureSpec
-    /// The labeler the grid modifies.
-    public var labeler: Labeler
+    /// The settings every configuration shares, with the base labeler.
+    public var evaluation: EvaluationPlan
     /// The labeler parameters varied.
     public var grid: SweepGrid
-    /// Which rows train and test.
-    public var schedule: EvaluationSchedule
-    /// The block bootstrap of each configuration's test rows (0 resamples: no intervals).
-    public var bootstrap: BlockBootstrap
-    /// Metric settings (top share, calibration bins).
-    public var metrics: MetricSettings
     /// The figure the sweep ranks by and reports intervals for.
     public var metric: Metric
-    /// The model the others are compared with (nil: the first model).
-    public var baseline: String?
-    /// Lag of the Diebold–Mariano HAC variance (nil: the default for the test rows and horizon).
-    public var dieboldMarianoLag: Int?
+
+    /// The features the models see.
+    public var features: FeatureSpec { evaluation.features }
+    /// The labeler the grid modifies.
+    public var labeler: Labeler { evaluation.labeler }
+    /// Which rows train and test.
+    public var schedule: EvaluationSchedule {
+        get { evaluation.schedule }
+        set { evaluation.schedule = newValue }
+    }
+    /// The block bootstrap of each configuration's test rows.
+    public var bootstrap: BlockBootstrap { evaluation.bootstrap }
+    /// Metric settings.
+    public var metrics: MetricSettings { evaluation.metrics }
+    /// The baseline model's name (nil: the first model).
+    public var baseline: String? { evaluation.baseline }
+    /// Lag of the Diebold–Mariano HAC variance (nil: the default).
+    public var dieboldMarianoLag: Int? { evaluation.dieboldMarianoLag }
     /// Configurations whose test rows hold fewer rallies than this are flagged.
-    public var minimumPositives: Int
+    public var minimumPositives: Int { evaluation.minimumPositives }
     /// Worker threads for the engine work (at least 1).
-    public var threads: Int
+    public var threads: Int { evaluation.threads }
+
+    /// A plan from the shared evaluation settings, the grid and the ranking metric.
+    public init(evaluation: EvaluationPlan, grid: SweepGrid, metric: Metric = .prAUC) {
+        self.evaluation = evaluation
+        self.grid = grid
+        self.metric = metric
+    }
 
     /// Creates a plan; the defaults are protocol v1's, with PR-AUC as the ranking metric.
     public init(features: FeatureSpec, labeler: Labeler, grid: SweepGrid, schedule: EvaluationSchedule,
                 bootstrap: BlockBootstrap = BlockBootstrap(), metrics: MetricSettings = MetricSettings(),
                 metric: Metric = .prAUC, baseline: String? = nil, dieboldMarianoLag: Int? = nil,
                 minimumPositives: Int = 30, threads: Int = 2) {
-        self.features = features
-        self.labeler = labeler
-        self.grid = grid
-        self.schedule = schedule
-        self.bootstrap = bootstrap
-        self.metrics = metrics
-        self.metric = metric
-        self.baseline = baseline
-        self.dieboldMarianoLag = dieboldMarianoLag
-        self.minimumPositives = minimumPositives
-        self.threads = threads
+        self.init(evaluation: EvaluationPlan(features: features, labeler: labeler, schedule: schedule, bootstrap: bootstrap,
+                                             metrics: metrics, baseline: baseline, dieboldMarianoLag: dieboldMarianoLag,
+                                             minimumPositives: minimumPositives, threads: threads),
+                  grid: grid, metric: metric)
     }
 
     /// The configurations in grid order; throws when a grid value does not suit the labeler
@@ -140,18 +147,11 @@ public struct SweepPlan: Sendable {
         }
     }
 
-    /// The settings every configuration shares, with the base labeler.
-    public var evaluation: EvaluationPlan {
-        EvaluationPlan(features: features, labeler: labeler, schedule: schedule, bootstrap: bootstrap,
-                       metrics: metrics, baseline: baseline, dieboldMarianoLag: dieboldMarianoLag,
-                       minimumPositives: minimumPositives, threads: threads)
-    }
-
     /// The plan ``Evaluator`` would run for one configuration: what `rally.evaluate` with the
     /// configuration's labeler computes.
     public func evaluationPlan(for configuration: SweepConfiguration) -> EvaluationPlan {
-        EvaluationPlan(features: features, labeler: configuration.labeler, schedule: schedule, bootstrap: bootstrap,
-                       metrics: metrics, baseline: baseline, dieboldMarianoLag: dieboldMarianoLag,
-                       minimumPositives: minimumPositives, threads: threads)
+        var plan = evaluation
+        plan.labeler = configuration.labeler
+        return plan
     }
 }

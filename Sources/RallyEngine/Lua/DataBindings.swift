@@ -30,10 +30,7 @@ enum DataBindings {
         installLoad(rally)
         installSplits(rally)
         rally.submodule("dataset", doc: "rally.dataset -- built-in datasets: rally.dataset.synthetic{...}.") { m in
-            m.function("synthetic", doc: """
-            rally.dataset.synthetic{years = 6, seed = 1, start = "2013-01-01"} -- a PJM-like hourly Dataset with the shared file's columns
-            (price, sys_load_fc, zonal_load_fc): weather-driven load forecasts, a convex supply curve, scarcity spikes. Same seed, same data.
-            """, options: EntryPointOptions.synthetic) { L in
+            m.function("synthetic", schema: EntryPointOptions.synthetic) { L in
                 let o = try LuaArgs(L, "synthetic").options(1)
                 let values = try o.decode(EntryPointOptions.synthetic)
                 let years = values.integer("years")!, seed = values.integer("seed")!
@@ -47,16 +44,7 @@ enum DataBindings {
     // MARK: rally.load
 
     static func installLoad(_ rally: LuaModule) {
-        rally.function("load", doc: """
-        rally.load(path [, opts]) -- reads a CSV file into a Dataset; ds:report() tells what it found and did.
-        Detects the delimiter, a BOM, line endings, the time column and its layout; every other cell must be a number (empty = missing).
-        opts: delimiter = "," | ";" | "\\t", decimal = "." | ",", time = "Date" or {"date", "hour"}, format = "%d/%m/%Y %H:%M",
-              hours = "beginning" (0-23) | "ending" (1-24, PJM's HE: HE 1 is 00:00-01:00) for the hour column (detected otherwise),
-              columns = {price = "Zonal COMED price", ...} (select and rename), sort = true, duplicates = "first" | "last" | "mean",
-              fill = "ffill" | "interpolate", dst = "us" (interpolate the missing spring hour, average the repeated autumn hour).
-        PJM Data Miner 2 LMP exports (long format) are pivoted: pnodes = {"COMED", ...} (names or ids),
-              component = "total" | "energy" | "congestion" | "loss", utc_offset = hours (the clock is UTC otherwise).
-        """) { L in
+        rally.function("load", schema: EntryPointOptions.load) { L in
             let args = LuaArgs(L, "load")
             let path = try args.string(1)
             let o = try args.options(2)
@@ -179,17 +167,11 @@ enum DataBindings {
             return 1
         }
         cls.method("head", doc: "ds:head([n]) -- the first n rows (default 5) as a printable table (a string).") { object, L in
-            let args = LuaArgs(L, "head", method: true)
-            let n = try args.integer(1, default: 5)
-            guard n >= 0 else { throw args.error(1, "a row count >= 0 expected, got \(n)") }
-            L.push(DatasetText.head(object.dataset, n))
+            L.push(DatasetText.head(object.dataset, try LuaArgs(L, "head", method: true).integer(1, EntryPointOptions.rowCount)))
             return 1
         }
         cls.method("tail", doc: "ds:tail([n]) -- the last n rows (default 5) as a printable table (a string).") { object, L in
-            let args = LuaArgs(L, "tail", method: true)
-            let n = try args.integer(1, default: 5)
-            guard n >= 0 else { throw args.error(1, "a row count >= 0 expected, got \(n)") }
-            L.push(DatasetText.tail(object.dataset, n))
+            L.push(DatasetText.tail(object.dataset, try LuaArgs(L, "tail", method: true).integer(1, EntryPointOptions.rowCount)))
             return 1
         }
         cls.method("slice", doc: """
@@ -253,12 +235,7 @@ enum DataBindings {
     }
 
     static func installSplits(_ rally: LuaModule) {
-        rally.function("split", doc: """
-        rally.split{train_end =, test_start =, embargo = hours [, test_end =, train_start =, horizon =]} -- a train/test split in time.
-        train_end is the last time a training label may read (inclusive; a date alone means the end of that day); test_start the first test time;
-        test_end (exclusive) and train_start are optional. embargo (hours) drops the last training rows so no label reads past train_end:
-        it must be at least the label horizon, which is checked now when `horizon` (hours) is given and again at evaluation.
-        """, options: EntryPointOptions.split) { L in
+        rally.function("split", schema: EntryPointOptions.split) { L in
             let o = try LuaArgs(L, "split").options(1)
             let values = try o.decode(EntryPointOptions.split)
             let trainEnd = try requiredTime(o, L, "train_end", dateOnly: .endOfDay)
@@ -272,11 +249,7 @@ enum DataBindings {
             LuaObjects.push(L, SplitObject(split), splitClass)
             return 1
         }
-        rally.function("walkforward", doc: """
-        rally.walkforward{first_test =, step = "year" | "month" | "N months", embargo = hours, data = ds | stop = time [, window = "expanding" | "rolling", train = "2 years", horizon =]}
-        -- walk-forward folds as a list of Splits: fold k tests [first_test + k*step, first_test + (k+1)*step), cut at the end of the data
-        (data = ds: one step after its last row; or stop, exclusive), and trains on everything before (expanding) or on the last `train` span (rolling).
-        """, options: EntryPointOptions.walkforward) { L in
+        rally.function("walkforward", schema: EntryPointOptions.walkforward) { L in
             let o = try LuaArgs(L, "walkforward").options(1)
             let values = try o.decode(EntryPointOptions.walkforward)
             let firstTest = try requiredTime(o, L, "first_test", dateOnly: .startOfDay)

@@ -24,25 +24,8 @@ enum EvaluationBindings {
 
     static func install(_ rally: LuaModule) {
         rally.register(resultLuaClass())
-        rally.function("evaluate", doc: """
-        rally.evaluate{data = ds, features = fx, labeler = lab, split = sp | walkforward = folds, models = {m1, m2, ...}
-                       [, baseline = name, bootstrap = 1000, block = 168, seed = 7, top = 0.05, bins = 10, dm_lag = n,
-                          min_positives = 30, threads = 2, quiet = false]} -- fits each model on every fold, scores the pooled
-        test predictions and returns a Result: res:table(), res:metrics(), res:predictions(), res:folds(), res:best(), res:write(dir).
-        Baseline: the FIRST model in `models` unless baseline = "<model name>" is given (e.g. baseline = "naive"); every other
-        model is compared with it by paired differences and Diebold-Mariano tests (DM: undefined, shown as "—", when the test set
-        has fewer than 10 x (lag + 1) rows). Intervals: paired moving-block bootstrap (bootstrap resamples of the test rows in
-        blocks of `block` rows; 0 = none; at most 100000). min_positives (0 or more; 0 = no such warnings): warn when folds or
-        the test rows hold fewer rallies. A labeler horizon other than the feature spec's is a warning (res.warnings).
-        Progress goes to stderr unless quiet = true.
-        """, options: EntryPointOptions.evaluate) { L in try evaluate(L) }
-        rally.function("metrics", doc: """
-        rally.metrics(y, p [, {top = 0.05, bins = 10, threshold = 0.5, climatology = r}]) -- every metric of probabilities p
-        against 0/1 outcomes y (Vectors or tables): roc_auc, pr_auc, brier, log_loss, precision_at_top, lift_at_top, brier_skill,
-        ece, brier_reliability, brier_resolution, brier_uncertainty, precision/recall/f1 at `threshold` (p >= threshold; in [0, 1]),
-        and curve = the reliability bins {lower, upper, count, mean_p, observed}. climatology (in [0, 1]) is the reference
-        forecast of brier_skill (default: the base rate of y).
-        """, options: EntryPointOptions.metrics) { L in try metrics(L) }
+        rally.function("evaluate", schema: EntryPointOptions.evaluate) { L in try evaluate(L) }
+        rally.function("metrics", schema: EntryPointOptions.metrics) { L in try metrics(L) }
         rally.function("clock", doc: """
         rally.clock() -- seconds on a monotonic wall clock (for timing stages of a recipe: t = rally.clock() ... rally.clock() - t).
         """) { L in
@@ -95,7 +78,7 @@ enum EvaluationBindings {
                 o.error("split", "Split expected, got \(L.typeName(-1))")
             }.split
         }
-        let folds = try splitList(o, L, "walkforward")
+        let folds = try o.objects("walkforward", DataBindings.splitClass, as: SplitObject.self, example: " (rally.walkforward{...})")?.map(\.split)
         switch (split, folds) {
         case (let s?, nil): return .split(s)
         case (nil, let f?): return .folds(f)
@@ -104,42 +87,13 @@ enum EvaluationBindings {
         }
     }
 
-    private static func splitList(_ o: LuaOptions, _ L: LuaState, _ key: String) throws -> [TimeSplit]? {
-        try o.with(key) { present in
-            guard present else { return nil }
-            if let one = LuaObjects.peek(L, -1, DataBindings.splitClass, as: SplitObject.self) { return [one.split] }
-            guard L.type(-1) == LUA_TTABLE else { throw o.error(key, "list of Splits expected (rally.walkforward{...}), got \(L.typeName(-1))") }
-            let table = L.absolute(-1)
-            let n = L.rawLength(table)
-            guard n > 0 else { throw o.error(key, "list of Splits expected, got an empty table") }
-            return try (1...n).map { i in
-                L.rawGet(table, index: i)
-                defer { L.pop() }
-                return try LuaObjects.object(L, -1, DataBindings.splitClass, as: SplitObject.self) {
-                    o.error(key, "Split expected at index \(i), got \(L.typeName(-1))")
-                }.split
-            }
-        }
-    }
-
     /// Field `models` as model factories (one Model or a non-empty list of them), for
     /// `rally.evaluate` and `rally.sweep`.
     static func modelList(_ o: LuaOptions, _ L: LuaState) throws -> [any ModelFactory] {
-        try o.with("models") { present in
-            guard present else { throw o.error("models", "list of Models expected, got nil (e.g. {rally.model.naive(), rally.model.logreg{}})") }
-            if let one = LuaObjects.peek(L, -1, ModelBindings.className, as: ModelObject.self) { return [one.factory(L)] }
-            guard L.type(-1) == LUA_TTABLE else { throw o.error("models", "list of Models expected, got \(L.typeName(-1))") }
-            let table = L.absolute(-1)
-            let n = L.rawLength(table)
-            guard n > 0 else { throw o.error("models", "list of Models expected, got an empty table") }
-            return try (1...n).map { i in
-                L.rawGet(table, index: i)
-                defer { L.pop() }
-                return try LuaObjects.object(L, -1, ModelBindings.className, as: ModelObject.self) {
-                    o.error("models", "Model expected at index \(i), got \(L.typeName(-1))")
-                }.factory(L)
-            }
+        guard let models = try o.objects("models", ModelBindings.className, as: ModelObject.self) else {
+            throw o.error("models", "list of Models expected, got nil (e.g. {rally.model.naive(), rally.model.logreg{}})")
         }
+        return models.map { $0.factory(L) }
     }
 
     // MARK: rally.metrics

@@ -58,9 +58,13 @@ enum FeatureBindings {
             """) { L in
                 let args = LuaArgs(L, "rolling")
                 let values = try args.numbers(1)
-                let o = try args.options(2)
-                let (statistic, window) = try SpecReader.statistic(o)
-                try o.finish()
+                if args.isNil(2) { throw args.typeError(2, expected: "table") }
+                let (statistic, window) = try args.decoding(2) { tree in
+                    let o = try OptionReader(tree)
+                    let read = try RollingStatistic.read(o)
+                    try o.finish()
+                    return read
+                }
                 LuaVector.push(L, try statistic.apply(values, window: window), name: "\(statistic.name)\(window)")
                 return 1
             }
@@ -70,8 +74,11 @@ enum FeatureBindings {
     private static func makeSpec(_ L: LuaState) throws -> Int32 {
         let args = LuaArgs(L, "features", method: true)
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
-        let spec = try SpecReader(try args.options(1), L).read()
-        do { try spec.validate() } catch let error as RallyError { throw args.error(1, error.message) }
+        let spec = try args.decoding(1) { tree in
+            let spec = try FeatureSpec(options: tree)
+            try spec.validate()
+            return spec
+        }
         LuaObjects.push(L, FeatureSpecObject(spec), specClass)
         return 1
     }
@@ -171,230 +178,5 @@ enum FeatureBindings {
             return 1
         }
         return cls
-    }
-}
-
-/// Keyed option reads with lua-style errors: a top-level options table, or one entry of a list
-/// inside it (`rolling = {{stat = "mean", window = 24}}`).
-protocol FeatureOptionSource {
-    func number(_ key: String) throws -> Double?
-    func string(_ key: String) throws -> String?
-    func error(_ key: String, _ message: String) -> RallyError
-}
-
-extension LuaOptions: FeatureOptionSource {}
-
-extension FeatureOptionSource {
-    /// A whole number of steps >= `minimum`, or nil when absent.
-    func steps(_ key: String, minimum: Int) throws -> Int? {
-        guard let x = try number(key) else { return nil }
-        guard x == x.rounded(), x >= Double(minimum), x < 1e12 else {
-            let what = minimum > 0 ? "a positive whole number of steps" : "a whole number of steps >= \(minimum)"
-            throw error(key, "must be \(what), got \(Format.number(x))")
-        }
-        return Int(x)
-    }
-
-    /// A required positive window.
-    func window(_ key: String = "window") throws -> Int {
-        guard let w = try steps(key, minimum: 1) else { throw error(key, "number expected, got nil") }
-        return w
-    }
-}
-
-/// One table entry of a list option, read with raw gets; errors name it as `rolling[2].window`.
-private final class EntryReader: FeatureOptionSource {
-    private let L: LuaState
-    private let table: Int32
-    private let path: String
-    private let outer: LuaOptions
-    private var known: [String] = []
-
-    init(_ L: LuaState, table: Int32, path: String, outer: LuaOptions) {
-        self.L = L
-        self.table = L.absolute(table)
-        self.path = path
-        self.outer = outer
-    }
-
-    func error(_ key: String, _ message: String) -> RallyError { outer.error("\(path).\(key)", message) }
-
-    /// The entry as a whole is wrong.
-    func error(_ message: String) -> RallyError { outer.error(path, message) }
-
-    private func read<T>(_ key: String, _ convert: () throws -> T?) rethrows -> T? {
-        if !known.contains(key) { known.append(key) }
-        L.rawGet(table, key)
-        defer { L.pop() }
-        return L.isNoneOrNil(-1) ? nil : try convert()
-    }
-
-    func number(_ key: String) throws -> Double? {
-        try read(key) {
-            guard let x = L.number(-1) else { throw error(key, "number expected, got \(L.typeName(-1))") }
-            return x
-        }
-    }
-
-    func string(_ key: String) throws -> String? {
-        try read(key) {
-            guard let s = L.string(-1) else { throw error(key, "string expected, got \(L.typeName(-1))") }
-            return s
-        }
-    }
-
-    /// The string at array position `i`, or nil.
-    func string(at i: Int) throws -> String? {
-        L.rawGet(table, index: i)
-        defer { L.pop() }
-        if L.isNoneOrNil(-1) { return nil }
-        guard let s = L.string(-1) else { throw outer.error("\(path)[\(i)]", "feature name expected, got \(L.typeName(-1))") }
-        return s
-    }
-
-    /// Throws when the entry has a key that was never read.
-    func finish(allowingPositions positions: Int = 0) throws {
-        var unknown: [String] = []
-        L.forEach(table) {
-            if let k = L.string(-2) {
-                if !known.contains(k) { unknown.append(k) }
-            } else if let i = L.integer(-2), i >= 1, i <= positions {
-                return
-            } else {
-                unknown.append("<\(L.typeName(-2)) key>")
-            }
-        }
-        guard let first = unknown.sorted().first else { return }
-        throw error("unknown option '\(first)'; valid options: \(known.sorted().joined(separator: ", "))")
-    }
-}
-
-/// Reads a `rally.features{...}` table into a ``FeatureSpec``.
-struct SpecReader {
-    private let o: LuaOptions
-    private let L: LuaState
-
-    init(_ options: LuaOptions, _ L: LuaState) {
-        o = options
-        self.L = L
-    }
-
-    /// A rolling statistic and its window from the options `stat`, `window` and (for quantile) `q`.
-    static func statistic(_ source: some FeatureOptionSource) throws -> (RollingStatistic, Int) {
-        let names = ["mean", "std", "min", "max", "quantile"]
-        guard let name = try source.string("stat") else { throw source.error("stat", "string expected, got nil") }
-        guard names.contains(name) else {
-            throw source.error("stat", "expected one of \(names.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(name)\"")
-        }
-        let window = try source.window()
-        let statistic: RollingStatistic
-        switch name {
-        case "mean": statistic = .mean
-        case "std": statistic = .std
-        case "min": statistic = .min
-        case "max": statistic = .max
-        default:
-            guard let q = try source.number("q") else { throw source.error("q", "number expected, got nil") }
-            guard q > 0 && q < 1 else { throw source.error("q", "must be in (0, 1), got \(Format.number(q))") }
-            statistic = .quantile(q)
-        }
-        if let problem = statistic.problem(window: window) { throw source.error("window", problem) }
-        return (statistic, window)
-    }
-
-    /// Calls `body` with the path of each entry of the list option `key` (`rolling[2]`), the
-    /// entry being on the stack top (index -1). `entries` says what the list holds, for the
-    /// error when the table has keys that are not list positions (`rolling = {stat = ...}`).
-    private func list(_ key: String, of entries: String, _ body: (String) throws -> Void) throws {
-        try o.with(key) { present in
-            guard present else { return }
-            guard L.type(-1) == LUA_TTABLE else { throw o.error(key, "table expected, got \(L.typeName(-1))") }
-            let t = L.absolute(-1)
-            if let found = LuaValues.firstNonListKey(L, t, count: L.rawLength(t), allowingN: false) {
-                throw o.error(key, "a list of \(entries) expected, found \(found) (each entry needs its own braces: \(key) = {{...}, ...})")
-            }
-            for i in 1...max(1, L.rawLength(t)) where L.rawLength(t) > 0 {
-                L.rawGet(t, index: i)
-                defer { L.pop() }
-                try body("\(key)[\(i)]")
-            }
-        }
-    }
-
-    private func entry(_ path: String) -> EntryReader { EntryReader(L, table: -1, path: path, outer: o) }
-
-    private func tableExpected(_ path: String, _ what: String) -> RallyError {
-        o.error(path, "\(what) expected, got \(L.typeName(-1))")
-    }
-
-    func read() throws -> FeatureSpec {
-        let main = try o.string("col", default: "price")
-        let horizon = try o.steps("horizon", minimum: 0) ?? 24
-        var features: [Feature] = []
-        func add(_ source: Feature.Source, name: String?) {
-            features.append(name.map { Feature(name: $0, source: source) } ?? Feature(source, mainColumn: main))
-        }
-        if let lags = try o.numbers("lags") {
-            for (i, k) in lags.enumerated() {
-                guard k == k.rounded(), k >= 0, k < 1e12 else {
-                    throw o.error("lags", "lags[\(i + 1)] must be a whole number of steps >= 0, got \(Format.number(k))")
-                }
-                add(.lag(column: main, steps: Int(k)), name: nil)
-            }
-        }
-        try list("rolling", of: "tables {stat = ..., window = ...}") { path in
-            guard L.type(-1) == LUA_TTABLE else { throw tableExpected(path, "table {stat = ..., window = ...}") }
-            let e = entry(path)
-            let (statistic, window) = try Self.statistic(e)
-            add(.rolling(column: try e.string("col") ?? main, statistic: statistic, window: window), name: try e.string("name"))
-            try e.finish()
-        }
-        try list("relative", of: "windows or tables {window = ...}") { path in
-            if let w = L.number(-1) {
-                guard w == w.rounded(), w >= 1, w < 1e12 else { throw o.error(path, "must be a positive whole number of steps, got \(Format.number(w))") }
-                add(.relativeToMean(column: main, window: Int(w)), name: nil)
-                return
-            }
-            guard L.type(-1) == LUA_TTABLE else { throw tableExpected(path, "window or table {window = ...}") }
-            let e = entry(path)
-            add(.relativeToMean(column: try e.string("col") ?? main, window: try e.window()), name: try e.string("name"))
-            try e.finish()
-        }
-        if try o.boolean("gap_to_thr") == true { add(.gapToThreshold(column: main), name: nil) }
-        if let fields = try o.strings("calendar") {
-            for field in fields {
-                guard let value = CalendarField(rawValue: field) else {
-                    throw o.error("calendar", "expected one of \(CalendarField.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(field)\"")
-                }
-                add(.calendar(value), name: nil)
-            }
-        }
-        try list("exogenous", of: "column names or tables {col = ..., rel = ...}") { path in
-            if let column = L.string(-1) {
-                add(.knownAhead(column: column), name: nil)
-                return
-            }
-            guard L.type(-1) == LUA_TTABLE else { throw tableExpected(path, "column name or table {col = ..., rel = ...}") }
-            let e = entry(path)
-            guard let column = try e.string("col") else { throw e.error("col", "string expected, got nil") }
-            add(.knownAhead(column: column), name: try e.string("name"))
-            if let window = try e.steps("rel", minimum: 1) {
-                add(.knownAheadRelative(column: column, window: window), name: nil)
-            }
-            try e.finish()
-        }
-        for op in ["ratio", "difference"] {
-            try list(op, of: "tables {\"a\", \"b\"}") { path in
-                guard L.type(-1) == LUA_TTABLE else { throw tableExpected(path, "table {\"a\", \"b\"}") }
-                let e = entry(path)
-                guard let a = try e.string(at: 1) ?? e.string("a") else { throw e.error("two feature names {\"a\", \"b\"} or {a = ..., b = ...} expected") }
-                guard let b = try e.string(at: 2) ?? e.string("b") else { throw e.error("two feature names {\"a\", \"b\"} or {a = ..., b = ...} expected") }
-                let source: Feature.Source = op == "ratio" ? .ratio(numerator: a, denominator: b) : .difference(minuend: a, subtrahend: b)
-                add(source, name: try e.string("name"))
-                try e.finish(allowingPositions: 2)
-            }
-        }
-        try o.finish()
-        return FeatureSpec(horizon: horizon, features: features)
     }
 }

@@ -92,7 +92,7 @@ enum LabelBindings {
             case "horizon": L.push(object.labeler.horizon)
             default:
                 guard let value = object.labeler.parameters[key] else { return 0 }
-                push(L, value)
+                L.push(value)
             }
             return 1
         }
@@ -122,24 +122,11 @@ enum LabelBindings {
             return 1
         }
         cls.method("parameters", doc: "lab:parameters() -- the parameters as a table {col = ..., q = ..., ...}, with kind.") { object, L in
-            L.newTable(record: object.labeler.parameters.count + 1)
+            L.push(parameters: object.labeler.parameters)
             L.push(object.labeler.kind)
             L.rawSet(-2, "kind")
-            for p in object.labeler.parameters {
-                push(L, p.value)
-                L.rawSet(-2, p.name)
-            }
             return 1
         }
         return cls
-    }
-
-    /// Pushes a parameter value (whole numbers as Lua integers).
-    private static func push(_ L: LuaState, _ value: ParameterValue) {
-        switch value {
-        case .number(let x): if x == x.rounded() && abs(x) < 1e15 { L.push(Int(x)) } else { L.push(x) }
-        case .string(let s): L.push(s)
-        case .bool(let b): L.push(b)
-        }
     }
 }

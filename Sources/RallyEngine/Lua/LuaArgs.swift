@@ -86,8 +86,10 @@ public struct LuaArgs {
     /// Argument `n` as a whole number checked by the declaration's rule (an engine declaration
     /// such as ``EntryPointOptions/horizon``): out of range is `bad argument #n (an integer in
     /// [a, b] expected, got x (doc))`.
+    /// An absent argument takes the declaration's default (when it has one).
     public func integer(_ n: Int32, _ declaration: OptionDeclaration) throws -> Int {
         guard case .scalar(let rule) = declaration.kind else { preconditionFailure("\(declaration.name) is not a scalar") }
+        if isNil(n), let x = declaration.defaultValue?.number { return Int(x) }
         guard let x = L.number(slot(n)) else { throw typeError(n, expected: "number") }
         if let problem = rule.problem(.number(x), shown: L.integer(slot(n)).map(String.init)) { throw error(n, "\(problem) (\(declaration.doc))") }
         return Int(x)

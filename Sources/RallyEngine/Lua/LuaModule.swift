@@ -17,13 +17,17 @@ public struct LuaModule {
         self.path = path
     }
 
-    /// Adds a documented function `path.name`; its help lists the options of `options`, the
-    /// schema its option table is decoded from.
-    public func function(_ name: String, doc: String, options: OptionSchema? = nil, _ body: @escaping LuaFunction) {
+    /// Adds a documented function `path.name`.
+    public func function(_ name: String, doc: String, _ body: @escaping LuaFunction) {
         L.push(function: name, body)
-        let full = options.map { doc.trimmingTrailingNewlines + "\noptions:\n" + $0.help } ?? doc
-        LuaHelp.record(L, function: -1, name: "\(path).\(name)", doc: full)
+        LuaHelp.record(L, function: -1, name: "\(path).\(name)", doc: doc)
         L.rawSet(table, name)
+    }
+
+    /// Adds `path.name`, documented by the engine's `schema` (its summary and options), the
+    /// declaration its option table is decoded from.
+    public func function(_ name: String, schema: OptionSchema, _ body: @escaping LuaFunction) {
+        function(name, doc: schema.help, body)
     }
 
     /// Sets a string field.
@@ -58,13 +62,5 @@ public struct LuaModule {
         LuaHelp.record(L, name: "\(path).\(name)", doc: doc)
         build(sub)
         L.pop()
-    }
-}
-
-private extension String {
-    var trimmingTrailingNewlines: String {
-        var s = Substring(self)
-        while s.last == "\n" { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -35,11 +35,6 @@ public final class LuaOptions {
         return try body(!L.isNoneOrNil(-1))
     }
 
-    /// Whether field `key` is present.
-    public func has(_ key: String) -> Bool {
-        (try? with(key) { $0 }) ?? false
-    }
-
     /// Field `key` as a number, or nil when absent.
     public func number(_ key: String) throws -> Double? {
         try with(key) { present in
@@ -47,17 +42,6 @@ public final class LuaOptions {
             guard let d = L.number(-1) else { throw error(key, "number expected, got \(L.typeName(-1))") }
             return d
         }
-    }
-
-    /// Field `key` as a number, or `fallback`.
-    public func number(_ key: String, default fallback: Double) throws -> Double {
-        try number(key) ?? fallback
-    }
-
-    /// Field `key` as a required number.
-    public func requiredNumber(_ key: String) throws -> Double {
-        guard let d = try number(key) else { throw error(key, "number expected, got nil") }
-        return d
     }
 
     /// Field `key` as an integer, or nil when absent.
@@ -70,59 +54,12 @@ public final class LuaOptions {
         }
     }
 
-    /// Field `key` as an integer, or `fallback`.
-    public func integer(_ key: String, default fallback: Int) throws -> Int {
-        try integer(key) ?? fallback
-    }
-
     /// Field `key` as a string, or nil when absent.
     public func string(_ key: String) throws -> String? {
         try with(key) { present in
             guard present else { return nil }
             guard let s = L.string(-1) else { throw error(key, "string expected, got \(L.typeName(-1))") }
             return s
-        }
-    }
-
-    /// Field `key` as a string, or `fallback`.
-    public func string(_ key: String, default fallback: String) throws -> String {
-        try string(key) ?? fallback
-    }
-
-    /// Field `key` as a required string.
-    public func requiredString(_ key: String) throws -> String {
-        guard let s = try string(key) else { throw error(key, "string expected, got nil") }
-        return s
-    }
-
-    /// Field `key` as one of `choices`, or nil when absent.
-    public func choice(_ key: String, _ choices: [String]) throws -> String? {
-        guard let s = try string(key) else { return nil }
-        guard choices.contains(s) else {
-            throw error(key, "expected one of \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"")
-        }
-        return s
-    }
-
-    /// Field `key` as a boolean, or nil when absent.
-    public func boolean(_ key: String) throws -> Bool? {
-        try with(key) { present in
-            guard present else { return nil }
-            guard let b = L.boolean(-1) else { throw error(key, "boolean expected, got \(L.typeName(-1))") }
-            return b
-        }
-    }
-
-    /// Field `key` as a list of numbers, or nil when absent (a single number is a list of one);
-    /// keys that are not list positions are errors.
-    public func numbers(_ key: String) throws -> [Double]? {
-        try with(key) { present in
-            guard present else { return nil }
-            if let d = L.number(-1) { return [d] }
-            guard L.type(-1) == LUA_TTABLE else { throw error(key, "table of numbers expected, got \(L.typeName(-1))") }
-            return try LuaValues.numbers(L, -1, notList: { self.error(key, "a list of numbers expected, \($0)") }) { i, got in
-                error(key, "number expected at index \(i), got \(got)")
-            }
         }
     }
 
@@ -145,6 +82,27 @@ public final class LuaOptions {
             guard present else { return nil }
             return try LuaObjects.object(L, -1, className, as: type) {
                 error(key, "\(className) expected, got \(L.typeName(-1))")
+            }
+        }
+    }
+
+    /// Field `key` as one rally object of class `className` or a non-empty list of them (the
+    /// `.objects` kind: `models`, `walkforward`), or nil when absent; `example` ends the
+    /// message of a wrong value (`(rally.walkforward{...})`).
+    public func objects<Object: AnyObject>(_ key: String, _ className: String, as type: Object.Type, example: String = "") throws -> [Object]? {
+        try with(key) { present in
+            guard present else { return nil }
+            if let one = LuaObjects.peek(L, -1, className, as: type) { return [one] }
+            guard L.type(-1) == LUA_TTABLE else { throw error(key, "list of \(className)s expected\(example), got \(L.typeName(-1))") }
+            let table = L.absolute(-1)
+            let n = L.rawLength(table)
+            guard n > 0 else { throw error(key, "list of \(className)s expected, got an empty table") }
+            return try (1...n).map { i in
+                L.rawGet(table, index: i)
+                defer { L.pop() }
+                return try LuaObjects.object(L, -1, className, as: type) {
+                    error(key, "\(className) expected at index \(i), got \(L.typeName(-1))")
+                }
             }
         }
     }

@@ -3,17 +3,7 @@ import CLua
 /// The Lua face of the report: `rally.report{...}`.
 enum ReportBindings {
     static func install(_ rally: LuaModule) {
-        rally.function("report", doc: """
-        rally.report{artifacts = "artifacts/", out = "reports/", windows = {...}, cost_ratio = 10} -- renders the colleague-ready report from benchmark artifacts.
-        Reads metrics.json and predictions.csv (required), run.json, importance.csv and sweep_thresholds.csv (when present) from `artifacts`;
-        writes <name>.md with its SVG figures (<name>_<figure>.svg) and a self-contained <name>.html into `out`. Same artifacts, same bytes.
-        opts: name = "pjm_rally_demo" (file stem), windows = {{from = "2017-12-26", to = "2018-01-10", title = "January 2018 cold snap"}, ...}
-              (close-ups; default: the January 2018 cold snap and a summer 2018 heat spell, or the test period's first two weeks when
-              those have no data), cost_ratio = 10 (a missed rally costs this many false alarms), resamples = 500, block = 168, seed = 7
-              (moving-block bootstrap of reliability bands and the head-to-head comparison), bins = 10 (reliability bins),
-              top = 0.05 (alarm share for model agreement).
-        Returns {markdown = path, html = path, figures = {paths...}, notes = {...}}.
-        """, options: EntryPointOptions.report) { L in
+        rally.function("report", schema: EntryPointOptions.report) { L in
             let args = LuaArgs(L, "report")
             let o = try args.options(1)
             let values = try o.decode(EntryPointOptions.report)

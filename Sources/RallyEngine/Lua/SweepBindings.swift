@@ -19,21 +19,7 @@ enum SweepBindings {
 
     static func install(_ rally: LuaModule) {
         rally.register(tableLuaClass())
-        rally.function("sweep", doc: """
-        rally.sweep{data = ds, features = fx, labeler = lab, grid = {q = {0.9, 0.95}, window = {168, 672}, horizon = {...}},
-                    models = {m1, m2, ...}, split = sp | walkforward = folds [, metric = "pr_auc", bootstrap = 1000, block = 168, seed = 7,
-                    top = 0.05, bins = 10, baseline = name, dm_lag = n, min_positives = 30, threads = cores, resume = path, quiet = false]}
-          -- evaluates every model on every combination of the grid (labeler parameters, applied with lab:with) and returns a SweepTable,
-          one row per configuration x model: the labeler parameters, model, every metric, the interval of `metric` (<metric>_lo/_hi),
-          its difference from the baseline with its paired interval (<metric>_diff, _diff_lo, _diff_hi), Diebold-Mariano p-values, test rows and rallies.
-          The baseline is the FIRST model in `models` unless baseline = "<model name>" is given; the scoring options are rally.evaluate's.
-          Each row equals what rally.evaluate gives with that labeler. Labels, features and folds are computed once per configuration
-          and shared by its models. Built-in models run on `threads` worker threads (default: every core); models written in Lua run
-          here, meanwhile. A model's own threads come on top: give gbdt nthread = 1 in a sweep (XGBoost's predictions do not depend on it). The feature spec is used as given (a horizon axis moves the label, not the features' target step; t.warnings says so for each configuration whose label horizon differs from the spec's).
-          Progress on stderr: a bar on a terminal, plain lines otherwise (quiet = true: none). Ctrl-C stops the sweep and returns the
-          finished configurations (t.interrupted is true). resume = path saves each finished configuration to path at once; running
-          the same sweep with the same path skips them and gives the same table as an uninterrupted run.
-        """, options: EntryPointOptions.sweep) { L in try sweep(L) }
+        rally.function("sweep", schema: EntryPointOptions.sweep) { L in try sweep(L) }
     }
 
     // MARK: rally.sweep
@@ -50,12 +36,9 @@ enum SweepBindings {
         let metric = Metric(key: values.string("metric")!)!
         let resume = values.string("resume")
         let quiet = values.bool("quiet")!
-        let scoring = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule,
-                                     defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
-        let plan = SweepPlan(features: features, labeler: labeler, grid: grid, schedule: schedule,
-                             bootstrap: scoring.bootstrap, metrics: scoring.metrics, metric: metric, baseline: scoring.baseline,
-                             dieboldMarianoLag: scoring.dieboldMarianoLag, minimumPositives: scoring.minimumPositives,
-                             threads: scoring.threads)
+        let evaluation = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule,
+                                        defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
+        let plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric)
         let display = ProgressDisplay(quiet: quiet)
         defer { display.end() }
         let outcome = try SweepRunner(plan: plan, resumePath: resume, progress: display.show).run(on: data, models: models)

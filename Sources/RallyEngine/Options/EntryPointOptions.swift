@@ -60,14 +60,35 @@ public enum EntryPointOptions {
 
     // MARK: entry points
 
+    /// How many rows `ds:head(n)` and `ds:tail(n)` show.
+    public static let rowCount = OptionDeclaration("n", .integer(0...1_000_000_000), default: .number(5), doc: "rows to show")
+
     /// `rally.evaluate{...}`.
-    public static let evaluate = OptionSchema("evaluate", inputs + bootstrap + scoring + [
+    public static let evaluate = OptionSchema("evaluate", summary: """
+        rally.evaluate{data = ds, features = fx, labeler = lab, split = sp | walkforward = folds, models = {m1, m2, ...} [, options]}
+        -- fits each model on every fold, scores the pooled test predictions and returns a Result: res:table(), res:metrics(),
+        res:predictions(), res:folds(), res:best(), res:write(dir). Baseline: the FIRST model in `models` unless baseline = "<model name>";
+        every other model is compared with it by paired differences and Diebold-Mariano tests (DM: undefined, shown as "—", when the
+        test set has fewer than 10 x (lag + 1) rows). Intervals: paired moving-block bootstrap of the test rows. A labeler horizon
+        other than the feature spec's is a warning (res.warnings). Progress goes to stderr unless quiet = true.
+        """, inputs + bootstrap + scoring + [
         OptionDeclaration("threads", .integer(1...maximumThreads), default: .number(2),
                           doc: "threads fitting built-in models and running the bootstrap"),
     ])
 
     /// `rally.sweep{...}`: evaluate's options plus the grid.
-    public static let sweep = OptionSchema("sweep", inputs + bootstrap + scoring + [
+    public static let sweep = OptionSchema("sweep", summary: """
+        rally.sweep{data = ds, features = fx, labeler = lab, grid = {q = {0.9, 0.95}, window = {168, 672}, ...}, models = {...},
+                    split = sp | walkforward = folds [, options]} -- evaluates every model on every combination of the grid (labeler
+        parameters, applied with lab:with) and returns a SweepTable, one row per configuration x model: the labeler parameters, model,
+        every metric, the interval of `metric` (<metric>_lo/_hi), its difference from the baseline with its paired interval
+        (<metric>_diff, _diff_lo, _diff_hi), Diebold-Mariano p-values and statistics, test rows and rallies. Each row equals what
+        rally.evaluate gives with that labeler (the same pipeline); labels, features and folds are computed once per configuration.
+        Built-in models run on `threads` worker threads; models written in Lua run here, meanwhile. A model's own threads come on top:
+        give gbdt nthread = 1 in a sweep. The feature spec is used as given (a horizon axis moves the label, not the features' target
+        step; t.warnings says so). Progress on stderr: a bar on a terminal, plain lines otherwise. Ctrl-C stops the sweep and returns
+        the finished configurations (t.interrupted is true); with resume = path a rerun skips them and ends with the same table.
+        """, inputs + bootstrap + scoring + [
         OptionDeclaration("grid", kind: .table("{parameter = value or list of values, ...}"),
                           doc: "labeler parameters to vary (every combination is run)"),
         OptionDeclaration("metric", .choice(Metric.allCases.map(\.rawValue)), default: .string(Metric.prAUC.rawValue),
@@ -78,7 +99,11 @@ public enum EntryPointOptions {
     ])
 
     /// `rally.metrics(y, p, opts)`.
-    public static let metrics = OptionSchema("metrics", [
+    public static let metrics = OptionSchema("metrics", summary: """
+        rally.metrics(y, p [, options]) -- every metric of probabilities p against 0/1 outcomes y (Vectors or tables): roc_auc,
+        pr_auc, brier, log_loss, precision_at_top, lift_at_top, brier_skill, ece, brier_reliability, brier_resolution,
+        brier_uncertainty, precision/recall/f1 at `threshold`, and curve = the reliability bins {lower, upper, count, mean_p, observed}.
+        """, [
         top,
         bins,
         OptionDeclaration("threshold", .number(NumberInterval(lower: 0, lowerOpen: false, upper: 1, upperOpen: false)), default: .number(0.5),
@@ -88,7 +113,14 @@ public enum EntryPointOptions {
     ])
 
     /// `rally.report{...}`.
-    public static let report = OptionSchema("report", [
+    public static let report = OptionSchema("report", summary: """
+        rally.report{[options]} -- renders the colleague-ready report from benchmark artifacts. Reads metrics.json and predictions.csv
+        (required), run.json, importance.csv and sweep_thresholds.csv (when present) from `artifacts`; writes <name>.md with its SVG
+        figures (<name>_<figure>.svg) and a self-contained <name>.html into `out`. Same artifacts, same bytes. windows: close-ups,
+        e.g. {{from = "2017-12-26", to = "2018-01-10", title = "January 2018 cold snap"}} (default: the January 2018 cold snap and a
+        summer 2018 heat spell, or the test period's first two weeks when those have no data).
+        Returns {markdown = path, html = path, figures = {paths...}, notes = {...}}.
+        """, [
         OptionDeclaration("artifacts", .nonEmptyText, default: .string("artifacts"), doc: "directory holding metrics.json and predictions.csv"),
         OptionDeclaration("out", .nonEmptyText, default: .string("reports"), doc: "directory the report is written to"),
         OptionDeclaration("name", .nonEmptyText, default: .string("pjm_rally_demo"), doc: "file stem of the report (no '/')"),
@@ -104,7 +136,11 @@ public enum EntryPointOptions {
     ])
 
     /// `rally.split{...}`.
-    public static let split = OptionSchema("split", [
+    public static let split = OptionSchema("split", summary: """
+        rally.split{train_end =, test_start =, embargo = hours [, options]} -- a train/test split in time. embargo drops the last
+        training rows so no label reads past train_end: it must be at least the label horizon, checked now when `horizon` is given
+        and again at evaluation.
+        """, [
         OptionDeclaration("train_end", kind: .time, required: true, doc: "last time a training label may read (a date alone: the end of that day)"),
         OptionDeclaration("test_start", kind: .time, required: true, doc: "first test time"),
         OptionDeclaration("test_end", kind: .time, doc: "end of the test period (exclusive)"),
@@ -121,7 +157,11 @@ public enum EntryPointOptions {
                                            doc: "the label horizon in steps, to check the embargo now")
 
     /// `rally.walkforward{...}`.
-    public static let walkforward = OptionSchema("walkforward", [
+    public static let walkforward = OptionSchema("walkforward", summary: """
+        rally.walkforward{first_test =, step = "year", embargo = hours, data = ds | stop = time [, options]} -- walk-forward folds as
+        a list of Splits: fold k tests [first_test + k*step, first_test + (k+1)*step), cut at the end of the data (data = ds: one step
+        after its last row; or stop, exclusive), and trains on everything before (expanding) or on the last `train` span (rolling).
+        """, [
         OptionDeclaration("first_test", kind: .time, required: true, doc: "start of the first test period"),
         OptionDeclaration("step", .nonEmptyText, required: true, doc: "each test period: \"year\", \"month\", \"N years\" or \"N months\""),
         embargo,
@@ -134,14 +174,21 @@ public enum EntryPointOptions {
     ])
 
     /// `rally.dataset.synthetic{...}`.
-    public static let synthetic = OptionSchema("synthetic", [
+    public static let synthetic = OptionSchema("synthetic", summary: """
+        rally.dataset.synthetic{[options]} -- a PJM-like hourly Dataset with the shared file's columns (price, sys_load_fc,
+        zonal_load_fc): weather-driven load forecasts, a convex supply curve, scarcity spikes. Same seed, same data.
+        """, [
         OptionDeclaration("years", .integer(1...200), default: .number(6), doc: "years of hourly data"),
         OptionDeclaration("seed", .integer(0...maximumSeed), default: .number(1), doc: "same seed, same data"),
         OptionDeclaration("start", kind: .time, doc: "first hour (default 2013-01-01 00:00)"),
     ])
 
     /// `rally.load(path, opts)`.
-    public static let load = OptionSchema("load", [
+    public static let load = OptionSchema("load", summary: """
+        rally.load(path [, options]) -- reads a CSV file into a Dataset; ds:report() tells what it found and did. Detects the
+        delimiter, a BOM, line endings, the time column and its layout; every other cell must be a number (empty = missing).
+        PJM Data Miner 2 LMP exports (long format) are pivoted per pnode (the clock is UTC unless utc_offset is given).
+        """, [
         OptionDeclaration("delimiter", .choice([",", ";", "\t"]), doc: "the field separator (detected otherwise)"),
         OptionDeclaration("decimal", .choice([".", ","]), default: .string("."), doc: "the decimal mark of numbers"),
         OptionDeclaration("time", kind: .texts, doc: "the time column, or {date column, hour column} (detected otherwise)"),

@@ -78,19 +78,17 @@ public struct OptionDeclaration: Sendable, Hashable {
 public struct OptionSchema: Sendable {
     /// The function the options belong to, as messages name it (`evaluate`).
     public let function: String
+    /// What the function does and returns, as its help shows it (usage line first).
+    public let summary: String
     /// The options, in the order help shows them.
     public let options: [OptionDeclaration]
 
     /// Declares the options of `function`; names must be unique.
-    public init(_ function: String, _ options: [OptionDeclaration]) {
+    public init(_ function: String, summary: String = "", _ options: [OptionDeclaration]) {
         precondition(Set(options.map(\.name)).count == options.count, "\(function): an option is declared twice")
         self.function = function
+        self.summary = summary
         self.options = options
-    }
-
-    /// This schema with `more` options added (a shared group such as the scoring options).
-    public func adding(_ more: [OptionDeclaration]) -> OptionSchema {
-        OptionSchema(function, options + more)
     }
 
     /// The declaration of `name`, or nil.
@@ -100,7 +98,10 @@ public struct OptionSchema: Sendable {
     public var names: [String] { options.map(\.name).sorted() }
 
     /// One line per option, for help texts.
-    public var help: String { options.map { "  " + $0.help }.joined(separator: "\n") }
+    public var optionLines: String { options.map { "  " + $0.help }.joined(separator: "\n") }
+
+    /// The function's help: its summary, then its options.
+    public var help: String { summary + "\noptions:\n" + optionLines }
 }
 
 /// The scalar values of one call's options after decoding against an ``OptionSchema``: every

@@ -1,0 +1,129 @@
+/// A ``FeatureSpec`` from the options of `rally.features{...}` (an ``OptionTree``): every field
+/// and every list entry is checked here, with errors naming its path (`rolling[2].window`).
+extension FeatureSpec {
+    /// The top-level options, in the order their columns come.
+    public static let optionNames = ["col", "horizon", "lags", "rolling", "relative", "gap_to_thr", "calendar", "exogenous",
+                                     "ratio", "difference"]
+
+    /// Reads a spec from `tree`, the options table of `rally.features{...}`.
+    public init(options tree: OptionTree) throws {
+        let o = try OptionReader(tree)
+        let main = try o.string("col") ?? "price"
+        let horizon = try o.steps("horizon", minimum: 0) ?? 24
+        var features: [Feature] = []
+        func add(_ source: Feature.Source, name: String?) {
+            features.append(name.map { Feature(name: $0, source: source) } ?? Feature(source, mainColumn: main))
+        }
+        for (i, k) in try Self.numbers(o, "lags").enumerated() {
+            guard k == k.rounded(), k >= 0, k <= Double(EntryPointOptions.maximumSteps) else {
+                throw o.error("lags", "lags[\(i + 1)] must be a whole number of steps >= 0 (at most \(EntryPointOptions.maximumSteps)), got \(Format.number(k))")
+            }
+            add(.lag(column: main, steps: Int(k)), name: nil)
+        }
+        for (i, entry) in (try o.entries("rolling", of: "tables {stat = ..., window = ...}") ?? []).enumerated() {
+            let e = try OptionReader(entry, path: "rolling[\(i + 1)]", expected: "table {stat = ..., window = ...}")
+            let (statistic, window) = try RollingStatistic.read(e)
+            add(.rolling(column: try e.string("col") ?? main, statistic: statistic, window: window), name: try e.string("name"))
+            try e.finish()
+        }
+        for (i, entry) in (try o.entries("relative", of: "windows or tables {window = ...}") ?? []).enumerated() {
+            let path = "relative[\(i + 1)]"
+            if case .number(let w, _) = entry {
+                add(.relativeToMean(column: main, window: try OptionReader.steps(w, minimum: 1) { RallyError($0, option: path) }), name: nil)
+                continue
+            }
+            let e = try OptionReader(entry, path: path, expected: "window or table {window = ...}")
+            add(.relativeToMean(column: try e.string("col") ?? main, window: try Self.window(e)), name: try e.string("name"))
+            try e.finish()
+        }
+        if try o.bool("gap_to_thr") == true { add(.gapToThreshold(column: main), name: nil) }
+        for field in try Self.strings(o, "calendar") {
+            guard let value = CalendarField(rawValue: field) else {
+                throw o.error("calendar", "expected one of \(CalendarField.allCases.map { JSONText.string($0.rawValue) }.joined(separator: ", ")), got \(JSONText.string(field))")
+            }
+            add(.calendar(value), name: nil)
+        }
+        for (i, entry) in (try o.entries("exogenous", of: "column names or tables {col = ..., rel = ...}") ?? []).enumerated() {
+            if case .string(let column) = entry {
+                add(.knownAhead(column: column), name: nil)
+                continue
+            }
+            let e = try OptionReader(entry, path: "exogenous[\(i + 1)]", expected: "column name or table {col = ..., rel = ...}")
+            guard let column = try e.string("col") else { throw e.error("col", "string expected, got nil") }
+            add(.knownAhead(column: column), name: try e.string("name"))
+            if let window = try e.steps("rel", minimum: 1) {
+                add(.knownAheadRelative(column: column, window: window), name: nil)
+            }
+            try e.finish()
+        }
+        for op in ["ratio", "difference"] {
+            for (i, entry) in (try o.entries(op, of: "tables {\"a\", \"b\"}") ?? []).enumerated() {
+                let e = try OptionReader(entry, path: "\(op)[\(i + 1)]", expected: "table {\"a\", \"b\"}")
+                let pair = "two feature names {\"a\", \"b\"} or {a = ..., b = ...} expected"
+                guard let a = try Self.name(e, position: 0) ?? e.string("a") else { throw e.error(pair) }
+                guard let b = try Self.name(e, position: 1) ?? e.string("b") else { throw e.error(pair) }
+                let source: Feature.Source = op == "ratio" ? .ratio(numerator: a, denominator: b) : .difference(minuend: a, subtrahend: b)
+                add(source, name: try e.string("name"))
+                try e.finish(allowingPositions: 2)
+            }
+        }
+        try o.finish()
+        self.init(horizon: horizon, features: features)
+    }
+
+    /// A required positive window (`window`).
+    static func window(_ e: OptionReader) throws -> Int {
+        guard let w = try e.steps("window", minimum: 1) else { throw e.error("window", "number expected, got nil") }
+        return w
+    }
+
+    /// The feature name at list position `i` of `e`, or nil.
+    private static func name(_ e: OptionReader, position i: Int) throws -> String? {
+        guard i < e.positions.count else { return nil }
+        guard case .string(let s) = e.positions[i] else {
+            throw RallyError("feature name expected, got \(e.positions[i].typeName)", option: "\(e.path)[\(i + 1)]")
+        }
+        return s
+    }
+
+    /// Field `key` as numbers (one number is a list of one); empty when absent.
+    private static func numbers(_ o: OptionReader, _ key: String) throws -> [Double] {
+        try (try o.entries(key, of: "numbers", tables: false) ?? []).enumerated().map { i, value in
+            guard case .number(let x, _) = value else { throw o.error(key, "number expected at index \(i + 1), got \(value.typeName)") }
+            return x
+        }
+    }
+
+    /// Field `key` as strings (one string is a list of one); empty when absent.
+    private static func strings(_ o: OptionReader, _ key: String) throws -> [String] {
+        try (try o.entries(key, of: "strings", tables: false) ?? []).enumerated().map { i, value in
+            guard case .string(let s) = value else { throw o.error(key, "string expected at index \(i + 1), got \(value.typeName)") }
+            return s
+        }
+    }
+}
+
+extension RollingStatistic {
+    /// A rolling statistic and its window from the options `stat`, `window` and (for quantile) `q`.
+    public static func read(_ source: OptionReader) throws -> (RollingStatistic, Int) {
+        let names = ["mean", "std", "min", "max", "quantile"]
+        guard let name = try source.string("stat") else { throw source.error("stat", "string expected, got nil") }
+        guard names.contains(name) else {
+            throw source.error("stat", "expected one of \(names.map(JSONText.string).joined(separator: ", ")), got \(JSONText.string(name))")
+        }
+        let window = try FeatureSpec.window(source)
+        let statistic: RollingStatistic
+        switch name {
+        case "mean": statistic = .mean
+        case "std": statistic = .std
+        case "min": statistic = .min
+        case "max": statistic = .max
+        default:
+            guard let q = try source.number("q") else { throw source.error("q", "number expected, got nil") }
+            guard q > 0 && q < 1 else { throw source.error("q", "must be in (0, 1), got \(Format.number(q))") }
+            statistic = .quantile(q)
+        }
+        if let problem = statistic.problem(window: window) { throw source.error("window", problem) }
+        return (statistic, window)
+    }
+}

@@ -111,4 +111,30 @@ import Testing
             return #rally.load('\(path)') == #ds, tostring(ds)
             """) == ["true", "<Dataset 8760 rows x 3 cols  9998-12-31 01:00 .. 9999-12-31 00:00  hourly, no gaps>"])
     }
+
+    /// Seed 1, call 2720 (after merging main's OptionTree reader): rally.features given a
+    /// cyclic table, called in a coroutine, corrupted the heap (glibc: "malloc assertion failure
+    /// in sysmalloc", or a segfault, some calls later). Reading nested tables kept two values per
+    /// level on the Lua stack, past the LUA_MINSTACK slots a C function is promised; a
+    /// coroutine's stack is small. The reader now grows the stack as it descends.
+    @Test func deepOptionTablesInACoroutineAreAnError() throws {
+        try lua.run("""
+            cyclic = {} cyclic.t = cyclic cyclic[1] = cyclic
+            deep = {} local at = deep
+            for i = 1, 40 do at.a = {x = 1, y = {}} at = at.a end
+            function inCoroutine(arg) return coroutine.wrap(function() return select(2, pcall(rally.features, arg)) end)() end
+            """)
+        let expected = "bad argument #1 to 'features' (tables nested deeper than 16 levels (a table that contains itself?))"
+        #expect(try lua.run("return inCoroutine{ratio = {gap_to_thr = cyclic}}") == [expected])
+        #expect(try lua.run("return inCoroutine{lags = {0}, rolling = deep}") == [expected])
+        #expect(try lua.run("""
+            local same = 0
+            for i = 1, 200 do
+                if inCoroutine(i % 2 == 0 and {ratio = {gap_to_thr = cyclic}} or {lags = {0}, rolling = deep}) == [[\(expected)]] then same = same + 1 end
+                local filler = {} for k = 1, 100 do filler[k] = {k} end
+            end
+            collectgarbage()
+            return same
+            """) == ["200"])
+    }
 }

@@ -20,7 +20,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "EvaluationTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "LuaTests", dependencies: ["RallyEngine", "CLua"]),
-        .testTarget(name: "ShellTests", dependencies: ["RallyEngine"]),
+        .testTarget(name: "ShellTests", dependencies: ["RallyEngine"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -64,6 +64,22 @@ function recipe.whole(options, key, minimum, what, usage)
   return n
 end
 
+-- options.shard ("I/N") as rally.sweep's shard option (nil when absent); --shard needs --resume FILE,
+-- the file the merge reads. A malformed value calls usage.
+function recipe.shard(options, usage)
+  if not options.shard then return nil end
+  local i, n = options.shard:match("^(%d+)/(%d+)$")
+  if not i then usage("--shard needs I/N (e.g. 2/4), got '" .. options.shard .. "'") end
+  if not options.resume then usage("--shard needs --resume FILE: the merge reads each shard's resume file") end
+  return { index = math.tointeger(tonumber(i)), count = math.tointeger(tonumber(n)) }
+end
+
+-- What a recipe says when it ran one shard of a sweep (table t): where its runs are and how to merge.
+function recipe.shard_done(t, shard, resume, name, csv)
+  io.stderr:write(string.format("%s: shard %d/%d: %d runs kept in %s; merge the %d shard files with\n" ..
+    "  rally-shell scripts/sweep_merge.lua --out %s FILE...\n", name, shard.index, shard.count, #t, resume, shard.count, csv))
+end
+
 -- The dataset a recipe runs on (--data PATH, or the synthetic default) and a line saying which;
 -- `purpose` ends the hint given with the synthetic default ("the real benchmark").
 function recipe.data(path, purpose)

@@ -1,7 +1,7 @@
 -- How does the rally definition change the picture? A threshold sweep in one command:
 --
 --   rally-shell scripts/sweep_thresholds.lua [--data PATH] [--out DIR] [--bootstrap N] [--threads N]
---                                            [--resume FILE] [--quiet] [--help]
+--                                            [--resume FILE] [--shard I/N] [--quiet] [--help]
 --
 -- Runs naive, logreg and gbdt (protocol v1's models) on every rally definition
 --   q      in {0.90, 0.925, 0.95, 0.975, 0.99}   (the trailing price quantile a rally must beat)
@@ -17,6 +17,9 @@
 -- --threads N   engine threads (default: every core).
 -- --resume FILE saves each finished configuration to FILE; after a Ctrl-C, run the same command
 --               again to continue where it stopped (same final table).
+-- --shard I/N   runs only part I of N of the grid (configurations c with c % N == I - 1) and keeps
+--               it in --resume FILE (required); merge the N files with scripts/sweep_merge.lua, or
+--               run the whole thing as a Slurm job array with scripts/slurm/submit.sh.
 -- --help, -h    prints this text.
 --
 -- Prints the full table (parameters, model, PR-AUC with its interval, the gain over naive with
@@ -35,15 +38,16 @@ local t0 = rally.clock()
 
 local function usage(message)
   io.stderr:write("sweep_thresholds.lua: ", message, "\n",
-    "usage: rally-shell scripts/sweep_thresholds.lua [--data PATH] [--out DIR] [--bootstrap N] [--threads N] [--resume FILE] [--quiet] [--help]\n")
+    "usage: rally-shell scripts/sweep_thresholds.lua [--data PATH] [--out DIR] [--bootstrap N] [--threads N] [--resume FILE] [--shard I/N] [--quiet] [--help]\n")
   os.exit(2)
 end
 
 local recipe = require "recipe"
-local options = recipe.options(arg, { valued = { "data", "out", "bootstrap", "threads", "resume" }, switches = { "quiet" },
+local options = recipe.options(arg, { valued = { "data", "out", "bootstrap", "threads", "resume", "shard" }, switches = { "quiet" },
                                       defaults = { out = "artifacts/", bootstrap = "200" }, usage = usage })
 local resamples = recipe.whole(options, "bootstrap", 0, "a whole number of resamples", usage)
 local threads = recipe.whole(options, "threads", 1, "a whole number >= 1", usage)
+local shard = recipe.shard(options, usage)
 
 -- data
 local ds, note = recipe.data(options.data, "the real data")
@@ -67,7 +71,7 @@ local t = rally.sweep{
   split = rally.split{ train_end = "2016-12-31 23:00", test_start = "2017-01-01 00:00", embargo = 24, horizon = 24 },
   metric = "pr_auc",
   bootstrap = resamples, block = 168, seed = 7,
-  threads = threads, resume = options.resume, quiet = options.quiet,
+  threads = threads, resume = options.resume, shard = shard, quiet = options.quiet,
 }
 
 local base = options.out:gsub("/*$", "") .. "/sweep_thresholds"
@@ -82,6 +86,12 @@ if t.interrupted then
     options.resume and ("run the same command again to continue from " .. options.resume)
       or "give --resume FILE to be able to continue after an interruption"))
   os.exit(130)
+end
+
+if shard then
+  -- one part of the grid: its figures are in the resume file, which the merge reads
+  recipe.shard_done(t, shard, options.resume, "sweep_thresholds", base .. ".csv")
+  return
 end
 
 t:print()

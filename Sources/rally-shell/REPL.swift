@@ -68,6 +68,7 @@ struct REPL {
         if RallyLua.timingEnabled(L) {
             Terminal.note(elapsed < 1 ? "(\(Format.fixed(elapsed * 1000, digits: 1)) ms)" : "(\(Format.fixed(elapsed, digits: 3)) s)")
         }
+        if let error = L.takePendingError() { Terminal.error(error.message) } // from the work above, outside any chunk
     }
 }
 

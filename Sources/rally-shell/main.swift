@@ -23,18 +23,28 @@ enum Shell {
         if options.showHelp { Terminal.out(Options.usage); return 0 }
         if options.showVersion { Terminal.out(banner) }
 
-        let L = LuaState(luaL_newstate()!)
+        guard let raw = luaL_newstate() else {
+            report("cannot create state: not enough memory")
+            return 1
+        }
+        let L = LuaState(raw)
         defer { lua_close(L.raw) }
-        RallyLua.openAll(L)
-        setPackagePath(L, script: options.script)
-        makeArgTable(L, argv: argv, scriptIndex: options.scriptIndex)
+        do {
+            // every step protected (see LuaState): an error here is a message, never a longjmp
+            try RallyLua.open(L)
+            try setPackagePath(L, script: options.script)
+            try makeArgTable(L, argv: argv, scriptIndex: options.scriptIndex)
+        } catch {
+            report("cannot create state: \(error)")
+            return 1
+        }
         Interrupts.install()
 
         for action in options.actions {
             let ok: Bool
             switch action {
             case .execute(let chunk): ok = runChunk(L, chunk, name: "=(command line)")
-            case .require(let module): ok = runChunk(L, "\(module) = require(\"\(module)\")", name: "=(command line)")
+            case .require(let module): ok = requireModule(L, module)
             }
             if !ok { return failureStatus }
         }
@@ -72,26 +82,62 @@ enum Shell {
         REPL(L: L, reader: reader).loop()
     }
 
-    /// `./scripts` and the script's own folder are searched by `require`.
-    static func setPackagePath(_ L: LuaState, script: String?) {
+    /// `./scripts` and the script's own folder are searched by `require`: their `?.lua`
+    /// templates go in front of `package.path`, which is read and set as values (a folder name
+    /// may hold any character Lua strings can).
+    static func setPackagePath(_ L: LuaState, script: String?) throws {
         var dirs = ["./scripts"]
         if let script, script != "-", let slash = script.lastIndex(of: "/") {
             dirs.insert(String(script[..<slash]), at: 0)
         }
         let prefix = dirs.map { "\($0)/?.lua;" }.joined()
-        _ = runChunk(L, "package.path = \"\(prefix)\" .. package.path", name: "=(setup)")
+        let base = L.top
+        defer { L.setTop(base) }
+        guard try L.getGlobal("package") == LUA_TTABLE else { return }
+        try L.getField(-1, "path")
+        let current = L.string(-1) ?? ""
+        L.pop()
+        L.push(prefix + current)
+        try L.setField(-2, "path")
     }
 
     /// The global `arg`, as lua(1) sets it: arg[0] the script, arg[1...] its arguments,
     /// negative indices the interpreter and its options.
-    static func makeArgTable(_ L: LuaState, argv: [String], scriptIndex: Int?) {
+    static func makeArgTable(_ L: LuaState, argv: [String], scriptIndex: Int?) throws {
         let zero = scriptIndex ?? argv.count
         L.newTable(array: max(0, argv.count - zero), record: zero + 1)
         for (i, a) in argv.enumerated() {
             L.push(a)
             L.rawSet(-2, index: i - zero)
         }
-        lua_setglobal(L.raw, "arg")
+        if let error = L.takePendingError() { L.pop(); throw error }
+        try L.setGlobal("arg")
+    }
+
+    /// `-l mod`, as lua.c's `dolibrary`: `mod = require("mod")`, with the name pushed as a value.
+    static func requireModule(_ L: LuaState, _ module: String) -> Bool {
+        let base = L.top
+        do {
+            try L.getGlobal("require")
+            L.push(module)
+            if let error = L.takePendingError() { throw error }
+        } catch {
+            L.setTop(base)
+            report("\(error)")
+            return false
+        }
+        let outcome: Result<Int32, RallyError> = Interrupts.armed(L) {
+            do {
+                try L.protectedCall(arguments: 1, results: 1)
+                try L.setGlobal(module)
+                return .success(0)
+            } catch let error as RallyError {
+                return .failure(error)
+            } catch {
+                return .failure(RallyError("\(error)"))
+            }
+        }
+        return finish(L, outcome, base: base)
     }
 
     /// Runs a string chunk; reports an error and returns false on failure.
@@ -106,7 +152,7 @@ enum Shell {
 
     /// Runs a script file (`-`: standard input) with its arguments as `...`.
     static func runScript(_ L: LuaState, _ path: String, argv: [String], scriptIndex: Int?) -> Bool {
-        let status = path == "-" ? luaL_loadfilex(L.raw, nil, nil) : luaL_loadfilex(L.raw, path, nil)
+        let status = LuaConsole.loadFile(L, path == "-" ? nil : path)
         guard status == LUA_OK else {
             report(L.string(-1) ?? "cannot load \(path)")
             L.pop()
@@ -114,7 +160,7 @@ enum Shell {
         }
         let base = L.top - 1
         let args = scriptIndex.map { Array(argv[($0 + 1)...]) } ?? []
-        for a in args { L.push(a) }
+        for a in args { L.push(a) } // a failed push is pending: protectedCall then throws it
         let start = L.top - Int32(args.count) - 1
         let outcome: Result<Int32, RallyError> = Interrupts.armed(L) {
             do {
@@ -130,6 +176,7 @@ enum Shell {
     }
 
     private static func finish(_ L: LuaState, _ outcome: Result<Int32, RallyError>, base: Int32) -> Bool {
+        _ = L.takePendingError() // reported in the outcome; the next chunk starts clean
         switch outcome {
         case .success:
             L.setTop(base)

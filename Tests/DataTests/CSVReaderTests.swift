@@ -69,7 +69,7 @@ import Testing
         let empty = files.write("empty.csv", "\n\n")
         #expect(errorMessage { try CSVReader.load(path: empty) } == "\(empty): the file is empty (no header line)")
         let headerOnly = files.write("header.csv", "Date,a\n")
-        #expect(errorMessage { try CSVReader.load(path: headerOnly) }.hasPrefix("\(headerOnly): no time column found"))
+        #expect(errorMessage { try CSVReader.load(path: headerOnly) }.hasPrefix("\(headerOnly):1: no time column found"))
     }
 
     @Test func timeLayouts() throws {
@@ -148,7 +148,7 @@ import Testing
                 == "\(day):25:2: expected an hour 0-23 (hour beginning) in column 'hour', found \"24\"")
         let both = hourFile("both.csv", hourHeader: "hour", dates: ["2020-03-01"], hours: 0...24)
         #expect(errorMessage { try CSVReader.load(path: both) }
-                == "\(both): hour column 'hour' holds both 0 and 24, so it is neither hour beginning (0-23) nor hour ending (1-24); pass hours = \"beginning\" or hours = \"ending\"")
+                == "\(both):1: hour column 'hour' holds both 0 and 24, so it is neither hour beginning (0-23) nor hour ending (1-24); pass hours = \"beginning\" or hours = \"ending\"")
         let he = hourFile("he0.csv", hourHeader: "HE", dates: ["2020-03-01"], hours: 0...23)
         #expect(errorMessage { try CSVReader.load(path: he) }
                 == "\(he):2:2: expected an hour 1-24 (hour ending) in column 'HE', found \"0\" (read as hour ending 1-24 from its header; hours = \"beginning\" reads hour beginning 0-23 columns)")
@@ -160,19 +160,19 @@ import Testing
                 == "\(late):2002:2: expected an hour 0-23 (hour beginning) in column 'hour', found \"24\" (read as hour beginning 0-23 from the first rows; hours = \"ending\" reads hour ending 1-24 columns)")
         let noHour = files.write("nohour.csv", "Date,price\n2020-01-01 00:00,1\n")
         #expect(errorMessage { try CSVReader.load(path: noHour, options: options) }
-                == "\(noHour): hours = \"beginning\" is for a date column plus an hour column, but the time is read from column 'Date' alone (%Y-%m-%d %H:%M); name both with time = {\"<date>\", \"<hour>\"}")
+                == "\(noHour):1: hours = \"beginning\" is for a date column plus an hour column, but the time is read from column 'Date' alone (%Y-%m-%d %H:%M); name both with time = {\"<date>\", \"<hour>\"}")
     }
 
     @Test func ambiguousDatesNeedAFormat() throws {
         let path = files.write("amb.csv", "Date,price\n01/02/2020 00:00,1\n01/02/2020 01:00,2\n")
         #expect(errorMessage { try CSVReader.load(path: path) }
-                == "\(path): the times in column 'Date' are ambiguous (\"01/02/2020 00:00\" fits \"%m/%d/%Y %H:%M\" and \"%d/%m/%Y %H:%M\"); give format = \"...\"")
+                == "\(path):1: the times in column 'Date' are ambiguous (\"01/02/2020 00:00\" fits \"%m/%d/%Y %H:%M\" and \"%d/%m/%Y %H:%M\"); give format = \"...\"")
         var options = CSVOptions()
         options.format = "%d/%m/%Y %H:%M"
         #expect(times(try loadBothWays(path, options)) == ["2020-02-01 00:00", "2020-02-01 01:00"])
         let typo = files.write("typo.csv", "Date,price\n01/02/2020 00:00,1\n01/02/2020 1:00 AM,2\n")
         #expect(errorMessage { try CSVReader.load(path: typo, options: options) }
-                == "\(typo):3:1: expected a time like %d/%m/%Y %H:%M in column 'Date', found \"01/02/2020 1:00 AM\"")
+                == "\(typo):3:1: expected a time like %d/%m/%Y %H:%M (format = \"%d/%m/%Y %H:%M\") in column 'Date', found \"01/02/2020 1:00 AM\"")
         let clear = try loadBothWays(files.write("clear.csv", "Date,price\n13/02/2020 00:00,1\n"))
         #expect(times(clear) == ["2020-02-13 00:00"])
     }
@@ -180,7 +180,7 @@ import Testing
     @Test func dashedDatesAreReadMonthFirstOrDayFirstOnlyWhenUnambiguous() throws {
         let path = files.write("amb-dash.csv", "time,price\n01-02-2020 00:00,1\n01-02-2020 01:00,2\n")
         #expect(errorMessage { try CSVReader.load(path: path) }
-                == "\(path): the times in column 'time' are ambiguous (\"01-02-2020 00:00\" fits \"%m-%d-%Y %H:%M\" and \"%d-%m-%Y %H:%M\"); give format = \"...\"")
+                == "\(path):1: the times in column 'time' are ambiguous (\"01-02-2020 00:00\" fits \"%m-%d-%Y %H:%M\" and \"%d-%m-%Y %H:%M\"); give format = \"...\"")
         var options = CSVOptions()
         options.format = "%d-%m-%Y %H:%M"
         #expect(times(try loadBothWays(path, options)) == ["2020-02-01 00:00", "2020-02-01 01:00"])
@@ -203,18 +203,18 @@ import Testing
             var options = CSVOptions()
             set(&options)
             #expect(errorMessage { try CSVReader.load(path: path, options: options) }
-                    == "\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: time, price)")
+                    == "\(path):1: \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: time, price)")
         }
     }
 
     @Test func binaryFilesAreNotShownAsText() {
         let binary = files.write("a.out", "\u{7F}ELF\u{2}\u{1}\u{1}\u{0}\u{0}\u{0}\nmore\n")
         #expect(errorMessage { try CSVReader.load(path: binary) }
-                == "\(binary): does not look like a text CSV file (a NUL byte near its start: binary data, or UTF-16 text, which rally does not read)")
+                == "\(binary):1: does not look like a text CSV file (a NUL byte near its start: binary data, or UTF-16 text, which rally does not read)")
         let control = files.write("ctl.csv", "a,b\n\u{1}x,\u{7}" + String(repeating: "y", count: 200) + "\n")
         let message = errorMessage { try CSVReader.load(path: control) }
-        #expect(message.hasPrefix("\(control): no time column found (first row: \\u{01}x,\\u{07}yyy"))
-        #expect(message.contains("yyyy ...): name it with time = "))
+        #expect(message.hasPrefix("\(control):1: no time column found (first row: \\u{01}x,\\u{07}yyy"))
+        #expect(message.contains("yyyy ... (204 characters)): name it with time = "))
     }
 
     @Test func columnsSelectAndRename() throws {
@@ -226,7 +226,7 @@ import Testing
         #expect(ds.columns == [[1], [3]])
         options.columns = [ColumnSelection(name: "price", header: "Zonal Price")]
         #expect(errorMessage { try CSVReader.load(path: path, options: options) }
-                == "\(path): no column 'Zonal Price' (asked for as 'price'); headers: Date, Zonal price, Other, System load")
+                == "\(path):1: no column 'Zonal Price' (asked for as 'price'); headers: Date, Zonal price, Other, System load")
     }
 
     @Test func theSharedHeaderIsRecognisedOnlyWhenExact() throws {

@@ -22,7 +22,7 @@ import Testing
     @Test func duplicatesAreAnErrorNamingThemUnlessAPolicyIsGiven() throws {
         let path = files.write("dup.csv", "Date,p,q\n2020-01-01 00:00:00,1,\n2020-01-01 00:00:00,3,5\n\n2020-01-01 01:00:00,7,8\n2020-01-01 01:00:00,9,\n")
         #expect(errorMessage { try CSVReader.load(path: path) }
-                == "\(path): duplicate timestamps: 2020-01-01 00:00 (lines 2, 3), 2020-01-01 01:00 (lines 5, 6); pass duplicates = \"first\", \"last\" or \"mean\"")
+                == "\(path):2: duplicate timestamps: 2020-01-01 00:00 (lines 2, 3), 2020-01-01 01:00 (lines 5, 6); pass duplicates = \"first\", \"last\" or \"mean\"")
         let first = try loadBothWays(path, options(duplicates: .first))
         #expect(first.columns[0] == [1, 7])
         #expect(first.report.notes.contains("duplicates = \"first\": merged 2 duplicated timestamps (2 rows removed): 2020-01-01 00:00 (lines 2, 3), 2020-01-01 01:00 (lines 5, 6)"))
@@ -69,7 +69,7 @@ import Testing
             2018-11-04 02:00:00,24
             """)
         #expect(errorMessage { try CSVReader.load(path: path) }
-                == "\(path): duplicate timestamps: 2018-11-04 01:00 (lines 6, 7); pass duplicates = \"first\", \"last\" or \"mean\" (2018-11-04 01:00 is the US autumn daylight-saving repeat: dst = \"us\" averages it)")
+                == "\(path):6: duplicate timestamps: 2018-11-04 01:00 (lines 6, 7); pass duplicates = \"first\", \"last\" or \"mean\" (2018-11-04 01:00 is the US autumn daylight-saving repeat: dst = \"us\" averages it)")
         let ds = try loadBothWays(path, options(dst: true))
         #expect(times(ds) == ["2018-03-11 00:00", "2018-03-11 01:00", "2018-03-11 02:00", "2018-03-11 03:00",
                               "2018-11-04 00:00", "2018-11-04 01:00", "2018-11-04 02:00"])

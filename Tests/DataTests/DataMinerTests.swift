@@ -65,15 +65,15 @@ import Testing
         var options = CSVOptions()
         options.pnodes = ["WEST"]
         #expect(errorMessage { try CSVReader.load(path: path, options: options) }
-                == "\(path): no pnode 'WEST' in the file; pnodes: COMED (33092371), AECO (51291), PJM-RTO (1)")
+                == "\(path):1: no pnode 'WEST' in the file; pnodes: COMED (33092371), AECO (51291), PJM-RTO (1)")
         options.pnodes = []
         #expect(errorMessage { try CSVReader.load(path: path, options: options) }
-                == "\(path): pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
+                == "\(path):1: pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
         let twice = files.write("twice.csv", [Self.header,
             "1/1/2025 5:00:00 AM,1/1/2025 12:00:00 AM,1,PJM-RTO,,,ZONE,,20.00,20.00,0.00,0.00,TRUE,1",
             "1/1/2025 5:00:00 AM,1/1/2025 12:00:00 AM,1,PJM-RTO,,,ZONE,,20.00,20.00,0.00,0.00,TRUE,1"].joined(separator: "\n"))
         #expect(errorMessage { try CSVReader.load(path: twice) }
-                == "\(twice): lines 2 and 3: two current rows for pnode PJM-RTO at 2025-01-01 05:00 UTC with the same version_nbr 1")
+                == "\(twice):2: two current rows for pnode PJM-RTO at 2025-01-01 05:00 UTC with the same version_nbr 1 (lines 2 and 3)")
         let flag = files.write("flag.csv", [Self.header, "1/1/2025 5:00:00 AM,1/1/2025 12:00:00 AM,1,PJM-RTO,,,ZONE,,20.00,20.00,0.00,0.00,yes,1"].joined(separator: "\n"))
         #expect(errorMessage { try CSVReader.load(path: flag) }
                 == "\(flag):2:13: expected TRUE or FALSE in column 'row_is_current', found \"yes\"")

@@ -75,4 +75,22 @@ import Testing
         #expect(luaError("rally.features{rolling = {{stat = 'mean', window = 24, [true] = 1}}}")
                 == "bad argument #1 to 'features' (field 'rolling[1]': unknown option 'a boolean key'; valid options: col, name, stat, window)")
     }
+
+    @Test func shardsAreCheckedWhereTheyAreDecoded() throws {
+        try lua.run("""
+            base = {data = rally.dataset.synthetic{years = 1}, features = rally.features.protocol_v1(),
+                    labeler = rally.labeler.quantile{q = 0.95, window = 336, horizon = 24}, models = {rally.model.naive()},
+                    split = rally.split{train_end = '2013-09-30 23:00', test_start = '2013-10-01', embargo = 24}, quiet = true}
+            function with(extra) local t = {} for k, v in pairs(base) do t[k] = v end for k, v in pairs(extra) do t[k] = v end return t end
+            """)
+        #expect(luaError("rally.sweep(with{shard = {index = 1, count = 2}})")
+                == "bad argument #1 to 'sweep' (field 'shard': a shard's configurations are merged from its resume file: give resume = path too)")
+        #expect(luaError("rally.sweep(with{shard = {index = 0, count = 2}, resume = '/tmp/x.json'})")
+                == "bad argument #1 to 'sweep' (field 'shard.index': a shard index in [1, 2] expected (shards are numbered from 1), got 0)")
+        #expect(luaError("rally.sweep(with{shard = {index = 1, count = math.maxinteger}, resume = '/tmp/x.json'})")
+                .hasPrefix("bad argument #1 to 'sweep' (field 'shard.count': a whole number expected"))
+        #expect(luaError("rally.sweep(with{shard = 3, resume = '/tmp/x.json'})")
+                == "bad argument #1 to 'sweep' (field 'shard': table {index = i, count = n} expected, got number)")
+        #expect(luaError("rally.sweep_merge{}") == "sweep_merge: no resume files given")
+    }
 }

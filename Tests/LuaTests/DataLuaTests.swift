@@ -96,7 +96,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(luaError("rally.load('\(path)', {format = '%Y-%q'})")
                 == "bad argument #2 to 'load' (field 'format': bad time format \"%Y-%q\": directives are %Y %m %d %H %I %M %S %p %%)")
         #expect(luaError("rally.load('\(path)', {columns = {price = 'Price'}})")
-                == "\(path): no column 'Price' (asked for as 'price'); headers: Date, price, load")
+                == "\(path):1: no column 'Price' (asked for as 'price'); headers: Date, price, load")
         #expect(luaError("rally.load('\(path)'):col('nope')") == "bad argument #1 to 'col' (no column 'nope'; columns: price, load)")
         #expect(luaError("rally.load('\(path)'):slice('2020-13-01')")
                 == "bad argument #1 to 'slice' (bad time \"2020-13-01\": expected YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS)")
@@ -124,7 +124,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(luaError("rally.load('\(text)')") == "\(text):3:2: expected a number in column 'price', found \"high\"")
         let dup = files.write("dup.csv", "Date,price\n2020-01-01 00:00:00,1\n2020-01-01 00:00:00,2\n")
         #expect(luaError("rally.load('\(dup)')")
-                == "\(dup): duplicate timestamps: 2020-01-01 00:00 (lines 2, 3); pass duplicates = \"first\", \"last\" or \"mean\"")
+                == "\(dup):2: duplicate timestamps: 2020-01-01 00:00 (lines 2, 3); pass duplicates = \"first\", \"last\" or \"mean\"")
         #expect(throws: Never.self) { try lua.run("rally.load('\(dup)', {duplicates = 'mean'})") }
         let unsorted = files.write("unsorted.csv", "Date,price\n2020-01-01 01:00:00,1\n2020-01-01 00:00:00,2\n")
         #expect(luaError("rally.load('\(unsorted)')")
@@ -197,7 +197,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         let path = files.write("h.csv", hours)
         for (option, value) in [("utc_offset", "-5"), ("pnodes", "{'X'}"), ("component", "'energy'")] {
             #expect(luaError("rally.load('\(path)', {\(option) = \(value)})")
-                    == "\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: Date, price, load)")
+                    == "\(path):1: \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: Date, price, load)")
         }
         #expect(luaError("rally.load('\(path)', {pnodes = {a = 'COMED'}})")
                 == "bad argument #2 to 'load' (field 'pnodes': a list of pnode names or ids expected, found key 'a')")
@@ -223,7 +223,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(luaError("rally.load('\(path)', {pnodes = {true}})")
                 == "bad argument #2 to 'load' (field 'pnodes': pnode name or id expected at index 1, got boolean)")
         #expect(luaError("rally.load('\(path)', {pnodes = {}})")
-                == "\(path): pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
+                == "\(path):1: pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
         #expect(luaError("rally.load('\(path)', {component = 'lmp'})")
                 == "bad argument #2 to 'load' (field 'component': one of \"total\", \"energy\", \"congestion\", \"loss\" expected, got \"lmp\" (Data Miner exports: the LMP component))")
     }

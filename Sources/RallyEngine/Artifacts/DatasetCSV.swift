@@ -1,16 +1,28 @@
 /// A dataset as CSV text that `rally.load` reads back to the same values: a `time` column
-/// (`YYYY-MM-DD HH:MM`, the dataset's naive clock), then one column per series, numbers in
-/// their shortest round-trip form, missing values as empty fields.
+/// (`YYYY-MM-DD HH:MM`, the dataset's naive clock; `YYYY-MM-DD HH:MM:SS` on every row when any
+/// time has seconds), then one column per series, numbers in their shortest round-trip form,
+/// missing values as empty fields. A name holding a comma, semicolon, tab, quote or line break
+/// is quoted (so delimiter detection reads the header as written).
+///
+/// ``write(_:to:)`` refuses, before writing anything, a dataset the file could not bring back
+/// exactly (see ``problem(_:)``).
 public enum DatasetCSV {
     /// The CSV text of `dataset`.
     public static func text(_ dataset: Dataset) -> String {
-        var table = CSVTable(header: ["time"] + dataset.names, expectedRows: dataset.count)
+        let seconds = dataset.timestamps.contains { $0 % 60 != 0 }
+        var out = ""
+        out.reserveCapacity((dataset.count + 1) * (dataset.names.count + 1) * 12)
+        out += (["time"] + dataset.names).map(field).joined(separator: ",")
+        out += "\n"
         for row in 0..<dataset.count {
-            table.field(TimeStamp.format(dataset.timestamps[row]))
-            for column in dataset.columns { table.field(number(column[row])) }
-            table.endRow()
+            out += time(dataset.timestamps[row], seconds: seconds)
+            for column in dataset.columns {
+                out += ","
+                out += number(column[row])
+            }
+            out += "\n"
         }
-        return table.text()
+        return out
     }
 
     /// A value as ``CSVTable/number(_:)`` writes it, except that −0 keeps its sign (the file
@@ -19,10 +31,67 @@ public enum DatasetCSV {
         x == 0 && x.sign == .minus ? "-0" : CSVTable.number(x)
     }
 
-    /// Writes `dataset` to `path` atomically (creating missing folders).
+    /// `t` as `YYYY-MM-DD HH:MM`, with `:SS` when `seconds`.
+    private static func time(_ t: Int64, seconds: Bool) -> String {
+        let text = TimeStamp.format(t)
+        return seconds && text.utf8.count == 16 ? text + ":00" : text
+    }
+
+    /// A header field: quoted (quotes doubled) when it holds a delimiter rally detects, a quote
+    /// or a line break.
+    private static func field(_ name: String) -> String {
+        guard name.utf8.contains(where: { [44, 59, 9, 34, 10, 13].contains($0) }) else { return name }
+        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Why `dataset` cannot be written as a file `rally.load` reads back identically, or nil.
+    /// Refused: no rows; a column named `time`, empty, longer than ``CSVReader/maxNameBytes``
+    /// (quotes doubled), with leading or trailing blanks, with
+    /// control characters other than tab, or named twice; names that make the header look like a Data Miner
+    /// export; infinite values; times out of order, or outside years 0000-9999.
+    public static func problem(_ dataset: Dataset) -> String? {
+        guard dataset.count > 0 else { return "the dataset has no rows (rally.load refuses a file without data rows)" }
+        guard dataset.names.count <= CSVReader.maxColumns else { return "it has \(dataset.names.count) columns; rally.load reads at most \(CSVReader.maxColumns)" }
+        var seen = Set<String>()
+        for name in dataset.names {
+            let shown = MessageText.quote(name, limit: 40)
+            if name == "time" { return "it has a column named 'time' (the time column's name); rename it first" }
+            if name.isEmpty { return "a column has an empty name (rally.load would call it columnN); rename it first" }
+            if name.unicodeScalars.contains(where: { ($0.value < 32 && $0 != "\t") || $0.value == 127 }) {
+                return "column '\(shown)' has a control character in its name; rename it first"
+            }
+            if let f = name.unicodeScalars.first, let l = name.unicodeScalars.last, [" ", "\t"].contains(f) || [" ", "\t"].contains(l) {
+                return "column '\(shown)' has blanks around its name (rally.load trims them); rename it first"
+            }
+            if !seen.insert(name).inserted { return "two columns are named '\(shown)'; rename one first" }
+            let written = name.utf8.count + name.utf8.filter { $0 == 34 }.count
+            if written > CSVReader.maxNameBytes {
+                return "column '\(shown)' has a name of \(written) bytes as written; rally.load reads names of at most \(CSVReader.maxNameBytes)"
+            }
+        }
+        if DataMinerReader.recognizes(["time"] + dataset.names) {
+            return "its column names are those of a PJM Data Miner export, which rally.load would pivot; rename them first"
+        }
+        for (name, column) in zip(dataset.names, dataset.columns) {
+            if let i = column.firstIndex(where: { $0.isInfinite }) {
+                return "column '\(MessageText.quote(name, limit: 40))' holds \(column[i] > 0 ? "+" : "-")inf at \(TimeStamp.format(dataset.timestamps[i])) (rally.load refuses infinite values)"
+            }
+        }
+        let first = TimeStamp.make(year: 0, month: 1, day: 1), last = TimeStamp.make(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59)
+        for (i, t) in dataset.timestamps.enumerated() {
+            guard t >= first && t <= last else { return "row \(i + 1) has a time outside the years 0000-9999 (\(t) s since 1970)" }
+            if i > 0 && t <= dataset.timestamps[i - 1] {
+                return "row \(i + 1) (\(TimeStamp.format(t))) does not come after row \(i) (rally.load refuses times out of order or repeated)"
+            }
+        }
+        return nil
+    }
+
+    /// Writes `dataset` to `path` atomically (creating missing folders); refuses, writing
+    /// nothing, a dataset that would not read back identically (see ``problem(_:)``).
     public static func write(_ dataset: Dataset, to path: String) throws {
-        guard !dataset.names.contains("time") else {
-            throw RallyError("cannot write a dataset with a column named 'time' (the time column's name); rename it first")
+        if let problem = problem(dataset) {
+            throw RallyError(MessageText.bounded("cannot write '\(path)' so that rally.load reads it back: \(problem)"))
         }
         try AtomicFile.write(text(dataset), to: path)
     }

@@ -30,6 +30,31 @@ public enum CSVReader {
     /// ``load(path:options:)`` reading `chunkSize` bytes at a time (tests use tiny chunks to
     /// exercise records that straddle reads).
     static func load(path: String, options: CSVOptions, chunkSize: Int) throws -> Dataset {
+        var headerLine = 1
+        do {
+            return try read(path: path, options: options, chunkSize: chunkSize, headerLine: &headerLine)
+        } catch let error as RallyError where error != .interrupted {
+            throw RallyError(MessageText.bounded(located(error.message, path: path, headerLine: headerLine)))
+        }
+    }
+
+    /// The most columns a file may have (fields per record, not counting a trailing delimiter).
+    public static let maxColumns = 10_000
+    /// The longest column name in a header, in bytes.
+    public static let maxNameBytes = 1_000
+
+    /// `message` naming `path:headerLine` when it names `path` but no line: the reader's messages
+    /// without a line of their own are about the header (and the options that bear on it), except
+    /// for an empty file, a file without data rows, and I/O errors.
+    static func located(_ message: String, path: String, headerLine: Int) -> String {
+        let prefix = path + ": "
+        guard message.hasPrefix(prefix) else { return message }
+        let rest = message.dropFirst(prefix.count)
+        if rest.hasPrefix("the file is empty") || rest.hasPrefix("no data rows") { return message }
+        return "\(path):\(headerLine): " + rest
+    }
+
+    private static func read(path: String, options: CSVOptions, chunkSize: Int, headerLine: inout Int) throws -> Dataset {
         let file = try ChunkedFile(path: path, chunkSize: chunkSize)
         var notes: [String] = []
         try file.ensure(3)
@@ -51,12 +76,15 @@ public enum CSVReader {
         }
         let delimiter = options.delimiter ?? CSVScanner.detectDelimiter(file.buffer, from: file.start, end: file.end)
         notes.append("delimiter: \(delimiterName(delimiter))")
-        let scanner = CSVScanner(delimiter: delimiter)
-        let headerLine = line
+        let scanner = CSVScanner(delimiter: delimiter, maxFields: maxColumns + 1)
+        headerLine = line
         var header: [String] = []
         scan: while true {
             switch scanner.scan(file.buffer, from: file.start, end: file.end, atEOF: file.atEOF) {
             case .record(let next, let lines):
+                if let k = (0..<scanner.fieldCount).first(where: { scanner.ends[$0] - scanner.starts[$0] > maxNameBytes }) {
+                    throw RallyError("\(path):\(headerLine):\(k + 1): header field \(k + 1) is \(scanner.ends[k] - scanner.starts[k]) bytes long; rally reads column names of at most \(maxNameBytes) bytes (\"\(MessageText.quote(file.buffer, scanner.starts[k], scanner.ends[k], limit: 40))\")\(delimiterNote(options))")
+                }
                 header = (0..<scanner.fieldCount).map { scanner.text(file.buffer, $0) }
                 notes.append("line endings: \(lineEnding(file.buffer, before: next, start: file.start))")
                 file.start = next
@@ -66,16 +94,26 @@ public enum CSVReader {
             case .blank, .endOfInput: throw RallyError("\(path): the file is empty (no header line)")
             case .unterminatedQuote(let field): throw RallyError("\(path):\(headerLine):\(field): a quoted header never closes")
             case .textAfterQuote(let field): throw RallyError("\(path):\(headerLine):\(field): text after the closing quote of a quoted header")
+            case .tooManyFields: throw RallyError("\(path):\(headerLine): the header has more than \(maxColumns) fields; rally reads at most \(maxColumns) columns\(delimiterNote(options))")
             }
         }
         let fieldCount = header.count
+        if header.count > maxColumns && !(header.count == maxColumns + 1 && header.last == "") {
+            throw RallyError("\(path):\(headerLine): the header has \(header.count) fields; rally reads at most \(maxColumns) columns\(delimiterNote(options))")
+        }
         if header.count > 1 && header.last == "" {
             header.removeLast()
             notes.append("the header ends with a delimiter: its empty last field is ignored")
         }
+        var unnamed: [String] = []
         for (k, name) in header.enumerated() where name.isEmpty {
             header[k] = "column\(k + 1)"
-            notes.append("header field \(k + 1) is empty: named it '\(header[k])'")
+            unnamed.append(String(k + 1))
+        }
+        if unnamed.count == 1 {
+            notes.append("header field \(unnamed[0]) is empty: named it 'column\(unnamed[0])'")
+        } else if !unnamed.isEmpty {
+            notes.append("\(unnamed.count) header fields are empty (\(MessageText.list(unnamed))): named them 'columnN' by their position")
         }
         if DataMinerReader.recognizes(header) {
             if let hours = options.hourConvention {
@@ -86,21 +124,27 @@ public enum CSVReader {
             return try reader.read(file: file, scanner: scanner, firstLine: line, notes: notes)
         }
         if let option = options.dataMinerOptionsGiven.first {
-            throw RallyError("\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: \(header.prefix(8).joined(separator: ", "))\(header.count > 8 ? ", ..." : ""))")
+            throw RallyError("\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: \(MessageText.headers(header)))")
         }
         let samples = try sample(path: path, file: file, scanner: scanner, limit: 2000, firstLine: line)
         let time = try TimeColumns.resolve(path: path, header: header, samples: samples, options: options, headerLine: headerLine)
         notes.append(time.description(header))
         let selected = try valueColumns(path: path, header: header, time: time, options: options, notes: &notes)
-        var reader = RowReader(path: path, fieldCount: fieldCount, header: header, time: time, selected: selected, decimal: options.decimal)
+        var reader = RowReader(path: path, fieldCount: fieldCount, header: header, time: time, selected: selected, options: options)
         let expected = expectedRows(path: path, file: file, samples: samples)
         try reader.read(file: file, scanner: scanner, firstLine: line, expectedRows: expected)
         notes += reader.notes()
         guard !reader.timestamps.isEmpty else { throw RallyError("\(path): no data rows after the header") }
         let lineMap = reader.lineMap
         let table = TimeContracts.Table(timestamps: reader.timestamps, columns: reader.values, source: path) { lineMap.line(of: $0) }
+        try Cancellation.check()
         let (timestamps, columns) = try options.contracts.apply(table, notes: &notes)
         return Dataset(timestamps: timestamps, names: selected.map(\.name), columns: columns, report: LoadReport(source: path, notes: notes))
+    }
+
+    /// ` (delimiter = ";" was given)` when the options name a delimiter, for messages it may explain.
+    static func delimiterNote(_ options: CSVOptions) -> String {
+        options.delimiter.map { " (delimiter = \(delimiterName($0) == "tab" ? "\"\\t\"" : "\"" + String(UnicodeScalar($0)) + "\"") was given)" } ?? ""
     }
 
     static func delimiterName(_ d: UInt8) -> String {
@@ -124,11 +168,13 @@ public enum CSVReader {
         var out: [[String]] = []
         var pos = file.start
         var line = firstLine
-        while out.count < limit {
+        var fields = 0
+        while out.count < limit && fields < 200_000 {
             switch scanner.scan(file.buffer, from: pos, end: file.end, atEOF: file.atEOF) {
             case .record(let next, let lines):
-                let fields = (0..<scanner.fieldCount).map { scanner.text(file.buffer, $0) }
-                if !(fields.count == 1 && fields[0].isEmpty) { out.append(fields) }
+                let record = (0..<scanner.fieldCount).map { scanner.text(file.buffer, $0) }
+                if !(record.count == 1 && record[0].isEmpty) { out.append(record) }
+                fields += record.count
                 pos = next
                 line += lines
             case .blank(let next):
@@ -145,6 +191,8 @@ public enum CSVReader {
                 throw RallyError("\(path):\(line):\(field): a quoted field never closes")
             case .textAfterQuote(let field):
                 throw RallyError("\(path):\(line):\(field): text after the closing quote of a quoted field")
+            case .tooManyFields:
+                throw RallyError("\(path):\(line): more than \(maxColumns) fields; rally reads at most \(maxColumns) columns")
             }
         }
         return out
@@ -166,7 +214,7 @@ public enum CSVReader {
             var out: [(index: Int, name: String)] = []
             for s in selection {
                 guard let k = header.firstIndex(of: s.header) else {
-                    throw RallyError("\(path): no column '\(s.header)' (asked for as '\(s.name)'); headers: \(header.joined(separator: ", "))")
+                    throw RallyError("\(path): no column '\(MessageText.quote(s.header))' (asked for as '\(s.name)'); headers: \(MessageText.headers(header))")
                 }
                 guard !timeIndices.contains(k) else {
                     throw RallyError("\(path): column '\(s.header)' (asked for as '\(s.name)') is the time column")
@@ -191,199 +239,5 @@ public enum CSVReader {
             seen[c.name] = c.index
         }
         return out
-    }
-}
-
-/// Which field(s) hold the time, and how to read them.
-struct TimeColumns {
-    /// The time field.
-    var index: Int
-    /// Its layout.
-    var format: TimeFormat
-    /// An hour field added to a date-only time field, if any.
-    var hour: HourColumn?
-
-    /// The fields used for time.
-    var indices: [Int] { [index] + (hour.map { [$0.index] } ?? []) }
-
-    /// A line for the report.
-    func description(_ header: [String]) -> String {
-        if let hour { return "time: date column '\(header[index])' (\(format)) + hour column '\(header[hour.index])' (\(hour.explanation))" }
-        return "time column: '\(header[index])' (\(format))"
-    }
-
-    private static let timeWords = ["date", "time", "timestamp", "datetime", "day", "period", "utc", "ept"]
-    private static let hourWords = ["hour", "hr", "h"]
-    private static let endingWords = ["he", "hour_ending", "hourending", "hour ending"]
-    private static let beginningWords = ["hb", "hour_beginning", "hourbeginning", "hour beginning"]
-
-    /// Resolves the time column(s) from `options.time` / `options.format` or from the samples.
-    static func resolve(path: String, header: [String], samples: [[String]], options: CSVOptions, headerLine: Int) throws -> TimeColumns {
-        let resolved = try resolveColumns(path: path, header: header, samples: samples, options: options)
-        if let given = options.hourConvention, resolved.hour == nil {
-            throw RallyError("\(path): hours = \"\(given.rawValue)\" is for a date column plus an hour column, but the time is read from column '\(header[resolved.index])' alone (\(resolved.format)); name both with time = {\"<date>\", \"<hour>\"}")
-        }
-        return resolved
-    }
-
-    private static func resolveColumns(path: String, header: [String], samples: [[String]], options: CSVOptions) throws -> TimeColumns {
-        let given = try options.format.map { try TimeFormat($0) }
-        let values = { (k: Int) in samples.compactMap { k < $0.count && !$0[k].isEmpty ? $0[k] : nil } }
-        func column(_ name: String) throws -> Int {
-            guard let k = header.firstIndex(of: name) else {
-                throw RallyError("\(path): no time column '\(name)'; headers: \(header.joined(separator: ", "))")
-            }
-            return k
-        }
-        if let names = options.time {
-            guard names.count == 1 || names.count == 2 else {
-                throw RallyError("\(path): time = {...} names one column, or a date column and an hour column; got \(names.count)")
-            }
-            let k = try column(names[0])
-            let format = try given ?? detect(path: path, name: header[k], values: values(k))
-            guard names.count == 2 else { return TimeColumns(index: k, format: format) }
-            let h = try column(names[1])
-            if format.hasTimeOfDay {
-                throw RallyError("\(path): time column '\(names[0])' already has a time of day (\(format)); an hour column makes no sense with it")
-            }
-            let hour = try HourColumn.resolve(path: path, index: h, name: header[h], values: values(h), given: options.hourConvention)
-            return TimeColumns(index: k, format: format, hour: hour)
-        }
-        let named = header.indices.filter { k in
-            let h = header[k].lowercased()
-            return timeWords.contains { h.contains($0) }
-        }
-        for k in named + header.indices.filter({ !named.contains($0) }) {
-            let vs = values(k)
-            guard !vs.isEmpty else { continue }
-            let format: TimeFormat
-            if let given {
-                guard given.parse(vs[0]) != nil else { continue }
-                format = given
-            } else {
-                guard let f = try detectIfAny(path: path, name: header[k], values: vs) else { continue }
-                format = f
-            }
-            var hour: HourColumn?
-            if !format.hasTimeOfDay, k + 1 < header.count, isHourHeader(header[k + 1]) {
-                let hv = values(k + 1)
-                if !hv.isEmpty && hv.allSatisfy({ Int($0).map { (0...24).contains($0) } ?? false }) {
-                    hour = try HourColumn.resolve(path: path, index: k + 1, name: header[k + 1], values: hv, given: options.hourConvention)
-                }
-            }
-            return TimeColumns(index: k, format: format, hour: hour)
-        }
-        let first = samples.first.map { "first row: " + printable($0.joined(separator: String(UnicodeScalar(options.delimiter ?? 44)))) } ?? "no data rows"
-        throw RallyError("\(path): no time column found (\(first)): name it with time = \"...\" and give its layout with format = \"%Y-%m-%d %H:%M\"")
-    }
-
-    /// `text` for a message: control characters and invalid UTF-8 shown as `\u{..}` escapes,
-    /// cut to 120 characters.
-    static func printable(_ text: String) -> String {
-        let limit = 120
-        var out = ""
-        for (k, c) in text.unicodeScalars.enumerated() {
-            guard k < limit else { out += " ..."; break }
-            out += c.properties.generalCategory == .control || c == "\u{FFFD}" ? c.escaped(asASCII: true) : String(c)
-        }
-        return out
-    }
-
-    /// Whether `header` names an hour column (`hour`, `HE`, `Hour Ending`, `hb`, ...).
-    private static func isHourHeader(_ header: String) -> Bool {
-        let h = header.lowercased()
-        return hourWords.contains(h) || h.contains("hour") || conventionNamed(by: header) != nil
-    }
-
-    /// The convention an hour column's header states (`HE`, `hour_ending`, `Hour Beginning`, ...), if any.
-    static func conventionNamed(by header: String) -> HourConvention? {
-        let h = header.lowercased()
-        if endingWords.contains(h) || h.contains("ending") { return .ending }
-        if beginningWords.contains(h) || h.contains("beginning") { return .beginning }
-        return nil
-    }
-
-    /// The one candidate layout that fits every value, or an error (none, or several that disagree).
-    static func detect(path: String, name: String, values: [String]) throws -> TimeFormat {
-        guard let f = try detectIfAny(path: path, name: name, values: values) else {
-            throw RallyError("\(path): column '\(name)' does not hold times in a known layout (first value \"\(values.first ?? "")\"); give format = \"...\" (e.g. \"%d/%m/%Y %H:%M\")")
-        }
-        return f
-    }
-
-    /// Like ``detect(path:name:values:)`` but nil when no layout fits. A layout must fit the first
-    /// value; of those, the ones fitting the most values are kept (a bad value further down is
-    /// then reported at its own line by the reader), and they must agree on every value they read.
-    static func detectIfAny(path: String, name: String, values: [String]) throws -> TimeFormat? {
-        guard let firstValue = values.first else { return nil }
-        let scored = TimeFormat.candidates.filter { $0.parse(firstValue) != nil }.map { f in
-            (format: f, fits: values.filter { f.parse($0) != nil }.count)
-        }
-        guard let best = scored.map(\.fits).max() else { return nil }
-        let fits = scored.filter { $0.fits == best }.map(\.format)
-        let first = fits[0]
-        let readable = values.filter { v in fits.allSatisfy { $0.parse(v) != nil } }
-        let reference = readable.map { first.parse($0)! }
-        let disagreeing = fits.dropFirst().filter { f in readable.map { f.parse($0)! } != reference }
-        if !disagreeing.isEmpty {
-            throw RallyError("\(path): the times in column '\(name)' are ambiguous (\"\(firstValue)\" fits \(([first] + disagreeing).map { "\"\($0)\"" }.joined(separator: " and "))); give format = \"...\"")
-        }
-        return first
-    }
-}
-
-/// An hour column added to a date-only time column: where it is, how it numbers the hours, and
-/// what decided that.
-struct HourColumn {
-    /// What decided the convention.
-    enum Basis {
-        /// `hours = "..."`.
-        case option
-        /// The column's header (`HE`, `hour_ending`, `Hour Beginning`, ...).
-        case header
-        /// The column's sampled values (a 24 means hour ending, else hour beginning).
-        case values
-    }
-
-    /// The hour field.
-    var index: Int
-    /// How it numbers the hours of a day.
-    var convention: HourConvention
-    /// What decided `convention`.
-    var basis: Basis
-
-    /// The convention `given`, else the one the header states, else the one the sampled `values`
-    /// show; a column holding both 0 and 24 is refused unless the convention is given.
-    static func resolve(path: String, index: Int, name: String, values: [String], given: HourConvention?) throws -> HourColumn {
-        if let given { return HourColumn(index: index, convention: given, basis: .option) }
-        let hours = Set(values.compactMap { Int($0) })
-        if hours.contains(0) && hours.contains(24) {
-            throw RallyError("\(path): hour column '\(name)' holds both 0 and 24, so it is neither hour beginning (0-23) nor hour ending (1-24); pass hours = \"beginning\" or hours = \"ending\"")
-        }
-        if let named = TimeColumns.conventionNamed(by: name) { return HourColumn(index: index, convention: named, basis: .header) }
-        return HourColumn(index: index, convention: hours.contains(24) ? .ending : .beginning, basis: .values)
-    }
-
-    /// The report's account of the column: `hour ending 1-24: HE 1 is 00:00-01:00; from its header`.
-    var explanation: String {
-        let first = convention == .ending ? "HE 1" : "hour 0"
-        let why: String
-        switch basis {
-        case .option: why = "as given: hours = \"\(convention.rawValue)\""
-        case .header: why = "from its header"
-        case .values: why = convention == .ending ? "from its values, which reach 24" : "from its values, all 0-23"
-        }
-        return "\(convention.label): \(first) is 00:00-01:00; \(why)"
-    }
-
-    /// The error for a value outside the convention's hours, found at `line`; when the convention
-    /// was detected and the value belongs to the other one, it says how to ask for that one.
-    func outOfRange(path: String, line: Int, header: [String], found text: String, value: Int?) -> RallyError {
-        var message = "\(path):\(line):\(index + 1): expected an hour \(convention.hours.lowerBound)-\(convention.hours.upperBound) (hour \(convention.rawValue)) in column '\(header[index])', found \"\(text)\""
-        let other: HourConvention = convention == .ending ? .beginning : .ending
-        if basis != .option, let value, other.hours.contains(value) {
-            message += " (read as \(convention.label) \(basis == .header ? "from its header" : "from the first rows"); hours = \"\(other.rawValue)\" reads \(other.label) columns)"
-        }
-        return RallyError(message)
     }
 }

@@ -65,9 +65,10 @@ final class ChunkedFile {
     func ensureLineBreak() throws {
         var checked = start
         while true {
-            while checked < end {
-                if buffer[checked] == CSVScanner.lf || buffer[checked] == CSVScanner.cr { return }
-                checked += 1
+            if checked < end {
+                let lf = memchr(buffer + checked, Int32(CSVScanner.lf), end - checked), cr = memchr(buffer + checked, Int32(CSVScanner.cr), end - checked)
+                if lf != nil || cr != nil { return }
+                checked = end
             }
             let offset = checked - start
             guard try refill() else { return }
@@ -101,6 +102,8 @@ final class CSVScanner {
         case unterminatedQuote(field: Int)
         /// Text follows the closing quote of field `field`.
         case textAfterQuote(field: Int)
+        /// The record has more than ``maxFields`` fields.
+        case tooManyFields
     }
 
     static let quote: UInt8 = 34, lf: UInt8 = 10, cr: UInt8 = 13, space: UInt8 = 32, tab: UInt8 = 9
@@ -117,8 +120,13 @@ final class CSVScanner {
     /// Number of fields in the last record.
     private(set) var fieldCount = 0
 
-    init(delimiter: UInt8) {
+    /// The most fields a record may have: scanning stops there, so the field table stays small
+    /// whatever a line holds.
+    let maxFields: Int
+
+    init(delimiter: UInt8, maxFields: Int = CSVReader.maxColumns + 1) {
         self.delimiter = delimiter
+        self.maxFields = maxFields
         starts = .allocate(capacity: capacity)
         ends = .allocate(capacity: capacity)
         escaped = .allocate(capacity: capacity)
@@ -205,6 +213,7 @@ final class CSVScanner {
             guard i < end else { return atEOF ? .record(next: end, lines: lines) : .needMore }
             let c = b[i]
             if c == delimiter {
+                if fieldCount >= maxFields { return .tooManyFields }
                 i += 1
                 if i == end {
                     guard atEOF else { return .needMore }
@@ -246,19 +255,21 @@ final class CSVScanner {
     /// The delimiter of a header line: whichever of `,` `;` tab occurs most outside quotes
     /// (comma on a tie or when none occurs).
     static func detectDelimiter(_ b: UnsafePointer<UInt8>, from: Int, end: Int) -> UInt8 {
-        var counts: [UInt8: Int] = [44: 0, 59: 0, 9: 0]
+        var comma = 0, semicolon = 0, tabs = 0
         var inQuotes = false
         var i = from
         while i < end {
             let c = b[i]
-            if c == quote { inQuotes.toggle() } else if !inQuotes {
-                if c == lf || c == cr { break }
-                if counts[c] != nil { counts[c]! += 1 }
+            if c == quote {
+                inQuotes.toggle()
+            } else if !inQuotes {
+                if c == 44 { comma += 1 } else if c == 59 { semicolon += 1 } else if c == tab { tabs += 1 } else if c == lf || c == cr { break }
             }
             i += 1
         }
-        let best = [UInt8(44), 59, 9].max { counts[$0]! < counts[$1]! }!
-        return counts[best]! > 0 ? best : 44
+        if semicolon > comma && semicolon >= tabs { return 59 }
+        if tabs > comma && tabs > semicolon { return tab }
+        return 44
     }
 }
 
@@ -324,6 +335,8 @@ extension CSVScanner {
                 throw RallyError("\(file.path):\(line):\(field): a quoted field never closes")
             case .textAfterQuote(let field):
                 throw RallyError("\(file.path):\(line):\(field): text after the closing quote of a quoted field")
+            case .tooManyFields:
+                throw RallyError("\(file.path):\(line): more than \(CSVReader.maxColumns) fields; rally reads at most \(CSVReader.maxColumns) columns")
             }
         }
     }

@@ -41,7 +41,7 @@ struct DataMinerReader {
         var congestion: [Double] = []
         var loss: [Double] = []
         var total: [Double] = []
-        var line: [Int32] = []
+        var line: [Int] = []
     }
 
     private func column(_ name: String) throws -> Int {
@@ -60,6 +60,9 @@ struct DataMinerReader {
     mutating func read(file: ChunkedFile, scanner: CSVScanner, firstLine: Int, notes: [String]) throws -> Dataset {
         var notes = notes
         let utcOffset = options.utcOffsetHours ?? 0
+        guard (-14...14).contains(utcOffset) else {
+            throw RallyError("\(path): utc_offset must be between -14 and 14 hours, got \(utcOffset)")
+        }
         let utc = try column("datetime_beginning_utc")
         let nodeID = try column("pnode_id"), nodeName = try column("pnode_name")
         let currentField = try column("row_is_current"), versionField = try column("version_nbr")
@@ -77,11 +80,11 @@ struct DataMinerReader {
             let n = scanner.fieldCount
             if n == 1 && scanner.text(b, 0).isEmpty { return }
             guard n == fieldCount || (n == header.count + 1 && scanner.starts[header.count] == scanner.ends[header.count]) else {
-                throw RallyError("\(path):\(line): expected \(header.count) fields as in the header, found \(n)")
+                throw RallyError("\(path):\(line): expected \(header.count) fields as in the header, found \(n)\(CSVReader.delimiterNote(options))")
             }
             let (ts, te) = CSVScanner.trimmed(b, scanner.starts[utc], scanner.ends[utc])
             guard let t = format.parse(b, ts, te) else {
-                throw RallyError("\(path):\(line):\(utc + 1): expected a time like \(format) in column '\(header[utc])', found \"\(scanner.rawText(b, utc))\"")
+                throw RallyError("\(path):\(line):\(utc + 1): expected a time like \(format)\(options.format != nil ? " (format = \"\(format)\")" : "") in column '\(header[utc])', found \"\(MessageText.quote(b, scanner.starts[utc], scanner.ends[utc], limit: 40))\"")
             }
             let id = scanner.text(b, nodeID)
             let node: Int32
@@ -93,17 +96,20 @@ struct DataMinerReader {
             }
             let flag = scanner.text(b, currentField).lowercased()
             guard ["true", "false", "1", "0"].contains(flag) else {
-                throw RallyError("\(path):\(line):\(currentField + 1): expected TRUE or FALSE in column 'row_is_current', found \"\(scanner.rawText(b, currentField))\"")
+                throw RallyError("\(path):\(line):\(currentField + 1): expected TRUE or FALSE in column 'row_is_current', found \"\(MessageText.quote(b, scanner.starts[currentField], scanner.ends[currentField], limit: 40))\"")
             }
             guard let version = Int32(scanner.text(b, versionField)) else {
-                throw RallyError("\(path):\(line):\(versionField + 1): expected an integer in column 'version_nbr', found \"\(scanner.rawText(b, versionField))\"")
+                throw RallyError("\(path):\(line):\(versionField + 1): expected an integer in column 'version_nbr', found \"\(MessageText.quote(b, scanner.starts[versionField], scanner.ends[versionField], limit: 40))\"")
             }
             var prices = [Double](repeating: .nan, count: 4)
             for (j, field) in components.enumerated() {
                 let (s, e) = CSVScanner.trimmed(b, scanner.starts[field], scanner.ends[field])
                 guard s < e else { continue }
-                guard let v = NumberParser.parse(b, s, e, decimal: options.decimal) else {
-                    throw RallyError("\(path):\(line):\(field + 1): expected a number in column '\(header[field])', found \"\(scanner.rawText(b, field))\"")
+                guard let v = NumberParser.parse(b, s, e, decimal: options.decimal), !v.isInfinite else {
+                    let text = MessageText.quote(b, scanner.starts[field], scanner.ends[field], limit: 40)
+                    let why = NumberParser.parse(b, s, e, decimal: options.decimal) != nil ? " (beyond the range of a double: rally refuses infinite values)"
+                        : options.decimal != 46 ? " (decimal = \",\" was given)" : ""
+                    throw RallyError("\(path):\(line):\(field + 1): expected a number in column '\(header[field])', found \"\(text)\"\(why)")
                 }
                 prices[j] = v
             }
@@ -112,7 +118,7 @@ struct DataMinerReader {
             rows.version.append(version)
             rows.current.append(flag == "true" || flag == "1")
             rows.energy.append(prices[0]); rows.congestion.append(prices[1]); rows.loss.append(prices[2]); rows.total.append(prices[3])
-            rows.line.append(Int32(line))
+            rows.line.append(line)
         }
         guard !rows.time.isEmpty else { throw RallyError("\(path): no data rows after the header") }
         notes.append("read \(rows.time.count) long rows for \(nodeIDs.count) pnode\(nodeIDs.count == 1 ? "" : "s"): " +
@@ -129,7 +135,7 @@ struct DataMinerReader {
         let available = { nodeIDs.indices.prefix(20).map { "\(nodeNames[$0]) (\(nodeIDs[$0]))" }.joined(separator: ", ") + (nodeIDs.count > 20 ? ", ..." : "") }
         let find = { (key: String) throws -> Int32 in
             if let k = nodeNames.firstIndex(of: key) ?? nodeIDs.firstIndex(of: key) { return Int32(k) }
-            throw RallyError("\(self.path): no pnode '\(key)' in the file; pnodes: \(available())")
+            throw RallyError("\(self.path): no pnode '\(MessageText.quote(key, limit: 40))' in the file; pnodes: \(available())")
         }
         if options.pnodes?.isEmpty == true {
             throw RallyError("\(path): pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
@@ -162,7 +168,7 @@ struct DataMinerReader {
         for r in order {
             if let last = kept.last, rows.node[last] == rows.node[r], rows.time[last] == rows.time[r] {
                 if rows.version[last] == rows.version[r] {
-                    throw RallyError("\(path): lines \(min(rows.line[last], rows.line[r])) and \(max(rows.line[last], rows.line[r])): two current rows for pnode \(nodeNames[Int(rows.node[r])]) at \(TimeStamp.format(rows.time[r])) UTC with the same version_nbr \(rows.version[r])")
+                    throw RallyError("\(path):\(min(rows.line[last], rows.line[r])): two current rows for pnode \(MessageText.quote(nodeNames[Int(rows.node[r])], limit: 40)) at \(TimeStamp.format(rows.time[r])) UTC with the same version_nbr \(rows.version[r]) (lines \(min(rows.line[last], rows.line[r])) and \(max(rows.line[last], rows.line[r])))")
                 }
                 superseded.append(Int(rows.line[r]))
                 continue

@@ -6,12 +6,18 @@ import Foundation
 /// exponent within ±22) is exact with one multiplication or division by a power of ten
 /// (Clinger's fast path); anything else goes through `strtod`. No `String` is built.
 enum NumberParser {
+    /// The longest text read as a number (longer text is not a number: no allocation or
+    /// `strtod` call is sized by a cell's length).
+    static let maxLength = 1_000
+
     private static let powersOfTen: [Double] = (0...22).map { pow(10.0, Double($0)) }
 
-    /// The number in `p[start..<end]` (already trimmed, not empty), with `decimal` as the
-    /// decimal separator; NaN for the text `nan`/`NaN`; nil when it is not a number.
+    /// The number in `p[start..<end]` (already trimmed, not empty, at most ``maxLength`` bytes),
+    /// with `decimal` as the decimal separator; NaN for the text `nan`/`NaN`; nil when it is not
+    /// a number.
     @inline(__always)
     static func parse(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, decimal: UInt8) -> Double? {
+        guard end - start <= maxLength else { return nil }
         var i = start
         var negative = false
         if p[i] == 45 { negative = true; i += 1 } else if p[i] == 43 { i += 1 }

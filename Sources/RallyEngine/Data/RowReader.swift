@@ -8,6 +8,8 @@ struct RowReader {
     let time: TimeColumns
     let selected: [(index: Int, name: String)]
     let decimal: UInt8
+    /// Whether `decimal`, `delimiter`, `format` were given (messages then name them).
+    let decimalGiven: Bool, delimiterNote: String, formatGiven: Bool
 
     /// Times, in file order.
     private(set) var timestamps: [Int64] = []
@@ -20,13 +22,16 @@ struct RowReader {
     private var blankLines = 0
     private var trailingDelimiterRows = 0
 
-    init(path: String, fieldCount: Int, header: [String], time: TimeColumns, selected: [(index: Int, name: String)], decimal: UInt8) {
+    init(path: String, fieldCount: Int, header: [String], time: TimeColumns, selected: [(index: Int, name: String)], options: CSVOptions) {
         self.path = path
         self.fieldCount = fieldCount
         self.header = header
         self.time = time
         self.selected = selected
-        self.decimal = decimal
+        decimal = options.decimal
+        decimalGiven = options.decimal != 46
+        delimiterNote = CSVReader.delimiterNote(options)
+        formatGiven = options.format != nil
         values = selected.map { _ in [] }
         missing = selected.map { _ in 0 }
         missingLines = selected.map { _ in [] }
@@ -50,7 +55,7 @@ struct RowReader {
                     return
                 }
                 guard n == columns + 1 && scanner.starts[columns] == scanner.ends[columns] else {
-                    throw RallyError("\(path):\(line): expected \(columns) fields as in the header, found \(n)")
+                    throw RallyError("\(path):\(line): expected \(columns) fields as in the header, found \(n)\(delimiterNote)")
                 }
                 if fieldCount == columns { trailingDelimiterRows += 1 }
             }
@@ -60,14 +65,14 @@ struct RowReader {
             guard var t = format.parse(b, ts, te) else {
                 throw RallyError(ts == te
                     ? "\(path):\(line):\(timeIndex + 1): empty time in column '\(header[timeIndex])'"
-                    : "\(path):\(line):\(timeIndex + 1): expected a time like \(format) in column '\(header[timeIndex])', found \"\(scanner.rawText(b, timeIndex))\"")
+                    : "\(path):\(line):\(timeIndex + 1): expected a time like \(format)\(formatGiven ? " (format = \"\(format)\")" : "") in column '\(header[timeIndex])', found \"\(MessageText.quote(b, scanner.starts[timeIndex], scanner.ends[timeIndex], limit: 40))\"")
             }
             if let hourColumn {
                 let h = hourColumn.index
                 let (hs, he) = CSVScanner.trimmed(b, scanner.starts[h], scanner.ends[h])
                 let hour = smallInteger(b, hs, he)
                 guard let hour, hour >= firstHour && hour <= lastHour else {
-                    throw hourColumn.outOfRange(path: path, line: line, header: header, found: scanner.rawText(b, h), value: hour)
+                    throw hourColumn.outOfRange(path: path, line: line, header: header, found: MessageText.quote(b, scanner.starts[h], scanner.ends[h], limit: 40), value: hour)
                 }
                 t += Int64(hour - firstHour) * 3600
             }
@@ -81,8 +86,8 @@ struct RowReader {
                     if missingLines[k].count < 3 { missingLines[k].append(line) }
                     continue
                 }
-                guard let v = NumberParser.parse(b, s, e, decimal: decimal) else {
-                    throw numberError(line: line, field: field, text: scanner.rawText(b, field), b: b, s: s, e: e)
+                guard let v = NumberParser.parse(b, s, e, decimal: decimal), v.isFinite || v.isNaN else {
+                    throw numberError(line: line, field: field, b: b, s: s, e: e, raw: (scanner.starts[field], scanner.ends[field]))
                 }
                 if v.isNaN {
                     missing[k] += 1
@@ -110,10 +115,16 @@ struct RowReader {
         return v
     }
 
-    private func numberError(line: Int, field: Int, text: String, b: UnsafePointer<UInt8>, s: Int, e: Int) -> RallyError {
+    private func numberError(line: Int, field: Int, b: UnsafePointer<UInt8>, s: Int, e: Int, raw: (Int, Int)) -> RallyError {
+        let text = MessageText.quote(b, raw.0, raw.1, limit: 40)
+        if let v = NumberParser.parse(b, s, e, decimal: decimal), v.isInfinite {
+            return RallyError("\(path):\(line):\(field + 1): the number \"\(text)\" in column '\(header[field])' is beyond the range of a double (±1.8e308); rally refuses infinite values")
+        }
         var message = "\(path):\(line):\(field + 1): expected a number in column '\(header[field])', found \"\(text)\""
         if decimal == 46, NumberParser.parse(b, s, e, decimal: 44) != nil {
             message += " (a decimal comma? pass decimal = \",\")"
+        } else if decimalGiven {
+            message += " (decimal = \",\" was given\(NumberParser.parse(b, s, e, decimal: 46) != nil ? ": this is a number with a decimal point" : ""))"
         }
         return RallyError(message)
     }

@@ -64,6 +64,13 @@ public struct TimeContracts: Sendable {
     /// average the two rows of the repeated autumn hour (other gaps and duplicates still follow
     /// `fill` and `duplicates`).
     public var usDaylightSaving = false
+    /// The most rows `fill` (and `dst = "us"`) may add to a load; a larger fill is an error naming
+    /// the widest gap, so a stray timestamp years away cannot make millions of rows.
+    public var fillLimit = TimeContracts.defaultFillLimit
+    /// ``fillLimit``'s default: 10,000 rows (a gap of about 14 months of hours).
+    public static let defaultFillLimit = 10_000
+    /// The largest ``fillLimit`` accepted: 50 million rows.
+    public static let maxFillLimit = 50_000_000
 
     /// Creates contracts; the defaults repair nothing.
     public init(sort: Bool = false, duplicates: DuplicatePolicy? = nil, fill: FillPolicy? = nil, usDaylightSaving: Bool = false) {
@@ -99,6 +106,9 @@ public struct TimeContracts: Sendable {
     /// Checks and (where asked) repairs `table`; returns the repaired times and columns and appends
     /// one note per finding or repair to `notes`.
     public func apply(_ table: Table, notes: inout [String]) throws -> (timestamps: [Int64], columns: [[Double]]) {
+        guard (0...Self.maxFillLimit).contains(fillLimit) else {
+            throw RallyError("fill_limit must be between 0 and \(Self.maxFillLimit) rows, got \(fillLimit)")
+        }
         var t = table.timestamps
         var cols = table.columns
         var origin: [Int]?
@@ -106,7 +116,7 @@ public struct TimeContracts: Sendable {
         try Cancellation.check()
         try mergeDuplicates(table, &t, &cols, origin, &notes)
         try Cancellation.check()
-        fillGaps(&t, &cols, &notes)
+        try fillGaps(table, &t, &cols, &notes)
         return (t, cols)
     }
 
@@ -155,13 +165,15 @@ public struct TimeContracts: Sendable {
         }
         guard !groups.isEmpty else { return }
         let lines = { (g: (start: Int, count: Int)) in
-            (g.start..<(g.start + g.count)).map { String(table.line(at($0))) }.joined(separator: ", ")
+            (g.start..<(g.start + min(g.count, 5))).map { String(table.line(at($0))) }.joined(separator: ", ")
+                + (g.count > 5 ? ", ... (\(g.count) rows)" : "")
         }
         let dstGroups = usDaylightSaving ? groups.filter { $0.count == 2 && USDaylightSaving.isRepeatedHour(t[$0.start]) } : []
         let otherGroups = groups.filter { g in !dstGroups.contains { $0.start == g.start } }
         if !otherGroups.isEmpty && duplicates == nil {
             let shown = otherGroups.prefix(5).map { "\(TimeStamp.format(t[$0.start])) (lines \(lines($0)))" }
-            var message = "\(table.source): duplicate timestamps: \(shown.joined(separator: ", "))"
+            let firstLine = (otherGroups[0].start..<(otherGroups[0].start + otherGroups[0].count)).map { table.line(at($0)) }.min() ?? 1
+            var message = "\(table.source):\(firstLine): duplicate timestamps: \(shown.joined(separator: ", "))"
             if otherGroups.count > 5 { message += ", ... (\(otherGroups.count) in all)" }
             message += "; pass duplicates = \"first\", \"last\" or \"mean\""
             if let dst = otherGroups.first(where: { USDaylightSaving.isRepeatedHour(t[$0.start]) }) {
@@ -206,7 +218,7 @@ public struct TimeContracts: Sendable {
 
     // MARK: gaps
 
-    private func fillGaps(_ t: inout [Int64], _ cols: inout [[Double]], _ notes: inout [String]) {
+    private func fillGaps(_ table: Table, _ t: inout [Int64], _ cols: inout [[Double]], _ notes: inout [String]) throws {
         let index = TimeIndex(t)
         guard let step = index.stepSeconds else { return }
         if index.irregularSpacings > 0 {
@@ -237,8 +249,17 @@ public struct TimeContracts: Sendable {
             }
         }
         guard !toFill.isEmpty else { return }
-        let policy = Dictionary(uniqueKeysWithValues: toFill.map { ($0.0.after, $0.1) })
         let added = toFill.reduce(0) { $0 + $1.0.missingSteps }
+        if added > fillLimit, let widest = toFill.max(by: { $0.0.missingSteps < $1.0.missingSteps })?.0 {
+            let row = table.timestamps.firstIndex(of: widest.before) ?? 0
+            throw RallyError("""
+                \(table.location(row)): fill would add \(added) rows, more than fill_limit = \(fillLimit); the widest gap is \
+                \(widest.missingSteps) missing \(TimeStamp.duration(step)) steps, from \(TimeStamp.format(widest.after)) to \
+                \(TimeStamp.format(widest.before)) (a wrong timestamp?); \(added <= Self.maxFillLimit
+                    ? "raise fill_limit (at most \(Self.maxFillLimit)) to fill it" : "no fill_limit allows that many (at most \(Self.maxFillLimit))")
+                """)
+        }
+        let policy = Dictionary(uniqueKeysWithValues: toFill.map { ($0.0.after, $0.1) })
         var nt: [Int64] = []
         nt.reserveCapacity(t.count + added)
         var nc = cols.map { c -> [Double] in var a = [Double](); a.reserveCapacity(c.count + added); return a }

@@ -35,16 +35,19 @@ public struct SweepRunner {
     public let plan: SweepPlan
     /// The resume file (nil: none).
     public let resumePath: String?
+    /// The part of the grid this run does (nil: all of it).
+    public let shard: SweepShard?
     /// Seconds between progress reports while nothing finishes (for a live clock).
     public let tick: Double
     /// Called on the calling thread after each finished run and at every tick.
     public let progress: (SweepProgress) -> Void
 
     /// Creates a runner.
-    public init(plan: SweepPlan, resumePath: String? = nil, tick: Double = 0.25,
+    public init(plan: SweepPlan, resumePath: String? = nil, shard: SweepShard? = nil, tick: Double = 0.25,
                 progress: @escaping (SweepProgress) -> Void = { _ in }) {
         self.plan = plan
         self.resumePath = resumePath
+        self.shard = shard
         self.tick = tick
         self.progress = progress
     }
@@ -61,13 +64,18 @@ public struct SweepRunner {
         let keyColumns = Self.keyColumns(configurations, grid: plan.grid)
         let figureColumns = SweepColumns.figures(headline: plan.metric)
 
+        let mine = configurations.indices.filter { shard?.contains($0) ?? true }
+        func keys(_ c: SweepConfiguration) -> [SweepValue] { keyColumns.map { Self.value(c.labeler.parameters[$0]) } }
+        let layout = SweepLayout(keys: keyColumns, models: names, figures: figureColumns, metric: plan.metric.rawValue,
+                                 configurations: configurations.count)
         var checkpoint = try resumePath.map {
-            try SweepCheckpoint.open($0, identity: identity(dataset: dataset, models: models), configurations: configurations,
-                                     models: models.count, figures: figureColumns.count)
+            try SweepCheckpoint.open($0, identity: identity(dataset: dataset, models: models), layout: layout, shard: shard,
+                                     configurations: configurations, keyValues: keys)
         }
         var scored = checkpoint?.scored ?? [:]
         let resumed = scored.count * models.count
-        let todo = configurations.indices.filter { scored[$0] == nil }
+        let todo = mine.filter { scored[$0] == nil }
+        let runsTotal = mine.count * models.count
 
         var runsDone = resumed
         var leader = Self.leader(of: Array(scored.values), names: names, plan: plan)
@@ -79,26 +87,20 @@ public struct SweepRunner {
             scored[result.configuration.index] = row
             fresh.append(Self.summary(row, names: names, metric: plan.metric))
             leader = Self.leader(of: Array(scored.values), names: names, plan: plan)
-            try checkpoint?.record(row)
+            try checkpoint?.record(row, keys: keys(result.configuration))
         }
         listener.tick = { [progress, plan] in
-            progress(SweepProgress(metric: plan.metric, runsTotal: configurations.count * models.count, runsDone: runsDone,
+            progress(SweepProgress(metric: plan.metric, runsTotal: runsTotal, runsDone: runsDone,
                                    runsResumed: resumed, elapsed: elapsed(), leader: leader, scored: fresh))
             fresh = []
         }
         let perModel = try pipeline.run(on: dataset, models: models, baseline: baseline, todo: todo, tick: tick, listener: listener)
 
-        let rows = configurations.indices.compactMap { scored[$0] }.flatMap { result in
-            names.indices.map { m -> [SweepValue] in
-                keyColumns.map { Self.value(result.configuration.labeler.parameters[$0]) } + [.text(names[m])]
-                    + result.figures[m].map { .number($0) }
-            }
-        }
-        let table = SweepTable(columns: keyColumns + ["model"] + figureColumns, keys: keyColumns.count + 1,
-                               rows: rows, metric: plan.metric)
-        return SweepOutcome(table: table, interrupted: scored.count < configurations.count,
-                            runsTotal: configurations.count * models.count, runsResumed: resumed,
-                            warnings: configurations.indices.compactMap { scored[$0] }.flatMap(\.warnings),
+        let finished = mine.compactMap { scored[$0] }
+        let table = layout.table(finished.map { (keys($0.configuration), $0.figures) })
+        return SweepOutcome(table: table, interrupted: finished.count < mine.count,
+                            runsTotal: runsTotal, runsResumed: resumed,
+                            warnings: finished.flatMap(\.warnings),
                             seconds: elapsed(), fitSeconds: names.indices.map { (names[$0], perModel[$0]) })
     }
 
@@ -115,7 +117,7 @@ public struct SweepRunner {
         return out
     }
 
-    private static func value(_ parameter: ParameterValue?) -> SweepValue {
+    static func value(_ parameter: ParameterValue?) -> SweepValue {
         switch parameter {
         case .number(let x)?: .number(x)
         case .string(let s)?: .text(s)

@@ -2,6 +2,13 @@
 ///
 /// `columns[j][i]` is feature `names[j]` known at `timestamps[i]` (NaN where undefined,
 /// e.g. before a window fills). `usable[i]` is true when every feature is defined at row i.
+///
+/// Two row sets, kept apart: a row can be *scored* (a model can give it a probability) when
+/// every feature is defined — ``usable``, ``scorableRows`` — whatever its label; a row can be
+/// *trained on* when, in addition, its label is defined — ``rows(labeledBy:)``, or
+/// ``rows(labeledBy:knownAt:)`` for the labels known at an issue time. The newest rows of a
+/// dataset are scorable (when the known-ahead columns reach their target hours) but never
+/// trainable: their outcome is still open (``openRows(labeledBy:)``).
 public struct FeatureMatrix: Sendable {
     /// Feature names, in order.
     public var names: [String]
@@ -9,7 +16,7 @@ public struct FeatureMatrix: Sendable {
     public var timestamps: [Int64]
     /// Feature values, one array per feature, aligned to `timestamps`.
     public var columns: [[Double]]
-    /// Rows at which every feature is defined.
+    /// Rows at which every feature is defined: the rows that can be scored, labelled or not.
     public var usable: [Bool]
 
     /// Creates a matrix and derives `usable` from the NaNs in `columns`.
@@ -56,6 +63,25 @@ extension FeatureMatrix {
     public func rows(labeledBy labels: LabelSeries) -> [Int] {
         precondition(labels.labels.count == count, "labels over the same time index")
         return usable.indices.filter { usable[$0] && !labels.labels[$0].isNaN }
+    }
+
+    /// The rows that can be scored: every feature defined, whether or not the label is, in time order.
+    public var scorableRows: [Int] { usable.indices.filter { usable[$0] } }
+
+    /// The rows a model can be trained on at issue time `issued`: every feature and the label
+    /// defined, and the label known by then — a label at t reads up to `horizon` steps after t,
+    /// so it is known at `issued` only when `timestamps[t] + horizon * step <= issued`.
+    /// (``rows(labeledBy:)`` is the same with every defined label known.)
+    public func rows(labeledBy labels: LabelSeries, knownAt issued: Int64, step: Int64) -> [Int] {
+        let reach = Int64(labels.horizon) * step
+        return rows(labeledBy: labels).filter { timestamps[$0] + reach <= issued }
+    }
+
+    /// The rows that can be scored but not trained on: every feature defined, the label not
+    /// (its outcome is past the data, or unknown), in time order.
+    public func openRows(labeledBy labels: LabelSeries) -> [Int] {
+        precondition(labels.labels.count == count, "labels over the same time index")
+        return usable.indices.filter { usable[$0] && labels.labels[$0].isNaN }
     }
 
     /// `<FeatureMatrix 52416 rows x 19 features, 51745 usable (98.72%)>`: one line, as every

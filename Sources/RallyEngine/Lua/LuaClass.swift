@@ -55,7 +55,13 @@ public struct LuaClass<Object: AnyObject> {
     /// Creates the metatable in `L` (idempotent) and records the docs with ``LuaHelp``.
     public func register(_ L: LuaState) {
         let metaName = "rally.\(name)"
-        guard luaL_newmetatable(L.raw, metaName) != 0 else { L.pop(); return }
+        let created = metaName.withCString { cName -> Bool in
+            var spec = rally_p_named(name: cName, size: 0, block: nil, created: 0)
+            guard rally_p_newmetatable(L.raw, &spec) == LUA_OK else { L.recordFailure(); return false }
+            if spec.created == 0 { L.pop() }
+            return spec.created != 0
+        }
+        guard created else { return }
         let meta = L.top
         let className = name
 
@@ -97,7 +103,7 @@ public struct LuaClass<Object: AnyObject> {
             L.push(function: "__index") { L in
                 try index(LuaObjects.selfObject(L, className, as: Object.self, method: "__index"), L)
             }
-            rally_push_index(L.raw)
+            L.pushIndex()
         } else {
             L.pushValue(methodTable)
         }
@@ -139,6 +145,14 @@ public struct LuaClass<Object: AnyObject> {
         L.remove(methodTable)
         L.pop() // metatable
         LuaHelp.record(L, name: className, doc: doc)
+        if L.hasPendingError {
+            // out of memory on the way: drop the half-made metatable, so a later attempt
+            // (require "rally" again) builds it whole instead of finding it "registered"
+            L.pushRegistry()
+            L.pushNil()
+            L.rawSet(-2, metaName)
+            L.pop()
+        }
     }
 }
 
@@ -146,16 +160,26 @@ public struct LuaClass<Object: AnyObject> {
 /// Swift object; `__gc` and `close()` release it and set it to nil.
 public enum LuaObjects {
     /// Pushes `object` as a userdata of class `className` (registered beforehand).
+    /// When memory runs out, pushes nil and records the pending error (see ``LuaState``); the
+    /// object is then not retained.
     public static func push(_ L: LuaState, _ object: AnyObject, _ className: String) {
-        let slot = rally_newuserdata(L.raw, MemoryLayout<UnsafeMutableRawPointer?>.size)!
-            .assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
-        slot.pointee = Unmanaged.passRetained(object).toOpaque()
-        _ = rally_getmetatable_named(L.raw, "rally.\(className)")
-        lua_setmetatable(L.raw, -2)
+        let block: UnsafeMutableRawPointer? = "rally.\(className)".withCString { cName in
+            var spec = rally_p_named(name: cName, size: MemoryLayout<UnsafeMutableRawPointer?>.size, block: nil, created: 0)
+            guard rally_p_newobject(L.raw, &spec) == LUA_OK else { L.recordFailure(pushingNils: 1); return nil }
+            return spec.block
+        }
+        // the block is zeroed (a closed object) until it holds the retained pointer
+        block?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self).pointee = Unmanaged.passRetained(object).toOpaque()
     }
 
+    /// The userdata's slot when the value at `index` is of class `className` (a failed check
+    /// for lack of memory answers nil and records the pending error).
     private static func slot(_ L: LuaState, _ index: Int32, _ className: String) -> UnsafeMutablePointer<UnsafeMutableRawPointer?>? {
-        luaL_testudata(L.raw, index, "rally.\(className)")?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        "rally.\(className)".withCString { cName in
+            var spec = rally_p_named(name: cName, size: 0, block: nil, created: 0)
+            guard rally_p_testudata(L.raw, index, &spec) == LUA_OK else { L.recordFailure(); return nil }
+            return spec.block?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        }
     }
 
     /// Whether the value at `index` is a userdata of class `className`, open or closed.

@@ -3,6 +3,10 @@ import CLua
 /// What an interactive front end (the rally shell) needs from Lua, kept here so the shell
 /// stays a thin terminal program: compiling a typed line the way lua.c does, running it with a
 /// traceback, rendering results, and completing names.
+///
+/// These run outside any Lua call, so they deal with the pending error themselves (see
+/// ``LuaState``): ``run(_:)`` reports one left by earlier top-level work instead of running,
+/// ``render(_:_:)`` and ``candidates(_:_:)`` clear what they cause.
 public enum LuaConsole {
     /// The outcome of compiling interactive input.
     public enum Compiled: Equatable {
@@ -41,6 +45,13 @@ public enum LuaConsole {
         }
     }
 
+    /// Loads a script file (nil: standard input) as `luaL_loadfilex` does, in protected mode
+    /// (it allocates the chunk name first); pushes the chunk or the error message, returns the status.
+    public static func loadFile(_ L: LuaState, _ path: String?) -> Int32 {
+        guard let path else { return rally_p_loadfile(L.raw, nil) }
+        return rally_p_loadfile(L.raw, path)
+    }
+
     /// Makes the chunk's top-level `local` declarations (outside any function or block, anywhere
     /// on a line) global, so pasted script blocks keep working line after line: `local x = 1`
     /// becomes `x = 1`, `local function f` becomes `function f`, `local x` becomes `x = nil`.
@@ -53,6 +64,10 @@ public enum LuaConsole {
     /// number of results left on the stack; on failure returns the error text (with traceback).
     public static func run(_ L: LuaState) -> Result<Int32, RallyError> {
         let base = L.top - 1
+        if let pending = L.takePendingError() {
+            L.setTop(base)
+            return .failure(pending)
+        }
         do {
             try L.protectedCall(arguments: 0, results: LUA_MULTRET)
             return .success(L.top - base)
@@ -120,21 +135,23 @@ public enum LuaConsole {
     /// anything else through `tostring` (so userdata show their `__tostring`).
     public static func render(_ L: LuaState, _ index: Int32) -> String {
         let i = L.absolute(index)
+        let base = L.top
+        defer {
+            L.setTop(base)
+            _ = L.takePendingError() // out of memory while rendering: the text says so or is "?"
+        }
         L.pushRegistry()
         if L.rawGet(-1, prettyKey) != LUA_TFUNCTION {
             L.pop()
-            if load(L, prettySource, "=pretty") != LUA_OK || (try? L.protectedCall(arguments: 0, results: 1)) == nil {
-                L.pop(2)
+            guard load(L, prettySource, "=pretty") == LUA_OK, (try? L.protectedCall(arguments: 0, results: 1)) != nil else {
                 return "?"
             }
             L.pushValue(-1)
             L.rawSet(-3, prettyKey)
         }
-        L.remove(-2)
         L.pushValue(i)
         do {
             try L.protectedCall(arguments: 1, results: 1)
-            defer { L.pop() }
             return L.string(-1) ?? "?"
         } catch {
             return "<error rendering value: \(error)>"
@@ -150,7 +167,7 @@ public enum LuaConsole {
         let separator = separatorIndex.map { String(text[$0]) } ?? ""
         let partial = separatorIndex.map { String(text[text.index(after: $0)...]) } ?? text
         let base = L.top
-        defer { L.setTop(base) }
+        defer { L.setTop(base); _ = L.takePendingError() }
 
         L.pushGlobals()
         if !path.isEmpty {

@@ -29,11 +29,11 @@ public enum LuaHelp {
         if let f {
             L.pushValue(f)
             L.push(doc)
-            lua_rawset(L.raw, -3)
+            L.rawSet(-3)
             pushTable(L, namesKey)
             L.pushValue(f)
             L.push(name)
-            lua_rawset(L.raw, -3)
+            L.rawSet(-3)
             L.pop()
         }
         L.pop()
@@ -45,7 +45,7 @@ public enum LuaHelp {
         pushTable(L, docsKey)
         defer { L.pop() }
         L.pushValue(i)
-        _ = lua_rawget(L.raw, -2)
+        L.rawGet(-2)
         defer { L.pop() }
         return L.string(-1)
     }
@@ -56,7 +56,7 @@ public enum LuaHelp {
         pushTable(L, namesKey)
         defer { L.pop() }
         L.pushValue(i)
-        _ = lua_rawget(L.raw, -2)
+        L.rawGet(-2)
         defer { L.pop() }
         return L.string(-1)
     }

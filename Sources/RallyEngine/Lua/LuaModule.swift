@@ -58,7 +58,7 @@ public struct LuaModule {
             LuaHelp.record(L, function: -1, name: "\(path).\(name)()", doc: doc)
             L.rawSet(-2, "__call")
         }
-        lua_setmetatable(L.raw, -2)
+        L.setMetatable(-2)
         LuaHelp.record(L, name: "\(path).\(name)", doc: doc)
         build(sub)
         L.pop()

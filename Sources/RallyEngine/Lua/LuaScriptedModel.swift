@@ -15,7 +15,7 @@ final class LuaScriptedModel: RallyModel {
     let definition: Definition
     let parameters: ModelParameters
     /// The state calls run in: the one of the call that made or last rebound this view.
-    private let state: LuaState
+    let state: LuaState
     /// The `self` table and what the fit learnt, shared by every view of this model.
     private let instance: Instance
 
@@ -91,7 +91,7 @@ final class LuaScriptedModel: RallyModel {
 
     /// Calls the definition's `key` function with `self`, then the values `pushArguments`
     /// pushes (it returns how many), keeping `results` results on the stack.
-    private func call(_ key: String, results: Int32, _ pushArguments: () -> Int32) throws {
+    func call(_ key: String, results: Int32, _ pushArguments: () -> Int32) throws {
         let L = state
         definition.push(L, key)
         LuaReferences.push(L, instance.reference)

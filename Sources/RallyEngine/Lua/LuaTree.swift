@@ -57,6 +57,16 @@ extension LuaValues {
 }
 
 extension LuaArgs {
+    /// The value on top of the stack (an option's) as an ``OptionTree`` read by `body`: an
+    /// engine error about it becomes `bad argument #1 to 'f' (field 'path': message)`.
+    public func decodingOption<T>(_ key: String, argument n: Int32 = 1, _ body: (OptionTree) throws -> T) throws -> T {
+        do {
+            return try body(try LuaValues.tree(L, -1))
+        } catch let e as RallyError where e != .interrupted {
+            throw error(n, "field '\(e.option ?? key)': \(e.message)")
+        }
+    }
+
     /// Argument `n` as an ``OptionTree`` read by the engine's `body`: an error about one option
     /// becomes `bad argument #n to 'f' (field 'path': message)`, any other engine error
     /// `bad argument #n to 'f' (message)`.

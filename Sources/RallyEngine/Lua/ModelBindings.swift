@@ -74,7 +74,8 @@ public enum ModelBindings {
                 return 1
             }
             m.function("register", doc: """
-            rally.model.register(name, {fit = function(self, X, y, w) ... end, predict = function(self, X) ... return probs end, params = {k = default, ...}, doc = "..."})
+            rally.model.register(name, {fit = function(self, X, y, w) ... end, predict = function(self, X) ... return probs end, params = {k = default, ...}, doc = "...",
+              explain = function(self, X) ... return {bias = b, contributions = {name = {...}, ...}} end (optional, for m:explain and reasons)})
               -- a model written in Lua, then made with rally.model.new(name, params) and fitted, predicted and evaluated like the built-ins.
               params declares each parameter by its default (a number: any finite number; a string; a boolean) or by a table
               {default = v, min = a, max = b, integer = true, choices = {...}, doc = "..."}; values are checked as the built-ins' are.
@@ -184,6 +185,12 @@ public enum ModelBindings {
                 L.rawSet(copy, key)
             }
         }
+        try options.with("explain") { present in
+            guard present else { return }
+            guard L.type(-1) == LUA_TFUNCTION else { throw options.error("explain", "function expected, got \(L.typeName(-1))") }
+            L.pushValue(-1)
+            L.rawSet(copy, "explain")
+        }
         let doc = try options.string("doc") ?? ""
         var declared: [ParameterDefinition] = []
         try options.with("params") { present in
@@ -244,7 +251,7 @@ public enum ModelBindings {
 
     static func luaClass() -> LuaClass<ModelObject> {
         var cls = LuaClass<ModelObject>(className, doc: """
-        Model -- a model (rally.model.*): m:fit(X, y [, w]), m:predict(X), m:params(), m:report(), m:describe(), m:importance(), m:save(path).
+        Model -- a model (rally.model.*): m:fit(X, y [, w]), m:predict(X), m:explain(X), m:params(), m:report(), m:describe(), m:importance(), m:save(path).
         X is a FeatureMatrix (its usable rows), a table of columns {name = {...}} or an array of rows; y a Vector or table of 0/1.
         m.name, m.kind and m.fitted can be read as fields.
         """)
@@ -279,6 +286,28 @@ public enum ModelBindings {
         """) { object, L in
             let input = try LuaModelData.input(LuaArgs(L, "predict", method: true), 1)
             LuaVector.push(L, input.spread(try object.model(L).predict(input.X)), name: object.name)
+            return 1
+        }
+        cls.method("explain", doc: """
+        m:explain(X) -- why each row got its probability: {names = {...}, bias = Vector, margin = Vector, contributions = {name = Vector, ...}},
+          bias + the contributions of a row = its margin (log-odds). gbdt: XGBoost's SHAP values; logreg: linear terms on the standardized
+          scale; naive, climatology: the steps of their rule. A model written in Lua needs an explain function. Rows as m:predict(X).
+        """) { object, L in
+            let input = try LuaModelData.input(LuaArgs(L, "explain", method: true), 1)
+            let e = try object.model(L).explanation(input.X)
+            L.newTable(record: 4)
+            L.push(strings: e.features)
+            L.rawSet(-2, "names")
+            LuaVector.push(L, input.spread(e.bias), name: "bias")
+            L.rawSet(-2, "bias")
+            LuaVector.push(L, input.spread(e.margins), name: "margin")
+            L.rawSet(-2, "margin")
+            L.newTable(record: e.features.count)
+            for (name, column) in zip(e.features, e.contributions) {
+                LuaVector.push(L, input.spread(column), name: name)
+                L.rawSet(-2, name)
+            }
+            L.rawSet(-2, "contributions")
             return 1
         }
         cls.method("params", doc: "m:params() -- the parameters with their effective values, as a table.") { object, L in

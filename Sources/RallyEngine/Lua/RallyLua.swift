@@ -21,8 +21,11 @@ public enum RallyLua {
         return L.boolean(-1) ?? false
     }
 
-    /// Builds the `rally` table and pushes it.
+    /// Builds the `rally` table and pushes it. When memory runs out on the way, what could not be
+    /// made is nil and the error is pending (see ``LuaState``); when there was no memory even to
+    /// record an error, it pushes nil alone.
     public static func push(_ L: LuaState) {
+        guard L.preparePendingSlot() else { L.pushNil(); return }
         L.newTable()
         let rally = LuaModule(L, table: -1, path: "rally")
         rally.set("version", version)
@@ -71,13 +74,16 @@ public enum RallyLua {
         EvaluationBindings.install,
         FeatureBindings.install, LabelBindings.install,
         SweepBindings.install,
+        ForecastBindings.install,
         ReportBindings.install,
     ]
 
     /// Opens the standard libraries and `rally` in `L`, as the shell wants it: `rally` is a
-    /// global, `require "rally"` returns it, and `help(x)` prints `rally.help(x)`.
+    /// global, `require "rally"` returns it, and `help(x)` prints `rally.help(x)`. Every step
+    /// is protected; a failure (out of memory) is left as the pending error (see ``open(_:)``).
     public static func openAll(_ L: LuaState) {
-        luaL_openlibs(L.raw)
+        guard L.preparePendingSlot() else { return } // see open(_:)
+        if rally_p_openlibs(L.raw) != LUA_OK { L.recordFailure() }
         push(L)
         // package.loaded.rally = rally
         L.pushRegistry()
@@ -86,7 +92,10 @@ public enum RallyLua {
             L.rawSet(-2, "rally")
         }
         L.pop(2)
-        lua_setglobal(L.raw, "rally")
+        L.pushGlobals()
+        L.insert(-2)
+        L.rawSet(-2, "rally") // a fresh state's globals have no metatable: raw is lua_setglobal
+        L.pop()
         L.pushGlobals()
         L.push(function: "help") { L in
             let text = LuaHelp.text(L, 1)
@@ -97,12 +106,35 @@ public enum RallyLua {
         L.rawSet(-2, "help")
         L.pop()
     }
+
+    /// `luaopen_rally` as a Lua C function value (for `package.preload`, as tests use it).
+    static var opener: lua_CFunction { luaopen_rally }
+
+    /// ``openAll(_:)``, throwing its pending error (out of memory) instead of leaving it.
+    public static func open(_ L: LuaState) throws {
+        guard L.preparePendingSlot() else { throw RallyError.notEnoughMemory }
+        openAll(L)
+        if let error = L.takePendingError() { throw error }
+    }
 }
 
 /// Entry point for `require "rally"` from stock Lua (the shared library, linked as rally.so).
+///
+/// Lua calls this Swift function directly (not through the trampoline), so it cannot raise:
+/// when memory runs out while the module is built, it returns false (so `require` tries again
+/// next time) and emits the error as a Lua warning.
 @_cdecl("luaopen_rally")
 public func luaopen_rally(_ L: OpaquePointer?) -> Int32 {
     guard let L else { return 0 }
-    RallyLua.push(LuaState(L))
+    let state = LuaState(L)
+    let base = state.top
+    let outerPending = state.hasPendingError
+    RallyLua.push(state)
+    let failure = outerPending ? nil : state.takePendingError()
+    if failure != nil || state.type(-1) != LUA_TTABLE {
+        state.setTop(base)
+        lua_warning(L, "rally: \((failure ?? .notEnoughMemory).message)", 0)
+        state.push(false)
+    }
     return 1
 }

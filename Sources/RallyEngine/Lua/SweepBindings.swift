@@ -20,6 +20,18 @@ enum SweepBindings {
     static func install(_ rally: LuaModule) {
         rally.register(tableLuaClass())
         rally.function("sweep", schema: EntryPointOptions.sweep) { L in try sweep(L) }
+        rally.function("sweep_merge", doc: """
+        rally.sweep_merge{path1, path2, ...} -- the SweepTable of a sweep run as shards (rally.sweep{..., shard = {index = i, count = n},
+        resume = path_i}) from their resume files, in any order: the same table, and the same CSV byte for byte, as one run of the
+        whole grid. Files of different sweeps, a configuration in two files, a missing or unfinished shard are errors naming the files.
+        """) { L in
+            let args = LuaArgs(L, "sweep_merge")
+            let paths = try LuaValues.strings(L, try args.table(1), notList: { args.error(1, "a list of file paths expected, \($0)") }) { i, got in
+                args.error(1, "file path expected at index \(i), got \(got)")
+            }
+            LuaObjects.push(L, SweepTableObject(try SweepMerge.merge(paths)), tableClass)
+            return 1
+        }
     }
 
     // MARK: rally.sweep
@@ -35,13 +47,17 @@ enum SweepBindings {
         let models = try EvaluationBindings.modelList(o, L)
         let metric = Metric(key: values.string("metric")!)!
         let resume = values.string("resume")
+        let shard = try o.with("shard") { present in present ? try args.decodingOption("shard") { try SweepShard(options: $0) } : nil }
+        if shard != nil && resume == nil {
+            throw o.error("shard", "a shard's configurations are merged from its resume file: give resume = path too")
+        }
         let quiet = values.bool("quiet")!
         let evaluation = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule,
                                         defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
         let plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric)
         let display = ProgressDisplay(quiet: quiet)
         defer { display.end() }
-        let outcome = try SweepRunner(plan: plan, resumePath: resume, progress: display.show).run(on: data, models: models)
+        let outcome = try SweepRunner(plan: plan, resumePath: resume, shard: shard, progress: display.show).run(on: data, models: models)
         display.end()
         if outcome.interrupted {
             // Ctrl-C ended the sweep, not the script: keep the finished rows and let the caller go on.

@@ -26,7 +26,7 @@ public final class ClimatologyModel: RallyModel {
     public var isFitted: Bool { table != nil }
 
     /// Predicted rate per cell, index `(month - 1) * 24 + hour`.
-    private var table: [Double]?
+    private(set) var table: [Double]?
 
     /// A climatology model from resolved parameters.
     init(parameters: ModelParameters) throws {

@@ -53,8 +53,8 @@ public final class GradientBoostedModel: FeatureImportanceModel {
     /// Whether the model has been fitted (or loaded fitted).
     public var isFitted: Bool { booster != nil }
 
-    private var booster: XGBooster?
-    private var features: [String] = []
+    private(set) var booster: XGBooster?
+    private(set) var features: [String] = []
 
     /// A gbdt model from resolved parameters.
     init(parameters: ModelParameters) throws {
@@ -175,6 +175,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
 
     /// Restores a model saved by ``save(to:)``.
     convenience init(model data: Data, path: String) throws {
+        try GradientBoostedFileCheck.check(data, path: path)
         let booster = try XGBooster(model: data)
         func decoded<T: Decodable>(_ key: String, as type: T.Type) throws -> T {
             guard let text = try booster.attribute(key) else {
@@ -190,7 +191,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         for p in Self.kind.parameters { if let v = saved[p.name] { given[p.name] = v } }
         for (k, v) in saved.sorted(by: { $0.key < $1.key }) where given[k] == nil { given[k] = v }
         let resolved: ModelParameters
-        do { resolved = try Self.kind.resolve(given) } catch let e as RallyError { throw RallyError("'\(path)': \(e.message)") }
+        do { resolved = try Self.kind.resolve(given) } catch let e as RallyError { throw RallyError(MessageText.bounded("'\(path)': \(e.message)")) }
         try self.init(parameters: resolved)
         try booster.set("nthread", String(try resolved.integer("nthread")))
         self.features = try decoded("rally_features", as: [String].self)

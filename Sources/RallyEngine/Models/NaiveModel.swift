@@ -25,10 +25,10 @@ public final class NaiveModel: RallyModel {
     /// Whether the model has been fitted (or loaded fitted).
     public var isFitted: Bool { rates != nil }
 
-    private let feature: String
-    private let cut: Double
+    let feature: String
+    let cut: Double
     /// Rally rate for rows at or below the cut, and above it.
-    private var rates: (below: Double, above: Double)?
+    private(set) var rates: (below: Double, above: Double)?
 
     /// A naive model from resolved parameters.
     init(parameters: ModelParameters) throws {

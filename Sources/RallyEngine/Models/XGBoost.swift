@@ -16,7 +16,9 @@ enum XGBoost {
     static func check(_ code: Int32, _ action: String) throws {
         guard code != 0 else { return }
         let message = XGBGetLastError().map { String(cString: $0) } ?? "unknown error"
-        throw RallyError("gbdt: XGBoost failed to \(action): \(message)")
+        // XGBoost's message: "[time] file:line: what\nStack trace: ..." -> "what", bounded
+        let what = message.components(separatedBy: "\nStack trace")[0].components(separatedBy: ": ").dropFirst(message.hasPrefix("[") ? 1 : 0).joined(separator: ": ")
+        throw RallyError(MessageText.bounded("gbdt: XGBoost failed to \(action): \(what)"))
     }
 
     /// Calls `body` with the strings as a C array of `const char *`.

@@ -131,6 +131,7 @@ extension CSVOptions {
         contracts.sort = values.bool("sort")!
         contracts.duplicates = values.string("duplicates").flatMap(DuplicatePolicy.init)
         contracts.fill = values.string("fill").flatMap(FillPolicy.init)
+        contracts.fillLimit = values.integer("fill_limit")!
         contracts.usDaylightSaving = values.string("dst") != nil
         component = values.string("component").flatMap(LMPComponent.init)
         utcOffsetHours = values.integer("utc_offset")

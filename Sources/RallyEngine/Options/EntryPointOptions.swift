@@ -96,6 +96,8 @@ public enum EntryPointOptions {
         OptionDeclaration("threads", .integer(1...maximumThreads),
                           doc: "engine worker threads (default: every core)"),
         OptionDeclaration("resume", .nonEmptyText, doc: "file that keeps finished configurations; a rerun skips them"),
+        OptionDeclaration("shard", kind: .table("{index = i, count = n}"),
+                          doc: "run only the i-th of n disjoint parts of the grid (configurations c with c % n == i - 1); needs resume"),
     ])
 
     /// `rally.metrics(y, p, opts)`.
@@ -125,8 +127,7 @@ public enum EntryPointOptions {
         OptionDeclaration("out", .nonEmptyText, default: .string("reports"), doc: "directory the report is written to"),
         OptionDeclaration("name", .nonEmptyText, default: .string("pjm_rally_demo"), doc: "file stem of the report (no '/')"),
         OptionDeclaration("windows", kind: .table("{{from = time, to = time, title = text}, ...}"), doc: "close-up windows"),
-        OptionDeclaration("cost_ratio", .number(NumberInterval(lower: 0, lowerOpen: true, upper: 1e9, upperOpen: false)), default: .number(10),
-                          doc: "a missed rally costs this many false alarms"),
+        costRatio,
         OptionDeclaration("resamples", .integer(0...maximumResamples), default: .number(500),
                           doc: "bootstrap resamples of the reliability bands and the head-to-head comparison"),
         block,
@@ -147,6 +148,29 @@ public enum EntryPointOptions {
         OptionDeclaration("train_start", kind: .time, doc: "first training time"),
         embargo,
         horizon,
+    ])
+
+    /// The cost ratio R of alarms (report, forecast): act when p >= 1 / (1 + R).
+    static let costRatio = OptionDeclaration("cost_ratio", .number(NumberInterval(lower: 0, lowerOpen: true, upper: 1e9, upperOpen: false)),
+                                             default: .number(10), doc: "a missed rally costs this many false alarms")
+
+    /// `rally.forecast{...}`.
+    public static let forecast = OptionSchema("forecast", summary: """
+        rally.forecast{data = ds, features = fx, labeler = lab, model = m [, at = "latest" | time, cost_ratio = R, top = 3]} -- fits a
+        fresh copy of m on every row whose label is known at `at` (a label at t reads t + horizon: known when t + horizon <= at), then
+        scores the rows issued at `at` and after, at most one horizon of them, and returns a Forecast: per row the issue time, the
+        target hour, the threshold to beat (known at issue), the probability, the alarm (p >= 1 / (1 + R)) and the features that raised
+        the log-odds most (m:explain). "latest": the first row after the last labelled one, so every open target hour is covered.
+        f:table(), f:rows(), f:write(dir) (forecast.csv, forecast.json), f:model() (the fitted model).
+        """, [
+        OptionDeclaration("data", kind: .object("Dataset"), required: true,
+                          doc: "the dataset; known-ahead columns (load forecasts) must reach the target hours (rows past the last price)"),
+        OptionDeclaration("features", kind: .object("FeatureSpec"), required: true, doc: "the features the model sees, e.g. rally.features.protocol_v1()"),
+        OptionDeclaration("labeler", kind: .object("Labeler"), required: true, doc: "the rally labeler (its threshold at t is the level to beat)"),
+        OptionDeclaration("model", kind: .object("Model"), required: true, doc: "the model to fit (a fresh copy is fitted; m itself is unchanged)"),
+        OptionDeclaration("at", .nonEmptyText, default: .string("latest"), doc: "the issue time: \"latest\" or a time \"YYYY-MM-DD[ HH:MM]\""),
+        costRatio,
+        OptionDeclaration("top", .integer(0...100), default: .number(3), doc: "contributing features named per row (0: none)"),
     ])
 
     /// The embargo of a split (hours).
@@ -200,6 +224,8 @@ public enum EntryPointOptions {
         OptionDeclaration("duplicates", .choice(DuplicatePolicy.allCases.map(\.rawValue)),
                           doc: "what to do with repeated times (otherwise an error)"),
         OptionDeclaration("fill", .choice(FillPolicy.allCases.map(\.rawValue)), doc: "fill missing hours (otherwise gaps are reported)"),
+        OptionDeclaration("fill_limit", .integer(0...TimeContracts.maxFillLimit), default: .number(Double(TimeContracts.defaultFillLimit)),
+                          doc: "the most rows fill (and dst) may add; a bigger fill is an error naming the widest gap"),
         OptionDeclaration("dst", .choice(["us"]), doc: "US daylight saving: interpolate the missing spring hour, average the repeated autumn hour"),
         OptionDeclaration("pnodes", kind: .table("{name or id, ...}"), doc: "Data Miner exports: the pnodes to keep (names or ids)"),
         OptionDeclaration("component", .choice(LMPComponent.allCases.map(\.rawValue)), doc: "Data Miner exports: the LMP component"),

@@ -88,7 +88,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(luaError("rally.load()") == "bad argument #1 to 'load' (string expected, got no value)")
         #expect(luaError("rally.load('\(path)', {sort = 1})") == "bad argument #2 to 'load' (field 'sort': boolean expected, got number (sort rows by time (otherwise out-of-order times are an error)))")
         #expect(luaError("rally.load('\(path)', {sortt = true})")
-                == "bad argument #2 to 'load' (unknown option 'sortt'; valid options: columns, component, decimal, delimiter, dst, duplicates, fill, format, hours, pnodes, sort, time, utc_offset)")
+                == "bad argument #2 to 'load' (unknown option 'sortt'; valid options: columns, component, decimal, delimiter, dst, duplicates, fill, fill_limit, format, hours, pnodes, sort, time, utc_offset)")
         #expect(luaError("rally.load('\(path)', {duplicates = 'avg'})")
                 == "bad argument #2 to 'load' (field 'duplicates': one of \"first\", \"last\", \"mean\" expected, got \"avg\" (what to do with repeated times (otherwise an error)))")
         #expect(luaError("rally.load('\(path)', {delimiter = '|'})")

@@ -11,6 +11,7 @@ bash scripts/slurm/local-cluster.sh install   # slurm-wlm and munge, for SlurmTe
 bash scripts/test_report.sh
 bash scripts/leak_check.sh 2000
 bash scripts/fuzz/ci.sh
+bash scripts/fuzz/api.sh --ci   # 20,000 Lua API calls with hostile arguments; a crash fails with its reproducer
 # progress lines and per-test "started/passed" lines are dropped; failures and summaries stay
 swift test 2>&1 | tee .build/test.log | awk '
     /^\[[0-9]+\/[0-9]+\]/ || /^◇ / || /^✔ Suite / { next }

@@ -25,6 +25,11 @@ public enum SyntheticPJM {
     public static func generate(years: Int = 6, seed: UInt64 = 1, start: Int64 = 1_356_998_400) throws -> Dataset {
         guard years >= 1 && years <= 200 else { throw RallyError("synthetic: years must be between 1 and 200, got \(years)") }
         let end = WalkForward.Step.years(years).advance(start)
+        // every timestamp must be one rally reads back (ds:write, then rally.load): years 0000-9999
+        let readable = TimeStamp.days(year: 0, month: 1, day: 1) * TimeStamp.day ... TimeStamp.days(year: 10_000, month: 1, day: 1) * TimeStamp.day
+        guard readable.contains(start), readable.contains(end) else {
+            throw RallyError("\(years) year\(years == 1 ? "" : "s") from \(TimeStamp.format(start)) would run past 9999-12-31 23:00, the last time rally reads", option: "start")
+        }
         let n = Int((end - start) / 3600)
         var model = Model(seed: seed)
         var price = [Double](repeating: 0, count: n)

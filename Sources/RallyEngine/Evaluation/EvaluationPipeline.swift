@@ -59,16 +59,24 @@ struct EvaluationPipeline: Sendable {
         let todo = todo ?? Array(configurations.indices)
         let names = models.map(\.name)
         let folds = try plan.schedule.folds().count
+        let workers = min(plan.threads, Self.maximumWorkers)
         let board = WorkBoard(configurations: todo, models: models.count, folds: folds,
-                              onCaller: models.map { $0.sendableSpec == nil }, workers: plan.threads)
+                              onCaller: models.map { $0.sendableSpec == nil }, workers: workers)
         let group = DispatchGroup()
         if !todo.isEmpty {
             let specs = models.map(\.sendableSpec)
             let described = models.map(ModelDescription.init)
-            for _ in 0..<plan.threads {
-                DispatchQueue.global(qos: .userInitiated).async(group: group) { [self] in
+            // dedicated threads, not the global dispatch pool: workers wait on the board while the
+            // calling thread runs a model written in Lua, and when that model runs an evaluation
+            // of its own, pool threads held by waiting workers starved the inner one's workers
+            // (threads = 1024, or 30 nested evaluations, never returned)
+            for _ in 0..<workers {
+                group.enter()
+                let worker = Thread { [self] in
                     work(board, dataset: dataset, models: described, specs: specs, baseline: baseline)
+                    group.leave()
                 }
+                worker.start()
             }
         }
         func absorb() {
@@ -105,6 +113,11 @@ struct EvaluationPipeline: Sendable {
         if let failure = board.failure { throw failure }
         return board.secondsPerModel
     }
+
+    /// The most worker threads one evaluation starts, whatever `threads` says: each is a thread
+    /// of its own, and an evaluation run by a model written in Lua inside another one starts its
+    /// own on top.
+    static let maximumWorkers = 64
 
     /// An engine worker: takes tasks from the board until the work is over or stopped.
     private func work(_ board: WorkBoard, dataset: Dataset, models: [ModelDescription], specs: [ModelSpec?], baseline: Int) {

@@ -21,6 +21,16 @@ public struct SweepGrid: Sendable, Equatable {
     /// Creates a grid; throws when an axis is empty, repeats a value, or two axes share a name.
     /// No axes at all is one configuration: the labeler as given.
     public init(_ axes: [SweepAxis] = []) throws {
+        // the number of configurations first (checked arithmetic), before any work per value
+        var configurations = 1
+        for axis in axes {
+            let (product, overflow) = configurations.multipliedReportingOverflow(by: axis.values.count)
+            guard !overflow, product <= Self.maximumConfigurations else {
+                let shown = axes.prefix(6).map { "\($0.name) \($0.values.count)" }.joined(separator: " x ")
+                throw RallyError("sweep: the grid has more than \(Self.maximumConfigurations) configurations (\(shown)\(axes.count > 6 ? " x ..." : "") values)")
+            }
+            configurations = product
+        }
         for (i, axis) in axes.enumerated() {
             if axes[..<i].contains(where: { $0.name == axis.name }) {
                 throw RallyError("sweep: grid names '\(axis.name)' twice")
@@ -32,6 +42,9 @@ public struct SweepGrid: Sendable, Equatable {
         }
         self.axes = axes
     }
+
+    /// The most configurations a grid may have (each is a whole evaluation).
+    public static let maximumConfigurations = 10_000
 
     /// Number of configurations.
     public var count: Int { axes.reduce(1) { $0 * $1.values.count } }

@@ -35,7 +35,7 @@ enum DataBindings {
                 let values = try o.decode(EntryPointOptions.synthetic)
                 let years = values.integer("years")!, seed = values.integer("seed")!
                 let start = try time(o, L, "start", dateOnly: .startOfDay) ?? 1_356_998_400
-                LuaObjects.push(L, DatasetObject(try SyntheticPJM.generate(years: years, seed: UInt64(seed), start: start)), datasetClass)
+                LuaObjects.push(L, DatasetObject(try o.attributing { try SyntheticPJM.generate(years: years, seed: UInt64(seed), start: start) }), datasetClass)
                 return 1
             }
         }

@@ -51,6 +51,17 @@ enum LuaModelData {
         return x
     }
 
+    /// The most values X given as a Lua table may hold: rows and columns can be the same table
+    /// many times over, so their product is bounded, not only each of them.
+    static let maximumValues = 50_000_000
+
+    /// Throws unless `rows` x `features` values (checked multiplication) are at most ``maximumValues``.
+    private static func checkSize(_ args: LuaArgs, _ n: Int32, rows: Int, features: Int) throws {
+        let (values, overflow) = rows.multipliedReportingOverflow(by: features)
+        guard overflow || values > maximumValues else { return }
+        throw args.error(n, "X as a table has \(rows) rows x \(features) features, more than \(maximumValues) values (give large inputs as a FeatureMatrix)")
+    }
+
     private static func columnsTable(_ args: LuaArgs, _ n: Int32) throws -> DesignMatrix {
         let L = args.L, t = args.slot(n)
         var names: [String] = []
@@ -78,7 +89,15 @@ enum LuaModelData {
                 defer { L.pop() }
                 throw args.error(n, "column '\(name)' should be a table of numbers, got \(L.typeName(-1))")
             }
-            let count = declaredRows ?? L.rawLength(-1)
+            // X.n counts trailing missing values too, but no allocation may be sized by it
+            // beyond the data: at most `maximumTrailingNils` past the column's last value
+            let border = L.rawLength(-1)
+            if let declared = declaredRows, declared > border, declared - border > LuaValues.maximumTrailingNils {
+                L.pop()
+                throw args.error(n, "field 'n' = \(declared) is more than \(LuaValues.maximumTrailingNils) past the last value of column '\(name)' (\(border)); n is the row count, trailing missing values included")
+            }
+            let count = declaredRows ?? border
+            try checkSize(args, n, rows: count, features: names.count)
             var column = [Double](repeating: .nan, count: count)
             for i in 0..<count {
                 L.rawGet(-1, index: i + 1)
@@ -114,6 +133,7 @@ enum LuaModelData {
             names = (1...width).map { "x\($0)" }
         }
         L.pop()
+        try checkSize(args, n, rows: count, features: names.count)
         var columns = [[Double]](repeating: [Double](repeating: .nan, count: count), count: names.count)
         for i in 0..<count {
             guard L.rawGet(t, index: i + 1) == LUA_TTABLE else {

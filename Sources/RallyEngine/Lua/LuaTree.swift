@@ -21,6 +21,12 @@ extension LuaValues {
         guard depth < OptionTree.maximumDepth else {
             throw RallyError("tables nested deeper than \(OptionTree.maximumDepth) levels (a table that contains itself?)")
         }
+        // each level keeps a key and a value on the Lua stack while it reads the next one: grow
+        // the stack first (a C function is only promised LUA_MINSTACK slots, and a coroutine's
+        // stack is small, so 16 levels wrote past its end and corrupted the heap)
+        guard lua_checkstack(L.raw, 4) != 0 else {
+            throw RallyError("tables nested too deep for the Lua stack")
+        }
         let count = L.rawLength(t)
         var list: [OptionTree] = []
         var fields: [(String, OptionTree)] = []

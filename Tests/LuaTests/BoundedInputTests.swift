@@ -93,4 +93,12 @@ import Testing
                 == "bad argument #1 to 'sweep' (field 'shard': table {index = i, count = n} expected, got number)")
         #expect(luaError("rally.sweep_merge{}") == "sweep_merge: no resume files given")
     }
+
+    @Test func errorMessagesAreBounded() throws {
+        // a message that quotes a 1 MB argument reaches Lua cut, saying how long it was
+        let message = luaError("rally.model.new(string.rep('y', 2^20))")
+        #expect(message.utf8.count <= 4000, "\(message.utf8.count) bytes")
+        #expect(message.hasSuffix("yyy ... (message cut: 1048661 bytes)"), "\(message.suffix(80))")
+        #expect(luaError("rally.vector{1, 'x'}") == "bad argument #1 to 'vector' (number expected at index 2, got string)")
+    }
 }

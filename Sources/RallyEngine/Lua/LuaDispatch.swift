@@ -43,13 +43,28 @@ func rallySwiftDispatch(_ L: OpaquePointer?, _ box: UnsafeMutableRawPointer?) ->
         state.pushTakingPendingError()
         return -2
     }
-    let message = (thrown as? RallyError)?.message ?? String(describing: thrown)
+    let message = bounded((thrown as? RallyError)?.message ?? String(describing: thrown))
     state.push(message)
     if state.hasPendingError && !outerPending {
         state.pushTakingPendingError() // the message could not be pushed: raise the memory error
         return -2
     }
     return thrown as? RallyError == .notEnoughMemory ? -2 : -1
+}
+
+/// The most bytes of an error message raised from Swift: whatever a message quotes (a 1 MB
+/// argument echoed back, a chain of nested errors), Lua gets at most this much.
+let maximumErrorBytes = 4000
+
+/// `message` cut to ``maximumErrorBytes`` on a character boundary, saying how long it was.
+func bounded(_ message: String) -> String {
+    guard message.utf8.count > maximumErrorBytes else { return message }
+    var out = ""
+    for c in message {
+        if out.utf8.count + c.utf8.count > maximumErrorBytes - 40 { break }
+        out.append(c)
+    }
+    return out + " ... (message cut: \(message.utf8.count) bytes)"
 }
 
 /// How many Swift function calls are running on this thread (counted by the trampoline). Back

@@ -42,7 +42,7 @@ enum SmallSweep {
         let plan = SweepPlan(features: .protocolV1(), labeler: .protocolV1,
                              grid: try SweepGrid([SweepAxis(name: "q", values: [.number(1.5)])]),
                              schedule: try SharedPJM.protocolSplit())
-        #expect(throws: RallyError("sweep: grid q=1.5: quantile labeler: field 'q': must be in (0, 1), got 1.5")) {
+        #expect(throws: RallyError("sweep: grid q=1.5: quantile labeler: field 'q': a number in (0, 1) expected, got 1.5 (the trailing quantile a rally must beat)")) {
             try plan.configurations()
         }
     }

@@ -63,21 +63,21 @@ private func same(_ a: [Double], _ b: [Double]) -> Bool {
     #expect(throws: Labeler.InvalidParameter(field: nil, reason: "unknown option 'level'; valid options: col, horizon, q, window")) {
         try lab.with(["level": .number(3)])
     }
-    #expect(throws: Labeler.InvalidParameter(field: "q", reason: "must be in (0, 1), got 1")) { try lab.with(["q": .number(1)]) }
-    #expect(throws: Labeler.InvalidParameter(field: "window", reason: "must be a positive whole number of steps, got -4")) {
+    #expect(throws: Labeler.InvalidParameter(field: "q", reason: "a number in (0, 1) expected, got 1 (the trailing quantile a rally must beat)")) { try lab.with(["q": .number(1)]) }
+    #expect(throws: Labeler.InvalidParameter(field: "window", reason: "an integer in [1, 1000000] expected, got -4 (steps of history behind that quantile)")) {
         try lab.with(["window": .number(-4)])
     }
-    #expect(throws: Labeler.InvalidParameter(field: "horizon", reason: "must be a positive whole number of steps, got 1.5")) {
+    #expect(throws: Labeler.InvalidParameter(field: "horizon", reason: "an integer in [1, 1000000] expected, got 1.5 (steps ahead the label looks)")) {
         try lab.with(["horizon": .number(1.5)])
     }
-    #expect(throws: Labeler.InvalidParameter(field: "q", reason: "number expected, got string")) { try lab.with(["q": .string("high")]) }
+    #expect(throws: Labeler.InvalidParameter(field: "q", reason: "number expected, got string (the trailing quantile a rally must beat)")) { try lab.with(["q": .string("high")]) }
     let daily = try Labeler.make(kind: "daily_any", parameters: [:])
     #expect(daily == .dailyAny(column: "price", threshold: .quantile(q: 0.95, window: 672)))
     #expect(try daily.with(["level": .number(100)]) == .dailyAny(column: "price", threshold: .level(100)))
     #expect(throws: Labeler.InvalidParameter(field: "q", reason: "give either level or q and window, not both")) {
         try Labeler.make(kind: "daily_any", parameters: ["level": .number(1), "q": .number(0.9)])
     }
-    #expect(throws: Labeler.InvalidParameter(field: "level", reason: "number expected, got nil")) {
+    #expect(throws: Labeler.InvalidParameter(field: "level", reason: "finite number expected, got nil (a fixed threshold (USD/MWh))")) {
         try Labeler.make(kind: "threshold", parameters: [:])
     }
     #expect(try Labeler.make(kind: "jump", parameters: ["rise": .number(0.5), "col": .string("p")]).description

@@ -97,19 +97,19 @@ import Testing
 
     @Test func argumentErrorsSayWhichArgumentAndWhy() throws {
         #expect(luaError("rally.labeler.quantile{window = 0}")
-                == "bad argument #1 to 'quantile' (field 'window': must be a positive whole number of steps, got 0)")
+                == "bad argument #1 to 'quantile' (field 'window': an integer in [1, 1000000] expected, got 0 (steps of history behind that quantile))")
         #expect(luaError("rally.labeler.quantile{window = -24}")
-                == "bad argument #1 to 'quantile' (field 'window': must be a positive whole number of steps, got -24)")
-        #expect(luaError("rally.labeler.quantile{q = 1.5}") == "bad argument #1 to 'quantile' (field 'q': must be in (0, 1), got 1.5)")
-        #expect(luaError("rally.labeler.daily_any{q = 0}") == "bad argument #1 to 'daily_any' (field 'q': must be in (0, 1), got 0)")
-        #expect(luaError("rally.labeler.quantile{q = '0.9'}") == "bad argument #1 to 'quantile' (field 'q': number expected, got string)")
+                == "bad argument #1 to 'quantile' (field 'window': an integer in [1, 1000000] expected, got -24 (steps of history behind that quantile))")
+        #expect(luaError("rally.labeler.quantile{q = 1.5}") == "bad argument #1 to 'quantile' (field 'q': a number in (0, 1) expected, got 1.5 (the trailing quantile a rally must beat))")
+        #expect(luaError("rally.labeler.daily_any{q = 0}") == "bad argument #1 to 'daily_any' (field 'q': a number in (0, 1) expected, got 0 (the trailing quantile a rally must beat))")
+        #expect(luaError("rally.labeler.quantile{q = '0.9'}") == "bad argument #1 to 'quantile' (field 'q': number expected, got string (the trailing quantile a rally must beat))")
         #expect(luaError("rally.labeler.quantile{qq = 0.9}")
                 == "bad argument #1 to 'quantile' (unknown option 'qq'; valid options: col, horizon, q, window)")
         #expect(luaError("rally.labeler.quantile()") == "bad argument #1 to 'quantile' (table expected, got no value)")
         #expect(luaError("rally.labeler.threshold{horizon = 0, level = 3}")
-                == "bad argument #1 to 'threshold' (field 'horizon': must be a positive whole number of steps, got 0)")
-        #expect(luaError("rally.labeler.jump{}") == "bad argument #1 to 'jump' (field 'rise': number expected, got nil)")
-        #expect(luaError("rally.labeler.quantile{}:with{q = 2}") == "bad argument #1 to 'with' (field 'q': must be in (0, 1), got 2)")
+                == "bad argument #1 to 'threshold' (field 'horizon': an integer in [1, 1000000] expected, got 0 (steps ahead the label looks))")
+        #expect(luaError("rally.labeler.jump{}") == "bad argument #1 to 'jump' (field 'rise': number in [0, inf) expected, got nil (the relative rise a rally must beat (0.5 = +50%)))")
+        #expect(luaError("rally.labeler.quantile{}:with{q = 2}") == "bad argument #1 to 'with' (field 'q': a number in (0, 1) expected, got 2 (the trailing quantile a rally must beat))")
         #expect(luaError("rally.labeler.quantile{col = 'prices'}:apply(ds)")
                 == "bad argument #1 to 'apply' (quantile labeler: no column 'prices' in the dataset (columns: price, sys_load_fc, zonal_load_fc))")
         #expect(luaError("rally.labeler.threshold{level = 1, horizon = 100000}:apply(ds)")
@@ -162,7 +162,9 @@ import Testing
     }
 
     @Test func helpDocumentsTheFace() throws {
-        #expect(try lua.run("return rally.help(rally.labeler.quantile)")[0].hasPrefix("rally.labeler.quantile{col = \"price\", q = 0.95, window = 672, horizon = 24}"))
+        #expect(try lua.run("return rally.help(rally.labeler.quantile)")[0].hasPrefix("rally.labeler.quantile{[options]} -- the protocol's labeler."))
+        // the options and their defaults come from the labeler's schema
+        #expect(try lua.run("return rally.help(rally.labeler.quantile)")[0].contains("\n  window = 672 (integer in [1, 1000000]): steps of history behind that quantile"))
         #expect(try lua.run("return rally.help(rally.features.protocol_v1())")[0].contains(":build"))
         #expect(try lua.run("return rally.help('Labeler')")[0].contains(":with"))
     }

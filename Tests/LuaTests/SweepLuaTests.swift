@@ -132,7 +132,7 @@ rally.model.register("hour_rate", {
         try lua.run(sweepSetUp)
         let base = "data = ds, features = fx, labeler = lab, split = sp, models = models, quiet = true"
         #expect(luaError("rally.sweep{\(base), grid = {q = {0.9, 1.5}}}")
-                == "bad argument #1 to 'sweep' (field 'grid': q=1.5: field 'q': must be in (0, 1), got 1.5)")
+                == "bad argument #1 to 'sweep' (field 'grid': q=1.5: field 'q': a number in (0, 1) expected, got 1.5 (the trailing quantile a rally must beat))")
         #expect(luaError("rally.sweep{\(base), grid = {qq = {0.9}}}")
                 == "bad argument #1 to 'sweep' (field 'grid': qq=0.9: unknown option 'qq'; valid options: col, horizon, q, window)")
         #expect(luaError("rally.sweep{\(base), grid = {q = {}}}") == "bad argument #1 to 'sweep' (field 'grid': q: a list of values expected, got an empty table)")

@@ -94,16 +94,8 @@ public enum Labeler: Sendable, Equatable, CustomStringConvertible {
         "\(kind){" + parameters.entries.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + "}"
     }
 
-    /// The option names a kind accepts.
-    public static func options(of kind: String) -> [String] {
-        switch kind {
-        case "quantile": ["col", "q", "window", "horizon"]
-        case "threshold": ["col", "level", "horizon"]
-        case "jump": ["col", "rise", "horizon"]
-        case "daily_any": ["col", "q", "window", "level"]
-        default: []
-        }
-    }
+    /// The option names a kind accepts (from its ``schema(_:)``).
+    public static func options(of kind: String) -> [String] { schema(kind).options.map(\.name) }
 
     /// Builds a labeler of `kind` from `parameters`; absent ones take their defaults
     /// (`col` "price", `q` 0.95, `window` 672, `horizon` 24; `level` and `rise` are required,
@@ -117,27 +109,23 @@ public enum Labeler: Sendable, Equatable, CustomStringConvertible {
         if let unknown = parameters.names.first(where: { !valid.contains($0) }) {
             throw InvalidParameter(field: nil, reason: "unknown option '\(unknown)'; valid options: \(valid.sorted().joined(separator: ", "))")
         }
-        let read = ParameterReader(parameters)
-        let column = try read.column()
+        let read = try ParameterReader(parameters, schema: schema(kind))
+        let column = read.string("col")
         switch kind {
         case "quantile":
-            return .quantile(column: column, q: try read.probability("q", default: 0.95),
-                             window: try read.steps("window", default: 672), horizon: try read.steps("horizon", default: 24))
+            return .quantile(column: column, q: read.number("q"), window: read.integer("window"), horizon: read.integer("horizon"))
         case "threshold":
-            return .threshold(column: column, level: try read.finite("level"), horizon: try read.steps("horizon", default: 24))
+            return .threshold(column: column, level: read.number("level"), horizon: read.integer("horizon"))
         case "jump":
-            let rise = try read.finite("rise")
-            guard rise >= 0 else { throw InvalidParameter(field: "rise", reason: "must be a relative rise >= 0 (0.5 = +50%), got \(Format.number(rise))") }
-            return .jump(column: column, rise: rise, horizon: try read.steps("horizon", default: 24))
+            return .jump(column: column, rise: read.number("rise"), horizon: read.integer("horizon"))
         default:
             if parameters["level"] != nil {
                 if let both = ["q", "window"].first(where: { parameters[$0] != nil }) {
                     throw InvalidParameter(field: both, reason: "give either level or q and window, not both")
                 }
-                return .dailyAny(column: column, threshold: .level(try read.finite("level")))
+                return .dailyAny(column: column, threshold: .level(read.number("level")))
             }
-            return .dailyAny(column: column, threshold: .quantile(q: try read.probability("q", default: 0.95),
-                                                                  window: try read.steps("window", default: 672)))
+            return .dailyAny(column: column, threshold: .quantile(q: read.number("q"), window: read.integer("window")))
         }
     }
 
@@ -154,42 +142,31 @@ public enum Labeler: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Typed, range-checked reads of labeler parameters.
+/// Labeler parameters checked against their kind's schema: every given value by its
+/// declaration's rule, required ones present, defaults filled in; reads are then plain.
 private struct ParameterReader {
-    let parameters: ModelParameters
-    init(_ parameters: ModelParameters) { self.parameters = parameters }
+    let values: [String: ParameterValue]
 
-    func number(_ name: String) throws -> Double? {
-        guard let value = parameters[name] else { return nil }
-        guard let x = value.number else { throw Labeler.InvalidParameter(field: name, reason: "number expected, got \(value.typeName)") }
-        return x
-    }
-
-    func column() throws -> String {
-        guard let value = parameters["col"] else { return "price" }
-        guard let s = value.string, !s.isEmpty else {
-            throw Labeler.InvalidParameter(field: "col", reason: "column name expected, got \(value.string == nil ? value.typeName : "an empty string")")
+    init(_ parameters: ModelParameters, schema: OptionSchema) throws {
+        var values: [String: ParameterValue] = [:]
+        for option in schema.options {
+            guard let value = parameters[option.name] else {
+                if option.required { throw Labeler.InvalidParameter(field: option.name, reason: "\(option.kind.summary) expected, got nil (\(option.doc))") }
+                if let d = option.defaultValue { values[option.name] = d }
+                continue
+            }
+            if case .scalar(let rule) = option.kind, let problem = rule.problem(value) {
+                throw Labeler.InvalidParameter(field: option.name, reason: "\(problem) (\(option.doc))")
+            }
+            values[option.name] = value
         }
-        return s
+        self.values = values
     }
 
-    func probability(_ name: String, default fallback: Double) throws -> Double {
-        let q = try number(name) ?? fallback
-        guard q > 0 && q < 1 else { throw Labeler.InvalidParameter(field: name, reason: "must be in (0, 1), got \(Format.number(q))") }
-        return q
-    }
-
-    func steps(_ name: String, default fallback: Int) throws -> Int {
-        guard let x = try number(name) else { return fallback }
-        guard x == x.rounded(), x >= 1, x < 1e12 else {
-            throw Labeler.InvalidParameter(field: name, reason: "must be a positive whole number of steps, got \(Format.number(x))")
-        }
-        return Int(x)
-    }
-
-    func finite(_ name: String) throws -> Double {
-        guard let x = try number(name) else { throw Labeler.InvalidParameter(field: name, reason: "number expected, got nil") }
-        guard x.isFinite else { throw Labeler.InvalidParameter(field: name, reason: "must be finite, got \(Format.number(x))") }
-        return x
-    }
+    /// A declared number (checked, or its default).
+    func number(_ name: String) -> Double { values[name]!.number! }
+    /// A declared whole number (checked against its bounded range).
+    func integer(_ name: String) -> Int { Int(values[name]!.number!) }
+    /// A declared string.
+    func string(_ name: String) -> String { values[name]!.string! }
 }

@@ -19,24 +19,10 @@ enum LabelBindings {
         rally.submodule("labeler", doc: """
         rally.labeler -- rally labelers: quantile (the protocol's), threshold, jump, daily_any. Each returns a Labeler: lab:apply(ds), lab:with{...}.
         """) { m in
-            m.function("quantile", doc: """
-            rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24} -- the protocol's labeler.
-            threshold(t) = q-quantile (type 7) of col[t-window+1 ... t]; label(t) = 1 when col[t+horizon] > threshold(t) (strict).
-            Undefined before the window fills and where t+horizon is past the end.
-            """) { L in try make("quantile", L) }
-            m.function("threshold", doc: """
-            rally.labeler.threshold{col = "price", level = 100, horizon = 24} -- label(t) = 1 when col[t+horizon] > level (USD/MWh); level is required.
-            """) { L in try make("threshold", L) }
-            m.function("jump", doc: """
-            rally.labeler.jump{col = "price", rise = 0.5, horizon = 24} -- a relative rise: threshold(t) = col[t] + rise*|col[t]|
-            (col[t]*(1+rise) for a positive price); label(t) = 1 when col[t+horizon] > threshold(t). rise (>= 0) is required.
-            """) { L in try make("jump", L) }
-            m.function("daily_any", doc: """
-            rally.labeler.daily_any{col = "price", q = 0.95, window = 672} or {col = "price", level = 100} -- for day-ahead decisions.
-            label(t) = 1 when any step of the next delivery day (the calendar day after t's date, 00:00-23:00) has col > threshold(t),
-            the threshold known at t (the trailing q-quantile over window steps, or a fixed level). Undefined when the next day is
-            not wholly in the data, or when nothing exceeds the threshold but a value is missing. A label at 00:00 reads 47 hours ahead.
-            """) { L in try make("daily_any", L) }
+            m.function("quantile", schema: Labeler.schema("quantile")) { L in try make("quantile", L) }
+            m.function("threshold", schema: Labeler.schema("threshold")) { L in try make("threshold", L) }
+            m.function("jump", schema: Labeler.schema("jump")) { L in try make("jump", L) }
+            m.function("daily_any", schema: Labeler.schema("daily_any")) { L in try make("daily_any", L) }
         }
     }
 

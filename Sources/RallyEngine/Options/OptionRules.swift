@@ -71,7 +71,8 @@ public enum ParameterRule: Sendable, Hashable {
         func shown(_ x: Double) -> String { display ?? Self.shown(x) }
         switch (self, value) {
         case (.number(let range), .number(let x)):
-            return range.contains(x) ? nil : "a number in \(range) expected, got \(shown(x))"
+            if range.contains(x) { return nil }
+            return range == .finite ? "a finite number expected, got \(shown(x))" : "a number in \(range) expected, got \(shown(x))"
         case (.integer(let range), .number(let x)):
             guard x == x.rounded(), x.isFinite, x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
                 return "an integer in [\(range.lowerBound), \(range.upperBound)] expected, got \(shown(x))"

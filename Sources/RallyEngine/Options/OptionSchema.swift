@@ -160,7 +160,7 @@ extension ParameterRule {
     /// The rule as help shows it: `integer in [0, 100000]`, `number in (0, 1]`, `one of "a", "b"`.
     public var summary: String {
         switch self {
-        case .number(let range): "number in \(range)"
+        case .number(let range): range == .finite ? "finite number" : "number in \(range)"
         case .integer(let range): "integer in [\(range.lowerBound), \(range.upperBound)]"
         case .choice(let options): "one of " + options.map(JSONText.string).joined(separator: ", ")
         case .text: "string"

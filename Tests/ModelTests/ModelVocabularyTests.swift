@@ -12,7 +12,7 @@ import Testing
     ])
     #expect(try kind.resolve(["prior": .number(0.25)]).json == #"{"k": 3, "mode": "mean", "prior": 0.25, "weight": 0}"#)
     #expect(kind.summary(of: try kind.resolve([:])) == "k=3 mode=mean prior=0.5 weight=0")
-    #expect(throws: RallyError("model 'mean_rate': parameter 'prior': a number in (-inf, inf) expected, got nan")) {
+    #expect(throws: RallyError("model 'mean_rate': parameter 'prior': a finite number expected, got nan")) {
         try kind.resolve(["prior": .number(.nan)])
     }
     #expect(throws: RallyError("model 'mean_rate': parameter 'k': an integer in [1, 10] expected, got 11")) {
@@ -39,7 +39,7 @@ import Testing
         do { _ = try body(); return "no error" } catch { return (error as? RallyError)?.message ?? "\(error)" }
     }
     #expect(message { try ModelKind.scriptedParameter("p", default: .number(.infinity)) } ==
-            "parameter 'p': default: a number in (-inf, inf) expected, got inf")
+            "parameter 'p': default: a finite number expected, got inf")
     #expect(message { try ModelKind.scriptedParameter("p", default: .string("a"), min: 0) } ==
             "parameter 'p': min, max and integer need a number default, got a string")
     #expect(message { try ModelKind.scriptedParameter("p", default: .number(1), choices: ["a"]) } ==

@@ -8,13 +8,8 @@ import Testing
 @Suite struct APIFuzzFindingsTests {
     let lua = LuaHarness()
 
-    /// The error `chunk` raises, without its position ("test:N: ") and traceback.
-    func luaError(_ chunk: String) -> String {
-        let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
-        #expect(message.hasPrefix("test:"), "position prefix in \(message)")
-        guard let colon = message.dropFirst("test:".count).firstIndex(of: ":") else { return message }
-        return String(message[colon...].dropFirst(2))
-    }
+    /// The error `chunk` raises, without its position and traceback.
+    func luaError(_ chunk: String) -> String { lua.errorMessage(chunk) }
 
     /// X given as a table of columns with a huge `n` allocated n rows per column
     /// ("failed to allocate 8796093022240 bytes"); n may now run at most 1e6 past a column's data.

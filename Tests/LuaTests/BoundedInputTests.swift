@@ -7,11 +7,7 @@ import Testing
     let lua = LuaHarness()
 
     /// The error `chunk` raises, without its position and traceback.
-    func luaError(_ chunk: String) -> String {
-        let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
-        #expect(message.hasPrefix("test:1: "), "position prefix in \(message)")
-        return String(message.dropFirst("test:1: ".count))
-    }
+    func luaError(_ chunk: String) -> String { lua.errorMessage(chunk) }
 
     @Test func optionsAreBoundedWhereTheyAreDecoded() throws {
         #expect(luaError("rally.load('/nonexistent.csv', {utc_offset = math.mininteger})")

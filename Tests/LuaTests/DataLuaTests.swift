@@ -25,13 +25,8 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
     private let files = DataLuaFiles()
     let lua = LuaHarness()
 
-    /// The error `chunk` raises, without the `test:1: ` position every error from the chunk carries
-    /// (checked here once for all) and without the traceback the harness appends.
-    func luaError(_ chunk: String) -> String {
-        let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
-        #expect(message.hasPrefix("test:1: "), "position prefix in \(message)")
-        return String(message.dropFirst("test:1: ".count))
-    }
+    /// The error `chunk` raises, without its position and traceback.
+    func luaError(_ chunk: String) -> String { lua.errorMessage(chunk) }
 
     @Test func datasetFace() throws {
         let path = files.write("h.csv", hours)

@@ -21,11 +21,8 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
 @Suite(.serialized) struct EvaluationLuaTests {
     let lua = LuaHarness()
 
-    /// The message of the error `chunk` raises, without position and traceback.
-    func luaError(_ chunk: String) -> String {
-        let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
-        return message.hasPrefix("test:") ? String(message.drop { $0 != " " }.dropFirst()) : message
-    }
+    /// The error `chunk` raises, without its position and traceback.
+    func luaError(_ chunk: String) -> String { lua.errorMessage(chunk, positioned: false) }
 
     @Test func evaluateReturnsAResult() throws {
         try lua.run(setUp)

@@ -10,12 +10,8 @@ import Testing
         try lua.run("ds = rally.dataset.synthetic{years = 1, seed = 1}; n = #ds")
     }
 
-    /// The error `chunk` raises, without the `test:1: ` position and the traceback.
-    func luaError(_ chunk: String) -> String {
-        let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
-        #expect(message.hasPrefix("test:1: "), "position prefix in \(message)")
-        return String(message.dropFirst("test:1: ".count))
-    }
+    /// The error `chunk` raises, without its position and traceback.
+    func luaError(_ chunk: String) -> String { lua.errorMessage(chunk) }
 
     var rows: String { (try? lua.run("return n"))?.first ?? "?" }
 

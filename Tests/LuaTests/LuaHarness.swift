@@ -37,6 +37,18 @@ final class LuaHarness {
         return out
     }
 
+    /// The error `chunk` raises without its traceback and its `test:N: ` position; when
+    /// `positioned`, the position must be there (every error raised from a chunk line has one).
+    func errorMessage(_ chunk: String, positioned: Bool = true) -> String {
+        let message = error(chunk)
+        let digits = message.dropFirst("test:".count).prefix { $0.isNumber }
+        guard message.hasPrefix("test:"), !digits.isEmpty, message.dropFirst("test:".count + digits.count).hasPrefix(": ") else {
+            if positioned { Issue.record("no position prefix in \(message)") }
+            return message
+        }
+        return String(message.dropFirst("test:".count + digits.count + 2))
+    }
+
     /// The error message `chunk` raises, without its traceback (fails the test when it raises none).
     func error(_ chunk: String) -> String {
         do {

@@ -34,11 +34,8 @@ rally.model.register("hour_rate", {
 @Suite(.serialized) struct SweepLuaTests {
     let lua = LuaHarness()
 
-    /// The message of the error `chunk` raises, without position and traceback.
-    func luaError(_ chunk: String) -> String {
-        let message = lua.error(chunk).components(separatedBy: "\nstack traceback:")[0]
-        return message.hasPrefix("test:") ? String(message.drop { $0 != " " }.dropFirst()) : message
-    }
+    /// The error `chunk` raises, without its position and traceback.
+    func luaError(_ chunk: String) -> String { lua.errorMessage(chunk, positioned: false) }
 
     /// Each row of the sweep holds exactly the figures `rally.evaluate` gives with `lab:with{...}`,
     /// for built-in models and for one written in Lua (fitted on the Lua thread).

@@ -177,7 +177,7 @@ public struct EvaluationArtifacts {
     public func parametersJSON() -> JSONValue {
         let p = result.plan
         let features: JSONValue = .object([
-            ("horizon", .integer(p.features.horizon)),
+            ("horizon", p.features.horizon.json),
             ("columns", .array(p.features.features.map { .object([("name", .string($0.name)), ("definition", .string($0.definition))]) })),
         ])
         let models: [JSONValue] = result.models.map { m in

@@ -8,6 +8,8 @@ struct PreparedConfiguration: Sendable {
     let featureNames: [String]
     let keptRows: Int
     let folds: [EvaluationFold]
+    /// The warning that the label looks at another step than the features' target (``PlanChecks``), or nil.
+    let horizonMismatch: String?
     /// Wall seconds of the steps: labels, features, folds.
     let seconds: [(String, Double)]
 
@@ -84,8 +86,11 @@ enum ConfigurationWork {
             let kept = features.rows(labeledBy: labels)
             let folds = try EvaluationFold.folds(of: plan.schedule, dataset: dataset, features: features, labels: labels, kept: kept)
             lap("folds")
+            let step = try TimeGrid.step(dataset.timestamps, for: command)
+            let mismatch = PlanChecks.horizonMismatch(features: try plan.features.resolved(every: step),
+                                                      labeler: try configuration.labeler.resolved(every: step))
             return PreparedConfiguration(configuration: configuration, labels: labels, featureNames: features.names,
-                                         keptRows: kept.count, folds: folds, seconds: seconds)
+                                         keptRows: kept.count, folds: folds, horizonMismatch: mismatch, seconds: seconds)
         } catch let error as RallyError where error != .interrupted {
             throw RallyError(at(configuration, command: command) + error.message)
         }
@@ -194,7 +199,7 @@ enum ConfigurationWork {
                                  bootstrap: PairedBootstrapResult?, plan: EvaluationPlan) -> [String] {
         let minimum = plan.minimumPositives
         var out: [String] = []
-        if let mismatch = PlanChecks.horizonMismatch(features: plan.features, labeler: prepared.configuration.labeler) { out.append(mismatch) }
+        if let mismatch = prepared.horizonMismatch { out.append(mismatch) }
         out += folds.flatMap(\.warnings)
         let positives = Int(y.reduce(0, +))
         if positives < minimum {

@@ -54,6 +54,7 @@ public enum Forecaster {
         let labels = try plan.labeler.apply(to: dataset)
         let matrix = try plan.features.build(on: dataset, labels: labels)
         let step = try TimeGrid.step(dataset.timestamps, for: "forecast")
+        let features = try plan.features.resolved(every: step)
         let times = dataset.timestamps
         let horizon = labels.horizon
         guard horizon >= 1 else { throw RallyError("forecast: the labeler's horizon is 0 steps: every label is known at its issue time") }
@@ -81,7 +82,7 @@ public enum Forecaster {
         }
         let window = first..<min(times.count, first + horizon)
         let scored = window.filter { matrix.usable[$0] }
-        guard !scored.isEmpty else { throw unscorable(matrix, row: first, spec: plan.features, step: step) }
+        guard !scored.isEmpty else { throw unscorable(matrix, row: first, spec: features, step: step) }
 
         let model = try factory.make()
         try model.fit(matrix.design(rows: training), labels: training.map { labels.labels[$0] }, weights: nil)
@@ -100,8 +101,8 @@ public enum Forecaster {
             let skipped = window.filter { !matrix.usable[$0] }
             notes.append("\(skipped.count) of \(window.count) rows issued from \(TimeStamp.format(issued)) cannot be scored (a feature undefined), first \(TimeStamp.format(times[skipped[0]]))")
         }
-        if plan.features.horizon != horizon {
-            notes.append("the labeler's horizon (\(horizon) steps) is not the features' (\(plan.features.horizon)): calendar and known-ahead features describe another hour than the target")
+        if features.horizon != .steps(horizon) {
+            notes.append("the labeler's horizon (\(horizon) steps) is not the features' (\(features.horizon)): calendar and known-ahead features describe another hour than the target")
         }
         if reasons == nil { notes.append("model \(factory.name) cannot explain its predictions: no reasons") }
         return Forecast(issuedAt: issued, horizon: horizon, step: step, costRatio: plan.costRatio, model: factory.name,
@@ -128,7 +129,7 @@ public enum Forecaster {
         var message = "forecast: no row issued from \(TimeStamp.format(matrix.timestamps[row])) on can be scored: "
             + "\(missing.map { matrix.names[$0] }.joined(separator: ", ")) undefined"
         if !ahead.isEmpty {
-            let through = matrix.timestamps[matrix.count - 1] + Int64(spec.horizon) * step
+            let through = matrix.timestamps[matrix.count - 1] + Int64(spec.horizon.stepsGiven ?? 0) * step
             message += "; known-ahead features read their column at the target hour, so the data must carry "
                 + "\(Set(ahead.flatMap(\.columns)).sorted().joined(separator: ", ")) through \(TimeStamp.format(through)) "
                 + "(rows after the last price, other cells empty)"

@@ -222,7 +222,7 @@ enum DataBindings {
         """) { object, L in
             let args = LuaArgs(L, "rows", method: true)
             let ds = try args.object(1, datasetClass, as: DatasetObject.self).dataset
-            let horizon = try args.integer(2, EntryPointOptions.horizon)
+            let horizon = try args.integer(2, EntryPointOptions.horizonSteps)
             let all = Array(0..<ds.count)
             let step = ds.timeIndex.stepSeconds ?? 3600
             let train = try object.split.trainRows(timestamps: ds.timestamps, candidates: all, horizonSteps: horizon, stepSeconds: step)
@@ -242,10 +242,7 @@ enum DataBindings {
             let testStart = try requiredTime(o, L, "test_start", dateOnly: .startOfDay)
             let testEnd = try time(o, L, "test_end", dateOnly: .startOfDay)
             let trainStart = try time(o, L, "train_start", dateOnly: .startOfDay)
-            let embargo = values.integer("embargo")!
-            let horizon = values.integer("horizon")
-            let split = try TimeSplit(trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd, embargoHours: embargo)
-            if let horizon { try split.checkEmbargo(horizonSteps: horizon) }
+            let split = try o.attributing { try TimeSplit(values, trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd) }
             LuaObjects.push(L, SplitObject(split), splitClass)
             return 1
         }

@@ -138,7 +138,7 @@ public enum EntryPointOptions {
 
     /// `rally.split{...}`.
     public static let split = OptionSchema("split", summary: """
-        rally.split{train_end =, test_start =, embargo = hours [, options]} -- a train/test split in time. embargo drops the last
+        rally.split{train_end =, test_start =, embargo = hours or "1d" [, options]} -- a train/test split in time. embargo drops the last
         training rows so no label reads past train_end: it must be at least the label horizon, checked now when `horizon` is given
         and again at evaluation.
         """, [
@@ -173,16 +173,20 @@ public enum EntryPointOptions {
         OptionDeclaration("top", .integer(0...100), default: .number(3), doc: "contributing features named per row (0: none)"),
     ])
 
-    /// The embargo of a split (hours).
-    public static let embargo = OptionDeclaration("embargo", .integer(0...maximumSteps), required: true,
-                                           doc: "hours before train_end in which no row trains: at least the label horizon, e.g. embargo = 24")
-    /// A label horizon in steps.
-    public static let horizon = OptionDeclaration("horizon", .integer(0...maximumSteps),
-                                           doc: "the label horizon in steps, to check the embargo now")
+    /// The embargo of a split (hours, or a duration of whole hours).
+    public static let embargo = OptionDeclaration("embargo", .hours(0...maximumSteps), required: true,
+                                           doc: "time before train_end in which no row trains: at least the label horizon, e.g. embargo = 24 or \"1d\"")
+    /// A label horizon in steps (or a duration).
+    public static let horizon = OptionDeclaration("horizon", .steps(0...maximumSteps),
+                                           doc: "the label horizon (steps, or a duration such as \"24h\"), to check the embargo now")
+
+    /// A label horizon in steps only (`split:rows(ds, horizon)`, on a dataset's rows).
+    public static let horizonSteps = OptionDeclaration("horizon", .integer(0...maximumSteps),
+                                                       doc: "the label horizon in steps, to check the embargo now")
 
     /// `rally.walkforward{...}`.
     public static let walkforward = OptionSchema("walkforward", summary: """
-        rally.walkforward{first_test =, step = "year", embargo = hours, data = ds | stop = time [, options]} -- walk-forward folds as
+        rally.walkforward{first_test =, step = "year", embargo = hours or "1d", data = ds | stop = time [, options]} -- walk-forward folds as
         a list of Splits: fold k tests [first_test + k*step, first_test + (k+1)*step), cut at the end of the data (data = ds: one step
         after its last row; or stop, exclusive), and trains on everything before (expanding) or on the last `train` span (rolling).
         """, [

@@ -89,7 +89,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(luaError("rally.load('\(path)', {delimiter = '|'})")
                 == "bad argument #2 to 'load' (field 'delimiter': one of \",\", \";\", \"\\t\" expected, got \"|\" (the field separator (detected otherwise)))")
         #expect(luaError("rally.load('\(path)', {format = '%Y-%q'})")
-                == "bad argument #2 to 'load' (field 'format': bad time format \"%Y-%q\": directives are %Y %m %d %H %I %M %S %p %%)")
+                == "bad argument #2 to 'load' (field 'format': bad time format \"%Y-%q\": directives are %Y %m %d %H %I %M %S %p %z %%)")
         #expect(luaError("rally.load('\(path)', {columns = {price = 'Price'}})")
                 == "\(path):1: no column 'Price' (asked for as 'price'); headers: Date, price, load")
         #expect(luaError("rally.load('\(path)'):col('nope')") == "bad argument #1 to 'col' (no column 'nope'; columns: price, load)")

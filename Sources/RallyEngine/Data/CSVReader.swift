@@ -135,11 +135,18 @@ public enum CSVReader {
         try reader.read(file: file, scanner: scanner, firstLine: line, expectedRows: expected)
         notes += reader.notes()
         guard !reader.timestamps.isEmpty else { throw RallyError("\(path): no data rows after the header") }
+        if time.format.hasOffset { notes.append(offsetNote(reader.offsets)) }
         let lineMap = reader.lineMap
         let table = TimeContracts.Table(timestamps: reader.timestamps, columns: reader.values, source: path) { lineMap.line(of: $0) }
         try Cancellation.check()
         let (timestamps, columns) = try options.contracts.apply(table, notes: &notes)
         return Dataset(timestamps: timestamps, names: selected.map(\.name), columns: columns, report: LoadReport(source: path, notes: notes))
+    }
+
+    /// The report line of times read with their UTC offsets.
+    static func offsetNote(_ offsets: [Int32]) -> String {
+        let distinct = Set(offsets).sorted().map { TimeStamp.offsetText(Int($0)) }
+        return "the times carry UTC offsets (\(MessageText.list(distinct))): the index is UTC instants"
     }
 
     /// ` (delimiter = ";" was given)` when the options name a delimiter, for messages it may explain.

@@ -12,15 +12,20 @@ public struct Dataset: Sendable {
     public var columns: [[Double]]
     /// What the load found and did.
     public var report: LoadReport
+    /// The locations whose series the columns hold, when the data came from a long export of
+    /// several places (see ``Location``); empty for a single series.
+    public var locations: [Location]
 
     /// Creates a dataset; columns must have as many values as there are timestamps.
-    public init(timestamps: [Int64], names: [String], columns: [[Double]], report: LoadReport = LoadReport()) {
+    public init(timestamps: [Int64], names: [String], columns: [[Double]], report: LoadReport = LoadReport(), locations: [Location] = []) {
         precondition(names.count == columns.count, "one name per column")
         precondition(columns.allSatisfy { $0.count == timestamps.count }, "columns match the time index")
+        precondition(locations.allSatisfy { $0.members.allSatisfy { columns.indices.contains($0.column) } }, "location members index columns")
         self.timestamps = timestamps
         self.names = names
         self.columns = columns
         self.report = report
+        self.locations = locations
     }
 
     /// Number of rows (time steps).
@@ -73,7 +78,7 @@ extension Dataset {
         report.notes.append(rows.isEmpty
             ? "sliced to no rows"
             : "sliced to rows \(rows.lowerBound + 1)...\(rows.upperBound) (\(TimeStamp.format(timestamps[rows.lowerBound])) .. \(TimeStamp.format(timestamps[rows.upperBound - 1])))")
-        return Dataset(timestamps: Array(timestamps[rows]), names: names, columns: columns.map { Array($0[rows]) }, report: report)
+        return Dataset(timestamps: Array(timestamps[rows]), names: names, columns: columns.map { Array($0[rows]) }, report: report, locations: locations)
     }
 
     /// The rows with `from ≤ t ≤ through` (nil bounds are open).
@@ -86,7 +91,8 @@ extension Dataset {
         let shape = "\(count) rows x \(names.count) col\(names.count == 1 ? "" : "s")"
         guard let first = timestamps.first, let last = timestamps.last else { return "<Dataset \(shape)>" }
         let index = timeIndex
-        return "<Dataset \(shape)  \(TimeStamp.format(first)) .. \(TimeStamp.format(last))  \(index.frequencyName), \(index.gapSummary)>"
+        let places = locations.isEmpty ? "" : ", \(locations.count) location\(locations.count == 1 ? "" : "s")"
+        return "<Dataset \(shape)\(places)  \(TimeStamp.format(first)) .. \(TimeStamp.format(last))  \(index.frequencyName), \(index.gapSummary)>"
     }
 }
 

@@ -28,6 +28,13 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
     /// The error `chunk` raises, without its position and traceback.
     func luaError(_ chunk: String) -> String { lua.errorMessage(chunk) }
 
+    @Test func aSingleSeriesHasNoLocations() throws {
+        let path = files.write("one.csv", hours)
+        try lua.run("ds = rally.load('\(path)')")
+        #expect(try lua.run("return #ds:locations()") == ["0"])
+        #expect(luaError("ds:location('WESTERN HUB')") == "bad argument #1 to 'location' (this dataset holds one series, not several locations; use it as it is)")
+    }
+
     @Test func datasetFace() throws {
         let path = files.write("h.csv", hours)
         try lua.run("ds = rally.load('\(path)')")

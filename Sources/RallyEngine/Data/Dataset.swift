@@ -16,16 +16,22 @@ public struct Dataset: Sendable {
     /// The clock of `timestamps`: the wall clock (naive times), or a zone whose local time
     /// calendar features and printed times use.
     public var zone: MarketZone
+    /// The locations whose series the columns hold, when the data came from a long export of
+    /// several places (see ``Location``); empty for a single series.
+    public var locations: [Location]
 
     /// Creates a dataset; columns must have as many values as there are timestamps.
-    public init(timestamps: [Int64], names: [String], columns: [[Double]], report: LoadReport = LoadReport(), zone: MarketZone = .wallClock) {
+    public init(timestamps: [Int64], names: [String], columns: [[Double]], report: LoadReport = LoadReport(),
+                zone: MarketZone = .wallClock, locations: [Location] = []) {
         precondition(names.count == columns.count, "one name per column")
         precondition(columns.allSatisfy { $0.count == timestamps.count }, "columns match the time index")
+        precondition(locations.allSatisfy { $0.members.allSatisfy { columns.indices.contains($0.column) } }, "location members index columns")
         self.timestamps = timestamps
         self.names = names
         self.columns = columns
         self.report = report
         self.zone = zone
+        self.locations = locations
     }
 
     /// Number of rows (time steps).
@@ -78,7 +84,7 @@ extension Dataset {
         report.notes.append(rows.isEmpty
             ? "sliced to no rows"
             : "sliced to rows \(rows.lowerBound + 1)...\(rows.upperBound) (\(zone.format(timestamps[rows.lowerBound])) .. \(zone.format(timestamps[rows.upperBound - 1])))")
-        return Dataset(timestamps: Array(timestamps[rows]), names: names, columns: columns.map { Array($0[rows]) }, report: report, zone: zone)
+        return Dataset(timestamps: Array(timestamps[rows]), names: names, columns: columns.map { Array($0[rows]) }, report: report, zone: zone, locations: locations)
     }
 
     /// The rows with `from ≤ t ≤ through` (nil bounds are open).
@@ -96,8 +102,9 @@ extension Dataset {
         let shape = "\(count) rows x \(names.count) col\(names.count == 1 ? "" : "s")"
         guard let first = timestamps.first, let last = timestamps.last else { return "<Dataset \(shape)>" }
         let index = timeIndex
+        let places = locations.isEmpty ? "" : ", \(locations.count) location\(locations.count == 1 ? "" : "s")"
         let clock = zone.isWallClock ? "" : "  \(zone.name)"
-        return "<Dataset \(shape)  \(zone.format(first)) .. \(zone.format(last))  \(index.frequencyName), \(index.gapSummary)\(clock)>"
+        return "<Dataset \(shape)\(places)  \(zone.format(first)) .. \(zone.format(last))  \(index.frequencyName), \(index.gapSummary)\(clock)>"
     }
 }
 

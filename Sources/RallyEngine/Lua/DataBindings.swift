@@ -197,6 +197,18 @@ enum DataBindings {
             LuaObjects.push(L, DatasetObject(object.dataset.slice(fromLocal: from, throughLocal: to)), datasetClass)
             return 1
         }
+        cls.method("locations", doc: "ds:locations() -- the names of the locations a long export held (a hub, zone or pnode each), as a Lua table; empty for a single series.") { object, L in
+            L.push(strings: object.dataset.locations.map(\.name))
+            return 1
+        }
+        cls.method("location", doc: """
+        ds:location(name_or_id) -- one location of a multi-location dataset as a Dataset with plain column names (price, ...) plus the shared columns, so every single-series recipe runs on it.
+        """) { object, L in
+            let args = LuaArgs(L, "location", method: true)
+            let key = try args.string(1)
+            LuaObjects.push(L, DatasetObject(try args.attributing { try object.dataset.location(key) }), datasetClass)
+            return 1
+        }
         cls.method("describe", doc: "ds:describe() -- count, missing, mean, std, min, quartiles and max of every column, as a printable table (a string).") { object, L in
             L.push(DatasetText.describe(object.dataset))
             return 1

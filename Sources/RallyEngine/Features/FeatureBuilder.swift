@@ -138,16 +138,17 @@ private struct FeatureBuilder {
     }
 
     /// A calendar field of the target time `time[t] + horizon * step` (computed from t's own
-    /// timestamp, so it is defined even where t + horizon is past the data). Day-level fields
-    /// are worked out once per day.
+    /// timestamp, so it is defined even where t + horizon is past the data), in the dataset
+    /// zone's local time. Day-level fields are worked out once per day.
     private func calendar(_ field: CalendarField) -> [Double] {
         let offset = Int64(horizon) * step
         var out = [Double](repeating: 0, count: n)
         var currentDay = Int64.min, dayValue = 0.0
         var holidayYear = Int.min, holidays: [Int64] = []
         let hourly = field == .hour
+        let zone = dataset.zone
         for (i, t) in dataset.timestamps.enumerated() {
-            let target = t + offset
+            let target = zone.local(t + offset)
             var day = target / TimeStamp.day
             if target % TimeStamp.day != 0 && target < 0 { day -= 1 }
             if hourly {

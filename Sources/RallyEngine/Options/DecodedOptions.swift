@@ -164,7 +164,12 @@ extension CSVOptions {
         contracts.fill = values.string("fill").flatMap(FillPolicy.init)
         contracts.fillLimit = values.integer("fill_limit")!
         contracts.usDaylightSaving = values.string("dst") != nil
-        component = values.string("component").flatMap(LMPComponent.init)
+        component = values.string("component").flatMap { $0 == "lmp" ? .total : LMPComponent(rawValue: $0) }
         utcOffsetHours = values.integer("utc_offset")
+        header = values.bool("header")
+        if let zone = values.string("zone") {
+            do { _ = try MarketZone.named(zone) } catch let e as RallyError { throw RallyError(e.message, option: "zone") }
+            self.zone = zone
+        }
     }
 }

@@ -230,9 +230,12 @@ public enum EntryPointOptions {
         OptionDeclaration("fill", .choice(FillPolicy.allCases.map(\.rawValue)), doc: "fill missing hours (otherwise gaps are reported)"),
         OptionDeclaration("fill_limit", .integer(0...TimeContracts.maxFillLimit), default: .number(Double(TimeContracts.defaultFillLimit)),
                           doc: "the most rows fill (and dst) may add; a bigger fill is an error naming the widest gap"),
-        OptionDeclaration("dst", .choice(["us"]), doc: "US daylight saving: interpolate the missing spring hour, average the repeated autumn hour"),
+        OptionDeclaration("dst", .choice(["us"]), doc: "naive US Eastern wall-clock files: interpolate the missing spring hour, average the repeated autumn hour"),
+        OptionDeclaration("zone", .nonEmptyText, doc: "the market zone, an IANA name such as \"America/New_York\" or \"UTC\": naive times are local readings in it; calendar features use its local time"),
+        OptionDeclaration("header", .flag, doc: "whether the first line is a header (detected otherwise: a line of numbers and dates is data, columns column1..n)"),
         OptionDeclaration("pnodes", kind: .table("{name or id, ...}"), doc: "Data Miner exports: the pnodes to keep (names or ids)"),
-        OptionDeclaration("component", .choice(LMPComponent.allCases.map(\.rawValue)), doc: "Data Miner exports: the LMP component"),
+        OptionDeclaration("locations", kind: .table("{name or id, ...}"), doc: "long LMP exports (gridstatus, Data Miner): the locations to keep (names or ids)"),
+        OptionDeclaration("component", .choice(LMPComponent.allCases.map(\.rawValue) + ["lmp"]), doc: "long LMP exports: the price component pivoted as price (lmp = total)"),
         OptionDeclaration("utc_offset", .integer(-14...14), doc: "Data Miner exports: hours to add to the UTC clock"),
     ])
 }

@@ -54,7 +54,22 @@ public enum CSVReader {
         return "\(path):\(headerLine): " + rest
     }
 
-    private static func read(path: String, options: CSVOptions, chunkSize: Int, headerLine: inout Int) throws -> Dataset {
+    /// A CSV file opened past its header: the header read (empty names replaced by `columnN`),
+    /// the delimiter detected, and the report lines so far. Readers of every layout start here.
+    struct Opened {
+        let file: ChunkedFile
+        let scanner: CSVScanner
+        let header: [String]
+        /// Fields per record as the header has them (a trailing empty field included).
+        let fieldCount: Int
+        /// The line of the first record after the header.
+        let line: Int
+        let notes: [String]
+    }
+
+    /// Opens `path` and reads its header (skipping a BOM and leading blank lines), setting
+    /// `headerLine`. Throws for an empty or binary file and a malformed or oversized header.
+    static func open(path: String, options: CSVOptions, chunkSize: Int, headerLine: inout Int) throws -> Opened {
         let file = try ChunkedFile(path: path, chunkSize: chunkSize)
         var notes: [String] = []
         try file.ensure(3)
@@ -114,6 +129,16 @@ public enum CSVReader {
             notes.append("header field \(unnamed[0]) is empty: named it 'column\(unnamed[0])'")
         } else if !unnamed.isEmpty {
             notes.append("\(unnamed.count) header fields are empty (\(MessageText.list(unnamed))): named them 'columnN' by their position")
+        }
+        return Opened(file: file, scanner: scanner, header: header, fieldCount: fieldCount, line: line, notes: notes)
+    }
+
+    private static func read(path: String, options: CSVOptions, chunkSize: Int, headerLine: inout Int) throws -> Dataset {
+        let opened = try open(path: path, options: options, chunkSize: chunkSize, headerLine: &headerLine)
+        let (file, scanner, header, fieldCount, line) = (opened.file, opened.scanner, opened.header, opened.fieldCount, opened.line)
+        var notes = opened.notes
+        if Vintages.recognizes(header) {
+            throw RallyError("\(path): forecast vintages (several forecasts per interval, with their publish times): read them with rally.load_vintages(path)")
         }
         if DataMinerReader.recognizes(header) {
             if let hours = options.hourConvention {

@@ -26,6 +26,12 @@ if [ "$config" = peers ]; then
     exit 0
 fi
 
+# arch (PyPI) for the SPA cross-check test (SuperiorPredictiveAbilityTests.matchesArch, which skips without it)
+if [ "$config" = debug ] && command -v python3 >/dev/null && ! python3 -c "import arch.bootstrap" 2>/dev/null; then
+    echo "setup: pip install arch (for the SPA cross-check test)" >&2
+    python3 -m pip install -q arch >&2 || echo "setup: could not install arch; the SPA cross-check test will be skipped" >&2
+fi
+
 if [ "$config" = release ]; then
     # release: only the shell, with the Swift runtime and Foundation linked statically, which
     # cuts start-up from ~30 ms to ~5 ms (loading libFoundation.so dominates otherwise). The

@@ -48,7 +48,7 @@ public struct Evaluator {
         try pipeline.run(on: dataset, models: models, baseline: baseline, listener: listener)
         guard let s = scored else { throw RallyError.interrupted }
         let labelled = dataset.column(named: plan.labeler.column)!
-        return EvaluationResult(
+        var result = EvaluationResult(
             plan: plan, models: s.models, baseline: s.baseline, featureNames: s.featureNames,
             datasetRows: dataset.count, keptRows: s.keptRows, testTimes: s.testRows.map { dataset.timestamps[$0] },
             testLabels: s.testRows.map { s.labels.labels[$0] }, testSeries: s.testRows.map { labelled[$0] },
@@ -56,5 +56,8 @@ public struct Evaluator {
             folds: s.folds, bootstrapUsed: s.bootstrapUsed, bootstrapSkipped: s.bootstrapSkipped,
             dieboldMarianoLag: s.dieboldMarianoLag, warnings: s.warnings,
             seconds: s.seconds + [("evaluate", Date().timeIntervalSince(started))])
+        result.predictiveAbility = try result.predictiveAbilityTests()
+        if let reason = result.predictiveAbility?.undefinedReason { result.warnings.append(reason) }
+        return result
     }
 }

@@ -93,6 +93,8 @@ public struct SweepPlan: Sendable {
     public var grid: SweepGrid
     /// The figure the sweep ranks by and reports intervals for.
     public var metric: Metric
+    /// The SPA test over the runs when asked for (``SweepSPAPlan``), else nil.
+    public var spa: SweepSPAPlan?
 
     /// The features the models see.
     public var features: FeatureSpec { evaluation.features }
@@ -117,8 +119,9 @@ public struct SweepPlan: Sendable {
     public var threads: Int { evaluation.threads }
 
     /// A plan from the shared evaluation settings, the grid and the ranking metric.
-    public init(evaluation: EvaluationPlan, grid: SweepGrid, metric: Metric = .prAUC) {
+    public init(evaluation: EvaluationPlan, grid: SweepGrid, metric: Metric = .prAUC, spa: SweepSPAPlan? = nil) {
         self.evaluation = evaluation
+        self.spa = spa
         self.grid = grid
         self.metric = metric
     }

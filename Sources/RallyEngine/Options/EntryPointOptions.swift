@@ -98,6 +98,27 @@ public enum EntryPointOptions {
         OptionDeclaration("resume", .nonEmptyText, doc: "file that keeps finished configurations; a rerun skips them"),
         OptionDeclaration("shard", kind: .table("{index = i, count = n}"),
                           doc: "run only the i-th of n disjoint parts of the grid (configurations c with c % n == i - 1); needs resume"),
+        OptionDeclaration("spa", kind: .table("true or {loss = \"brier\" | \"log_loss\", resamples = n}"),
+                          doc: "Hansen's SPA test and White's reality check: does the best run beat its configuration's baseline, "
+                            + "allowing for the search? (see help(rally.sweep) and SweepSPA; not with resume or shard)"),
+    ])
+
+    /// The fields of `rally.sweep{spa = {...}}`: Hansen's (2005) test of superior predictive ability
+    /// and White's (2000) reality check over every run that is not a baseline, each against the
+    /// baseline of its own configuration, on the paired moving-block resamples of the sweep's
+    /// `block` and `seed`.
+    public static let spa = OptionSchema("spa", summary: """
+        spa = {loss = "brier", resamples = 1000} (or spa = true) -- d(k, t) = baseline loss - loss of run k at test hour t (positive:
+        run k is better); H0: no run beats its baseline in expectation. Hansen's SPA statistic max(0, max_k sqrt(n) mean(d_k) / w_k),
+        w_k^2 = n x the bootstrap variance of mean(d_k); p-values: the share of moving-block resamples whose recentred statistic is
+        larger: consistent (the headline; runs far worse than the baseline are left out of the null), lower and upper bounds. White's
+        reality check: the unstudentized max_k mean(d_k), recentred at every run's mean (the upper p-value). Shown under t:print()
+        and written beside the CSV by t:write_csv(path) as <path>-metadata.json.
+        """, [
+        OptionDeclaration("loss", .choice(SweepSPAPlan.Loss.allCases.map(\.rawValue)), default: .string("brier"),
+                          doc: "the hourly loss the runs are compared on"),
+        OptionDeclaration("resamples", .integer(1...maximumResamples), default: .number(1000),
+                          doc: "moving-block resamples of the test rows (block and seed: the sweep's)"),
     ])
 
     /// `rally.metrics(y, p, opts)`.

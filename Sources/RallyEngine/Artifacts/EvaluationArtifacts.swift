@@ -95,7 +95,7 @@ public struct EvaluationArtifacts {
             ("bootstrap", bootstrap),
             ("diebold_mariano_lag", .integer(r.dieboldMarianoLag)),
             ("warnings", .array(r.warnings.map(JSONValue.string))),
-        ])
+        ] + r.decisionSections())
     }
 
     static func seed(_ s: UInt64) -> JSONValue { s <= UInt64(Int.max) ? .integer(Int(s)) : .string(String(s)) }

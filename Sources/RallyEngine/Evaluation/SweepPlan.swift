@@ -119,6 +119,7 @@ public struct SweepPlan: Sendable {
     /// A plan from the shared evaluation settings, the grid and the ranking metric.
     public init(evaluation: EvaluationPlan, grid: SweepGrid, metric: Metric = .prAUC) {
         self.evaluation = evaluation
+        self.evaluation.keepsTrainingPredictions = false   // a sweep keeps one row of figures per model
         self.grid = grid
         self.metric = metric
     }

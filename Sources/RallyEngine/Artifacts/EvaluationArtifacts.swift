@@ -101,7 +101,7 @@ public struct EvaluationArtifacts {
             ("giacomini_white", r.predictiveAbility?.giacominiWhiteJSON ?? .null),
             ("multivariate_dm", r.predictiveAbility?.multivariateDieboldMarianoJSON ?? .null),
             ("warnings", .array(r.warnings.map(JSONValue.string))),
-        ])
+        ] + r.decisionSections())
     }
 
     static func seed(_ s: UInt64) -> JSONValue { s <= UInt64(Int.max) ? .integer(Int(s)) : .string(String(s)) }

@@ -26,6 +26,9 @@ public struct ModelEvaluation: Sendable {
     public var fitSeconds: Double
     /// Wall seconds spent predicting, summed over folds.
     public var predictSeconds: Double
+    /// Per fold, the training labels and the model's probabilities for them (nil unless the plan
+    /// keeps training predictions): what choices made on training rows only read.
+    public var training: [ForecastSample]?
 
     /// The 95% interval of `metric`.
     public func interval(_ metric: Metric) -> Interval { intervals[metric.index] }

@@ -122,6 +122,7 @@ public struct SweepPlan: Sendable {
     public init(evaluation: EvaluationPlan, grid: SweepGrid, metric: Metric = .prAUC, spa: SweepSPAPlan? = nil) {
         self.evaluation = evaluation
         self.spa = spa
+        self.evaluation.keepsTrainingPredictions = false   // a sweep keeps one row of figures per model
         self.grid = grid
         self.metric = metric
     }

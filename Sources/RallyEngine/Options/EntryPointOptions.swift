@@ -126,6 +126,7 @@ public enum EntryPointOptions {
         rally.metrics(y, p [, options]) -- every metric of probabilities p against 0/1 outcomes y (Vectors or tables): roc_auc,
         pr_auc, brier, log_loss, precision_at_top, lift_at_top, brier_skill, ece, brier_reliability, brier_resolution,
         brier_uncertainty, precision/recall/f1 at `threshold`, and curve = the reliability bins {lower, upper, count, mean_p, observed}.
+        episodes = the rally-episode figures of res:events() (rows taken as consecutive hours; no intervals here).
         """, [
         top,
         bins,
@@ -133,6 +134,74 @@ public enum EntryPointOptions {
                           doc: "precision, recall and f1 call a rally when p >= threshold"),
         OptionDeclaration("climatology", .number(NumberInterval(lower: 0, lowerOpen: false, upper: 1, upperOpen: false)),
                           doc: "the reference forecast of brier_skill (default: the base rate of y)"),
+    ] + episodeRules)
+
+    // MARK: decisions: rally episodes, economic value, tuning
+
+    /// How alarms meet rally episodes (res:events, rally.metrics).
+    static let episodeRules: [OptionDeclaration] = [
+        OptionDeclaration("alarm", .choice(["top", "threshold"]), default: .string("top"),
+                          doc: "episodes: alarm on the `top` share of hours, or when p >= `threshold`"),
+        OptionDeclaration("gap", .integer(0...maximumSteps), default: .number(0),
+                          doc: "episodes: calm hours allowed inside one rally episode (and one alarm run)"),
+        OptionDeclaration("lead", .integer(0...maximumSteps), default: .number(24),
+                          doc: "episodes: an alarm at most this many hours before an episode's first rally hour catches it"),
+    ]
+
+    /// `res:events{...}`.
+    public static let events = OptionSchema("events", summary: """
+        res:events([options]) -- rally episodes, not hours: consecutive rally hours (up to `gap` calm hours apart) form an episode. Per
+        model, at an alarm rule (the top share of hours, or p >= threshold): episodes, caught (share with an alarm from `lead` h before
+        the first rally hour to the last), caught_early (first alarm at or before the first rally hour) and caught_late (only during
+        it), lead_median / lead_q1 / lead_q3 (hours from the first alarm to the first rally hour; negative: late), false_alarms_per_30d
+        (alarm runs touching no episode's window) and alarm_hours_per_30d, each {value =, ci95 = {lo, hi}} from the evaluation's block
+        bootstrap: an episode or alarm run is kept whole and counted as often as its first hour is drawn. Returns {rule =, models = {...},
+        text = <the table>}. The alarm at t is about t + horizon, so it warns lead + horizon hours before the rally hour.
+        """, episodeRules + [
+        OptionDeclaration("threshold", .number(NumberInterval(lower: 0, lowerOpen: false, upper: 1, upperOpen: false)), default: .number(0.5),
+                          doc: "alarm = \"threshold\": alarm when p >= threshold"),
+        top,
+    ])
+
+    /// `res:value{...}`.
+    public static let value = OptionSchema("value", summary: """
+        res:value([options]) -- relative economic value of the cost-loss model per model against the cost/loss ratio alpha = C/L (a
+        missed rally costs 1/alpha - 1 false alarms): V = (E_climatology - E_model) / (E_climatology - E_perfect), 1 = perfect knowledge,
+        0 = climatology (always or never act, whichever is cheaper), negative = worse. `calibrated`: acting when p >= alpha; `trained`:
+        acting at the threshold that was cheapest on each fold's training rows (never the test rows). Bands: the evaluation's block
+        bootstrap. Returns {alpha = {...}, models = {name = {calibrated =, calibrated_lo =, calibrated_hi =, trained =, trained_lo =,
+        trained_hi =, thresholds = {fold = {...}}}}}.
+        """, [
+        OptionDeclaration("alpha", kind: .numbers(.number(NumberInterval(lower: 0, lowerOpen: true, upper: 1, upperOpen: true))),
+                          doc: "cost/loss ratios, each in (0, 1), at most 1000 (default 0.01, 0.02, ..., 0.99)"),
+    ])
+
+    /// The most grid points `rally.tune` fits (each is a model fitted on every inner and outer fold).
+    public static let maximumTuneGrid = 64
+
+    /// `rally.tune{...}`.
+    public static let tune = OptionSchema("tune", summary: """
+        rally.tune{data = ds, features = fx, labeler = lab, walkforward = folds, model = "gbdt", grid = {max_depth = {3, 6}, eta = {0.05, 0.1}}
+        [, metric = "pr_auc", inner = 1, inner_step = "year"]} -- nested walk-forward. For each outer fold the grid's models are
+        evaluated on `inner` inner folds cut from that fold's training rows only (the last inner_step periods before its test start,
+        each trained on what precedes it); the best inner `metric` picks the parameters; the outer fold then scores the model with those
+        parameters. Returns {folds = {{test_start =, test_end =, chosen = {param = value}}, ...}, metrics = {metric = {value =,
+        ci95 =}} (the tuned model on the pooled outer test rows, bootstrap intervals), grid = {{params =, <metric> =}} (each fixed grid
+        point on the same outer rows), selected_on_test = the best fixed point by `metric` on the outer rows (flattered: chosen on the
+        rows it is scored on), text}. Inner scores choose; they are never reported as results.
+        """, inputs.filter { $0.name != "models" && $0.name != "split" } + bootstrap + [
+        OptionDeclaration("model", .choice(["naive", "climatology", "logreg", "gbdt"]), default: .string("gbdt"), doc: "the model kind to tune"),
+        OptionDeclaration("params", kind: .table("{parameter = value, ...}"), doc: "parameters every grid point shares (e.g. rounds = 300)"),
+        OptionDeclaration("grid", kind: .table("{parameter = {values}, ...}"), required: true,
+                          doc: "model parameters to choose among: every combination is a candidate (at most \(maximumTuneGrid))"),
+        OptionDeclaration("metric", .choice(Metric.allCases.map(\.rawValue)), default: .string(Metric.prAUC.rawValue),
+                          doc: "the figure that chooses (highest wins; lowest for losses)"),
+        OptionDeclaration("inner", .integer(1...10), default: .number(1), doc: "inner folds per outer fold"),
+        OptionDeclaration("inner_step", .nonEmptyText, default: .string("year"), doc: "each inner test period: \"year\", \"N months\", ..."),
+        top,
+        bins,
+        OptionDeclaration("threads", .integer(1...maximumThreads), default: .number(2), doc: "threads fitting models"),
+        OptionDeclaration("quiet", .flag, default: .bool(false), doc: "no progress lines on stderr"),
     ])
 
     /// `rally.report{...}`.

@@ -133,6 +133,10 @@ extension ModelFile {
             throw RallyError("cannot read \(what) '\(path)': \(String(cString: strerror(errno)))")
         }
         defer { fclose(handle) }
+        var status = stat()
+        if fstat(fileno(handle), &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > limit {
+            throw RallyError("cannot read \(what) '\(path)': \(status.st_size) bytes, more than the \(limit >> 20) MiB a \(what) may have")
+        }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {

@@ -156,7 +156,7 @@ public struct ModelBundle {
         }
         let needed = columns(loaded.features, loaded.labeler)
         guard Set(needed).isSubset(of: loaded.columns) else {
-            throw RallyError("'\(path)': not a valid rally bundle: data.columns lacks \(needed.filter { !loaded.columns.contains($0) }.joined(separator: ", ")), which the features or labeler read")
+            throw RallyError(MessageText.bounded("'\(path)': not a valid rally bundle: data.columns lacks \(needed.filter { !loaded.columns.contains($0) }.joined(separator: ", ")), which the features or labeler read"))
         }
         return loaded
     }

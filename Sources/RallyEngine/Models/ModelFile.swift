@@ -86,7 +86,7 @@ public struct ModelFile: Codable {
             throw RallyError("'\(path)' is not a rally model file (\(decodingProblem(error, data: data)))")
         }
         guard file.format == formatName, file.version == currentVersion else {
-            throw RallyError("'\(path)': unsupported model file (format \(file.format) version \(file.version); expected \(formatName) version \(currentVersion))")
+            throw RallyError("'\(path)': unsupported model file (format \(MessageText.quote(file.format, limit: 40)) version \(file.version); expected \(formatName) version \(currentVersion))")
         }
         return file
     }

@@ -246,18 +246,21 @@ public enum EntryPointOptions {
 
     /// `rally.forecast{...}`.
     public static let forecast = OptionSchema("forecast", summary: """
-        rally.forecast{data = ds, features = fx, labeler = lab, model = m [, at = "latest" | time, cost_ratio = R, top = 3]} -- fits a
-        fresh copy of m on every row whose label is known at `at` (a label at t reads t + horizon: known when t + horizon <= at), then
+        rally.forecast{data = ds, features = fx, labeler = lab, model = m | data = ds, bundle = path [, at = "latest" | time, cost_ratio = R,
+        top = 3]} -- fits a fresh copy of m on every row whose label is known at `at` (a label at t reads t + horizon: known when
+        t + horizon <= at), or uses a bundle's model as saved with its features and labeler (m:save_bundle, rally.bundle.load), then
         scores the rows issued at `at` and after, at most one horizon of them, and returns a Forecast: per row the issue time, the
         target hour, the threshold to beat (known at issue), the probability, the alarm (p >= 1 / (1 + R)) and the features that raised
         the log-odds most (m:explain). "latest": the first row after the last labelled one, so every open target hour is covered.
-        f:table(), f:rows(), f:write(dir) (forecast.csv, forecast.json), f:model() (the fitted model).
+        f:table(), f:rows(), f:write(dir) (forecast.csv, forecast.json), f:model() (the fitted model; m:save_bundle(path) saves it with its recipe).
         """, [
         OptionDeclaration("data", kind: .object("Dataset"), required: true,
                           doc: "the dataset; known-ahead columns (load forecasts) must reach the target hours (rows past the last price)"),
-        OptionDeclaration("features", kind: .object("FeatureSpec"), required: true, doc: "the features the model sees, e.g. rally.features.protocol_v1()"),
-        OptionDeclaration("labeler", kind: .object("Labeler"), required: true, doc: "the rally labeler (its threshold at t is the level to beat)"),
-        OptionDeclaration("model", kind: .object("Model"), required: true, doc: "the model to fit (a fresh copy is fitted; m itself is unchanged)"),
+        OptionDeclaration("features", kind: .object("FeatureSpec"), doc: "the features the model sees, e.g. rally.features.protocol_v1() (not with bundle)"),
+        OptionDeclaration("labeler", kind: .object("Labeler"), doc: "the rally labeler (its threshold at t is the level to beat; not with bundle)"),
+        OptionDeclaration("model", kind: .object("Model"), doc: "the model to fit (a fresh copy is fitted; m itself is unchanged; not with bundle)"),
+        OptionDeclaration("bundle", kind: .object("Bundle or path"),
+                          doc: "a saved bundle (a path or rally.bundle.load(path)): its model as saved, its features and labeler"),
         OptionDeclaration("at", .nonEmptyText, default: .string("latest"), doc: "the issue time: \"latest\" or a time \"YYYY-MM-DD[ HH:MM]\""),
         costRatio,
         OptionDeclaration("top", .integer(0...100), default: .number(3), doc: "contributing features named per row (0: none)"),

@@ -70,17 +70,18 @@ struct ScoredConfiguration: Sendable {
 enum ConfigurationWork {
     /// The prefix of this configuration's errors: `evaluate: ` or `sweep: q=0.95: `.
     static func at(_ configuration: SweepConfiguration, command: String) -> String {
-        command == "sweep" ? "sweep: \(configuration.label): " : "\(command): "
+        command == "sweep" ? "sweep: \(configuration.label): " : configuration.location.map { "\(command): \($0): " } ?? "\(command): "
     }
 
-    /// Labels and features once, then the folds' rows; throws (naming the configuration) when
+    /// Labels and features once (on the configuration's location, when it has one), then the folds' rows; throws (naming the configuration) when
     /// a fold has no training or test rows or a single class to train on.
-    static func prepare(_ configuration: SweepConfiguration, plan: EvaluationPlan, dataset: Dataset,
+    static func prepare(_ configuration: SweepConfiguration, plan: EvaluationPlan, dataset whole: Dataset,
                         command: String) throws -> PreparedConfiguration {
         var seconds: [(String, Double)] = []
         var t = Date()
         func lap(_ stage: String) { seconds.append((stage, Date().timeIntervalSince(t))); t = Date() }
         do {
+            let dataset = try configuration.location.map { try whole.location($0) } ?? whole
             let labels = try configuration.labeler.apply(to: dataset)
             lap("labels")
             let features = try plan.features.build(on: dataset, labels: labels)

@@ -45,7 +45,8 @@ enum EvaluationBindings {
         let schedule = try readSchedule(o, L)
         let models = try modelList(o, L)
         let quiet = values.bool("quiet")!
-        let plan = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule, defaultThreads: 2)
+        var plan = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule, defaultThreads: 2)
+        if let keys = try o.strings("locations") { plan.locations = try o.attributing { try data.panelLocations(keys) } }
         let evaluator = Evaluator(plan: plan, progress: ProgressLines.standardError(quiet: quiet))
         let result = try evaluator.run(on: data, models: models)
         LuaObjects.push(L, ResultObject(result, dataReport: data.report, dataRows: data.count), resultClass)
@@ -266,6 +267,16 @@ enum EvaluationBindings {
             return 1
         }
         DecisionBindings.addResultMethods(&cls)
+        cls.method("locations", doc: "res:locations() -- a panel's locations, in the order evaluated (an empty list for one series).") { object, L in
+            L.push(strings: object.result.panel?.locations ?? [])
+            return 1
+        }
+        cls.method("location", doc: "res:location(name) -- one location's own Result in a panel (what rally.evaluate gives on ds:location(name)).") { object, L in
+            let args = LuaArgs(L, "location", method: true)
+            guard let panel = object.result.panel else { throw args.error(1, "this result is of one series, not a panel of locations") }
+            LuaObjects.push(L, ResultObject(try panel.result(try args.string(1)), dataReport: object.dataReport, dataRows: object.dataRows), resultClass)
+            return 1
+        }
         return cls
     }
 

@@ -58,6 +58,10 @@ public enum EntryPointOptions {
         OptionDeclaration("models", kind: .objects("Model"), required: true, doc: "the models to compare, e.g. {rally.model.naive(), rally.model.logreg{}}"),
     ]
 
+    /// The locations of a panel (evaluate, sweep).
+    static let locations = OptionDeclaration("locations", kind: .texts,
+                                             doc: "a multi-location dataset's locations (names or ids, or \"all\"): each evaluated on its own, plus a panel row pooled over them")
+
     // MARK: entry points
 
     /// How many rows `ds:head(n)` and `ds:tail(n)` show.
@@ -71,9 +75,13 @@ public enum EntryPointOptions {
         every other model is compared with it by paired differences and Diebold-Mariano tests (DM: undefined, shown as "—", when the
         test set has fewer than 10 x (lag + 1) rows). Intervals: paired moving-block bootstrap of the test rows. A labeler horizon
         other than the feature spec's is a warning (res.warnings). Progress goes to stderr unless quiet = true.
+        Panels: on a multi-location Dataset, locations = {"COMED", "AEP"} or "all" evaluates each location on its own and pools
+        them in a panel row whose bootstrap resamples the same time blocks for every location; res:table() shows both, res:locations()
+        lists them, res:location(name) is one location's Result, and the artifacts gain a location column.
         """, inputs + bootstrap + scoring + [
         OptionDeclaration("threads", .integer(1...maximumThreads), default: .number(2),
                           doc: "threads fitting built-in models and running the bootstrap"),
+        locations,
     ])
 
     /// `rally.sweep{...}`: evaluate's options plus the grid.
@@ -297,11 +305,16 @@ public enum EntryPointOptions {
     /// `rally.dataset.synthetic{...}`.
     public static let synthetic = OptionSchema("synthetic", summary: """
         rally.dataset.synthetic{[options]} -- a PJM-like hourly Dataset with the shared file's columns (price, sys_load_fc,
-        zonal_load_fc): weather-driven load forecasts, a convex supply curve, scarcity spikes. Same seed, same data.
+        zonal_load_fc): weather-driven load forecasts, a convex supply curve, scarcity spikes. Same seed, same data. With
+        locations = n: a panel of n hubs and zones (WESTERN HUB, COMED, AEP, ...) sharing that system (sys_load_fc and the system
+        price, so their rallies co-occur), each with its own zone load, basis, noise, congestion and spikes: columns <name>.price and
+        <name>.zonal_load_fc; ds:locations() lists them, ds:location(name) is one of them with plain column names.
         """, [
         OptionDeclaration("years", .integer(1...200), default: .number(6), doc: "years of hourly data"),
         OptionDeclaration("seed", .integer(0...maximumSeed), default: .number(1), doc: "same seed, same data"),
         OptionDeclaration("start", kind: .time, doc: "first hour (default 2013-01-01 00:00)"),
+        OptionDeclaration("locations", .integer(1...SyntheticPanel.maximumLocations),
+                          doc: "a panel of this many locations sharing one system (default: one series, no locations)"),
     ])
 
     /// `rally.load(path, opts)`.

@@ -35,7 +35,11 @@ enum DataBindings {
                 let values = try o.decode(EntryPointOptions.synthetic)
                 let years = values.integer("years")!, seed = values.integer("seed")!
                 let start = try time(o, L, "start", dateOnly: .startOfDay) ?? 1_356_998_400
-                LuaObjects.push(L, DatasetObject(try o.attributing { try SyntheticPJM.generate(years: years, seed: UInt64(seed), start: start) }), datasetClass)
+                let locations = values.integer("locations")
+                LuaObjects.push(L, DatasetObject(try o.attributing {
+                    try locations.map { try SyntheticPanel.generate(locations: $0, years: years, seed: UInt64(seed), start: start) }
+                        ?? SyntheticPJM.generate(years: years, seed: UInt64(seed), start: start)
+                }), datasetClass)
                 return 1
             }
         }

@@ -76,6 +76,7 @@ public enum RallyLua {
         SweepBindings.install,
         ForecastBindings.install,
         ReportBindings.install,
+        DecisionBindings.install,
         VintageBindings.install,
     ]
 

@@ -1,6 +1,6 @@
 /// A stretch of rows given either as a count of rows or as a duration of time: `2160` or
-/// `"90d"` / `"36h"`. The one reader of such durations (`Nd`, `Nh`) until a project-wide duration
-/// type replaces it; a span is a length, not a position (where it starts is the caller's business).
+/// `"90d"` / `"36h"`. Its durations are read by ``TimeSpan`` (the one duration parser) and must be
+/// whole hours; a span is a length, not a position (where it starts is the caller's business).
 ///
 /// Bounded where decoded: a row count in `0...``maximumRows```, a duration of at most
 /// ``maximumSteps`` hours (about 114 years), so converting to seconds cannot overflow.
@@ -18,20 +18,16 @@ public enum RowSpan: Sendable, Hashable, CustomStringConvertible {
     /// What the rule accepts, for messages and help.
     public static let expected = "a whole number of rows in [0, \(maximumRows)] or a duration \"Nd\" or \"Nh\" (e.g. \"90d\")"
 
-    /// The span `value` describes, or nil when it is neither a row count in range nor `"<N>d"` /
-    /// `"<N>h"` with N >= 0 and at most ``maximumHours`` hours.
+    /// The span `value` describes, or nil when it is neither a row count in range nor a duration
+    /// (``TimeSpan``: `"90d"`, `"36h"`, `"2w"`) of whole hours, at most ``maximumHours`` of them.
     public static func parse(_ value: ParameterValue) -> RowSpan? {
         switch value {
         case .number(let x):
             guard x.isFinite, x == x.rounded(), x >= 0, x <= Double(maximumRows) else { return nil }
             return .rows(Int(x))
         case .string(let text):
-            guard let unit = text.last, unit == "d" || unit == "h" else { return nil }
-            let digits = text.dropLast()
-            guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int64(digits), n >= 0 else { return nil }
-            let hours = unit == "d" ? n * 24 : n
-            guard hours <= Int64(maximumHours) else { return nil }
-            return .duration(seconds: hours * 3600)
+            guard let span = TimeSpan.parse(text), span.seconds % 3600 == 0, span.seconds <= Int64(maximumHours) * 3600 else { return nil }
+            return .duration(seconds: span.seconds)
         case .bool:
             return nil
         }

@@ -107,7 +107,8 @@ enum ForecastBindings {
         }
         cls.method("model", doc: "b:model() -- the bundle's fitted model (a Model).") { object, L in
             let model = object.bundle.model
-            LuaObjects.push(L, ModelObject(factory: try ModelSpec(describing: model), model: model, bundle: object.bundle), ModelBindings.className)
+            let bundle = object.bundle
+            LuaObjects.push(L, ModelObject(factory: try ModelSpec(describing: model), model: model, bundle: { bundle }), ModelBindings.className)
             return 1
         }
         return cls
@@ -171,7 +172,7 @@ enum ForecastBindings {
         }
         cls.method("model", doc: "f:model() -- the fitted model the forecast used (a Model: m:predict(X), m:explain(X), m:save(path), m:save_bundle(path)).") { object, L in
             let f = object.forecast
-            LuaObjects.push(L, ModelObject(factory: object.factory, model: f.fitted, bundle: ModelBundle(f)), ModelBindings.className)
+            LuaObjects.push(L, ModelObject(factory: object.factory, model: f.fitted, bundle: { ModelBundle(f) }), ModelBindings.className)
             return 1
         }
         return cls

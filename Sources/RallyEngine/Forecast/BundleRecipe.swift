@@ -6,21 +6,21 @@ enum BundleRecipe {
 
     /// `{"horizon": 24, "features": [{"name": "lag0", "source": "lag", "column": "price", "steps": 0}, ...]}`.
     static func json(_ spec: FeatureSpec) -> JSONValue {
-        .object([("horizon", .integer(spec.horizon)), ("features", .array(spec.features.map(json)))])
+        .object([("horizon", spec.horizon.json), ("features", .array(spec.features.map(json)))])
     }
 
     private static func json(_ f: Feature) -> JSONValue {
         var fields: [(String, JSONValue)] = [("name", .string(f.name))]
         switch f.source {
-        case .lag(let c, let k): fields += [("source", .string("lag")), ("column", .string(c)), ("steps", .integer(k))]
+        case .lag(let c, let k): fields += [("source", .string("lag")), ("column", .string(c)), ("steps", k.json)]
         case .rolling(let c, let s, let w):
-            fields += [("source", .string("rolling")), ("column", .string(c)), ("stat", .string(s.name)), ("window", .integer(w))]
+            fields += [("source", .string("rolling")), ("column", .string(c)), ("stat", .string(s.name)), ("window", w.json)]
             if case .quantile(let q) = s { fields.append(("q", .number(q))) }
-        case .relativeToMean(let c, let w): fields += [("source", .string("relative")), ("column", .string(c)), ("window", .integer(w))]
+        case .relativeToMean(let c, let w): fields += [("source", .string("relative")), ("column", .string(c)), ("window", w.json)]
         case .gapToThreshold(let c): fields += [("source", .string("gap_to_thr")), ("column", .string(c))]
         case .calendar(let field): fields += [("source", .string("calendar")), ("field", .string(field.rawValue))]
         case .knownAhead(let c): fields += [("source", .string("known_ahead")), ("column", .string(c))]
-        case .knownAheadRelative(let c, let w): fields += [("source", .string("known_ahead_relative")), ("column", .string(c)), ("window", .integer(w))]
+        case .knownAheadRelative(let c, let w): fields += [("source", .string("known_ahead_relative")), ("column", .string(c)), ("window", w.json)]
         case .ratio(let a, let b): fields += [("source", .string("ratio")), ("a", .string(a)), ("b", .string(b))]
         case .difference(let a, let b): fields += [("source", .string("difference")), ("a", .string(a)), ("b", .string(b))]
         }
@@ -43,7 +43,7 @@ enum BundleRecipe {
     /// The feature spec in `value` (field `features` of a bundle), checked by ``FeatureSpec/validate()``.
     static func spec(_ value: BoundedJSON?, _ r: BundleReader) throws -> FeatureSpec {
         let o = try r.object(value, "features")
-        let horizon = try r.integer(o["horizon"], "features.horizon", 0...EntryPointOptions.maximumSteps)
+        let horizon = try steps(o["horizon"], "features.horizon", lowest: 0, r)
         let list = try r.array(o["features"], "features.features")
         guard list.count <= 10_000 else { throw r.fail("features.features has \(list.count) entries, more than 10000") }
         let features = try list.enumerated().map { k, entry in try feature(entry, "features.features[\(k)]", r) }
@@ -52,12 +52,19 @@ enum BundleRecipe {
         return spec
     }
 
+    /// A step count as a bundle writes it: whole steps, or a duration such as "24h".
+    private static func steps(_ value: BoundedJSON?, _ path: String, lowest: Int, _ r: BundleReader) throws -> StepCount {
+        guard case .string(let text)? = value else { return .steps(try r.integer(value, path, lowest...EntryPointOptions.maximumSteps)) }
+        guard let span = TimeSpan.parse(text) else { throw r.fail("\(path) = \"\(MessageText.quote(text, limit: 20))\": \(TimeSpan.expected) expected") }
+        return .span(span)
+    }
+
     private static func feature(_ value: BoundedJSON, _ path: String, _ r: BundleReader) throws -> Feature {
         let o = try r.object(value, path)
         let name = try r.text(o["name"], "\(path).name")
         let kind = try r.text(o["source"], "\(path).source")
         func column() throws -> String { try r.text(o["column"], "\(path).column") }
-        func count(_ key: String, _ lowest: Int) throws -> Int { try r.integer(o[key], "\(path).\(key)", lowest...EntryPointOptions.maximumSteps) }
+        func count(_ key: String, _ lowest: Int) throws -> StepCount { try steps(o[key], "\(path).\(key)", lowest: lowest, r) }
         let source: Feature.Source
         switch kind {
         case "lag": source = .lag(column: try column(), steps: try count("steps", 0))

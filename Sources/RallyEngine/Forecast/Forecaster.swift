@@ -97,6 +97,8 @@ public enum Forecaster {
         let labels: LabelSeries
         let matrix: FeatureMatrix
         let step: Int64
+        /// The plan's feature spec with its durations resolved to steps of the data.
+        let features: FeatureSpec
         /// The first row issued at or after the issue time, and the issue time.
         let first: Int
         let issued: Int64
@@ -106,6 +108,7 @@ public enum Forecaster {
             labels = try plan.labeler.apply(to: dataset)
             matrix = try plan.features.build(on: dataset, labels: labels)
             step = try TimeGrid.step(dataset.timestamps, for: "forecast")
+            features = try plan.features.resolved(every: step)
             let times = dataset.timestamps
             guard labels.horizon >= 1 else { throw RallyError("forecast: the labeler's horizon is 0 steps: every label is known at its issue time") }
             if let at = plan.at {
@@ -130,7 +133,7 @@ public enum Forecaster {
         /// The rows of ``window`` that can be scored; throws when none can.
         func scoredRows(_ plan: ForecastPlan) throws -> [Int] {
             let scored = window.filter { matrix.usable[$0] }
-            guard !scored.isEmpty else { throw unscorable(matrix, row: first, spec: plan.features, step: step) }
+            guard !scored.isEmpty else { throw unscorable(matrix, row: first, spec: features, step: step) }
             return scored
         }
     }
@@ -154,8 +157,8 @@ public enum Forecaster {
             let skipped = window.filter { !s.matrix.usable[$0] }
             notes.append("\(skipped.count) of \(window.count) rows issued from \(TimeStamp.format(s.issued)) cannot be scored (a feature undefined), first \(TimeStamp.format(times[skipped[0]]))")
         }
-        if plan.features.horizon != horizon {
-            notes.append("the labeler's horizon (\(horizon) steps) is not the features' (\(plan.features.horizon)): calendar and known-ahead features describe another hour than the target")
+        if s.features.horizon != .steps(horizon) {
+            notes.append("the labeler's horizon (\(horizon) steps) is not the features' (\(s.features.horizon)): calendar and known-ahead features describe another hour than the target")
         }
         if reasons == nil { notes.append("model \(name) cannot explain its predictions: no reasons") }
         if let bundle { notes.append("model from a bundle, as saved (trained by rally \(bundle.versions.rally), XGBoost \(bundle.versions.xgboost), on data sha256 \(bundle.data.sha256.prefix(12))...)") }
@@ -183,7 +186,7 @@ public enum Forecaster {
         var message = "forecast: no row issued from \(TimeStamp.format(matrix.timestamps[row])) on can be scored: "
             + "\(missing.map { matrix.names[$0] }.joined(separator: ", ")) undefined"
         if !ahead.isEmpty {
-            let through = matrix.timestamps[matrix.count - 1] + Int64(spec.horizon) * step
+            let through = matrix.timestamps[matrix.count - 1] + Int64(spec.horizon.stepsGiven ?? 0) * step
             message += "; known-ahead features read their column at the target hour, so the data must carry "
                 + "\(Set(ahead.flatMap(\.columns)).sorted().joined(separator: ", ")) through \(TimeStamp.format(through)) "
                 + "(rows after the last price, other cells empty)"

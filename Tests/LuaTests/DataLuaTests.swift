@@ -211,7 +211,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(try lua.run("return rally.dataset.synthetic{years = 1, seed = 3}.price[100] == rally.dataset.synthetic{years = 1, seed = 3}.price[100]") == ["true"])
         #expect(luaError("rally.dataset.synthetic{seed = -1}") == "bad argument #1 to 'synthetic' (field 'seed': an integer in [0, 9007199254740991] expected, got -1 (same seed, same data))")
         #expect(luaError("rally.dataset.synthetic{years = 0}") == "bad argument #1 to 'synthetic' (field 'years': an integer in [1, 200] expected, got 0 (years of hourly data))")
-        #expect(luaError("rally.dataset.synthetic{year = 2}") == "bad argument #1 to 'synthetic' (unknown option 'year'; valid options: seed, start, years)")
+        #expect(luaError("rally.dataset.synthetic{year = 2}") == "bad argument #1 to 'synthetic' (unknown option 'year'; valid options: locations, seed, start, years)")
     }
 
     @Test func dataMinerFromLua() throws {

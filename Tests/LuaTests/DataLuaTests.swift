@@ -199,7 +199,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         let path = files.write("h.csv", hours)
         for (option, value) in [("utc_offset", "-5"), ("pnodes", "{'X'}"), ("component", "'energy'")] {
             #expect(luaError("rally.load('\(path)', {\(option) = \(value)})")
-                    == "\(path):1: \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: Date, price, load)")
+                    == "\(path):1: \(option) applies only to long LMP exports (PJM Data Miner, gridstatus), and this file is not one (header: Date, price, load)")
         }
         #expect(luaError("rally.load('\(path)', {pnodes = {a = 'COMED'}})")
                 == "bad argument #2 to 'load' (field 'pnodes': a list of names or ids expected, found key 'a')")
@@ -221,7 +221,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         let path = files.write("lmp.csv", ([header] + rows).joined(separator: "\n"))
         try lua.run("lmp = rally.load('\(path)', {pnodes = {33092371, 'AECO'}, component = 'energy'})")
         #expect(try lua.run("return tostring(lmp), lmp.COMED[1], lmp.AECO[2]")
-                == ["<Dataset 2 rows x 2 cols  2025-01-01 05:00 .. 2025-01-01 06:00  hourly, no gaps>", "20.0", "20.0"])
+                == ["<Dataset 2 rows x 2 cols, 2 locations  2025-01-01 05:00 .. 2025-01-01 06:00  hourly, no gaps>", "20.0", "20.0"])
         #expect(luaError("rally.load('\(path)', {pnodes = {true}})")
                 == "bad argument #2 to 'load' (field 'pnodes': name or id expected at index 1, got boolean)")
         #expect(luaError("rally.load('\(path)', {pnodes = {}})")

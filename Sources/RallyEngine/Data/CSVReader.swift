@@ -123,8 +123,19 @@ public enum CSVReader {
             var reader = DataMinerReader(path: path, header: header, fieldCount: fieldCount, options: options)
             return try reader.read(file: file, scanner: scanner, firstLine: line, notes: notes)
         }
+        if let layout = GridstatusReader.layout(of: header) {
+            if let hours = options.hourConvention {
+                throw RallyError("\(path): hours = \"\(hours.rawValue)\" is for a date column plus an hour column; a gridstatus export is keyed on its '\(layout.start)' column")
+            }
+            if options.utcOffsetHours != nil {
+                throw RallyError("\(path): utc_offset applies only to PJM Data Miner exports; a gridstatus export's zone is America/New_York unless zone = \"...\" names another")
+            }
+            notes.append("recognised a gridstatus LMP export (\(layout.style); long format: one row per location and interval)")
+            return try GridstatusReader(path: path, header: header, fieldCount: fieldCount, options: options, layout: layout)
+                .read(file: file, scanner: scanner, firstLine: line, notes: notes)
+        }
         if let option = options.dataMinerOptionsGiven.first {
-            throw RallyError("\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: \(MessageText.headers(header)))")
+            throw RallyError("\(path): \(option) applies only to long LMP exports (PJM Data Miner, gridstatus), and this file is not one (header: \(MessageText.headers(header)))")
         }
         let samples = try sample(path: path, file: file, scanner: scanner, limit: 2000, firstLine: line)
         let time = try TimeColumns.resolve(path: path, header: header, samples: samples, options: options, headerLine: headerLine)

@@ -79,6 +79,7 @@ public enum CSVReader {
         let scanner = CSVScanner(delimiter: delimiter, maxFields: maxColumns + 1)
         headerLine = line
         var header: [String] = []
+        let firstRecord = file.start
         scan: while true {
             switch scanner.scan(file.buffer, from: file.start, end: file.end, atEOF: file.atEOF) {
             case .record(let next, let lines):
@@ -97,6 +98,13 @@ public enum CSVReader {
             case .tooManyFields: throw RallyError("\(path):\(headerLine): the header has more than \(maxColumns) fields; rally reads at most \(maxColumns) columns\(delimiterNote(options))")
             }
         }
+        let headerless = options.header.map { !$0 } ?? HeaderLine.isData(header, decimal: options.decimal)
+        if headerless {
+            file.start = firstRecord
+            line = headerLine
+            header = HeaderLine.positionalNames(header.count > 1 && header.last == "" ? header.count - 1 : header.count) + (header.last == "" && header.count > 1 ? [""] : [])
+            notes.append(HeaderLine.note(given: options.header != nil, count: header.count - (header.last == "" ? 1 : 0)))
+        }
         let fieldCount = header.count
         if header.count > maxColumns && !(header.count == maxColumns + 1 && header.last == "") {
             throw RallyError("\(path):\(headerLine): the header has \(header.count) fields; rally reads at most \(maxColumns) columns\(delimiterNote(options))")
@@ -105,6 +113,7 @@ public enum CSVReader {
             header.removeLast()
             notes.append("the header ends with a delimiter: its empty last field is ignored")
         }
+        let firstUnnamed = header.first == ""
         var unnamed: [String] = []
         for (k, name) in header.enumerated() where name.isEmpty {
             header[k] = "column\(k + 1)"
@@ -115,7 +124,7 @@ public enum CSVReader {
         } else if !unnamed.isEmpty {
             notes.append("\(unnamed.count) header fields are empty (\(MessageText.list(unnamed))): named them 'columnN' by their position")
         }
-        if DataMinerReader.recognizes(header) {
+        if !headerless, DataMinerReader.recognizes(header) {
             if let hours = options.hourConvention {
                 throw RallyError("\(path): hours = \"\(hours.rawValue)\" is for a date column plus an hour column; a PJM Data Miner export is keyed on its datetime_beginning_utc column")
             }
@@ -123,7 +132,7 @@ public enum CSVReader {
             var reader = DataMinerReader(path: path, header: header, fieldCount: fieldCount, options: options)
             return try reader.read(file: file, scanner: scanner, firstLine: line, notes: notes)
         }
-        if let layout = GridstatusReader.layout(of: header) {
+        if !headerless, let layout = GridstatusReader.layout(of: header) {
             if let hours = options.hourConvention {
                 throw RallyError("\(path): hours = \"\(hours.rawValue)\" is for a date column plus an hour column; a gridstatus export is keyed on its '\(layout.start)' column")
             }
@@ -138,9 +147,17 @@ public enum CSVReader {
             throw RallyError("\(path): \(option) applies only to long LMP exports (PJM Data Miner, gridstatus), and this file is not one (header: \(MessageText.headers(header)))")
         }
         let samples = try sample(path: path, file: file, scanner: scanner, limit: 2000, firstLine: line)
-        let time = try TimeColumns.resolve(path: path, header: header, samples: samples, options: options, headerLine: headerLine)
+        let index = HeaderLine.isPandasIndex(headerWasEmpty: firstUnnamed, samples: samples) && options.columns == nil && options.time == nil
+        if index {
+            notes.removeAll { $0.hasPrefix("header field 1 is empty") }
+            notes.append("ignored column 1: no header and values 0, 1, 2, ... (a row index as pandas writes it)")
+        }
+        let time = try TimeColumns.resolve(path: path, header: header, samples: samples, options: options, headerLine: headerLine, headerless: headerless)
         notes.append(time.description(header))
-        let selected = try valueColumns(path: path, header: header, time: time, options: options, notes: &notes)
+        if headerless, let hour = time.hour, options.time == nil {
+            notes.append("took \(header[hour.index]) for the hour of \(header[time.index])'s dates: whole numbers 0-24 covering a day, next to a date column without a header")
+        }
+        let selected = try valueColumns(path: path, header: header, time: time, ignored: index ? [0] : [], options: options, notes: &notes)
         var reader = RowReader(path: path, fieldCount: fieldCount, header: header, time: time, selected: selected, options: options)
         let expected = expectedRows(path: path, file: file, samples: samples)
         try reader.read(file: file, scanner: scanner, firstLine: line, expectedRows: expected)
@@ -235,8 +252,8 @@ public enum CSVReader {
 
     /// The value columns to read: the `columns` selection (renamed, in file order), the short
     /// names of a recognised layout, or every column that is not a time column.
-    private static func valueColumns(path: String, header: [String], time: TimeColumns, options: CSVOptions, notes: inout [String]) throws -> [(index: Int, name: String)] {
-        let timeIndices = Set(time.indices)
+    private static func valueColumns(path: String, header: [String], time: TimeColumns, ignored: Set<Int>, options: CSVOptions, notes: inout [String]) throws -> [(index: Int, name: String)] {
+        let timeIndices = Set(time.indices).union(ignored)
         if let selection = options.columns {
             var out: [(index: Int, name: String)] = []
             for s in selection {

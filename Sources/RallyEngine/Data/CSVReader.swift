@@ -128,6 +128,9 @@ public enum CSVReader {
             if let hours = options.hourConvention {
                 throw RallyError("\(path): hours = \"\(hours.rawValue)\" is for a date column plus an hour column; a PJM Data Miner export is keyed on its datetime_beginning_utc column")
             }
+            if options.time != nil {
+                throw RallyError("\(path): time = ... names the time column of a wide file; a PJM Data Miner export is keyed on its datetime_beginning_utc column")
+            }
             notes.append("recognised a PJM Data Miner 2 hourly LMP export (long format: one row per pnode and hour)")
             var reader = DataMinerReader(path: path, header: header, fieldCount: fieldCount, options: options)
             return try reader.read(file: file, scanner: scanner, firstLine: line, notes: notes)
@@ -138,6 +141,9 @@ public enum CSVReader {
             }
             if options.utcOffsetHours != nil {
                 throw RallyError("\(path): utc_offset applies only to PJM Data Miner exports; a gridstatus export's zone is America/New_York unless zone = \"...\" names another")
+            }
+            if options.time != nil {
+                throw RallyError("\(path): time = ... names the time column of a wide file; a gridstatus export is keyed on its '\(layout.start)' column")
             }
             notes.append("recognised a gridstatus LMP export (\(layout.style); long format: one row per location and interval)")
             return try GridstatusReader(path: path, header: header, fieldCount: fieldCount, options: options, layout: layout)

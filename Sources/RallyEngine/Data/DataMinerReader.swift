@@ -50,6 +50,10 @@ struct DataMinerReader {
         guard (-14...14).contains(utcOffset) else {
             throw RallyError("\(path): utc_offset must be between -14 and 14 hours, got \(utcOffset)")
         }
+        if options.zone != nil && options.utcOffsetHours != nil {
+            throw RallyError("\(path): give zone = \"...\" (UTC instants shown in the zone's local time) or utc_offset (a shifted naive clock), not both")
+        }
+        let zone = try options.zone.map { try MarketZone.named($0) } ?? .wallClock
         let utc = try column("datetime_beginning_utc")
         let nodeID = try column("pnode_id"), nodeName = try column("pnode_name")
         let currentField = try column("row_is_current"), versionField = try column("version_nbr")
@@ -58,7 +62,7 @@ struct DataMinerReader {
         let format = try options.format.map { try TimeFormat($0) }
             ?? TimeColumns.detect(path: path, name: header[utc], values: samples.compactMap { utc < $0.count ? $0[utc] : nil })
         notes.append("time column: '\(header[utc])' (\(format)); the dataset's clock is UTC" +
-                     (utcOffset != 0 ? " shifted by \(utcOffset) h" : ""))
+                     (utcOffset != 0 ? " shifted by \(utcOffset) h" : "") + (zone.isWallClock ? "" : ", shown in zone \(zone.name) (as given)"))
 
         var rows = LMPLongRows()
         var versions: [Int32] = [], current: [Bool] = []
@@ -102,7 +106,7 @@ struct DataMinerReader {
         let selection = try rows.select(path: path, options: options, noun: "pnode")
         let kept = try latestCurrentRows(rows, versions: versions, current: current, notes: &notes)
         rows.checkComponents(kept: kept, format: TimeStamp.format, notes: &notes)
-        return try pivot(rows, kept: kept, selection: selection, notes: notes)
+        return try pivot(rows, kept: kept, selection: selection, zone: zone, notes: notes)
     }
 
     /// Indices of the rows kept: current ones, the highest version per (pnode, hour).
@@ -135,7 +139,7 @@ struct DataMinerReader {
     }
 
     /// One column per selected pnode on the union of their hours; then the time contracts.
-    private func pivot(_ rows: LMPLongRows, kept: [Int], selection: [(location: Int32, name: String)], notes: [String]) throws -> Dataset {
+    private func pivot(_ rows: LMPLongRows, kept: [Int], selection: [(location: Int32, name: String)], zone: MarketZone, notes: [String]) throws -> Dataset {
         var notes = notes
         let component = options.component ?? .total
         let pivot = try rows.pivot(path: path, kept: kept, selection: selection, components: [component], format: TimeStamp.format)
@@ -147,8 +151,9 @@ struct DataMinerReader {
             notes.append("pnode \(s.name) has no value for \(absent.count) of \(pivot.times.count) hours (missing values; first \(TimeStamp.format(pivot.times[first])))")
         }
         let firstLine = pivot.firstLine
-        let table = TimeContracts.Table(timestamps: pivot.times, columns: pivot.columns, source: path) { firstLine[$0] }
+        var table = TimeContracts.Table(timestamps: pivot.times, columns: pivot.columns, source: path) { firstLine[$0] }
+        table.zone = zone
         let (t, c) = try options.contracts.apply(table, notes: &notes)
-        return Dataset(timestamps: t, names: pivot.names, columns: c, report: LoadReport(source: path, notes: notes), locations: pivot.locations)
+        return Dataset(timestamps: t, names: pivot.names, columns: c, report: LoadReport(source: path, notes: notes), zone: zone, locations: pivot.locations)
     }
 }

@@ -41,20 +41,9 @@ end
 
 assert(mode == "time" and #arg == 3, "usage: rally-shell scripts/bench/gridstatus.lua time LMP.csv PANDAS.txt")
 local path, pandas_path = arg[2], arg[3]
-local pandas = {}
-for line in io.lines(pandas_path) do
-  local k, v = line:match("^(%S+) (%S+)$")
-  pandas[k] = tonumber(v) or v
-end
-local function peak_mb()
-  for line in io.lines("/proc/self/status") do
-    local kb = line:match("^VmHWM:%s+(%d+) kB")
-    if kb then return tonumber(kb) / 1024 end
-  end
-end
-local f = assert(io.open(path, "rb"))
-local mb = f:seek("end") / 1e6
-f:close()
+local measure = require "measure"
+local pandas, peak_mb = measure.read_pairs(pandas_path), measure.peak_mb
+local mb = measure.file_mb(path)
 
 collectgarbage()
 local before = peak_mb()

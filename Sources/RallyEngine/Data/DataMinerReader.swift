@@ -145,15 +145,6 @@ struct DataMinerReader {
         let pivot = try rows.pivot(path: path, kept: kept, selection: selection, components: [component], format: TimeStamp.format)
         notes.append("pivoted the \(component.rawValue) price (\(header.first { $0.hasPrefix(component.columnPrefix) } ?? "")) to one column per pnode: " +
                      selection.map { $0.name == rows.names[Int($0.location)] ? $0.name : "\($0.name) = \(rows.names[Int($0.location)])" }.joined(separator: ", "))
-        for (j, s) in selection.enumerated() {
-            let absent = pivot.columns[j].indices.filter { pivot.columns[j][$0].isNaN }
-            guard let first = absent.first else { continue }
-            notes.append("pnode \(s.name) has no value for \(absent.count) of \(pivot.times.count) hours (missing values; first \(TimeStamp.format(pivot.times[first])))")
-        }
-        let firstLine = pivot.firstLine
-        var table = TimeContracts.Table(timestamps: pivot.times, columns: pivot.columns, source: path) { firstLine[$0] }
-        table.zone = zone
-        let (t, c) = try options.contracts.apply(table, notes: &notes)
-        return Dataset(timestamps: t, names: pivot.names, columns: c, report: LoadReport(source: path, notes: notes), zone: zone, locations: pivot.locations)
+        return try pivot.dataset(path: path, options: options, zone: zone, noun: "pnode", unit: "hours", notes: notes)
     }
 }

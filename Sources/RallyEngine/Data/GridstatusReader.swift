@@ -97,17 +97,7 @@ struct GridstatusReader {
         let pivot = try rows.pivot(path: path, kept: kept, selection: selection, components: components, format: zone.format)
         notes.append("pivoted per location on the UTC interval start: price = \(component.plainName) ('\(layout.components[[.energy, .congestion, .loss, .total].firstIndex(of: component)!])'), then " +
                      components.dropFirst().map(\.plainName).joined(separator: ", ") + " (columns <location>_<component>; ds:location(name) gives plain names)")
-        for (j, location) in pivot.locations.enumerated() {
-            let values = pivot.columns[j * components.count]
-            let absent = values.indices.filter { values[$0].isNaN }
-            guard let first = absent.first else { continue }
-            notes.append("location \(location.name) has no \(component.plainName) for \(absent.count) of \(pivot.times.count) intervals (missing values; first \(zone.format(pivot.times[first])))")
-        }
-        let firstLine = pivot.firstLine
-        var table = TimeContracts.Table(timestamps: pivot.times, columns: pivot.columns, source: path) { firstLine[$0] }
-        table.zone = zone
-        let (t, c) = try options.contracts.apply(table, notes: &notes)
-        return Dataset(timestamps: t, names: pivot.names, columns: c, report: LoadReport(source: path, notes: notes), zone: zone, locations: pivot.locations)
+        return try pivot.dataset(path: path, options: options, zone: zone, noun: "location", unit: "intervals", notes: notes)
     }
 
     /// The dataset's zone (`zone`, else America/New_York), turning naive interval starts into

@@ -118,16 +118,29 @@ struct LMPLongRows {
         var slot = [Int](repeating: -1, count: ids.count)
         for (j, s) in selection.enumerated() { slot[Int(s.location)] = j }
         let used = kept.filter { slot[Int(location[$0])] >= 0 }
-        let times = Array(Set(used.map { time[$0] })).sorted()
+        // rows in time order (as exports come) number their times in one pass; others by a dictionary
+        var inOrder = true
+        for k in used.indices.dropFirst() where time[used[k]] < time[used[k - 1]] { inOrder = false; break }
+        var times: [Int64] = []
         var rowOf: [Int64: Int] = [:]
-        rowOf.reserveCapacity(times.count)
-        for (i, t) in times.enumerated() { rowOf[t] = i }
+        if inOrder {
+            for r in used where times.last != time[r] { times.append(time[r]) }
+        } else {
+            times = Array(Set(used.map { time[$0] })).sorted()
+            rowOf.reserveCapacity(times.count)
+            for (i, t) in times.enumerated() { rowOf[t] = i }
+        }
         let sources = components.map(values)
         var columns = [[Double]](repeating: [Double](repeating: .nan, count: times.count), count: selection.count * components.count)
         var firstLine = [Int](repeating: Int.max, count: times.count)
         var lineAt = [Int32](repeating: 0, count: times.count * selection.count)
+        var i = -1
         for r in used {
-            let i = rowOf[time[r]]!
+            if inOrder {
+                if i < 0 || times[i] != time[r] { i += 1 }
+            } else {
+                i = rowOf[time[r]]!
+            }
             let j = slot[Int(location[r])]
             if lineAt[i * selection.count + j] != 0 {
                 let earlier = Int(lineAt[i * selection.count + j])
@@ -149,6 +162,26 @@ struct LMPLongRows {
             locations.append(Location(name: s.name, id: ids[Int(selection[j].location)], members: members))
         }
         return Pivot(times: times, names: names, columns: columns, locations: locations, firstLine: firstLine)
+    }
+}
+
+extension LMPLongRows.Pivot {
+    /// The dataset of the pivot: a note per location whose price column has missing values
+    /// (`noun` names locations, `unit` the steps, in messages), then the time contracts.
+    func dataset(path: String, options: CSVOptions, zone: MarketZone, noun: String, unit: String, notes: [String]) throws -> Dataset {
+        var notes = notes
+        let width = columns.count / max(1, locations.count)
+        for (j, location) in locations.enumerated() {
+            let values = columns[j * width]
+            let absent = values.indices.filter { values[$0].isNaN }
+            guard let first = absent.first else { continue }
+            notes.append("\(noun) \(location.name) has no value for \(absent.count) of \(times.count) \(unit) (missing values; first \(zone.format(times[first])))")
+        }
+        let firstLine = self.firstLine
+        var table = TimeContracts.Table(timestamps: times, columns: columns, source: path) { firstLine[$0] }
+        table.zone = zone
+        let (t, c) = try options.contracts.apply(table, notes: &notes)
+        return Dataset(timestamps: t, names: names, columns: c, report: LoadReport(source: path, notes: notes), zone: zone, locations: locations)
     }
 }
 

@@ -320,8 +320,10 @@ public enum EntryPointOptions {
     /// `rally.load(path, opts)`.
     public static let load = OptionSchema("load", summary: """
         rally.load(path [, options]) -- reads a CSV file into a Dataset; ds:report() tells what it found and did. Detects the
-        delimiter, a BOM, line endings, the time column and its layout; every other cell must be a number (empty = missing).
-        PJM Data Miner 2 LMP exports (long format) are pivoted per pnode (the clock is UTC unless utc_offset is given).
+        delimiter, a BOM, line endings, a header (or none), the time column and its layout (ISO 8601 offsets included); every other
+        cell must be a number (empty = missing). Times with offsets, or naive times with zone = "America/New_York", give UTC instants
+        shown in the zone's local time; naive times without a zone stay the file's wall clock. Long LMP exports (PJM Data Miner 2,
+        gridstatus) are pivoted per location (ds:locations(), ds:location(name)).
         """, [
         OptionDeclaration("delimiter", .choice([",", ";", "\t"]), doc: "the field separator (detected otherwise)"),
         OptionDeclaration("decimal", .choice([".", ","]), default: .string("."), doc: "the decimal mark of numbers"),

@@ -7,13 +7,8 @@ import Testing
 @Suite(.serialized) struct PredictiveAbilityLuaTests {
     let lua = LuaHarness()
 
-    private let setUp = """
-    ds = rally.dataset.synthetic{years = 2, seed = 4}
-    lab = rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24}
-    fx = rally.features.protocol_v1()
-    sp = rally.split{train_end = "2014-06-30 23:00", test_start = "2014-07-01", embargo = 24}
-    models = {rally.model.naive(), rally.model.logreg{C = 1}}
-    """
+    /// The sweep tests' data, split, models and grid.
+    private let setUp = sweepSetUp
 
     /// res:metrics() carries the matrices (p[1][2]: logreg against naive; the diagonal absent), res:table() the section.
     @Test func evaluateGivesThePairwiseTests() throws {

@@ -89,7 +89,7 @@ public struct EvaluationArtifacts {
             ("block", .integer(b.block)), ("resamples", .integer(b.resamples)), ("used", .integer(r.bootstrapUsed)),
             ("skipped", .integer(r.bootstrapSkipped)), ("seed", Self.seed(b.seed)),
         ])
-        return .object([
+        return .object(panelJSON() + [
             ("baseline", .string(r.models[r.baseline].name)),
             ("models", .array(r.models.map { .string($0.name) })),
             ("metrics", .object(metrics)),
@@ -101,7 +101,7 @@ public struct EvaluationArtifacts {
             ("giacomini_white", r.predictiveAbility?.giacominiWhiteJSON ?? .null),
             ("multivariate_dm", r.predictiveAbility?.multivariateDieboldMarianoJSON ?? .null),
             ("warnings", .array(r.warnings.map(JSONValue.string))),
-        ])
+        ] + r.decisionSections())
     }
 
     static func seed(_ s: UInt64) -> JSONValue { s <= UInt64(Int.max) ? .integer(Int(s)) : .string(String(s)) }
@@ -109,8 +109,10 @@ public struct EvaluationArtifacts {
     /// The `predictions.csv` table.
     public func predictionsCSV() -> CSVTable {
         let r = result
-        var table = CSVTable(header: ["ts", "y", "price", "threshold"] + r.models.map { "p_" + $0.name }, expectedRows: r.testTimes.count)
+        var table = CSVTable(header: (r.panel == nil ? [] : ["location"]) + ["ts", "y", "price", "threshold"] + r.models.map { "p_" + $0.name },
+                             expectedRows: r.testTimes.count)
         for i in r.testTimes.indices {
+            if let panel = r.panel { table.field(panel.location(ofRow: i)) }
             table.field(TimeStamp.format(r.testTimes[i]))
             table.number(r.testLabels[i])
             table.number(r.testSeries[i])
@@ -123,13 +125,13 @@ public struct EvaluationArtifacts {
 
     /// The `benchmark_table.csv` table.
     public func benchmarkTableCSV() -> CSVTable {
-        var header = ["model", "kind"]
+        var header = (result.panel == nil ? [] : ["location"]) + ["model", "kind"]
         for metric in Metric.allCases { header += [metric.rawValue, metric.rawValue + "_lo", metric.rawValue + "_hi"] }
         for metric in Metric.allCases { header += [metric.rawValue + "_diff", metric.rawValue + "_diff_lo", metric.rawValue + "_diff_hi"] }
         header += ["dm_brier_p", "dm_log_loss_p", "dm_brier_statistic", "dm_log_loss_statistic"]
         var table = CSVTable(header: header)
-        for m in result.models {
-            var row = [m.name, m.kind]
+        for (location, m) in tableRows {
+            var row = (location.map { [$0] } ?? []) + [m.name, m.kind]
             for metric in Metric.allCases {
                 let ci = m.interval(metric)
                 row += [m.metrics[metric], ci.lower, ci.upper].map(CSVTable.number)
@@ -183,7 +185,7 @@ public struct EvaluationArtifacts {
     public func parametersJSON() -> JSONValue {
         let p = result.plan
         let features: JSONValue = .object([
-            ("horizon", .integer(p.features.horizon)),
+            ("horizon", p.features.horizon.json),
             ("columns", .array(p.features.features.map { .object([("name", .string($0.name)), ("definition", .string($0.definition))]) })),
         ])
         let models: [JSONValue] = result.models.map { m in

@@ -21,6 +21,7 @@ public struct ComparisonTable {
 
     /// The table, a header line above it and any warnings below it.
     public var text: String {
+        if let panel = result.panel { return PanelTable(result: result, panel: panel).text }
         let r = result
         let baseline = r.models[r.baseline].name
         let topLabel = Format.number(r.plan.metrics.top * 100) + "%"

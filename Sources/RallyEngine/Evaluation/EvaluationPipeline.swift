@@ -43,8 +43,12 @@ struct EvaluationPipeline: Sendable {
         try plan.metrics.validate()
         guard plan.threads >= 1 else { throw RallyError("\(command): threads must be at least 1, got \(plan.threads)") }
         try PlanChecks.requireColumns(plan.features, command: command)
-        for column in Set(configurations.map(\.labeler.column)).sorted() where dataset.column(named: column) == nil {
-            throw RallyError("\(command): the labeler's column '\(column)' is not in the dataset (columns: \(dataset.names.joined(separator: ", ")))")
+        for location in Set(configurations.map(\.location)).sorted(by: { ($0 ?? "") < ($1 ?? "") }) {
+            let data = try location.map { try dataset.location($0) } ?? dataset
+            let at = location.map { " of location \($0)" } ?? ""
+            for column in Set(configurations.filter { $0.location == location }.map(\.labeler.column)).sorted() where data.column(named: column) == nil {
+                throw RallyError("\(command): the labeler's column '\(column)' is not in the dataset\(at) (columns: \(data.names.joined(separator: ", ")))")
+            }
         }
         return baseline
     }
@@ -97,7 +101,8 @@ struct EvaluationPipeline: Sendable {
                 do {
                     guard let data = board.data(c) else { throw RallyError("\(command): configuration \(c + 1) lost its data") }
                     let outcome = try ConfigurationWork.fit(models[m].make(), name: names[m], fold: data.folds[f],
-                                                            at: ConfigurationWork.at(configurations[c], command: command))
+                                                            at: ConfigurationWork.at(configurations[c], command: command),
+                                                            keepTraining: plan.keepsTrainingPredictions)
                     board.fitted(outcome, at: c, model: m, fold: f, byWorker: false)
                 } catch {
                     board.stop(error)
@@ -131,7 +136,8 @@ struct EvaluationPipeline: Sendable {
                     guard let data = board.data(c), let spec = specs[m] else { throw RallyError("\(command): configuration \(c + 1) lost its data") }
                     try Cancellation.check()
                     let outcome = try ConfigurationWork.fit(spec.make(), name: models[m].name, fold: data.folds[f],
-                                                            at: ConfigurationWork.at(configurations[c], command: command))
+                                                            at: ConfigurationWork.at(configurations[c], command: command),
+                                                            keepTraining: plan.keepsTrainingPredictions)
                     board.fitted(outcome, at: c, model: m, fold: f, byWorker: true)
                 case .score(let c, let threads):
                     guard let data = board.data(c) else { throw RallyError("\(command): configuration \(c + 1) lost its data") }

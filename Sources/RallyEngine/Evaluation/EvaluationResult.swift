@@ -26,6 +26,9 @@ public struct ModelEvaluation: Sendable {
     public var fitSeconds: Double
     /// Wall seconds spent predicting, summed over folds.
     public var predictSeconds: Double
+    /// Per fold, the training labels and the model's probabilities for them (nil unless the plan
+    /// keeps training predictions): what choices made on training rows only read.
+    public var training: [ForecastSample]?
 
     /// The 95% interval of `metric`.
     public func interval(_ metric: Metric) -> Interval { intervals[metric.index] }
@@ -84,6 +87,9 @@ public struct EvaluationResult: Sendable {
     /// Pairwise Giacomini–White and multivariate Diebold–Mariano tests on daily losses (nil
     /// with a single model).
     public var predictiveAbility: PredictiveAbilityTests? = nil
+    /// For a panel of locations: each location's own result; this result is then the panel
+    /// row (the locations' test rows stacked, location after location; no folds of its own).
+    public var panel: PanelEvaluation? = nil
 
     /// Training rows summed over folds.
     public var trainRows: Int { folds.reduce(0) { $0 + $1.trainRows } }

@@ -71,10 +71,14 @@ public struct SweepConfiguration: Sendable, Equatable {
     public let values: [ModelParameter]
     /// The labeler: the sweep's labeler with ``values`` applied.
     public let labeler: Labeler
+    /// The location of a multi-location dataset this configuration runs on (its
+    /// ``Dataset/location(_:)``); nil: the dataset as it is.
+    public var location: String?
 
     /// `q=0.95 window=672`, or `labeler as given` for an empty grid.
     public var label: String {
-        values.isEmpty ? "labeler as given" : values.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+        let shown = (location.map { ["location=\($0)"] } ?? []) + values.map { "\($0.name)=\($0.value)" }
+        return shown.isEmpty ? "labeler as given" : shown.joined(separator: " ")
     }
 }
 
@@ -122,6 +126,7 @@ public struct SweepPlan: Sendable {
     public init(evaluation: EvaluationPlan, grid: SweepGrid, metric: Metric = .prAUC, spa: SweepSPAPlan? = nil) {
         self.evaluation = evaluation
         self.spa = spa
+        self.evaluation.keepsTrainingPredictions = false   // a sweep keeps one row of figures per model
         self.grid = grid
         self.metric = metric
     }

@@ -167,13 +167,9 @@ public struct SweepRunner {
     /// What identifies this sweep in its resume file: data, features, labeler, grid, models,
     /// schedule and every setting that changes a figure (not the thread count).
     func identity(dataset: Dataset, models: [any ModelFactory]) -> [(String, String)] {
-        var hash = SHA256()
-        hash.update(Data(dataset.names.joined(separator: "\u{1}").utf8))
-        dataset.timestamps.withUnsafeBytes { hash.update(Data($0)) }
-        for column in dataset.columns { column.withUnsafeBytes { hash.update(Data($0)) } }
         let m = plan.metrics
         return [
-            ("data", "\(dataset.count) rows x \(dataset.names.count) columns, sha256 \(hash.hexDigest()) (of the values)"),
+            ("data", "\(dataset.count) rows x \(dataset.names.count) columns, sha256 \(dataset.valuesSHA256) (of the values)"),
             ("features", "horizon \(plan.features.horizon): " + plan.features.features.map(\.description).joined(separator: "; ")),
             ("labeler", plan.labeler.description),
             ("grid", plan.grid.summary),

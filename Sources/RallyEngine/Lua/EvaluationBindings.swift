@@ -45,7 +45,8 @@ enum EvaluationBindings {
         let schedule = try readSchedule(o, L)
         let models = try modelList(o, L)
         let quiet = values.bool("quiet")!
-        let plan = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule, defaultThreads: 2)
+        var plan = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule, defaultThreads: 2)
+        if let keys = try o.strings("locations") { plan.locations = try o.attributing { try data.panelLocations(keys) } }
         let evaluator = Evaluator(plan: plan, progress: ProgressLines.standardError(quiet: quiet))
         let result = try evaluator.run(on: data, models: models)
         LuaObjects.push(L, ResultObject(result, dataReport: data.report, dataRows: data.count), resultClass)
@@ -102,7 +103,8 @@ enum EvaluationBindings {
         let args = LuaArgs(L, "metrics")
         let y = try args.numbers(1)
         let p = try args.numbers(2)
-        let values = try args.options(3).decode(EntryPointOptions.metrics)
+        let options = try args.options(3).decode(EntryPointOptions.metrics)
+        let values = options
         let threshold = values.number("threshold")!
         let climatology = values.number("climatology")
         guard !y.isEmpty else { throw args.error(1, "outcomes expected, got none") }
@@ -119,7 +121,7 @@ enum EvaluationBindings {
             let values = try ForecastScorer(labels: y, probabilities: p, climatology: reference, settings: settings).score()
             let called = try BinaryMetrics.atThreshold(labels: y, probabilities: p, threshold: threshold)
             let curve = try BinaryMetrics.reliabilityCurve(labels: y, probabilities: p, bins: settings.calibrationBins)
-            L.newTable(record: Metric.allCases.count + 4)
+            L.newTable(record: Metric.allCases.count + 5)
             for metric in Metric.allCases {
                 L.push(values[metric], nanAsNil: true)
                 L.rawSet(-2, metric.rawValue)
@@ -138,6 +140,8 @@ enum EvaluationBindings {
                 L.rawSet(-2, index: i + 1)
             }
             L.rawSet(-2, "curve")
+            push(L, try EpisodeTable.hourly(labels: y, probabilities: p, settings: EpisodeSettings(options)))
+            L.rawSet(-2, "episodes")
             return 1
         } catch let error as RallyError where error != .interrupted {
             // the arguments were checked above; what the scorer still refuses is about y and p together
@@ -172,7 +176,8 @@ enum EvaluationBindings {
 
     static func resultLuaClass() -> LuaClass<ResultObject> {
         var cls = LuaClass<ResultObject>(resultClass, doc: """
-        Result -- what rally.evaluate returns: res:table(), res:metrics(), res:predictions(), res:folds(), res:best([metric]), res:write(dir).
+        Result -- what rally.evaluate returns: res:table(), res:metrics(), res:predictions(), res:folds(), res:best([metric]), res:write(dir),
+        res:events() (rally episodes), res:value() (economic value curves).
         Fields: res.models (names), res.baseline, res.rows (test rows), res.positives, res.warnings.
         """)
         cls.tostring = { object in
@@ -261,6 +266,17 @@ enum EvaluationBindings {
                 to: directory, recipe: recipe, data: object.dataReport, rows: object.dataRows, given: given,
                 hostVersions: [("lua", RallyLua.luaVersion)])
             L.push(strings: paths)
+            return 1
+        }
+        DecisionBindings.addResultMethods(&cls)
+        cls.method("locations", doc: "res:locations() -- a panel's locations, in the order evaluated (an empty list for one series).") { object, L in
+            L.push(strings: object.result.panel?.locations ?? [])
+            return 1
+        }
+        cls.method("location", doc: "res:location(name) -- one location's own Result in a panel (what rally.evaluate gives on ds:location(name)).") { object, L in
+            let args = LuaArgs(L, "location", method: true)
+            guard let panel = object.result.panel else { throw args.error(1, "this result is of one series, not a panel of locations") }
+            LuaObjects.push(L, ResultObject(try panel.result(try args.string(1)), dataReport: object.dataReport, dataRows: object.dataRows), resultClass)
             return 1
         }
         return cls

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+@testable import RallyEngine
+
+/// Panels of locations: the synthetic panel, per-location figures equal to evaluating each
+/// location alone, and a panel bootstrap that keeps the dependence across locations.
+@Suite(.serialized) struct PanelTests {
+    static func schedule() throws -> EvaluationSchedule {
+        .split(try TimeSplit(trainEnd: TimeStamp.parse("2014-12-31 23:00"), testStart: TimeStamp.parse("2015-01-01"), embargoHours: 24))
+    }
+
+    static func models() throws -> [any ModelFactory] { [try ModelSpec(kind: "naive"), try ModelSpec(kind: "logreg")] }
+
+    static func plan(locations: [String], resamples: Int = 60, threads: Int = 2) throws -> EvaluationPlan {
+        var plan = EvaluationPlan(features: .protocolV1(), labeler: .protocolV1, schedule: try schedule(),
+                                  bootstrap: BlockBootstrap(block: 168, resamples: resamples, seed: 7), threads: threads)
+        plan.locations = locations
+        return plan
+    }
+
+    @Test func syntheticPanelSharesTheSystemAndIsDeterministic() throws {
+        let a = try SyntheticPanel.generate(locations: 4, years: 2, seed: 3)
+        let b = try SyntheticPanel.generate(locations: 4, years: 2, seed: 3)
+        let c = try SyntheticPanel.generate(locations: 4, years: 2, seed: 4)
+        #expect(a.columns == b.columns && a.names == b.names && a.timestamps == b.timestamps)
+        #expect(a.columns != c.columns)
+        #expect(a.locations.map(\.name) == ["WESTERN HUB", "COMED", "AEP", "DOMINION"])
+        #expect(a.names == ["sys_load_fc"] + a.locations.flatMap { [$0.name + ".price", $0.name + ".zonal_load_fc"] })
+        // the shared column is the one-series generator's, which stays as it was
+        let system = try SyntheticPJM.generate(years: 2, seed: 3)
+        #expect(a.column(named: "sys_load_fc") == system.column(named: "sys_load_fc"))
+        // locations differ but move together (shared stress)
+        let west = try a.location("WESTERN HUB"), comed = try a.location("COMED")
+        #expect(west.names == ["price", "zonal_load_fc", "sys_load_fc"])
+        let x = west.column(named: "price")!, y = comed.column(named: "price")!
+        #expect(x != y)
+        #expect(Self.correlation(x, y) > 0.6)
+        // the first locations do not change when more are asked for
+        let more = try SyntheticPanel.generate(locations: 6, years: 2, seed: 3)
+        #expect(try more.location("AEP").columns == a.location("AEP").columns)
+        #expect(try SyntheticPanel.generate(locations: 14, years: 1).locations.last?.name == "ZONE 14")
+        for bad in [0, SyntheticPanel.maximumLocations + 1] {
+            #expect(throws: RallyError.self) { try SyntheticPanel.generate(locations: bad, years: 1) }
+        }
+    }
+
+    static func correlation(_ x: [Double], _ y: [Double]) -> Double {
+        let n = Double(x.count)
+        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my) }
+        return sxy / (sxx * syy).squareRoot()
+    }
+
+    /// Each location's figures are exactly what evaluating that location alone gives; the panel
+    /// row's points are the stacked rows' figures; threads change nothing.
+    @Test func locationsEqualTheirOwnEvaluationAndThePanelPools() throws {
+        let data = try SyntheticPanel.generate(locations: 3, years: 3, seed: 2)
+        let names = try data.panelLocations(["all"])
+        let panel = try Evaluator(plan: Self.plan(locations: names)).run(on: data, models: Self.models())
+        let alone = try Evaluator(plan: Self.plan(locations: [])).run(on: data.location("COMED"), models: Self.models())
+        let comed = try #require(panel.panel).result("COMED")
+        #expect(comed.testTimes == alone.testTimes)
+        for (a, b) in zip(comed.models, alone.models) {
+            #expect(a.predictions == b.predictions && a.metrics == b.metrics && a.intervals == b.intervals)
+        }
+        let results = try #require(panel.panel).results
+        #expect(panel.testTimes.count == results.reduce(0) { $0 + $1.testTimes.count })
+        #expect(panel.panel?.rowLocations.filter { $0 == 1 }.count == comed.testTimes.count)
+        #expect(panel.models[1].predictions == results.flatMap { $0.models[1].predictions })
+        let climatology = results.flatMap { r in r.folds.flatMap { [Double](repeating: $0.trainBaseRate, count: $0.testRows) } }
+        let stacked = try ForecastScorer(labels: panel.testLabels, probabilities: panel.models[1].predictions, climatology: climatology).score()
+        #expect(stacked == panel.models[1].metrics)
+        #expect(panel.models[1].differences != nil && panel.models[1].dieboldMarianoBrier != nil)
+        let serial = try Evaluator(plan: Self.plan(locations: names, threads: 1)).run(on: data, models: Self.models())
+        #expect(serial.models.map(\.intervals) == panel.models.map(\.intervals))
+    }
+
+    /// The panel bootstrap resamples the same time blocks for every location: a panel of two
+    /// identical locations has exactly the one location's intervals (independent blocks per
+    /// location would narrow them, as if the copies were new evidence), and a panel of one
+    /// location is that location's own bootstrap.
+    @Test func panelBootstrapKeepsTheDependenceAcrossLocations() throws {
+        let one = try SyntheticPJM.generate(years: 3, seed: 5)
+        let price = one.column(named: "price")!, zonal = one.column(named: "zonal_load_fc")!, system = one.column(named: "sys_load_fc")!
+        let twins = Dataset(timestamps: one.timestamps, names: ["sys_load_fc", "A.price", "A.zonal_load_fc", "B.price", "B.zonal_load_fc"],
+                            columns: [system, price, zonal, price, zonal],
+                            locations: [Location(name: "A", id: "A", members: [.init(name: "price", column: 1), .init(name: "zonal_load_fc", column: 2)]),
+                                        Location(name: "B", id: "B", members: [.init(name: "price", column: 3), .init(name: "zonal_load_fc", column: 4)])])
+        let panel = try Evaluator(plan: Self.plan(locations: ["A", "B"], resamples: 100)).run(on: twins, models: Self.models())
+        let alone = try Evaluator(plan: Self.plan(locations: [], resamples: 100)).run(on: one, models: Self.models())
+        for (p, a) in zip(panel.models, alone.models) {
+            for metric in [Metric.prAUC, .rocAUC, .brier] {
+                #expect(abs(p.metrics[metric] - a.metrics[metric]) < 1e-12)
+                #expect(abs(p.interval(metric).lower - a.interval(metric).lower) < 1e-12)
+                #expect(abs(p.interval(metric).upper - a.interval(metric).upper) < 1e-12)
+            }
+        }
+        let single = try Evaluator(plan: Self.plan(locations: ["B"], resamples: 100)).run(on: twins, models: Self.models())
+        #expect(single.models.map(\.intervals) == single.panel?.results[0].models.map(\.intervals))
+        #expect(single.models[1].differences.map { $0.map(\.interval) } == alone.models[1].differences.map { $0.map(\.interval) })
+    }
+
+    @Test func panelTableAndArtifactsCarryTheLocations() throws {
+        let data = try SyntheticPanel.generate(locations: 3, years: 3, seed: 2)
+        let result = try Evaluator(plan: Self.plan(locations: ["AEP", "WESTERN HUB"], resamples: 20)).run(on: data, models: Self.models())
+        let text = ComparisonTable(result).text
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("panel of 2 locations (AEP, WESTERN HUB): test 2015-01-01 00:00"))
+        #expect(lines[1].contains("ΔPR-AUC vs naive [95% CI]"))
+        #expect(lines[2].hasPrefix("AEP: naive ") && lines[4].hasPrefix("WESTERN HUB: naive ") && lines[7].hasPrefix("panel: logreg "))
+        let artifacts = EvaluationArtifacts(result)
+        let predictions = artifacts.predictionsCSV().text().split(separator: "\n")
+        #expect(predictions[0] == "location,ts,y,price,threshold,p_naive,p_logreg")
+        #expect(predictions[1].hasPrefix("AEP,2015-01-01 00:00,") && predictions.last!.hasPrefix("WESTERN HUB,"))
+        #expect(predictions.count == result.testTimes.count + 1)
+        let table = artifacts.benchmarkTableCSV().text().split(separator: "\n")
+        #expect(table[0].hasPrefix("location,model,kind,roc_auc,"))
+        #expect(table.dropFirst().map { String($0.prefix { $0 != "," }) } == ["AEP", "AEP", "WESTERN HUB", "WESTERN HUB", "panel", "panel"])
+        guard case .object(let fields) = artifacts.metricsJSON() else { Issue.record("metrics.json is not an object"); return }
+        #expect(fields.prefix(3).map(\.0) == ["locations", "by_location", "baseline"])
+        // one series: no location anywhere
+        let single = try Evaluator(plan: Self.plan(locations: [], resamples: 20)).run(on: data.location("AEP"), models: Self.models())
+        #expect(EvaluationArtifacts(single).predictionsCSV().text().hasPrefix("ts,y,price"))
+        guard case .object(let plain) = EvaluationArtifacts(single).metricsJSON() else { return }
+        #expect(plain.first?.0 == "baseline")
+    }
+
+    @Test func locationsAreCheckedAgainstTheDataset() throws {
+        let data = try SyntheticPanel.generate(locations: 3, years: 1, seed: 1)
+        #expect(try data.panelLocations(["all"]) == ["WESTERN HUB", "COMED", "AEP"])
+        #expect(try data.panelLocations(["AEP", "COMED"]) == ["AEP", "COMED"])
+        func message(_ keys: [String], on dataset: Dataset) -> String? {
+            do { _ = try dataset.panelLocations(keys); return nil } catch let e as RallyError { return e.message } catch { return "\(error)" }
+        }
+        #expect(message(["NORTH"], on: data)?.hasPrefix("no location 'NORTH'; locations: WESTERN HUB, COMED, AEP") == true)
+        #expect(message(["AEP", "AEP"], on: data) == "location 'AEP' is named twice")
+        #expect(message([], on: data) == "no locations given; name some, or give \"all\"")
+        #expect(message(["all"], on: try SyntheticPJM.generate(years: 1))?.hasPrefix("this dataset holds one series") == true)
+    }
+}

@@ -200,14 +200,16 @@ enum EvaluationBindings {
         }
         cls.method("table", doc: """
         res:table() -- the comparison table as a string: each model's metrics with the PR-AUC interval, its PR-AUC gain over the baseline
-        with the paired interval, and Diebold-Mariano p-values (Brier, log loss) against the baseline; warnings below.
+        with the paired interval, and Diebold-Mariano p-values (Brier, log loss) against the baseline; below it the pairwise
+        Giacomini-White and multivariate Diebold-Mariano p-values on daily loss vectors (help(rally.evaluate)), then warnings.
         """) { object, L in
             L.push(ComparisonTable(object.result).text)
             return 1
         }
         cls.method("metrics", doc: """
         res:metrics() -- the contents of metrics.json as a Lua table: baseline, models, metrics[model][metric] = {value =, ci95 = {lo, hi}},
-        vs_baseline[model] = {<metric>_diff = {value =, ci95 =}, dm_brier_p =, dm_log_loss_p =}, test, folds, bootstrap.
+        vs_baseline[model] = {<metric>_diff = {value =, ci95 =}, dm_brier_p =, dm_log_loss_p =}, test, folds, bootstrap,
+        giacomini_white and multivariate_dm = {days =, brier = {statistic = {{...}}, p = {{...}}}, log_loss = {...}} (p[i][j]: j beats i).
         """) { object, L in
             push(L, EvaluationArtifacts(object.result).metricsJSON())
             return 1

@@ -139,7 +139,8 @@ enum SweepBindings {
         var cls = LuaClass<SweepTableObject>(tableClass, doc: """
         SweepTable -- what rally.sweep returns, one row per configuration x model: t:sort(col [, descending]), t:top(n), t:filter(fn),
         t:best([col]), t:pivot(row, col [, value [, agg]]), t:print([cols]), t:write_csv(path), t:rows(); #t rows, t[i] row i as a table.
-        Fields: t.columns, t.metric, t.interrupted, t.warnings. Sorting, filtering, cutting and pivoting return new tables.
+        Fields: t.columns, t.metric, t.interrupted, t.warnings, t.spa (with spa = ...: {superior_predictive_ability = {hansen_spa =
+        {p_consistent =, ...}, reality_check =, best_run =, ...}}, as in the CSV's metadata file). Sorting, filtering, cutting and pivoting return new tables.
         tostring(t) is a one-line summary (<SweepTable 45 rows: q x window x horizon x model, metric pr_auc; best ...>); t:print() shows the rows.
         """)
         cls.tostring = { $0.result.summary }
@@ -156,6 +157,9 @@ enum SweepBindings {
             case "metric": L.push(t.metric.rawValue)
             case "interrupted": L.push(object.result.interrupted)
             case "warnings": L.push(strings: object.result.warnings)
+            case "spa":
+                guard let spa = object.result.spa else { return 0 }
+                EvaluationBindings.push(L, spa.json)
             default: return 0
             }
             return 1

@@ -75,6 +75,12 @@ public enum EntryPointOptions {
         every other model is compared with it by paired differences and Diebold-Mariano tests (DM: undefined, shown as "—", when the
         test set has fewer than 10 x (lag + 1) rows). Intervals: paired moving-block bootstrap of the test rows. A labeler horizon
         other than the feature spec's is a warning (res.warnings). Progress goes to stderr unless quiet = true.
+        Every pair of models is also tested on daily loss vectors (the complete calendar days of 24 test hours; a day's mean Brier
+        and log loss), as the EPF literature does (epftoolbox conventions): Giacomini-White (conditional predictive ability; d_t =
+        loss(i) - loss(j) on day t, instruments 1 and d_t-1, statistic T R^2 of 1 regressed on (d_t, d_t-1 d_t) signed by mean(d),
+        chi-square with 2 degrees of freedom) and multivariate Diebold-Mariano (mean(d) / sqrt(var(d) / N), standard normal), both
+        one-sided: p[i][j] small says model j forecasts better than model i; undefined below 11 days. In res:table() under the
+        table, in metrics.json as giacomini_white and multivariate_dm, and as p-value chessboards in the report.
         Panels: on a multi-location Dataset, locations = {"COMED", "AEP"} or "all" evaluates each location on its own and pools
         them in a panel row whose bootstrap resamples the same time blocks for every location; res:table() shows both, res:locations()
         lists them, res:location(name) is one location's Result, and the artifacts gain a location column.
@@ -96,7 +102,7 @@ public enum EntryPointOptions {
         give gbdt nthread = 1 in a sweep. The feature spec is used as given (a horizon axis moves the label, not the features' target
         step; t.warnings says so). Progress on stderr: a bar on a terminal, plain lines otherwise. Ctrl-C stops the sweep and returns
         the finished configurations (t.interrupted is true); with resume = path a rerun skips them and ends with the same table.
-        """, inputs + bootstrap + scoring + [
+        """ + "\n" + spa.summary + "\nspa options:\n" + spa.optionLines, inputs + bootstrap + scoring + [
         OptionDeclaration("grid", kind: .table("{parameter = value or list of values, ...}"),
                           doc: "labeler parameters to vary (every combination is run)"),
         OptionDeclaration("metric", .choice(Metric.allCases.map(\.rawValue)), default: .string(Metric.prAUC.rawValue),
@@ -108,7 +114,7 @@ public enum EntryPointOptions {
                           doc: "run only the i-th of n disjoint parts of the grid (configurations c with c % n == i - 1); needs resume"),
         OptionDeclaration("spa", kind: .table("true or {loss = \"brier\" | \"log_loss\", resamples = n}"),
                           doc: "Hansen's SPA test and White's reality check: does the best run beat its configuration's baseline, "
-                            + "allowing for the search? (see help(rally.sweep) and SweepSPA; not with resume or shard)"),
+                            + "allowing for the search? (spa options below; not with resume or shard)"),
     ])
 
     /// The fields of `rally.sweep{spa = {...}}`: Hansen's (2005) test of superior predictive ability

@@ -160,7 +160,7 @@ public enum EntryPointOptions {
 
     /// `rally.tune{...}`.
     public static let tune = OptionSchema("tune", summary: """
-        rally.tune{data = ds, features = fx, labeler = lab, walkforward = folds, model = "gbdt", grid = {max_depth = {3, 6}, eta = {0.05, 0.1}}
+        rally.tune{data = ds, features = fx, labeler = lab, walkforward = folds | split = sp, model = "gbdt", grid = {max_depth = {3, 6}, eta = {0.05, 0.1}}
         [, metric = "pr_auc", inner = 1, inner_step = "year"]} -- nested walk-forward. For each outer fold the grid's models are
         evaluated on `inner` inner folds cut from that fold's training rows only (the last inner_step periods before its test start,
         each trained on what precedes it); the best inner `metric` picks the parameters; the outer fold then scores the model with those
@@ -168,7 +168,7 @@ public enum EntryPointOptions {
         ci95 =}} (the tuned model on the pooled outer test rows, bootstrap intervals), grid = {{params =, <metric> =}} (each fixed grid
         point on the same outer rows), selected_on_test = the best fixed point by `metric` on the outer rows (flattered: chosen on the
         rows it is scored on), text}. Inner scores choose; they are never reported as results.
-        """, inputs.filter { $0.name != "models" && $0.name != "split" } + bootstrap + [
+        """, inputs.filter { $0.name != "models" } + bootstrap + [
         OptionDeclaration("model", .choice(["naive", "climatology", "logreg", "gbdt"]), default: .string("gbdt"), doc: "the model kind to tune"),
         OptionDeclaration("params", kind: .table("{parameter = value, ...}"), doc: "parameters every grid point shares (e.g. rounds = 300)"),
         OptionDeclaration("grid", kind: .table("{parameter = {values}, ...}"), required: true,

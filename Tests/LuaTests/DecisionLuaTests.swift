@@ -59,6 +59,26 @@ res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models
             """) == ["2.0", "1.0", "1.0", "0.5", "0.0", "180.0"])
     }
 
+    @Test func sweepAddsEpisodeColumnsOnRequest() throws {
+        try lua.run(setUp)
+        #expect(try lua.run("""
+            local t = rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = {rally.model.naive(), rally.model.logreg{C = 1}},
+                                  grid = {q = {0.95}}, bootstrap = 40, quiet = true, threads = 1, events = {lead = 12, alarm = 'threshold', threshold = 0.2}}
+            local e = res:events{lead = 12, alarm = 'threshold', threshold = 0.2}
+            local row = t:rows()[2]
+            local c = e.models.logreg.caught
+            return row.model, row.episodes_caught == c.value, row.episodes_caught_lo == c.ci95[1], row.episodes_caught_hi == c.ci95[2],
+                   row.episodes_false_alarms_per_30d == e.models.logreg.false_alarms_per_30d.value
+            """) == ["logreg", "true", "true", "true", "true"])
+        #expect(try lua.run("""
+            local t = rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = {rally.model.naive()}, grid = {q = {0.95}},
+                                  bootstrap = 0, quiet = true, threads = 1}
+            return t:rows()[1].episodes_caught == nil
+            """) == ["true"])
+        #expect(luaError("rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = {rally.model.naive()}, events = {lead = -2}}")
+                .contains("field 'events'"))
+    }
+
     @Test func tuneOptionsAreDeclaredAndChecked() throws {
         try lua.run(setUp)
         let help = try lua.run("return rally.help(rally.tune)")[0]

@@ -93,6 +93,8 @@ public struct SweepPlan: Sendable {
     public var grid: SweepGrid
     /// The figure the sweep ranks by and reports intervals for.
     public var metric: Metric
+    /// When set, each row also has the rally-episode columns (``SweepColumns/episodeFigures``) at these settings.
+    public var episodes: EpisodeSettings? = nil
 
     /// The features the models see.
     public var features: FeatureSpec { evaluation.features }

@@ -98,6 +98,8 @@ public enum EntryPointOptions {
         OptionDeclaration("resume", .nonEmptyText, doc: "file that keeps finished configurations; a rerun skips them"),
         OptionDeclaration("shard", kind: .table("{index = i, count = n}"),
                           doc: "run only the i-th of n disjoint parts of the grid (configurations c with c % n == i - 1); needs resume"),
+        OptionDeclaration("events", kind: .table("{alarm =, top =, threshold =, gap =, lead =} (the options of res:events)"),
+                          doc: "add rally-episode columns: episodes_caught (_lo, _hi), episodes_lead_median, episodes_false_alarms_per_30d (_lo, _hi), episodes_alarm_hours_per_30d"),
     ])
 
     /// `rally.metrics(y, p, opts)`.

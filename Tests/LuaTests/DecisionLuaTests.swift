@@ -2,14 +2,9 @@ import Foundation
 import Testing
 @testable import RallyEngine
 
-/// Two synthetic years, a split testing the second, naive and logreg.
-private let setUp = """
-ds = rally.dataset.synthetic{years = 2, seed = 4}
-lab = rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24}
-fx = rally.features.protocol_v1()
-sp = rally.split{train_end = "2013-12-31 23:00", test_start = "2014-01-01", embargo = 24}
-res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = {rally.model.naive(), rally.model.logreg{C = 1}},
-                     bootstrap = 40, quiet = true}
+/// The evaluation tests' data, split and models, evaluated with a small bootstrap.
+private let setUp = evaluationSetUp + """
+res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 40, quiet = true}
 """
 
 @Suite(.serialized) struct DecisionLuaTests {

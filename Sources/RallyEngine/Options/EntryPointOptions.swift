@@ -169,7 +169,7 @@ public enum EntryPointOptions {
         parameters. Returns {folds = {{test_start =, test_end =, chosen = {param = value}}, ...}, metrics = {metric = {value =,
         ci95 =}} (the tuned model on the pooled outer test rows, bootstrap intervals), grid = {{params =, <metric> =}} (each fixed grid
         point on the same outer rows), selected_on_test = the best fixed point by `metric` on the outer rows (flattered: chosen on the
-        rows it is scored on), text}. Inner scores choose; they are never reported as results.
+        rows it is scored on), warnings, text}. Inner scores choose; they are never reported as results.
         """, inputs.filter { $0.name != "models" } + bootstrap + [
         OptionDeclaration("model", .choice(["naive", "climatology", "logreg", "gbdt"]), default: .string("gbdt"), doc: "the model kind to tune"),
         OptionDeclaration("params", kind: .table("{parameter = value, ...}"), doc: "parameters every grid point shares (e.g. rounds = 300)"),

@@ -99,6 +99,8 @@ public struct SweepPlan: Sendable {
     public var metric: Metric
     /// The SPA test over the runs when asked for (``SweepSPAPlan``), else nil.
     public var spa: SweepSPAPlan?
+    /// When set, each row also has the rally-episode columns (``SweepColumns/episodeFigures``) at these settings.
+    public var episodes: EpisodeSettings? = nil
 
     /// The features the models see.
     public var features: FeatureSpec { evaluation.features }

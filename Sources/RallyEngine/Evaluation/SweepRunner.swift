@@ -64,7 +64,7 @@ public struct SweepRunner {
         let pipeline = EvaluationPipeline(plan: plan.evaluation, configurations: configurations, command: "sweep")
         let baseline = try pipeline.check(dataset: dataset, names: names)
         let keyColumns = Self.keyColumns(configurations, grid: plan.grid)
-        let figureColumns = SweepColumns.figures(headline: plan.metric)
+        let figureColumns = SweepColumns.figures(headline: plan.metric) + (plan.episodes == nil ? [] : SweepColumns.episodeFigures)
 
         let mine = configurations.indices.filter { shard?.contains($0) ?? true }
         func keys(_ c: SweepConfiguration) -> [SweepValue] { keyColumns.map { Self.value(c.labeler.parameters[$0]) } }
@@ -93,7 +93,7 @@ public struct SweepRunner {
         listener.runFinished = { _, _ in runsDone += 1 }
         listener.scored = { [plan] result in
             try spaRuns?.add(result)
-            let row = SweepColumns.row(result, metric: plan.metric)
+            let row = try SweepColumns.row(result, metric: plan.metric, episodes: plan.episodes, times: dataset.timestamps, bootstrap: plan.bootstrap)
             scored[result.configuration.index] = row
             fresh.append(Self.summary(row, names: names, metric: plan.metric))
             leader = Self.leader(of: Array(scored.values), names: names, plan: plan)

@@ -55,7 +55,8 @@ enum SweepBindings {
         let quiet = values.bool("quiet")!
         let evaluation = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule,
                                         defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
-        let plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric, spa: spa)
+        var plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric, spa: spa)
+        plan.episodes = try o.with("events") { present in present ? try args.decodingOption("events") { try EpisodeSettings(options: $0) } : nil }
         let display = ProgressDisplay(quiet: quiet)
         defer { display.end() }
         let outcome = try SweepRunner(plan: plan, resumePath: resume, shard: shard, progress: display.show).run(on: data, models: models)

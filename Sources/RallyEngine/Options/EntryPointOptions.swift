@@ -112,6 +112,8 @@ public enum EntryPointOptions {
         OptionDeclaration("resume", .nonEmptyText, doc: "file that keeps finished configurations; a rerun skips them"),
         OptionDeclaration("shard", kind: .table("{index = i, count = n}"),
                           doc: "run only the i-th of n disjoint parts of the grid (configurations c with c % n == i - 1); needs resume"),
+        OptionDeclaration("events", kind: .table("{alarm =, top =, threshold =, gap =, lead =} (the options of res:events)"),
+                          doc: "add rally-episode columns: episodes_caught (_lo, _hi), episodes_lead_median, episodes_false_alarms_per_30d (_lo, _hi), episodes_alarm_hours_per_30d"),
         OptionDeclaration("spa", kind: .table("true or {loss = \"brier\" | \"log_loss\", resamples = n}"),
                           doc: "Hansen's SPA test and White's reality check: does the best run beat its configuration's baseline, "
                             + "allowing for the search? (spa options below; not with resume or shard)"),
@@ -195,15 +197,15 @@ public enum EntryPointOptions {
 
     /// `rally.tune{...}`.
     public static let tune = OptionSchema("tune", summary: """
-        rally.tune{data = ds, features = fx, labeler = lab, walkforward = folds, model = "gbdt", grid = {max_depth = {3, 6}, eta = {0.05, 0.1}}
+        rally.tune{data = ds, features = fx, labeler = lab, walkforward = folds | split = sp, model = "gbdt", grid = {max_depth = {3, 6}, eta = {0.05, 0.1}}
         [, metric = "pr_auc", inner = 1, inner_step = "year"]} -- nested walk-forward. For each outer fold the grid's models are
         evaluated on `inner` inner folds cut from that fold's training rows only (the last inner_step periods before its test start,
         each trained on what precedes it); the best inner `metric` picks the parameters; the outer fold then scores the model with those
         parameters. Returns {folds = {{test_start =, test_end =, chosen = {param = value}}, ...}, metrics = {metric = {value =,
         ci95 =}} (the tuned model on the pooled outer test rows, bootstrap intervals), grid = {{params =, <metric> =}} (each fixed grid
         point on the same outer rows), selected_on_test = the best fixed point by `metric` on the outer rows (flattered: chosen on the
-        rows it is scored on), text}. Inner scores choose; they are never reported as results.
-        """, inputs.filter { $0.name != "models" && $0.name != "split" } + bootstrap + [
+        rows it is scored on), warnings, text}. Inner scores choose; they are never reported as results.
+        """, inputs.filter { $0.name != "models" } + bootstrap + [
         OptionDeclaration("model", .choice(["naive", "climatology", "logreg", "gbdt"]), default: .string("gbdt"), doc: "the model kind to tune"),
         OptionDeclaration("params", kind: .table("{parameter = value, ...}"), doc: "parameters every grid point shares (e.g. rounds = 300)"),
         OptionDeclaration("grid", kind: .table("{parameter = {values}, ...}"), required: true,

@@ -126,6 +126,29 @@ import Testing
         #expect(plain.first?.0 == "baseline")
     }
 
+    /// A location axis: every labeler configuration on every location, location the first key;
+    /// each row is what evaluating that location with that labeler gives.
+    @Test func sweepOverLocations() throws {
+        let data = try SyntheticPanel.generate(locations: 3, years: 3, seed: 2)
+        var plan = SweepPlan(features: .protocolV1(), labeler: .protocolV1,
+                             grid: try SweepGrid([SweepAxis(name: "q", values: [.number(0.9), .number(0.95)])]),
+                             schedule: try Self.schedule(), bootstrap: BlockBootstrap(block: 168, resamples: 30, seed: 7))
+        plan.locations = ["AEP", "COMED"]
+        let table = try SweepRunner(plan: plan).run(on: data, models: Self.models()).table
+        #expect(Array(table.columns.prefix(table.keys)) == ["location", "q", "window", "horizon", "model"])
+        #expect(table.rows.map { $0[0].description } == ["AEP", "AEP", "AEP", "AEP", "COMED", "COMED", "COMED", "COMED"])
+        let alone = try Evaluator(plan: Self.plan(locations: ["COMED"], resamples: 30)).run(on: data, models: Self.models())
+        let j = try table.column("pr_auc"), lo = try table.column("pr_auc_lo")
+        #expect(table.rows[7][j].number == alone.models[1].metrics[.prAUC])
+        #expect(table.rows[7][lo].number == alone.models[1].interval(.prAUC).lower)
+        let pivot = try table.filtered { $0[4].description == "logreg" }.pivot(row: "location", column: "q", value: "pr_auc")
+        #expect(pivot.rows.map { $0[0].description } == ["AEP", "COMED"] && pivot.columns.count == 3)
+        var axes = [SweepAxis(name: "q", values: [.number(0.9)]), SweepAxis(name: "location", values: [.string("AEP"), .number(51288)])]
+        #expect(SweepPlan.takeLocationAxis(&axes) == ["AEP", "51288"] && axes.map(\.name) == ["q"])
+        #expect(throws: RallyError.self) { try SweepPlan.panelLocations(axis: ["AEP"], option: ["AEP"], dataset: data) }
+        #expect(try SweepPlan.panelLocations(axis: nil, option: nil, dataset: data).isEmpty)
+    }
+
     @Test func locationsAreCheckedAgainstTheDataset() throws {
         let data = try SyntheticPanel.generate(locations: 3, years: 1, seed: 1)
         #expect(try data.panelLocations(["all"]) == ["WESTERN HUB", "COMED", "AEP"])

@@ -96,9 +96,13 @@ public enum EntryPointOptions {
         give gbdt nthread = 1 in a sweep. The feature spec is used as given (a horizon axis moves the label, not the features' target
         step; t.warnings says so). Progress on stderr: a bar on a terminal, plain lines otherwise. Ctrl-C stops the sweep and returns
         the finished configurations (t.interrupted is true); with resume = path a rerun skips them and ends with the same table.
+        Panels: on a multi-location Dataset, grid = {location = {"COMED", "AEP"} | "all", q = ...} (or locations = ...) runs every
+        labeler configuration on every location (location is the outermost axis and the first column), e.g. for
+        t:pivot("location", "q", "pr_auc"); the pooled panel row is rally.evaluate's (locations = ...).
         """, inputs + bootstrap + scoring + [
         OptionDeclaration("grid", kind: .table("{parameter = value or list of values, ...}"),
-                          doc: "labeler parameters to vary (every combination is run)"),
+                          doc: "labeler parameters to vary (every combination is run); location = {names} or \"all\" runs each on those locations"),
+        locations,
         OptionDeclaration("metric", .choice(Metric.allCases.map(\.rawValue)), default: .string(Metric.prAUC.rawValue),
                           doc: "the headline metric (intervals and differences are given for it)"),
         OptionDeclaration("threads", .integer(1...maximumThreads),

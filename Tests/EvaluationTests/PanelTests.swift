@@ -149,6 +149,41 @@ import Testing
         #expect(try SweepPlan.panelLocations(axis: nil, option: nil, dataset: data).isEmpty)
     }
 
+    /// Global models: one fit per fold on the stacked rows; beside the per-location ones with
+    /// training = both. A global model of one location is that location's own model.
+    @Test func globalModelsBesidePerLocationOnes() throws {
+        let data = try SyntheticPanel.generate(locations: 3, years: 3, seed: 2)
+        var plan = try Self.plan(locations: ["COMED"], resamples: 20)
+        plan.training = .both
+        let one = try Evaluator(plan: plan).run(on: data, models: Self.models())
+        #expect(one.models.map(\.name) == ["naive", "logreg", "naive_global", "logreg_global"])
+        let comed = try #require(one.panel).results[0]
+        #expect(comed.models[3].predictions == comed.models[1].predictions)
+        #expect(comed.models[3].differences?[Metric.prAUC.index].value == comed.models[1].differences?[Metric.prAUC.index].value)
+
+        plan.locations = ["AEP", "WESTERN HUB", "COMED"]
+        plan.locationFeature = true
+        let both = try Evaluator(plan: plan).run(on: data, models: Self.models())
+        let aep = try #require(both.panel).results[0]
+        #expect(aep.models[3].predictions != aep.models[1].predictions)
+        #expect(aep.models[3].importance == nil && aep.models[3].differences != nil && aep.models[3].dieboldMarianoBrier != nil)
+        #expect(both.models[3].predictions == both.panel!.results.flatMap { $0.models[3].predictions })
+        // the per-location models are exactly the per-location training's
+        var local = plan
+        local.training = .perLocation
+        let alone = try Evaluator(plan: local).run(on: data, models: Self.models())
+        #expect(alone.models[1].predictions == both.models[1].predictions)
+
+        plan.training = .global
+        plan.baseline = "naive"
+        let global = try Evaluator(plan: plan).run(on: data, models: Self.models())
+        #expect(global.models.map(\.name) == ["naive", "logreg"])
+        #expect(global.models[1].predictions == both.models[3].predictions)
+        var lone = try Self.plan(locations: [])
+        lone.training = .global
+        #expect(throws: RallyError.self) { try Evaluator(plan: lone).run(on: data.location("AEP"), models: Self.models()) }
+    }
+
     @Test func locationsAreCheckedAgainstTheDataset() throws {
         let data = try SyntheticPanel.generate(locations: 3, years: 1, seed: 1)
         #expect(try data.panelLocations(["all"]) == ["WESTERN HUB", "COMED", "AEP"])

@@ -80,6 +80,21 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
             .contains("give the locations once"))
     }
 
+    @Test func globalTrainingFromLua() throws {
+        try lua.run(setUp)
+        let table = try lua.run("""
+            local r = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 0, quiet = true,
+                                     locations = {"COMED", "AEP"}, training = "both", location_feature = true}
+            return r:table(), table.concat(r.models, ",")
+            """)
+        #expect(table[1] == "naive,logreg,naive_global,logreg_global")
+        #expect(table[0].contains("\nAEP: logreg_global ") && table[0].contains("\npanel: logreg_global "))
+        #expect(luaError("rally.evaluate{data = ds:location('AEP'), features = fx, labeler = lab, split = sp, models = models, training = 'global'}")
+            .contains("give locations = ... too"))
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, locations = 'all', training = 'pooled'}")
+            .contains("training"))
+    }
+
     @Test func badLocationsAreNamed() throws {
         try lua.run(setUp)
         let call = "rally.evaluate{data = %@, features = fx, labeler = lab, split = sp, models = models, quiet = true, locations = %@}"

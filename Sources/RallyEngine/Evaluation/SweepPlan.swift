@@ -74,6 +74,9 @@ public struct SweepConfiguration: Sendable, Equatable {
     /// The location of a multi-location dataset this configuration runs on (its
     /// ``Dataset/location(_:)``); nil: the dataset as it is.
     public var location: String?
+    /// The locations whose rows this configuration stacks to fit one global model per fold on
+    /// (``PanelStack``); nil: no stacking.
+    public var stacked: [String]?
 
     /// `q=0.95 window=672`, or `labeler as given` for an empty grid.
     public var label: String {

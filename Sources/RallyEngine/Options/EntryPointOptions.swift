@@ -77,11 +77,17 @@ public enum EntryPointOptions {
         other than the feature spec's is a warning (res.warnings). Progress goes to stderr unless quiet = true.
         Panels: on a multi-location Dataset, locations = {"COMED", "AEP"} or "all" evaluates each location on its own and pools
         them in a panel row whose bootstrap resamples the same time blocks for every location; res:table() shows both, res:locations()
-        lists them, res:location(name) is one location's Result, and the artifacts gain a location column.
+        lists them, res:location(name) is one location's Result, and the artifacts gain a location column. training = "global" fits
+        one model per fold on every location's stacked rows (location_feature = true adds a 0/1 column per location); "both" puts
+        each model per location and globally (<name>_global) in one table, with paired differences on the same rows.
         """, inputs + bootstrap + scoring + [
         OptionDeclaration("threads", .integer(1...maximumThreads), default: .number(2),
                           doc: "threads fitting built-in models and running the bootstrap"),
         locations,
+        OptionDeclaration("training", .choice(PanelTraining.allCases.map(\.rawValue)), default: .string(PanelTraining.perLocation.rawValue),
+                          doc: "a panel's models: one per location, one global model on every location's stacked rows, or both (<name>_global)"),
+        OptionDeclaration("location_feature", .flag, default: .bool(false),
+                          doc: "a global model also sees one 0/1 feature per location (location=<name>)"),
     ])
 
     /// `rally.sweep{...}`: evaluate's options plus the grid.

@@ -184,6 +184,36 @@ import Testing
         #expect(throws: RallyError.self) { try Evaluator(plan: lone).run(on: data.location("AEP"), models: Self.models()) }
     }
 
+    /// rally.report on a panel's artifacts: PR-AUC by location with intervals (table and figure),
+    /// the panel row, where the global model wins or loses; the same artifacts give the same bytes.
+    @Test func reportOfAPanel() throws {
+        let data = try SyntheticPanel.generate(locations: 2, years: 3, seed: 2)
+        var plan = try Self.plan(locations: ["WESTERN HUB", "COMED"], resamples: 20)
+        plan.training = .both
+        let result = try Evaluator(plan: plan).run(on: data, models: Self.models())
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("rally-panel-report-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let artifacts = base.appendingPathComponent("artifacts").path, out = base.appendingPathComponent("report").path
+        _ = try EvaluationArtifacts(result).write(to: artifacts, recipe: "test", data: data.report, rows: data.count, given: [], hostVersions: [])
+        var options = ReportOptions()
+        options.artifacts = artifacts
+        options.out = out
+        options.name = "panel"
+        let output = try ReportBuilder.render(options)
+        let markdown = try String(contentsOfFile: output.markdown, encoding: .utf8)
+        #expect(markdown.hasPrefix("# Rally risk across 2 locations"))
+        let row = try #require(markdown.split(separator: "\n").first { $0.hasPrefix("| COMED | ") })
+        let comed = try #require(result.panel).results[1].models[1]
+        #expect(row.contains(Format.fixed(comed.metrics[.prAUC], digits: 3) + " [" + Format.fixed(comed.interval(.prAUC).lower, digits: 3)))
+        #expect(markdown.contains("| **panel** | ") && markdown.contains("`logreg_global` vs `logreg`: better at "))
+        #expect(output.figures.map { URL(fileURLWithPath: $0).lastPathComponent } == ["panel_locations.svg"])
+        let svg = try String(contentsOfFile: output.figures[0], encoding: .utf8)
+        #expect(svg.contains("<title>COMED, logreg: ") && svg.contains(">panel</text>"))
+        let html = try Data(contentsOf: URL(fileURLWithPath: output.html))
+        _ = try ReportBuilder.render(options)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: output.html)) == html)
+    }
+
     @Test func locationsAreCheckedAgainstTheDataset() throws {
         let data = try SyntheticPanel.generate(locations: 3, years: 1, seed: 1)
         #expect(try data.panelLocations(["all"]) == ["WESTERN HUB", "COMED", "AEP"])

@@ -101,10 +101,7 @@ public struct Evaluator {
         }
         for w in pooled.warnings { progress("evaluate: warning: \(w)") }
         let panelSeconds = Date().timeIntervalSince(t)
-        var stages: [(String, Double)] = []
-        for (stage, seconds) in locations.flatMap(\.seconds) {
-            if let k = stages.firstIndex(where: { $0.0 == stage }) { stages[k].1 += seconds } else { stages.append((stage, seconds)) }
-        }
+        let stages = PanelStack.summedByStage(locations.flatMap(\.seconds))
         return EvaluationResult(
             plan: plan, models: pooled.models, baseline: baseline, featureNames: locations[0].featureNames,
             datasetRows: dataset.count, keptRows: locations.reduce(0) { $0 + $1.keptRows },

@@ -51,13 +51,19 @@ enum PanelStack {
                            test: parts.indices.flatMap { k in parts[k].folds[f].test.map { $0 + offsets[k] } },
                            trainY: parts.flatMap { $0.folds[f].trainY }, features: features)
         }
-        var seconds: [(String, Double)] = []
-        for (stage, s) in parts.flatMap(\.seconds) {
-            if let k = seconds.firstIndex(where: { $0.0 == stage }) { seconds[k].1 += s } else { seconds.append((stage, s)) }
-        }
         var prepared = PreparedConfiguration(configuration: configuration, labels: labels, featureNames: featureNames,
-                                             keptRows: parts.reduce(0) { $0 + $1.keptRows }, folds: folds, seconds: seconds)
+                                             keptRows: parts.reduce(0) { $0 + $1.keptRows }, folds: folds,
+                                             seconds: summedByStage(parts.flatMap(\.seconds)))
         prepared.parts = parts
         return prepared
+    }
+
+    /// Seconds per stage summed over locations, stages in the order they first appear.
+    static func summedByStage(_ seconds: [(String, Double)]) -> [(String, Double)] {
+        var out: [(String, Double)] = []
+        for (stage, s) in seconds {
+            if let k = out.firstIndex(where: { $0.0 == stage }) { out[k].1 += s } else { out.append((stage, s)) }
+        }
+        return out
     }
 }

@@ -175,7 +175,8 @@ enum EvaluationBindings {
 
     static func resultLuaClass() -> LuaClass<ResultObject> {
         var cls = LuaClass<ResultObject>(resultClass, doc: """
-        Result -- what rally.evaluate returns: res:table(), res:metrics(), res:predictions(), res:folds(), res:best([metric]), res:write(dir).
+        Result -- what rally.evaluate returns: res:table(), res:metrics(), res:predictions(), res:folds(), res:best([metric]), res:write(dir);
+        for a panel of locations res:locations() and res:location(name).
         Fields: res.models (names), res.baseline, res.rows (test rows), res.positives, res.warnings.
         """)
         cls.tostring = { object in

@@ -47,6 +47,8 @@ enum EvaluationBindings {
         let quiet = values.bool("quiet")!
         var plan = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule, defaultThreads: 2)
         if let keys = try o.strings("locations") { plan.locations = try o.attributing { try data.panelLocations(keys) } }
+        plan.training = PanelTraining(rawValue: values.string("training")!)!
+        plan.locationFeature = values.bool("location_feature")!
         let evaluator = Evaluator(plan: plan, progress: ProgressLines.standardError(quiet: quiet))
         let result = try evaluator.run(on: data, models: models)
         LuaObjects.push(L, ResultObject(result, dataReport: data.report, dataRows: data.count), resultClass)
@@ -177,7 +179,7 @@ enum EvaluationBindings {
     static func resultLuaClass() -> LuaClass<ResultObject> {
         var cls = LuaClass<ResultObject>(resultClass, doc: """
         Result -- what rally.evaluate returns: res:table(), res:metrics(), res:predictions(), res:folds(), res:best([metric]), res:write(dir),
-        res:events() (rally episodes), res:value() (economic value curves).
+        res:events() (rally episodes), res:value() (economic value curves); for a panel of locations res:locations() and res:location(name).
         Fields: res.models (names), res.baseline, res.rows (test rows), res.positives, res.warnings.
         """)
         cls.tostring = { object in

@@ -42,7 +42,7 @@ enum SweepBindings {
         let o = try args.options(1)
         let values = try o.decode(EntryPointOptions.sweep)
         let (data, features, labeler) = try EvaluationBindings.readInputs(o)
-        let grid = try readGrid(o, L, labeler: labeler)
+        let (grid, locationAxis) = try readGrid(o, L, labeler: labeler)
         let schedule = try EvaluationBindings.readSchedule(o, L)
         let models = try EvaluationBindings.modelList(o, L)
         let metric = Metric(key: values.string("metric")!)!
@@ -57,6 +57,8 @@ enum SweepBindings {
                                         defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
         var plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric, spa: spa)
         plan.episodes = try o.with("events") { present in present ? try args.decodingOption("events") { try EpisodeSettings(options: $0) } : nil }
+        let locations = try o.strings("locations")
+        plan.locations = try o.attributing { try SweepPlan.panelLocations(axis: locationAxis, option: locations, dataset: data) }
         let display = ProgressDisplay(quiet: quiet)
         defer { display.end() }
         let outcome = try SweepRunner(plan: plan, resumePath: resume, shard: shard, progress: display.show).run(on: data, models: models)
@@ -73,8 +75,9 @@ enum SweepBindings {
 
     /// Field `grid`: labeler parameter = value or list of values; axes in the labeler's parameter
     /// order; every combination is checked against the labeler here, so a bad value is an argument error.
-    private static func readGrid(_ o: LuaOptions, _ L: LuaState, labeler: Labeler) throws -> SweepGrid {
-        let axes = try o.with("grid") { present -> [SweepAxis] in
+    /// A `location` axis is taken out and returned apart (its keys).
+    private static func readGrid(_ o: LuaOptions, _ L: LuaState, labeler: Labeler) throws -> (SweepGrid, [String]?) {
+        var axes = try o.with("grid") { present -> [SweepAxis] in
             guard present else { return [] }
             guard L.type(-1) == LUA_TTABLE else { throw o.error("grid", "table expected ({q = {0.9, 0.95}, window = {168, 672}}), got \(L.typeName(-1))") }
             var axes: [SweepAxis] = []
@@ -88,6 +91,7 @@ enum SweepBindings {
                 return ia != ib ? ia < ib : a.name < b.name
             }
         }
+        let locations = SweepPlan.takeLocationAxis(&axes)
         let grid: SweepGrid
         do { grid = try SweepGrid(axes) } catch let error as RallyError { throw o.error("grid", error.message) }
         for values in grid.combinations() {
@@ -97,7 +101,7 @@ enum SweepBindings {
                 throw o.error("grid", values.map { "\($0.name)=\($0.value)" }.joined(separator: " ") + ": \(problem)")
             }
         }
-        return grid
+        return (grid, locations)
     }
 
     /// The values of grid axis `name` (the value on top of the stack): one number or string, or a list of them.

@@ -83,11 +83,17 @@ public enum EntryPointOptions {
         table, in metrics.json as giacomini_white and multivariate_dm, and as p-value chessboards in the report.
         Panels: on a multi-location Dataset, locations = {"COMED", "AEP"} or "all" evaluates each location on its own and pools
         them in a panel row whose bootstrap resamples the same time blocks for every location; res:table() shows both, res:locations()
-        lists them, res:location(name) is one location's Result, and the artifacts gain a location column.
+        lists them, res:location(name) is one location's Result, and the artifacts gain a location column. training = "global" fits
+        one model per fold on every location's stacked rows (location_feature = true adds a 0/1 column per location); "both" puts
+        each model per location and globally (<name>_global) in one table, with paired differences on the same rows.
         """, inputs + bootstrap + scoring + [
         OptionDeclaration("threads", .integer(1...maximumThreads), default: .number(2),
                           doc: "threads fitting built-in models and running the bootstrap"),
         locations,
+        OptionDeclaration("training", .choice(PanelTraining.allCases.map(\.rawValue)), default: .string(PanelTraining.perLocation.rawValue),
+                          doc: "a panel's models: one per location, one global model on every location's stacked rows, or both (<name>_global)"),
+        OptionDeclaration("location_feature", .flag, default: .bool(false),
+                          doc: "a global model also sees one 0/1 feature per location (location=<name>)"),
     ])
 
     /// `rally.sweep{...}`: evaluate's options plus the grid.
@@ -102,9 +108,13 @@ public enum EntryPointOptions {
         give gbdt nthread = 1 in a sweep. The feature spec is used as given (a horizon axis moves the label, not the features' target
         step; t.warnings says so). Progress on stderr: a bar on a terminal, plain lines otherwise. Ctrl-C stops the sweep and returns
         the finished configurations (t.interrupted is true); with resume = path a rerun skips them and ends with the same table.
+        Panels: on a multi-location Dataset, grid = {location = {"COMED", "AEP"} | "all", q = ...} (or locations = ...) runs every
+        labeler configuration on every location (location is the outermost axis and the first column), e.g. for
+        t:pivot("location", "q", "pr_auc"); the pooled panel row is rally.evaluate's (locations = ...).
         """ + "\n" + spa.summary + "\nspa options:\n" + spa.optionLines, inputs + bootstrap + scoring + [
         OptionDeclaration("grid", kind: .table("{parameter = value or list of values, ...}"),
-                          doc: "labeler parameters to vary (every combination is run)"),
+                          doc: "labeler parameters to vary (every combination is run); location = {names} or \"all\" runs each on those locations"),
+        locations,
         OptionDeclaration("metric", .choice(Metric.allCases.map(\.rawValue)), default: .string(Metric.prAUC.rawValue),
                           doc: "the headline metric (intervals and differences are given for it)"),
         OptionDeclaration("threads", .integer(1...maximumThreads),

@@ -18,6 +18,7 @@ public struct ReportOutput: Sendable {
 public enum ReportBuilder {
     /// Reads `options.artifacts`, computes, and writes into `options.out`.
     public static func render(_ options: ReportOptions) throws -> ReportOutput {
+        if let panel = try PanelReport.load(directory: options.artifacts) { return try panel.render(options) }
         let artifacts = try ReportArtifacts.load(directory: options.artifacts)
         return try render(artifacts, options)
     }

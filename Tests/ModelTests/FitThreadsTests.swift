@@ -8,47 +8,55 @@ import Testing
 @Suite struct FitThreadsTests {
     @Test func gbdtPredictionsDoNotDependOnThreadsOrTheirChanges() throws {
         let (X, y) = RandomProblem.make(n: 4_000, seed: 21)
-        func predictions(_ choice: @escaping @Sendable (Int, Int) -> Int) throws -> [Double] {
+        func predictions(_ schedule: (@Sendable (Int, Int) -> Int)?) throws -> [Double] {
             let m = try gbdt(["rounds": .number(45), "max_depth": .number(4), "subsample": .number(0.8), "seed": .number(2),
                               "nthread": .number(3)])
-            m.threadChoice = choice
+            m.threadSchedule = schedule
             try m.fit(X, labels: y, weights: nil)
             return try m.predict(X)
         }
-        let calls = Mutex(0)
+        let rounds = Mutex<[Int]>([])
         let one = try predictions { _, _ in 1 }
-        let switching = try predictions { requested, _ in
-            calls.withLock { n in
-                n += 1
-                return [1, requested, 2][n % 3]
-            }
+        let switching = try predictions { round, requested in
+            rounds.withLock { $0.append(round) }
+            return [1, requested, 2][(round / 10) % 3]
         }
-        #expect(calls.withLock { $0 } >= 4)   // the first choice, a look every 10 rounds, the prediction
+        // the first rounds, a look every 10 rounds, the prediction
+        #expect(rounds.withLock { $0 } == [0, 10, 20, 30, 40, -1])
         #expect(switching == one)
-        #expect(try predictions { requested, _ in requested } == one)
+        #expect(try predictions { _, requested in requested } == one)
+        #expect(try predictions(nil) == one)
     }
 
-    @Test func aFitIsGivenAtMostWhatItAskedAndAtLeastOne() {
-        #expect(FitThreads.choose(requested: 1) == 1)
-        let chosen = FitThreads.choose(requested: 64)
-        #expect(chosen >= 1 && chosen <= min(64, FitThreads.allowedCPUs()))
-        #expect(FitThreads.allowedCPUs() >= 1)
+    @Test func aFitStartsOnWhatItAskedUpToTheAllowedCPUs() {
+        let allowed = FitThreads.allowedCPUs()
+        #expect(allowed >= 1)
+        #expect(FitThreads(requested: 1).current == 1)
+        var many = FitThreads(requested: 256)
+        #expect(many.current == min(256, allowed))
+        for _ in 0..<3 {
+            let now = many.update()
+            #expect(now >= 1 && now <= min(256, allowed))
+        }
         #if os(Linux)
-        #expect(FitThreads.runnableThreads() != nil)
-        #expect((FitThreads.ownRunningThreads() ?? 0) >= 1)
+        #expect(FitThreads.ownWaitingSeconds() != nil)
+        #expect(FitThreads.machineIdleSeconds() != nil)
         #endif
     }
 
-    @Test func anotherBusyThreadTakesACPU() throws {
+    @Test func threadsWaitingForACPUCostTheFitAThread() throws {
         #if os(Linux)
-        let stop = Atomic<Bool>(false)
-        let spinner = Thread { while !stop.load(ordering: .relaxed) {} }
-        spinner.start()
-        defer { stop.store(true, ordering: .relaxed) }
-        Thread.sleep(forTimeInterval: 0.05)
-        // the spinning thread is runnable and not the fit's: at most every CPU but one is free
+        // more spinning threads than CPUs: some of them always wait for a CPU
         let allowed = FitThreads.allowedCPUs()
-        if allowed >= 2 { #expect(FitThreads.choose(requested: allowed) <= allowed - 1) }
+        guard allowed >= 2 else { return }
+        var threads = FitThreads(requested: allowed)
+        let stop = Atomic<Bool>(false)
+        for _ in 0..<(2 * allowed) {
+            Thread { while !stop.load(ordering: .relaxed) {} }.start()
+        }
+        defer { stop.store(true, ordering: .relaxed) }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(threads.update() == allowed - 1)
         #endif
     }
 }

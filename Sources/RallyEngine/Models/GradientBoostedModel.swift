@@ -57,10 +57,10 @@ public final class GradientBoostedModel: FeatureImportanceModel {
     private(set) var features: [String] = []
     /// The thread count the booster was last given.
     private var boosterThreads = 0
-    /// Chooses the threads of a fit or prediction from `nthread` and the threads in use
-    /// (``FitThreads/choose(requested:inUse:)``; tests replace it to switch threads mid-fit).
-    var threadChoice: @Sendable (_ requested: Int, _ inUse: Int) -> Int = FitThreads.choose
-    /// Boosting rounds between two looks at the free CPUs.
+    /// When set, the threads of the rounds from `round` on (given `nthread`), in place of
+    /// ``FitThreads`` (tests switch threads mid-fit with it).
+    var threadSchedule: (@Sendable (_ round: Int, _ requested: Int) -> Int)?
+    /// Boosting rounds between two looks at the CPUs (``FitThreads/update()``).
     static let roundsBetweenThreadChecks = 10
 
     /// A gbdt model from resolved parameters.
@@ -89,7 +89,8 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         let rounds = try parameters.integer("rounds")
         let patience = try parameters.integer("early_stopping_rounds")
         let requested = try parameters.integer("nthread")
-        var threads = threadChoice(requested, 1)
+        var governor = FitThreads(requested: requested)
+        var threads = threadSchedule?(0, requested) ?? governor.current
         var trainRows = 0..<X.rows
         var validRows: Range<Int>?
         if patience > 0 {
@@ -118,7 +119,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         for round in 0..<rounds {
             try Cancellation.check()
             if requested > 1 && round > 0 && round % Self.roundsBetweenThreadChecks == 0 {
-                let now = threadChoice(requested, threads)
+                let now = threadSchedule?(round, requested) ?? governor.update()
                 if now != threads {
                     try b.set("nthread", String(now))
                     threads = now
@@ -150,7 +151,8 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         guard let booster else { try TrainingData.requireFitted(model: kind, false); return [] }
         try TrainingData.checkSameFeatures(model: kind, fitted: features, X)
         guard X.rows > 0 else { return [] }
-        let threads = threadChoice(try parameters.integer("nthread"), 1)
+        let requested = try parameters.integer("nthread")
+        let threads = threadSchedule?(-1, requested) ?? min(requested, FitThreads.allowedCPUs())
         if threads != boosterThreads {
             try booster.set("nthread", String(threads))
             boosterThreads = threads

@@ -19,6 +19,10 @@ public struct Dataset: Sendable {
     /// The locations whose series the columns hold, when the data came from a long export of
     /// several places (see ``Location``); empty for a single series.
     public var locations: [Location]
+    /// For columns joined from forecast vintages (``AsOfJoin``): per row, when the value was
+    /// published (`Int64.min` where none was); features never read such a value before it was
+    /// published. Absent for every other column.
+    public var published: [String: [Int64]] = [:]
 
     /// Creates a dataset; columns must have as many values as there are timestamps.
     public init(timestamps: [Int64], names: [String], columns: [[Double]], report: LoadReport = LoadReport(),
@@ -84,7 +88,9 @@ extension Dataset {
         report.notes.append(rows.isEmpty
             ? "sliced to no rows"
             : "sliced to rows \(rows.lowerBound + 1)...\(rows.upperBound) (\(zone.format(timestamps[rows.lowerBound])) .. \(zone.format(timestamps[rows.upperBound - 1])))")
-        return Dataset(timestamps: Array(timestamps[rows]), names: names, columns: columns.map { Array($0[rows]) }, report: report, zone: zone, locations: locations)
+        var out = Dataset(timestamps: Array(timestamps[rows]), names: names, columns: columns.map { Array($0[rows]) }, report: report, zone: zone, locations: locations)
+        out.published = published.mapValues { Array($0[rows]) }
+        return out
     }
 
     /// The rows with `from ≤ t ≤ through` (nil bounds are open).

@@ -23,7 +23,9 @@ public struct Feature: Sendable, Equatable, CustomStringConvertible {
         case gapToThreshold(column: String)
         /// A calendar field of the target time `time[t] + horizon` steps.
         case calendar(CalendarField)
-        /// `column[t + horizon]`, a column declared known ahead (a day-ahead forecast).
+        /// `column[t + horizon]`, a column declared known ahead (a day-ahead forecast); for a
+        /// column joined from forecast vintages, missing where that value was published after t
+        /// (``Dataset/published``).
         case knownAhead(column: String)
         /// `column[t + horizon]` divided by the mean of `column[t - window + 1 ... t]`.
         case knownAheadRelative(column: String, window: StepCount)

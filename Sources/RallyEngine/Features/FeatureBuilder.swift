@@ -113,6 +113,16 @@ private struct FeatureBuilder {
         return Array(x[gap.count..<n]) + gap
     }
 
+    /// `x[t + horizon]` of column `c`, NaN where that value is a forecast vintage published
+    /// after t (``Dataset/published``): known ahead only once it is known.
+    private func ahead(_ c: String) -> [Double] {
+        var x = shifted(column(c), by: -horizon)
+        guard let published = dataset.published[c] else { return x }
+        let times = dataset.timestamps
+        for t in 0..<max(0, n - horizon) where published[t + horizon] > times[t] { x[t] = .nan }
+        return x
+    }
+
     mutating func compute(_ f: Feature, built columns: [[Double]]) throws -> [Double] {
         switch f.source {
         case .lag(let c, let k):
@@ -126,9 +136,9 @@ private struct FeatureBuilder {
         case .calendar(let field):
             return calendar(field)
         case .knownAhead(let c):
-            return shifted(column(c), by: -horizon)
+            return ahead(c)
         case .knownAheadRelative(let c, let w):
-            return Self.divide(shifted(column(c), by: -horizon), try trailing(c, .mean, w))
+            return Self.divide(ahead(c), try trailing(c, .mean, w))
         case .ratio(let a, let b):
             return Self.divide(built(a, columns), built(b, columns))
         case .difference(let a, let b):

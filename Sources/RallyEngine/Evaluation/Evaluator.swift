@@ -44,12 +44,17 @@ public struct Evaluator {
         if plan.training == .global { configurations = [] }
         configurations.append(SweepConfiguration(index: configurations.count, values: [], labeler: plan.labeler, stacked: plan.locations))
         // the pipeline fits; every location is scored (and bootstrapped) once, afterwards
+        // (a model fitted on stacked rows has no one location's training predictions: re-scored
+        // locations keep none, so their value curves have no trained strategy)
         var fitting = plan
         fitting.bootstrap.resamples = 0
         fitting.baseline = nil
+        fitting.keepsTrainingPredictions = false
         let (prepared, scored, _) = try collect(configurations, plan: fitting, dataset: dataset, models: models)
+        var scoring = plan
+        scoring.keepsTrainingPredictions = false
         let rescored = try PanelRescore.score(local: plan.training == .both ? Array(scored.dropLast()) : nil, stacked: prepared.last!,
-                                              global: scored.last!, suffix: plan.training == .both ? "_global" : "", plan: plan)
+                                              global: scored.last!, suffix: plan.training == .both ? "_global" : "", plan: scoring)
         return try panelResult(rescored.locations, baseline: rescored.baseline, dataset: dataset, started: started)
     }
 

@@ -81,4 +81,17 @@ import Testing
         #expect(errorMessage { try CSVReader.load(path: price) }
                 == "\(price):2:10: expected a number in column 'total_lmp_da', found \"2O.00\"")
     }
+
+    @Test func aZoneShowsTheUTCInstantsInLocalTime() throws {
+        let path = files.write("zoned.csv", Self.long)
+        var options = CSVOptions()
+        options.zone = "America/New_York"
+        let ds = try loadBothWays(path, options)
+        #expect(ds.zone.name == "America/New_York")
+        #expect(ds.timestamps.first == TimeStamp.make(year: 2024, month: 11, day: 3, hour: 5))
+        #expect(DatasetText.head(ds, 2).contains("2024-11-03 01:00-05:00"))
+        #expect(ds.locations.map(\.name) == ["COMED", "AECO", "PJM-RTO"])
+        options.utcOffsetHours = -5
+        #expect(errorMessage { try CSVReader.load(path: path, options: options) }.hasSuffix("give zone = \"...\" (UTC instants shown in the zone's local time) or utc_offset (a shifted naive clock), not both"))
+    }
 }

@@ -12,10 +12,13 @@ import Foundation
 /// - Every other cell must be a number: an empty cell is a missing value (counted in the report);
 ///   any other text is an error naming `file:line:field`, the column and the text found.
 /// - The ``TimeContracts`` then check order, duplicates and gaps.
-/// - A PJM Data Miner 2 hourly LMP export (long format) is recognised by its header and pivoted
-///   by ``DataMinerReader``.
+/// - A PJM Data Miner 2 hourly LMP export or a gridstatus LMP export (long formats) is
+///   recognised by its header and pivoted by ``DataMinerReader`` / ``GridstatusReader``.
+/// - A first line of numbers and dates is data, not a header (``HeaderLine``); a leading
+///   unnamed 0, 1, 2, ... column (pandas' index) is ignored.
 ///
-/// Timestamps are naive wall-clock readings of the file's clock (see ``TimeStamp``).
+/// Timestamps are UTC instants when the times carry offsets or `zone` is given, else naive
+/// wall-clock readings of the file's clock (see ``TimeStamp``, ``ZoneReading``).
 public enum CSVReader {
     /// The header of the shared PJM COMED benchmark file (Lago et al., 2021; the typo is theirs).
     public static let pjmComedHeader = ["Date", "Zonal COMED price", "System load forecast", "Zonal COMED load foecast"]

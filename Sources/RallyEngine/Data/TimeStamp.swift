@@ -2,14 +2,14 @@
 /// time zone and no daylight-saving time (a "naive" clock).
 ///
 /// ## Time convention
-/// A `Dataset` timestamp is a wall-clock reading turned into seconds as if every day had
-/// 24 hours: `2013-01-01 00:00` is `1356998400` whatever the zone. Readers keep the clock the
-/// file was written in (the shared PJM file is in Eastern Prevailing Time); the Data Miner
-/// reader keys on the UTC column. A local clock with daylight-saving time is therefore not
-/// regular: the spring-forward hour (02:00 on the US change day) is absent, which the loader
-/// reports as a one-step gap, and the autumn fall-back hour (01:00) appears twice, which the
-/// loader reports as a duplicate timestamp. Neither is repaired unless asked (`dst = "us"`,
-/// `fill =`, `duplicates =`); see ``CSVReader``.
+/// A `Dataset` timestamp is either a UTC instant (the dataset has a zone, ``MarketZone``: times
+/// read with offsets, or naive times read with `zone =`) or, for files with naive times and no
+/// zone, a wall-clock reading turned into seconds as if every day had 24 hours:
+/// `2013-01-01 00:00` is `1356998400` whatever the zone. On such a wall clock with daylight-saving
+/// time the spring-forward hour is absent (reported as a one-step gap) and the autumn fall-back
+/// hour appears twice (reported as a duplicate timestamp); neither is repaired unless asked
+/// (`dst = "us"`, `fill =`, `duplicates =`); see ``CSVReader``. Local readings of instants
+/// (``MarketZone/local(_:)``) are naive seconds too, so the calendar arithmetic here serves both.
 ///
 /// Everything here is pure integer arithmetic (Howard Hinnant's civil-day algorithms), with
 /// no Foundation calendars, so it is fast and identical on every machine.

@@ -173,8 +173,9 @@ enum DataBindings {
         cls.method("write", doc: """
         ds:write(path) -- writes the dataset as CSV (a `time` column "YYYY-MM-DD HH:MM", then every column; numbers exactly, missing values
         empty), atomically, creating missing folders; returns path. rally.load(path) reads back the same values: save a repaired or
-        pivoted dataset (fill, dst, Data Miner pnodes) for colleagues. The times are the dataset's clock, written without a zone:
-        tell whoever gets the file when that is UTC (a Data Miner pivot) or a local clock such as EPT.
+        pivoted dataset (fill, dst, Data Miner pnodes) for colleagues. A dataset with a zone writes its local times with their UTC
+        offsets (2016-11-06 01:00-05:00: the same instants read back); a wall-clock dataset writes its clock without a zone: tell
+        whoever gets the file when that is UTC (a Data Miner pivot) or a local clock such as EPT.
         """) { object, L in
             let path = try LuaArgs(L, "write", method: true).string(1)
             try DatasetCSV.write(object.dataset, to: path)

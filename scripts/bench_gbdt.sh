@@ -20,13 +20,13 @@ cd "$(dirname "$0")/.."
 data=../shared/data/pjm_comed_2013_2018.csv
 runs=5
 shell=""
-settings=("rally=" "active=OMP_WAIT_POLICY=active" "passive=OMP_WAIT_POLICY=passive")
+settings=("rally|" "active|OMP_WAIT_POLICY=active" "passive|OMP_WAIT_POLICY=passive")
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --shell) shell="$2"; shift 2 ;;
-    --also) settings+=("$2=$2"); shift 2 ;;
+    --also) settings+=("$2|$2"); shift 2 ;;
     *) echo "usage: scripts/bench_gbdt.sh [--data PATH] [--runs N] [--shell PATH] [--also 'VAR=VALUE ...']..." >&2; exit 2 ;;
   esac
 done
@@ -46,7 +46,7 @@ for i in $(seq 1 "$runs"); do
   for condition in quiet busy; do
     for s in "${!settings[@]}"; do
       entry=${settings[$s]}
-      environment=${entry#*=}
+      environment=${entry#*|}
       out="$work/$s-$condition-$i"
       if [ "$condition" = busy ]; then
         sh -c 'while :; do :; done' &
@@ -60,8 +60,9 @@ for i in $(seq 1 "$runs"); do
   echo "bench_gbdt.sh: run $i of $runs done" >&2
 done
 
-names=$(printf '%s\n' "${settings[@]}" | sed 's/=.*//')
-python3 - "$work" "$runs" $names <<'PY'
+names=()
+for entry in "${settings[@]}"; do names+=("${entry%%|*}"); done
+python3 - "$work" "$runs" "${names[@]}" <<'PY'
 import json, statistics, sys
 work, runs, names = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 

@@ -52,8 +52,9 @@ local f
 if options.bundle then
   -- a saved bundle: its model as saved, its features and labeler
   local bundle = rally.bundle.load(options.bundle)
+  local info = bundle:info()
   notes[#notes + 1] = string.format("model: bundle %s (%s), trained on %d rows %s .. %s, rally %s, XGBoost %s", options.bundle, bundle.name,
-                                    bundle.training_rows, bundle.training_first, bundle.training_last, bundle.rally_version, bundle.xgboost_version)
+                                    info.training.rows, info.training.first, info.training.last, info.rally_version, info.xgboost_version)
   f = rally.forecast{ data = ds, bundle = bundle, at = options.at, cost_ratio = cost_ratio, top = 3 }
 else
   -- protocol v1's labeler and features (without the known-ahead load features when the data hold none for the open hours)

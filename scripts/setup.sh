@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 config="${1:-debug}"
 
 need=()
-for pkg in liblua5.4-dev lua5.4 libreadline-dev libxgboost-dev pkg-config; do
+for pkg in liblua5.4-dev lua5.4 libreadline-dev libxgboost-dev pkg-config tzdata; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

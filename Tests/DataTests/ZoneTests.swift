@@ -85,6 +85,11 @@ import Testing
         #expect(ds.count == 25 && ds.timeIndex.gaps.isEmpty)
         #expect(ds.timestamps[1] == fallChange - 3600 && ds.timestamps[2] == fallChange)
         #expect(ds.report.notes.contains("2016-11-06: the clocks repeat 01:00-02:00 (fall back): told apart by file order, 1 row read at -04:00 from line 3, 1 at -05:00 from line 4"))
+        // written with offsets, it reads back to the same instants (and a zone that gives them)
+        let written = files.write("written.csv", DatasetCSV.text(ds))
+        #expect(DatasetCSV.text(ds).contains("2016-11-06 01:00-04:00,1\n2016-11-06 01:00-05:00,2\n"))
+        let back = try CSVReader.load(path: written)
+        #expect(back.timestamps == ds.timestamps && back.zone.name == "America/New_York")
         let three = files.write("fall3.csv", localDay("2016-11-06", hours: [0, 1, 1, 1, 2]))
         #expect(errorMessage { try CSVReader.load(path: three, options: options) }
                 == "\(three):5: 2016-11-06 01:00 happens twice in America/New_York (at -04:00 and -05:00), and file order cannot tell which this row is: the row before it (line 4) is already at the second; give the times with offsets, or remove the extra row")
@@ -139,5 +144,19 @@ import Testing
         // a horizon of 2 steps: the target's local hour, across the repeated hour
         let ahead = try FeatureSpec(horizon: 2, features: [Feature(.calendar(.hour))]).build(on: ds)
         #expect(Array(ahead.columns[0].prefix(3)) == [1, 2, 3])
+    }
+
+    @Test func splitBoundsAreLocalTimesOfTheZone() throws {
+        let path = files.write("twodays.csv", localDay("2016-11-06", hours: [0, 1, 1] + Array(2...23))
+                               + (0...23).map { "2016-11-07 \($0 < 10 ? "0" : "")\($0):00,\(25 + $0)" }.joined(separator: "\n") + "\n")
+        var options = CSVOptions()
+        options.zone = "America/New_York"
+        let ds = try CSVReader.load(path: path, options: options)
+        let split = try TimeSplit(trainEnd: TimeStamp.make(year: 2016, month: 11, day: 6, hour: 23), testStart: TimeStamp.make(year: 2016, month: 11, day: 7), embargoHours: 1)
+        let test = split.instants(in: ds.zone).testRows(timestamps: ds.timestamps, candidates: Array(ds.timestamps.indices))
+        #expect(test.first == 25 && test.count == 24)
+        let train = try split.instants(in: ds.zone).trainRows(timestamps: ds.timestamps, candidates: Array(ds.timestamps.indices), horizonSteps: 1)
+        #expect(train.last == 23)
+        #expect(split.instants(in: .wallClock) == split)
     }
 }

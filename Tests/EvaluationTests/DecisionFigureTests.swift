@@ -178,5 +178,16 @@ private enum TwentyHours {
         #expect(json.contains("\"economic_value\"") && json.contains("\"episodes\"") && json.contains("\"caught_early\""))
         // a sweep keeps no training predictions
         #expect(!SweepPlan(evaluation: plan, grid: try SweepGrid()).evaluation.keepsTrainingPredictions)
+        // the report opens its decision section with the value figure and the episode table
+        let artifacts = try ReportFixture.directory("dv"), out = try ReportFixture.directory("dvo")
+        _ = try EvaluationArtifacts(r).write(to: artifacts, recipe: "test", data: LoadReport(), rows: data.count, given: [], hostVersions: [])
+        let output = try ReportBuilder.render(ReportFixture.options(artifacts, out))
+        #expect(output.figures.contains { $0.hasSuffix("_value.svg") })
+        let markdown = try ReportFixture.read(output.markdown)
+        let decisions = try #require(markdown.range(of: "# What it means for decisions"))
+        let value = try #require(markdown.range(of: "_value.svg)"))
+        let worked = try #require(markdown.range(of: "A worked example"))
+        #expect(decisions.upperBound < value.lowerBound && value.upperBound < worked.lowerBound)
+        #expect(markdown.contains("**Rally episodes, not hours.**") && markdown.contains("| Caught [95% CI] |"))
     }
 }

@@ -126,6 +126,94 @@ import Testing
         #expect(plain.first?.0 == "baseline")
     }
 
+    /// A location axis: every labeler configuration on every location, location the first key;
+    /// each row is what evaluating that location with that labeler gives.
+    @Test func sweepOverLocations() throws {
+        let data = try SyntheticPanel.generate(locations: 3, years: 3, seed: 2)
+        var plan = SweepPlan(features: .protocolV1(), labeler: .protocolV1,
+                             grid: try SweepGrid([SweepAxis(name: "q", values: [.number(0.9), .number(0.95)])]),
+                             schedule: try Self.schedule(), bootstrap: BlockBootstrap(block: 168, resamples: 30, seed: 7))
+        plan.locations = ["AEP", "COMED"]
+        let table = try SweepRunner(plan: plan).run(on: data, models: Self.models()).table
+        #expect(Array(table.columns.prefix(table.keys)) == ["location", "q", "window", "horizon", "model"])
+        #expect(table.rows.map { $0[0].description } == ["AEP", "AEP", "AEP", "AEP", "COMED", "COMED", "COMED", "COMED"])
+        let alone = try Evaluator(plan: Self.plan(locations: ["COMED"], resamples: 30)).run(on: data, models: Self.models())
+        let j = try table.column("pr_auc"), lo = try table.column("pr_auc_lo")
+        #expect(table.rows[7][j].number == alone.models[1].metrics[.prAUC])
+        #expect(table.rows[7][lo].number == alone.models[1].interval(.prAUC).lower)
+        let pivot = try table.filtered { $0[4].description == "logreg" }.pivot(row: "location", column: "q", value: "pr_auc")
+        #expect(pivot.rows.map { $0[0].description } == ["AEP", "COMED"] && pivot.columns.count == 3)
+        var axes = [SweepAxis(name: "q", values: [.number(0.9)]), SweepAxis(name: "location", values: [.string("AEP"), .number(51288)])]
+        #expect(SweepPlan.takeLocationAxis(&axes) == ["AEP", "51288"] && axes.map(\.name) == ["q"])
+        #expect(throws: RallyError.self) { try SweepPlan.panelLocations(axis: ["AEP"], option: ["AEP"], dataset: data) }
+        #expect(try SweepPlan.panelLocations(axis: nil, option: nil, dataset: data).isEmpty)
+    }
+
+    /// Global models: one fit per fold on the stacked rows; beside the per-location ones with
+    /// training = both. A global model of one location is that location's own model.
+    @Test func globalModelsBesidePerLocationOnes() throws {
+        let data = try SyntheticPanel.generate(locations: 3, years: 3, seed: 2)
+        var plan = try Self.plan(locations: ["COMED"], resamples: 20)
+        plan.training = .both
+        let one = try Evaluator(plan: plan).run(on: data, models: Self.models())
+        #expect(one.models.map(\.name) == ["naive", "logreg", "naive_global", "logreg_global"])
+        let comed = try #require(one.panel).results[0]
+        #expect(comed.models[3].predictions == comed.models[1].predictions)
+        #expect(comed.models[3].differences?[Metric.prAUC.index].value == comed.models[1].differences?[Metric.prAUC.index].value)
+
+        plan.locations = ["AEP", "WESTERN HUB", "COMED"]
+        plan.locationFeature = true
+        let both = try Evaluator(plan: plan).run(on: data, models: Self.models())
+        let aep = try #require(both.panel).results[0]
+        #expect(aep.models[3].predictions != aep.models[1].predictions)
+        #expect(aep.models[3].importance == nil && aep.models[3].differences != nil && aep.models[3].dieboldMarianoBrier != nil)
+        #expect(both.models[3].predictions == both.panel!.results.flatMap { $0.models[3].predictions })
+        // the per-location models are exactly the per-location training's
+        var local = plan
+        local.training = .perLocation
+        let alone = try Evaluator(plan: local).run(on: data, models: Self.models())
+        #expect(alone.models[1].predictions == both.models[1].predictions)
+
+        plan.training = .global
+        plan.baseline = "naive"
+        let global = try Evaluator(plan: plan).run(on: data, models: Self.models())
+        #expect(global.models.map(\.name) == ["naive", "logreg"])
+        #expect(global.models[1].predictions == both.models[3].predictions)
+        var lone = try Self.plan(locations: [])
+        lone.training = .global
+        #expect(throws: RallyError.self) { try Evaluator(plan: lone).run(on: data.location("AEP"), models: Self.models()) }
+    }
+
+    /// rally.report on a panel's artifacts: PR-AUC by location with intervals (table and figure),
+    /// the panel row, where the global model wins or loses; the same artifacts give the same bytes.
+    @Test func reportOfAPanel() throws {
+        let data = try SyntheticPanel.generate(locations: 2, years: 3, seed: 2)
+        var plan = try Self.plan(locations: ["WESTERN HUB", "COMED"], resamples: 20)
+        plan.training = .both
+        let result = try Evaluator(plan: plan).run(on: data, models: Self.models())
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("rally-panel-report-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let artifacts = base.appendingPathComponent("artifacts").path, out = base.appendingPathComponent("report").path
+        _ = try EvaluationArtifacts(result).write(to: artifacts, recipe: "test", data: data.report, rows: data.count, given: [], hostVersions: [])
+        var options = ReportOptions()
+        options.artifacts = artifacts
+        options.out = out
+        options.name = "panel"
+        let output = try ReportBuilder.render(options)
+        let markdown = try String(contentsOfFile: output.markdown, encoding: .utf8)
+        #expect(markdown.hasPrefix("# Rally risk across 2 locations"))
+        let row = try #require(markdown.split(separator: "\n").first { $0.hasPrefix("| COMED | ") })
+        let comed = try #require(result.panel).results[1].models[1]
+        #expect(row.contains(Format.fixed(comed.metrics[.prAUC], digits: 3) + " [" + Format.fixed(comed.interval(.prAUC).lower, digits: 3)))
+        #expect(markdown.contains("| **panel** | ") && markdown.contains("`logreg_global` vs `logreg`: better at "))
+        #expect(output.figures.map { URL(fileURLWithPath: $0).lastPathComponent } == ["panel_locations.svg"])
+        let svg = try String(contentsOfFile: output.figures[0], encoding: .utf8)
+        #expect(svg.contains("<title>COMED, logreg: ") && svg.contains(">panel</text>"))
+        let html = try Data(contentsOf: URL(fileURLWithPath: output.html))
+        _ = try ReportBuilder.render(options)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: output.html)) == html)
+    }
+
     @Test func locationsAreCheckedAgainstTheDataset() throws {
         let data = try SyntheticPanel.generate(locations: 3, years: 1, seed: 1)
         #expect(try data.panelLocations(["all"]) == ["WESTERN HUB", "COMED", "AEP"])

@@ -143,3 +143,42 @@ enum EPFCase {
         #expect(table.contains("Giacomini-White") && table.contains("multivariate DM"))
     }
 }
+
+@Suite struct PredictiveAbilityReportTests {
+    /// epftoolbox's map: green at 0, yellow just below 0.05, red from 0.05 to dark red, black from 0.10.
+    @Test func colorsFollowTheEPFMap() {
+        #expect(PValueChessboard.color(0) == "#008000")
+        #expect(PValueChessboard.color(0.02) == "#66b300")     // red 0.4, green 0.7
+        #expect(PValueChessboard.color(0.0499) == "#feff00")
+        #expect(PValueChessboard.color(0.075) == "#bf0000")    // red 1 - 0.25
+        #expect(PValueChessboard.color(0.1) == "#000000" && PValueChessboard.color(0.7) == "#000000")
+    }
+
+    /// The report draws the chessboards when metrics.json has the tests (well-formed SVG, one
+    /// cell title per ordered pair and board) and leaves the figure out when it has not; a matrix
+    /// of the wrong size is an error naming the key.
+    @Test func reportDrawsTheTestsFromMetricsJSON() throws {
+        let dir = try ReportFixture.directory("pa"), out = try ReportFixture.directory("pa-out")
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: out) }
+        try ReportFixture.write(to: dir, start: "2017-01-01", days: 20)
+        let without = try ReportBuilder.render(ReportFixture.options(dir, out))
+        #expect(!without.figures.contains { $0.hasSuffix("_predictive_ability.svg") })
+
+        let matrix = "{\"statistic\": [[null, 1, 2], [-1, null, 3], [-2, -3, null]], \"p\": [[null, 0.01, 0.2], [0.99, null, 0.04], [0.8, 0.96, null]]}"
+        let tests = "{\"days\": 20, \"hours_per_day\": 24, \"rows_left_out\": 0, \"brier\": \(matrix), \"log_loss\": \(matrix)}"
+        let path = dir + "/metrics.json"
+        var text = try ReportFixture.read(path)
+        text = text.replacingOccurrences(of: "\"warnings\":", with: "\"giacomini_white\": \(tests), \"multivariate_dm\": \(tests), \"warnings\":")
+        try AtomicFile.write(text, to: path)
+        let with = try ReportBuilder.render(ReportFixture.options(dir, out))
+        let figure = try #require(with.figures.first { $0.hasSuffix("_predictive_ability.svg") })
+        let svg = try ReportFixture.read(figure)
+        #expect(xmlError(svg) == nil)
+        #expect(svg.components(separatedBy: "that logreg is not more accurate than naive").count - 1 == 4)   // one per board
+        #expect(svg.contains("#008000") == false && svg.contains(PValueChessboard.color(0.01)))
+        #expect(try ReportFixture.read(with.markdown).contains("predictive_ability.svg"))
+
+        try AtomicFile.write(text.replacingOccurrences(of: "[0.8, 0.96, null]]", with: "[0.8, 0.96]]"), to: path)
+        #expect(throws: RallyError.self) { try ReportBuilder.render(ReportFixture.options(dir, out)) }
+    }
+}

@@ -153,7 +153,7 @@ enum PythonArch {
         #expect(again.hansen == spa.hansen && again.unstudentized == spa.unstudentized)
 
         let text = SweepResult(outcome).text
-        #expect(text.contains("Hansen SPA p = ") && text.contains("White's reality check p = "))
+        #expect(text.contains("Hansen SPA: consistent p ") && text.contains("White's reality check: p "))
         let path = SmallSweep.temporaryPath("spa.csv")
         defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: path + "-metadata.json") }
         #expect(try SweepResult(outcome).writeCSV(to: path) == [path, path + "-metadata.json"])

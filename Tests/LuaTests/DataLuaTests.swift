@@ -199,7 +199,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         let path = files.write("h.csv", hours)
         for (option, value) in [("utc_offset", "-5"), ("pnodes", "{'X'}"), ("component", "'energy'")] {
             #expect(luaError("rally.load('\(path)', {\(option) = \(value)})")
-                    == "\(path):1: \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: Date, price, load)")
+                    == "\(path):1: \(option) applies only to long LMP exports (PJM Data Miner, gridstatus), and this file is not one (header: Date, price, load)")
         }
         #expect(luaError("rally.load('\(path)', {pnodes = {a = 'COMED'}})")
                 == "bad argument #2 to 'load' (field 'pnodes': a list of names or ids expected, found key 'a')")
@@ -221,12 +221,32 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         let path = files.write("lmp.csv", ([header] + rows).joined(separator: "\n"))
         try lua.run("lmp = rally.load('\(path)', {pnodes = {33092371, 'AECO'}, component = 'energy'})")
         #expect(try lua.run("return tostring(lmp), lmp.COMED[1], lmp.AECO[2]")
-                == ["<Dataset 2 rows x 2 cols  2025-01-01 05:00 .. 2025-01-01 06:00  hourly, no gaps>", "20.0", "20.0"])
+                == ["<Dataset 2 rows x 2 cols, 2 locations  2025-01-01 05:00 .. 2025-01-01 06:00  hourly, no gaps>", "20.0", "20.0"])
         #expect(luaError("rally.load('\(path)', {pnodes = {true}})")
                 == "bad argument #2 to 'load' (field 'pnodes': name or id expected at index 1, got boolean)")
         #expect(luaError("rally.load('\(path)', {pnodes = {}})")
                 == "\(path):1: pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
         #expect(luaError("rally.load('\(path)', {component = 'price'})")
                 == "bad argument #2 to 'load' (field 'component': one of \"total\", \"energy\", \"congestion\", \"loss\", \"lmp\" expected, got \"price\" (long LMP exports: the price component pivoted as price (lmp = total)))")
+    }
+
+    @Test func zonesGridstatusAndHeaderlessFilesFromLua() throws {
+        let local = files.write("fall.csv", "time,price\n" + ["00", "01", "01", "02"].enumerated().map { "2016-11-06 \($0.element):00,\($0.offset)" }.joined(separator: "\n") + "\n")
+        try lua.run("z = rally.load('\(local)', {zone = 'America/New_York'})")
+        #expect(try lua.run("return tostring(z), z:zone()")
+                == ["<Dataset 4 rows x 1 col  2016-11-06 00:00-04:00 .. 2016-11-06 02:00-05:00  hourly, no gaps  America/New_York>", "America/New_York"])
+        #expect(try lua.run("return #z:slice('2016-11-06 01:00', '2016-11-06 01:00')") == ["2"])
+        #expect(luaError("rally.load('\(local)', {zone = 'Nowhere/City'})").hasPrefix("bad argument #2 to 'load' (field 'zone': zone \"Nowhere/City\": no such zone in the tz database"))
+        #expect(try lua.run("return rally.load('\(local)', {duplicates = 'first'}):zone()") == ["wall clock"])
+        let header = "Time,Interval Start,Interval End,Market,Location Id,Location Name,Location Short Name,Location Type,LMP,Energy,Congestion,Loss"
+        let rows = ["2016-07-01 00:00:00-04:00", "2016-07-01 01:00:00-04:00"].flatMap { t in
+            [("51288", "WESTERN HUB"), ("1", "PJM-RTO")].map { "\(t),\(t),\(t),DAY_AHEAD_HOURLY,\($0.0),\($0.1),X,HUB,30.5,30,0.25,0.25" }
+        }
+        let lmp = files.write("gs.csv", ([header] + rows).joined(separator: "\n") + "\n")
+        try lua.run("g = rally.load('\(lmp)', {locations = {'WESTERN HUB', 1}, component = 'energy'})")
+        #expect(try lua.run("return table.concat(g:locations(), '|'), table.concat(g:location('51288'):columns(), '|'), g:location('PJM-RTO').price[2]")
+                == ["WESTERN HUB|PJM-RTO", "price|lmp|congestion|loss", "30.0"])
+        let bare = files.write("bare.csv", "2020-01-01 00:00,1\n2020-01-01 01:00,2\n")
+        #expect(try lua.run("return table.concat(rally.load('\(bare)'):columns(), '|'), #rally.load('\(bare)', {header = true})") == ["column2", "1"])
     }
 }

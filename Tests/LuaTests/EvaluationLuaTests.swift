@@ -9,8 +9,8 @@ private final class ArtifactDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// Two synthetic years, a split testing the second, naive and logreg (fast enough for debug builds).
-private let setUp = """
+/// Two synthetic years, a split testing the second, naive and logreg (fast enough for debug builds); DecisionLuaTests builds on it.
+let evaluationSetUp = """
 ds = rally.dataset.synthetic{years = 2, seed = 4}
 lab = rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24}
 fx = rally.features.protocol_v1()
@@ -25,7 +25,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
     func luaError(_ chunk: String) -> String { lua.errorMessage(chunk, positioned: false) }
 
     @Test func evaluateReturnsAResult() throws {
-        try lua.run(setUp)
+        try lua.run(evaluationSetUp)
         try lua.run("res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 50, quiet = true}")
         let rows = try lua.run("return #res, res.rows, res.positives, res.baseline, table.concat(res.models, ',')")
         #expect(rows[0] == rows[1])
@@ -53,7 +53,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
 
     @Test func writeIsAtomicCompleteAndReproducible() throws {
         let first = ArtifactDirectory(), second = ArtifactDirectory()
-        try lua.run(setUp)
+        try lua.run(evaluationSetUp)
         for dir in [first.path, second.path] {
             try lua.run("""
                 local res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 30, quiet = true}
@@ -76,7 +76,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
     }
 
     @Test func walkForwardAndLuaModels() throws {
-        try lua.run(setUp)
+        try lua.run(evaluationSetUp)
         try lua.run("""
             rally.model.register("hour_rate", {
               fit = function(self, X, y)
@@ -103,7 +103,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
     }
 
     @Test func badArgumentsAreClearErrors() throws {
-        try lua.run(setUp)
+        try lua.run(evaluationSetUp)
         #expect(luaError("rally.evaluate()") == "bad argument #1 to 'evaluate' (table expected, got no value)")
         #expect(luaError("rally.evaluate{features = fx}") == "bad argument #1 to 'evaluate' (field 'data': Dataset expected, got nil (the dataset, e.g. rally.load(path)))")
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, models = models}")
@@ -111,7 +111,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = {1}}")
                 == "bad argument #1 to 'evaluate' (field 'models': Model expected at index 1, got number)")
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootsrap = 10}")
-                == "bad argument #1 to 'evaluate' (unknown option 'bootsrap'; valid options: baseline, bins, block, bootstrap, data, dm_lag, features, labeler, locations, min_positives, models, quiet, seed, split, threads, top, walkforward)")
+                == "bad argument #1 to 'evaluate' (unknown option 'bootsrap'; valid options: baseline, bins, block, bootstrap, data, dm_lag, features, labeler, location_feature, locations, min_positives, models, quiet, seed, split, threads, top, training, walkforward)")
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, baseline = 'gbdt', quiet = true}")
                 == "evaluate: baseline 'gbdt' is not one of the models (naive, logreg)")
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, top = 2}")
@@ -160,7 +160,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
     /// (it used to report p = 0 on 5 rows). Otherwise the table says which way the difference goes.
     @Test func dieboldMarianoIsUndefinedOnTinyTestSetsAndSignedOtherwise() throws {
         let out = ArtifactDirectory()
-        try lua.run(setUp)
+        try lua.run(evaluationSetUp)
         try lua.run("""
             tiny = rally.evaluate{data = ds, features = fx, labeler = lab, models = models, bootstrap = 0, quiet = true,
                                   split = rally.split{train_end = "2013-12-31 23:00", test_start = "2014-01-01", test_end = "2014-01-01 05:00", embargo = 24}}
@@ -198,7 +198,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
     /// A labeler horizon other than the feature spec's is allowed, with a warning saying what the
     /// features and the label then describe; the same horizon gives none.
     @Test func labelHorizonOtherThanTheFeaturesIsAWarning() throws {
-        try lua.run(setUp)
+        try lua.run(evaluationSetUp)
         try lua.run("""
             res = rally.evaluate{data = ds, features = fx, labeler = lab:with{horizon = 12}, split = sp, models = models, bootstrap = 0, quiet = true}
             """)
@@ -212,7 +212,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
     /// A daily_any label covers the next calendar day: a 24 h feature spec matches it (no
     /// warning), another one gets a warning that says so.
     @Test func dailyAnyMatchesA24HourFeatureSpec() throws {
-        try lua.run(setUp)
+        try lua.run(evaluationSetUp)
         try lua.run("""
             daily = rally.labeler.daily_any{col = "price"}
             sp48 = rally.split{train_end = "2013-12-31 23:00", test_start = "2014-01-01", embargo = 48}
@@ -228,7 +228,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
     /// A baseline that gives one probability to (almost) every test row is flagged: gains over it
     /// say little. A jump labeler makes protocol v1's gap_to_thr constant, so naive is constant.
     @Test func aNearConstantBaselineIsFlagged() throws {
-        try lua.run(setUp)
+        try lua.run(evaluationSetUp)
         try lua.run("""
             jr = rally.evaluate{data = ds, features = fx, labeler = rally.labeler.jump{col = "price", rise = 0.5, horizon = 24},
                                 split = sp, models = models, bootstrap = 0, quiet = true}
@@ -243,7 +243,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
     /// A walk-forward given as `split` says where it goes; an error inside a Lua model carries
     /// its message once, without a traceback of its own (the caller's error has one).
     @Test func messagesForAWalkForwardAsSplitAndForALuaModelError() throws {
-        try lua.run(setUp)
+        try lua.run(evaluationSetUp)
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, models = models, split = rally.walkforward{first_test = '2014-01-01', step = 'year', embargo = 24, data = ds}}")
                 == "bad argument #1 to 'evaluate' (field 'split': Split expected, got a table (a list of Splits, as rally.walkforward makes, goes in walkforward = ...))")
         try lua.run("rally.model.register('broken', {fit = function(self, X, y) error('boom') end, predict = function(self, X) return {} end})")

@@ -56,6 +56,45 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
         #expect(two == ["AEP,WESTERN HUB"])
     }
 
+    @Test func sweepWithALocationAxis() throws {
+        try lua.run(setUp)
+        try lua.run("""
+            t = rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 0, quiet = true,
+                            grid = {location = {"COMED", "AEP"}, q = {0.9, 0.95}}}
+            """)
+        #expect(try lua.run("return tostring(t)")[0].hasPrefix("<SweepTable 8 rows: location x q x window x horizon x model"))
+        let pivot = try lua.run("""
+            local p = t:filter(function(r) return r.model == "logreg" end):pivot("location", "q", "pr_auc")
+            local rows = p:rows()
+            return #p, rows[1].location, rows[2].location
+            """)
+        #expect(pivot == ["2", "COMED", "AEP"])
+        #expect(try lua.run("""
+            local u = rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 0, quiet = true,
+                                  locations = "all"}
+            return #u
+            """) == ["6"])
+        #expect(luaError("rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = models, quiet = true, grid = {location = 'NORTH'}}")
+            .contains("field 'grid': no location 'NORTH'"))
+        #expect(luaError("rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = models, quiet = true, grid = {location = 'AEP'}, locations = 'all'}")
+            .contains("give the locations once"))
+    }
+
+    @Test func globalTrainingFromLua() throws {
+        try lua.run(setUp)
+        let table = try lua.run("""
+            local r = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 0, quiet = true,
+                                     locations = {"COMED", "AEP"}, training = "both", location_feature = true}
+            return r:table(), table.concat(r.models, ",")
+            """)
+        #expect(table[1] == "naive,logreg,naive_global,logreg_global")
+        #expect(table[0].contains("\nAEP: logreg_global ") && table[0].contains("\npanel: logreg_global "))
+        #expect(luaError("rally.evaluate{data = ds:location('AEP'), features = fx, labeler = lab, split = sp, models = models, training = 'global'}")
+            .contains("give locations = ... too"))
+        #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, locations = 'all', training = 'pooled'}")
+            .contains("training"))
+    }
+
     @Test func badLocationsAreNamed() throws {
         try lua.run(setUp)
         let call = "rally.evaluate{data = %@, features = fx, labeler = lab, split = sp, models = models, quiet = true, locations = %@}"

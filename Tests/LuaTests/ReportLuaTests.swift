@@ -41,7 +41,7 @@ struct ReportLuaTests {
         #expect(result[1] == out + "/demo.html")
         #expect(result[2] == "5", "window, reliability, PR, lift, calendar (no importance, no sweep)")
         #expect(result[3] == out + "/demo_window1.svg")
-        #expect(result[4] == "3", "no run.json, no importance, no sweep")
+        #expect(result[4] == "4", "no run.json, no importance, no sweep, no economic_value section")
         let markdown = try String(contentsOfFile: out + "/demo.md", encoding: .utf8)
         #expect(markdown.contains("Heat: "))
         #expect(markdown.contains("a missed rally 5 units"))

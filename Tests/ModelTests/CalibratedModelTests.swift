@@ -196,15 +196,14 @@ private final class RecordingModel: RallyModel {
         #expect(throws: RallyError.self) { try ModelSpec(calibrating: try ModelSpec(kind: "gbdt"), parameters: ["holdout": .string("90 days")]) }
     }
 
-    @Test func spansAreRowCountsOrWholeDaysAndHours() {
-        #expect(RowSpan.parse(.string("90d")) == .duration(seconds: 90 * 86_400))
-        #expect(RowSpan.parse(.string("36h")) == .duration(seconds: 36 * 3600))
-        #expect(RowSpan.parse(.number(2_160)) == .rows(2_160))
-        #expect(RowSpan.parse(.string("0d")) == .duration(seconds: 0) && RowSpan.parse(.number(0)) == .rows(0))
-        for bad: ParameterValue in [.string("1.5d"), .string("-3h"), .string("d"), .string("90"), .string("9999999999d"),
-                                    .string("50000000h"), .number(1.5), .number(-1), .number(1e12), .number(.nan), .bool(true)] {
-            #expect(RowSpan.parse(bad) == nil, "\(bad)")
+    @Test func holdoutsAndEmbargoesAreRowCountsOrDurations() {
+        let holdout = CalibratedModel.kind.parameters.first { $0.name == "holdout" }!.rule
+        #expect(holdout.problem(.string("90d")) == nil && holdout.problem(.string("36h")) == nil && holdout.problem(.number(2_160)) == nil)
+        for bad: ParameterValue in [.string("1.5d"), .string("-3h"), .string("d"), .string("90 days"), .string("0d"), .number(0), .number(1.5),
+                                    .number(-1), .number(1e12), .number(.nan), .bool(true)] {
+            #expect(holdout.problem(bad) != nil, "\(bad)")
         }
-        #expect(ParameterRule.span.problem(.string("2 weeks"))?.contains("a duration \"Nd\" or \"Nh\"") == true)
+        let embargo = CalibratedModel.kind.parameters.first { $0.name == "embargo" }!.rule
+        #expect(embargo.problem(.number(0)) == nil && embargo.problem(.string("0h")) == nil)
     }
 }

@@ -373,6 +373,10 @@ local TEMPLATES = {
     ["rally.sweep"] = {{with(EVAL, {grid = {q = {"0.9", "0.95"}}, metric = '"brier"'})},
                        {with(EVAL, {grid = {window = {"24", "48"}, horizon = {"1", "24"}}, models = {lm("fz_ok"), lm("fz_above")}})},
                        {with(EVAL, {grid = {q = "0.9"}, resume = 'D .. "/resume.json"'})}},
+    ["rally.tune"] = {{{data = "P.ds", features = "P.fx", labeler = "P.lab", split = "P.sp", model = '"naive"', grid = {cut = {"1", "0.5"}},
+                        inner_step = '"1 months"', bootstrap = "0", quiet = "true", threads = "1"}}},
+    ["Result:events"] = {{{alarm = '"threshold"', threshold = "0.2", gap = "2", lead = "6"}}, {}},
+    ["Result:value"] = {{{alpha = {"0.1", "0.5"}}}, {{alpha = "0.3"}}},
     ["rally.report"] = {{{artifacts = "D", out = 'D .. "/report"', resamples = "0", windows = {{from = '"2013-03-01"', to = '"2013-03-03"', title = '"w"'}}}}},
     ["rally.features()"] = {{{col = '"price"', horizon = "24", lags = {"0", "1", "24"}, rolling = {{stat = '"quantile"', q = "0.95", window = "48"}},
                               relative = {"168"}, gap_to_thr = "true", calendar = {'"hour"', '"holiday"'},
@@ -423,7 +427,7 @@ local SELVES = {Model = {"P.mf", "P.mg", "P.mg", "P.m"}, Dataset = {"P.ds", "P.d
 -- a method whose target is a Lua-defined model: self is one of those
 local LUA_MODEL_SELF = 0.3
 -- costly targets are drawn less often (their calls take milliseconds, not microseconds)
-local WEIGHT = {["rally.evaluate"] = 0.25, ["rally.sweep"] = 0.15, ["rally.report"] = 0.1, ["rally.dataset.synthetic"] = 0.3,
+local WEIGHT = {["rally.evaluate"] = 0.25, ["rally.sweep"] = 0.15, ["rally.tune"] = 0.1, ["rally.report"] = 0.1, ["rally.dataset.synthetic"] = 0.3,
                 ["Model:fit"] = 0.6, ["FeatureSpec:build"] = 0.6, ["Result:close"] = 0.2, ["Result:write"] = 0.3,
                 ["SweepTable:print"] = 0.3, ["rally.help"] = 0.5, ["Dataset:describe"] = 0.2, ["Dataset:write"] = 0.4,
                 ["FeatureMatrix:totable"] = 0.4, ["FeatureMatrix:describe"] = 0.4, ["rally.load"] = 0.6}

@@ -204,7 +204,7 @@ public struct EvaluationArtifacts {
             ("diebold_mariano_lag", .integer(result.dieboldMarianoLag)),
             ("minimum_positives", .integer(p.minimumPositives)),
             ("threads", .integer(p.threads)),
-        ])
+        ] + panelParameters())
     }
 
     /// Model or labeler parameters as a JSON object (whole numbers as integers).

@@ -12,6 +12,15 @@ extension EvaluationArtifacts {
         ]
     }
 
+    /// The settings a panel adds to run.json's parameters: its locations, training and
+    /// location feature (none for one location).
+    func panelParameters() -> [(String, JSONValue)] {
+        guard let panel = result.panel else { return [] }
+        let p = result.plan
+        return [("locations", .array(panel.locations.map(JSONValue.string))), ("training", .string(p.training.rawValue)),
+                ("location_feature", .bool(p.locationFeature))]
+    }
+
     /// The rows of `benchmark_table.csv`: the models (no location), or for a panel each
     /// location's models and then the panel row's (location `panel`).
     var tableRows: [(location: String?, model: ModelEvaluation)] {

@@ -85,10 +85,10 @@ public struct CSVOptions: Sendable {
     /// nil keeps UTC.
     public var utcOffsetHours: Int?
 
-    /// The Data Miner options that are set, by their Lua names (`pnodes`, `component`,
-    /// `utc_offset`): other files refuse them rather than ignore them.
+    /// The long-export options that are set, by their Lua names (`pnodes`, `locations`,
+    /// `component`, `utc_offset`): other files refuse them rather than ignore them.
     var dataMinerOptionsGiven: [String] {
-        [("pnodes", pnodes != nil), ("component", component != nil), ("utc_offset", utcOffsetHours != nil)]
+        [("pnodes", pnodes != nil), ("locations", locations != nil), ("component", component != nil), ("utc_offset", utcOffsetHours != nil)]
             .filter(\.1).map(\.0)
     }
 

@@ -16,12 +16,12 @@ enum ZoneReading {
     }
 
     /// The zone of times read with offsets (`utc` already UTC), checking a given zone against them.
-    static func instants(_ source: Source, utc: [Int64], offsets: [Int32], given: MarketZone?, notes: inout [String]) throws -> MarketZone {
+    static func instants(_ source: Source, utc: [Int64], offsets: [Int32], given: MarketZone?, why: String = "as given", notes: inout [String]) throws -> MarketZone {
         let distinct = Set(offsets).sorted()
         let listed = MessageText.list(distinct.map { TimeStamp.offsetText(Int($0)) })
         if let given {
             let wrong = utc.indices.filter { given.offset(at: utc[$0]) != Int(offsets[$0]) }
-            notes.append("zone: \(given.name) (as given); the times carry UTC offsets (\(listed)): the index is UTC instants")
+            notes.append("zone: \(given.name) (\(why)); the times carry UTC offsets (\(listed)): the index is UTC instants")
             if let first = wrong.first {
                 notes.append("\(wrong.count) row\(wrong.count == 1 ? "'s offset differs" : "s' offsets differ") from \(given.name)'s (first at line \(source.line(first)): \(TimeStamp.offsetText(Int(offsets[first]))) where the zone has \(TimeStamp.offsetText(given.offset(at: utc[first])))): the instants are as written, local times follow the zone")
             }
@@ -43,15 +43,15 @@ enum ZoneReading {
     }
 
     /// Turns naive local readings in `zone` into UTC instants, in place (see the type's summary).
-    static func localReadings(_ source: Source, times: inout [Int64], zone: MarketZone, notes: inout [String]) throws {
+    static func localReadings(_ source: Source, times: inout [Int64], zone: MarketZone, why: String = "as given", notes: inout [String]) throws {
         switch zone.kind {
         case .wallClock: return
         case .fixed(let offset):
             for i in times.indices { times[i] -= Int64(offset) }
-            notes.append("zone: \(zone.name) (as given): read the naive times as local readings at \(TimeStamp.offsetText(offset)); the index is UTC instants")
+            notes.append("zone: \(zone.name) (\(why)): read the naive times as local readings at \(TimeStamp.offsetText(offset)); the index is UTC instants")
         case .rules(let rules):
             try resolve(source, &times, rules)
-            notes.append("zone: \(zone.name) (as given): read the naive times as local readings in it; the index is UTC instants")
+            notes.append("zone: \(zone.name) (\(why)): read the naive times as local readings in it; the index is UTC instants")
             if let first = times.min(), let last = times.max() {
                 notes += rules.changes(from: first, through: last).map { describe($0, times: times, source: source) }
             }

@@ -12,6 +12,8 @@ struct PreparedConfiguration: Sendable {
     let horizonMismatch: String?
     /// Wall seconds of the steps: labels, features, folds.
     let seconds: [(String, Double)]
+    /// For a stacked configuration: each location's own prepared data, in stacking order.
+    var parts: [PreparedConfiguration] = []
 
     /// Test rows summed over the folds.
     var testRows: Int { folds.reduce(0) { $0 + $1.test.count } }
@@ -80,6 +82,7 @@ enum ConfigurationWork {
         var seconds: [(String, Double)] = []
         var t = Date()
         func lap(_ stage: String) { seconds.append((stage, Date().timeIntervalSince(t))); t = Date() }
+        if configuration.stacked != nil { return try PanelStack.prepare(configuration, plan: plan, dataset: whole, command: command) }
         do {
             let dataset = try configuration.location.map { try whole.location($0) } ?? whole
             let labels = try configuration.labeler.apply(to: dataset)

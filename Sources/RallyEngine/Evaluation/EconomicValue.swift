@@ -174,22 +174,28 @@ public struct ValueCurves: Sendable {
 }
 
 /// One model's alarms as cut points: per fold, its test rows by descending probability, and
-/// for each strategy (calibrated, trained) and α how many of them are acted on.
+/// for each strategy (calibrated, trained) and α how many of them are acted on. A resample's
+/// counts at every cut come from one pass over the rows in time order: each row falls in the
+/// bucket between two consecutive cuts of its fold, and the buckets are summed up.
 private struct FoldCuts {
     let labels: [Double]
-    /// Per fold, pooled row indices by descending probability.
-    let orders: [[Int]]
-    /// `cuts[strategy][alpha][fold]`: rows of the fold's order acted on.
+    let starts: [Int], sizes: [Int]
+    /// Per fold, the distinct cut counts in increasing order, from 0 to the fold's size.
+    let marks: [[Int]]
+    /// Per pooled row, the index in its fold's marks of the first cut that acts on it.
+    let bucket: [Int]
+    /// `cuts[strategy][alpha][fold]`: the index in `marks[fold]` of the rows acted on.
     let cuts: [[[Int]]]
     /// Trained thresholds `[fold][alpha]`, when there are training samples.
     let thresholds: [[Double]]?
 
     init(labels: [Double], p: [Double], starts: [Int], sizes: [Int], alphas: [Double], training: [ForecastSample]?) {
         self.labels = labels
+        self.starts = starts
+        self.sizes = sizes
         let orders = zip(starts, sizes).map { start, size in
             ScoreOrder.descending(Array(p[start..<(start + size)])).map { $0 + start }
         }
-        self.orders = orders
         func count(_ fold: Int, atLeast tau: Double) -> Int {
             let order = orders[fold]
             var lo = 0, hi = order.count
@@ -199,35 +205,52 @@ private struct FoldCuts {
             }
             return lo
         }
-        var cuts = [alphas.map { a in orders.indices.map { count($0, atLeast: a) } }]
+        var counts = [alphas.map { a in orders.indices.map { count($0, atLeast: a) } }]
         if let training {
             let chosen = training.map { EconomicValue.bestThresholds($0, alphas: alphas) }
-            cuts.append(alphas.indices.map { a in orders.indices.map { count($0, atLeast: chosen[$0][a]) } })
+            counts.append(alphas.indices.map { a in orders.indices.map { count($0, atLeast: chosen[$0][a]) } })
             thresholds = chosen
         } else {
             thresholds = nil
         }
-        self.cuts = cuts
+        let marks = orders.indices.map { f in Array(Set(counts.flatMap { $0.map { $0[f] } } + [0, sizes[f]])).sorted() }
+        var bucket = [Int](repeating: 0, count: labels.count)
+        for (f, order) in orders.enumerated() {
+            var j = 1
+            for (rank, i) in order.enumerated() {
+                while marks[f][j] <= rank { j += 1 }
+                bucket[i] = j
+            }
+        }
+        self.marks = marks
+        self.bucket = bucket
+        cuts = counts.map { strategy in strategy.map { perFold in perFold.indices.map { marks[$0].firstIndex(of: perFold[$0])! } } }
     }
 
     /// The value per strategy and α with row i counted `weights[i]` times.
     func values(weights: [Double], alphas: [Double]) -> [[Double]] {
-        // prefix sums of weight and weighted rallies down each fold's order
-        let prefixes = orders.map { order -> (n: [Double], y: [Double]) in
-            var n = [Double](repeating: 0, count: order.count + 1), y = n
-            for (k, i) in order.enumerated() {
-                n[k + 1] = n[k] + weights[i]
-                y[k + 1] = y[k] + weights[i] * labels[i]
+        // per fold, the weight and weighted rallies of the rows acted on at each mark
+        var rows: [[Double]] = [], rallies: [[Double]] = []
+        for f in marks.indices {
+            var n = [Double](repeating: 0, count: marks[f].count), y = n
+            for i in starts[f]..<(starts[f] + sizes[f]) {
+                n[bucket[i]] += weights[i]
+                y[bucket[i]] += weights[i] * labels[i]
             }
-            return (n, y)
+            for j in 1..<n.count {
+                n[j] += n[j - 1]
+                y[j] += y[j - 1]
+            }
+            rows.append(n)
+            rallies.append(y)
         }
-        let total = prefixes.reduce(0) { $0 + $1.n.last! }, positives = prefixes.reduce(0) { $0 + $1.y.last! }
+        let total = rows.reduce(0) { $0 + $1.last! }, positives = rallies.reduce(0) { $0 + $1.last! }
         return cuts.map { strategy in
             alphas.indices.map { a in
                 var alarms = 0.0, hits = 0.0
                 for (f, k) in strategy[a].enumerated() {
-                    alarms += prefixes[f].n[k]
-                    hits += prefixes[f].y[k]
+                    alarms += rows[f][k]
+                    hits += rallies[f][k]
                 }
                 return EconomicValue.value(alpha: alphas[a], alarms: alarms, hits: hits, positives: positives, total: total)
             }

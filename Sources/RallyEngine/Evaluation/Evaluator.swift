@@ -24,39 +24,71 @@ public struct Evaluator {
 
     /// Evaluates `models` on `dataset`: on the dataset as it is, or, when the plan names
     /// locations, on each of them (one configuration of the pipeline per location, run together)
-    /// with the panel row pooled over them (``PanelScores``).
+    /// with the panel row pooled over them (``PanelScores``). Global training adds one stacked
+    /// configuration (``PanelStack``) whose models are then scored per location (``PanelRescore``).
     public func run(on dataset: Dataset, models: [any ModelFactory]) throws -> EvaluationResult {
         let started = Date()
-        let configurations = plan.locations.isEmpty
+        guard plan.training == .perLocation || !plan.locations.isEmpty else {
+            throw RallyError("evaluate: training = \"\(plan.training.rawValue)\" trains across locations: give locations = ... too", option: "training")
+        }
+        var configurations = plan.locations.isEmpty
             ? [SweepConfiguration(index: 0, values: [], labeler: plan.labeler)]
             : plan.locations.enumerated().map { SweepConfiguration(index: $0, values: [], labeler: plan.labeler, location: $1) }
+        guard plan.training != .perLocation else {
+            let (_, scored, baseline) = try collect(configurations, plan: plan, dataset: dataset, models: models)
+            guard !plan.locations.isEmpty else {
+                return try Self.result(scored[0], dataset: dataset, plan: plan, seconds: [("evaluate", Date().timeIntervalSince(started))])
+            }
+            return try panelResult(scored, baseline: baseline, dataset: dataset, started: started)
+        }
+        if plan.training == .global { configurations = [] }
+        configurations.append(SweepConfiguration(index: configurations.count, values: [], labeler: plan.labeler, stacked: plan.locations))
+        // the pipeline fits; every location is scored (and bootstrapped) once, afterwards
+        var fitting = plan
+        fitting.bootstrap.resamples = 0
+        fitting.baseline = nil
+        let (prepared, scored, _) = try collect(configurations, plan: fitting, dataset: dataset, models: models)
+        let rescored = try PanelRescore.score(local: plan.training == .both ? Array(scored.dropLast()) : nil, stacked: prepared.last!,
+                                              global: scored.last!, suffix: plan.training == .both ? "_global" : "", plan: plan)
+        return try panelResult(rescored.locations, baseline: rescored.baseline, dataset: dataset, started: started)
+    }
+
+    /// Runs `configurations` through the pipeline; returns their prepared data and scores, in
+    /// order, and the baseline.
+    private func collect(_ configurations: [SweepConfiguration], plan: EvaluationPlan, dataset: Dataset, models: [any ModelFactory])
+        throws -> (prepared: [PreparedConfiguration], scored: [ScoredConfiguration], baseline: Int) {
         let pipeline = EvaluationPipeline(plan: plan, configurations: configurations, command: "evaluate")
         let names = models.map(\.name)
         let baseline = try pipeline.check(dataset: dataset, names: names)
-        var scored: [Int: ScoredConfiguration] = [:]
+        var prepared: [Int: PreparedConfiguration] = [:], scored: [Int: ScoredConfiguration] = [:]
+        func at(_ c: SweepConfiguration) -> String {
+            "evaluate: " + (c.location.map { $0 + ": " } ?? c.stacked.map { "global over \($0.count) locations: " } ?? "")
+        }
         var listener = EvaluationPipeline.Listener()
         listener.prepared = { [progress] data in
-            let at = "evaluate: " + (data.configuration.location.map { $0 + ": " } ?? "")
-            progress(at + "\(dataset.count) rows, \(data.keptRows) kept (features and label defined), \(data.featureNames.count) features")
-            progress(at + "fitting \(names.joined(separator: ", ")) on \(data.folds.count) fold\(data.folds.count == 1 ? "" : "s")")
+            progress(at(data.configuration) + "\(dataset.count) rows, \(data.keptRows) kept (features and label defined), \(data.featureNames.count) features")
+            progress(at(data.configuration) + "fitting \(names.joined(separator: ", ")) on \(data.folds.count) fold\(data.folds.count == 1 ? "" : "s")")
+            prepared[data.configuration.index] = data
         }
         listener.scored = { [progress, plan] result in
-            let at = "evaluate: " + (result.configuration.location.map { $0 + ": " } ?? "")
             for model in result.models {
-                progress(at + "\(model.name) fitted in \(Format.fixed(model.fitSeconds, digits: 3)) s")
+                progress(at(result.configuration) + "\(model.name) fitted in \(Format.fixed(model.fitSeconds, digits: 3)) s")
             }
             if plan.bootstrap.resamples > 0 {
-                progress(at + "bootstrap, \(plan.bootstrap.resamples) resamples of \(result.testRows.count) test rows in blocks of \(plan.bootstrap.block)")
+                progress(at(result.configuration) + "bootstrap, \(plan.bootstrap.resamples) resamples of \(result.testRows.count) test rows in blocks of \(plan.bootstrap.block)")
             }
-            for w in result.warnings { progress(at + "warning: \(w)") }
+            for w in result.warnings { progress(at(result.configuration) + "warning: \(w)") }
             scored[result.configuration.index] = result
         }
         try pipeline.run(on: dataset, models: models, baseline: baseline, listener: listener)
         let done = configurations.compactMap { scored[$0.index] }
         guard done.count == configurations.count else { throw RallyError.interrupted }
-        guard !plan.locations.isEmpty else {
-            return try Self.result(done[0], dataset: dataset, plan: plan, seconds: [("evaluate", Date().timeIntervalSince(started))])
-        }
+        return (configurations.compactMap { prepared[$0.index] }, done, baseline)
+    }
+
+    /// The panel row over the scored locations (in ``EvaluationPlan/locations`` order), with
+    /// each location's own result.
+    private func panelResult(_ done: [ScoredConfiguration], baseline: Int, dataset: Dataset, started: Date) throws -> EvaluationResult {
         var single = plan
         single.locations = []
         let locations = try zip(plan.locations, done).map { name, s in
@@ -69,18 +101,12 @@ public struct Evaluator {
         }
         for w in pooled.warnings { progress("evaluate: warning: \(w)") }
         let panelSeconds = Date().timeIntervalSince(t)
-        var stages: [(String, Double)] = []
-        for result in locations {
-            for (stage, seconds) in result.seconds {
-                if let k = stages.firstIndex(where: { $0.0 == stage }) { stages[k].1 += seconds } else { stages.append((stage, seconds)) }
-            }
-        }
-        func stacked(_ values: (EvaluationResult) -> [Double]) -> [Double] { locations.flatMap(values) }
+        let stages = PanelStack.summedByStage(locations.flatMap(\.seconds))
         return EvaluationResult(
             plan: plan, models: pooled.models, baseline: baseline, featureNames: locations[0].featureNames,
             datasetRows: dataset.count, keptRows: locations.reduce(0) { $0 + $1.keptRows },
             testTimes: pooled.rows.map { dataset.timestamps[$0] }, testLabels: pooled.labels,
-            testSeries: stacked(\.testSeries), testThresholds: stacked(\.testThresholds),
+            testSeries: locations.flatMap(\.testSeries), testThresholds: locations.flatMap(\.testThresholds),
             folds: [], bootstrapUsed: pooled.bootstrapUsed, bootstrapSkipped: pooled.bootstrapSkipped,
             dieboldMarianoLag: pooled.lag,
             warnings: zip(plan.locations, locations).flatMap { name, r in r.warnings.map { "\(name): \($0)" } } + pooled.warnings,

@@ -48,3 +48,29 @@ extension Dataset {
         return names
     }
 }
+
+extension SweepPlan {
+    /// The name of the grid axis that runs a sweep over a panel's locations.
+    public static let locationAxisName = "location"
+
+    /// Takes the `location` axis out of the axes a user gave (it varies the data, not the
+    /// labeler) and returns its values as location keys (a pnode id given as a number reads as
+    /// its digits); nil when there is none.
+    public static func takeLocationAxis(_ axes: inout [SweepAxis]) -> [String]? {
+        guard let k = axes.firstIndex(where: { $0.name == locationAxisName }) else { return nil }
+        return axes.remove(at: k).values.map(\.description)
+    }
+
+    /// The locations a sweep runs on: the `location` axis's or the `locations` option's keys
+    /// (not both), checked against the dataset (``Dataset/panelLocations(_:option:)``); none
+    /// when neither is given.
+    public static func panelLocations(axis: [String]?, option: [String]?, dataset: Dataset) throws -> [String] {
+        switch (axis, option) {
+        case (nil, nil): return []
+        case (let keys?, nil): return try dataset.panelLocations(keys, option: "grid")
+        case (nil, let keys?): return try dataset.panelLocations(keys)
+        case (.some, .some):
+            throw RallyError("give the locations once: a location axis in grid or locations = ..., not both", option: "locations")
+        }
+    }
+}

@@ -2,7 +2,7 @@
 /// model (the figure columns of ``SweepColumns``) and its warnings, prefixed with its name.
 struct SweepScoredConfiguration: Sendable {
     let configuration: SweepConfiguration
-    let figures: [[Double]]
+    var figures: [[Double]]
     let warnings: [String]
 }
 
@@ -17,6 +17,29 @@ enum SweepColumns {
         return Metric.allCases.map(\.rawValue)
             + ["\(k)_lo", "\(k)_hi", "\(k)_diff", "\(k)_diff_lo", "\(k)_diff_hi", "dm_brier_p", "dm_log_loss_p",
                "dm_brier_statistic", "dm_log_loss_statistic", "test_rows", "positives", "base_rate"]
+    }
+
+    /// The rally-episode columns a sweep adds on request (``SweepPlan/episodes``): the share of
+    /// episodes caught and the false alarms per 30 days with their intervals, the median lead
+    /// and the alarm hours per 30 days (``EpisodeTable``).
+    static let episodeFigures = ["episodes_caught", "episodes_caught_lo", "episodes_caught_hi", "episodes_lead_median",
+                                 "episodes_false_alarms_per_30d", "episodes_false_alarms_lo", "episodes_false_alarms_hi", "episodes_alarm_hours_per_30d"]
+
+    /// The figures of `result` with the episode columns when `episodes` is given (`times`: the
+    /// dataset's, indexed by the result's test rows).
+    static func row(_ result: ScoredConfiguration, metric: Metric, episodes: EpisodeSettings?, times: [Int64],
+                    bootstrap: BlockBootstrap) throws -> SweepScoredConfiguration {
+        var row = self.row(result, metric: metric)
+        guard let episodes else { return row }
+        let table = try EpisodeTable.compute(times: result.testRows.map { times[$0] }, labels: result.testRows.map { result.labels.labels[$0] },
+                                             models: result.models.map { ($0.name, $0.predictions) }, settings: episodes, bootstrap: bootstrap)
+        let caught = EpisodeFigure.allCases.firstIndex(of: .caught)!, lead = EpisodeFigure.allCases.firstIndex(of: .leadMedian)!
+        let falseAlarms = EpisodeFigure.allCases.firstIndex(of: .falseAlarms)!, hours = EpisodeFigure.allCases.firstIndex(of: .alarmHours)!
+        for m in row.figures.indices {
+            let v = table.values[m], i = table.intervals[m]
+            row.figures[m] += [v[caught], i[caught].lower, i[caught].upper, v[lead], v[falseAlarms], i[falseAlarms].lower, i[falseAlarms].upper, v[hours]]
+        }
+        return row
     }
 
     /// The figures of `result` for headline metric `metric`, one row per model.

@@ -108,6 +108,9 @@ extension SweepOutcome {
         let fits = fitSeconds.map { "\($0.model) \(Format.fixed($0.seconds, digits: 1)) s" }.joined(separator: ", ")
         let resumed = runsResumed > 0 ? " (\(runsResumed) read from \(resume ?? "the resume file"))" : ""
         lines.append("sweep: \(finished) runs\(resumed) in \(Format.fixed(seconds, digits: 1)) s; fitting: \(fits)")
+        if let spa {
+            lines.append("sweep: SPA test, \(spa.scheme.resamples) resamples of \(spa.runs.count) runs x \(spa.rows) rows in \(Format.fixed(spa.seconds, digits: 2)) s")
+        }
         return lines
     }
 }

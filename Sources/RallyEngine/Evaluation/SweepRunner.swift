@@ -63,11 +63,13 @@ public struct SweepRunner {
         let configurations = try plan.configurations()
         let pipeline = EvaluationPipeline(plan: plan.evaluation, configurations: configurations, command: "sweep")
         let baseline = try pipeline.check(dataset: dataset, names: names)
-        let keyColumns = Self.keyColumns(configurations, grid: plan.grid)
-        let figureColumns = SweepColumns.figures(headline: plan.metric)
+        let keyColumns = (plan.locations.isEmpty ? [] : ["location"]) + Self.keyColumns(configurations, grid: plan.grid)
+        let figureColumns = SweepColumns.figures(headline: plan.metric) + (plan.episodes == nil ? [] : SweepColumns.episodeFigures)
 
         let mine = configurations.indices.filter { shard?.contains($0) ?? true }
-        func keys(_ c: SweepConfiguration) -> [SweepValue] { keyColumns.map { Self.value(c.labeler.parameters[$0]) } }
+        func keys(_ c: SweepConfiguration) -> [SweepValue] {
+            keyColumns.map { name in name == "location" && c.location != nil ? .text(c.location!) : Self.value(c.labeler.parameters[name]) }
+        }
         let layout = SweepLayout(keys: keyColumns, models: names, figures: figureColumns, metric: plan.metric.rawValue,
                                  configurations: configurations.count)
         var checkpoint = try resumePath.map {
@@ -93,7 +95,7 @@ public struct SweepRunner {
         listener.runFinished = { _, _ in runsDone += 1 }
         listener.scored = { [plan] result in
             try spaRuns?.add(result)
-            let row = SweepColumns.row(result, metric: plan.metric)
+            let row = try SweepColumns.row(result, metric: plan.metric, episodes: plan.episodes, times: dataset.timestamps, bootstrap: plan.bootstrap)
             scored[result.configuration.index] = row
             fresh.append(Self.summary(row, names: names, metric: plan.metric))
             leader = Self.leader(of: Array(scored.values), names: names, plan: plan)
@@ -157,7 +159,7 @@ public struct SweepRunner {
                     let tie = x == b.value && (result.configuration.index, m) < (b.index, b.model)
                     if !better && !tie { continue }
                 }
-                let at = result.configuration.values.isEmpty ? "" : " " + result.configuration.label
+                let at = result.configuration.values.isEmpty && result.configuration.location == nil ? "" : " " + result.configuration.label
                 best = (result.configuration.index, m, x, names[m] + at)
             }
         }
@@ -168,11 +170,14 @@ public struct SweepRunner {
     /// schedule and every setting that changes a figure (not the thread count).
     func identity(dataset: Dataset, models: [any ModelFactory]) -> [(String, String)] {
         let m = plan.metrics
-        return [
+        let panel: [(String, String)] = plan.locations.isEmpty ? [] : [("locations", plan.locations.joined(separator: "; "))]
+        let head: [(String, String)] = [
             ("data", "\(dataset.count) rows x \(dataset.names.count) columns, sha256 \(dataset.valuesSHA256) (of the values)"),
             ("features", "horizon \(plan.features.horizon): " + plan.features.features.map(\.description).joined(separator: "; ")),
             ("labeler", plan.labeler.description),
             ("grid", plan.grid.summary),
+        ]
+        return head + panel + [
             ("models", models.map { "\($0.name) = \($0.kind) \($0.parameters.summary)" }.joined(separator: "; ")),
             ("schedule", (try? plan.schedule.folds().map(\.summary).joined(separator: "; ")) ?? "invalid"),
             ("bootstrap", "\(plan.bootstrap.resamples) resamples, block \(plan.bootstrap.block), seed \(plan.bootstrap.seed)"),

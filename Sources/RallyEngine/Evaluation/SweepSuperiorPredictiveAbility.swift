@@ -84,14 +84,13 @@ public struct SweepSPA: Sendable {
         let best = hansen.best
         let p = hansen.pValues
         // a bootstrap p-value of 0 says no resample went beyond: p < 1/B
-        let floor = "< " + Format.number(1 / Double(scheme.resamples))
-        func shown(_ x: Double) -> String { x == 0 ? floor : ComparisonTable.pValue(x) }
+        func shown(_ x: Double) -> String { x == 0 ? "p < " + Format.number(1 / Double(scheme.resamples)) : "p = " + ComparisonTable.pValue(x) }
         return """
         SPA: does the best of \(runs.count) runs beat its configuration's '\(baseline)' on \(plan.loss == .brier ? "Brier" : "log") loss, allowing for the search? \
         \(rows) test rows\(rowsLeftOut > 0 ? " shared by every configuration (\(rowsLeftOut) rows of some left out)" : ""), \
         \(scheme.resamples) moving-block resamples (block \(scheme.block), seed \(scheme.seed))
-          Hansen SPA p = \(shown(p.consistent)) (consistent; lower \(shown(p.lower)), upper \(shown(p.upper))), \
-        statistic \(Format.fixed(hansen.statistic, digits: 2)); White's reality check p = \(shown(realityCheck))
+          Hansen SPA: consistent \(shown(p.consistent)) (lower \(shown(p.lower)), upper \(shown(p.upper))), \
+        statistic \(Format.fixed(hansen.statistic, digits: 2)); White's reality check: \(shown(realityCheck))
           largest studentized gain: \(runs[best]), mean loss gain \(Self.signed(meanGains[best])) per hour
         """
     }

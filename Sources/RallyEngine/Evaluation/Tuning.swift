@@ -88,6 +88,8 @@ public struct TuneResult: Sendable {
     public var flattery: (value: Double, interval: Interval)
     /// Outer test rows and rallies among them.
     public var testRows: Int, testPositives: Int
+    /// The outer evaluation's warnings (folds or figures resting on few rallies).
+    public var warnings: [String]
     /// Wall seconds.
     public var seconds: Double
 }
@@ -192,7 +194,7 @@ public enum Tuning {
         return TuneResult(plan: plan, candidates: candidates, folds: folds, tuned: points[0], tunedIntervals: intervals[0],
                           fixed: Array(points.dropFirst()), fixedIntervals: Array(intervals.dropFirst()), selectedOnTest: selected,
                           flattery: (points[selected + 1][plan.metric] - points[0][plan.metric], flatteryInterval),
-                          testRows: outer.testLabels.count, testPositives: outer.testPositives, seconds: seconds)
+                          testRows: outer.testLabels.count, testPositives: outer.testPositives, warnings: outer.warnings, seconds: seconds)
     }
 }
 
@@ -229,7 +231,7 @@ extension TuneResult {
         return .object([("model", .string(plan.kind)), ("metric", .string(m.rawValue)), ("metrics", metrics), ("folds", folds),
                         ("grid", grid), ("selected_on_test", selected),
                         ("test", .object([("rows", .integer(testRows)), ("positives", .integer(testPositives))])),
-                        ("seconds", .finite(seconds)), ("text", .string(text))])
+                        ("warnings", .array(warnings.map(JSONValue.string))), ("seconds", .finite(seconds)), ("text", .string(text))])
     }
 
     /// The result as text for the terminal.
@@ -245,6 +247,6 @@ extension TuneResult {
         lines.append("tuned (nested, outer rows): \(key) \(f(tuned[m]))\(ci(tunedIntervals[m.index]))")
         lines.append("selected on the outer test rows (flattered): \(candidates[selectedOnTest].name) \(key) "
             + "\(f(fixed[selectedOnTest][m]))\(ci(fixedIntervals[selectedOnTest][m.index])), \(flattery.value >= 0 ? "+" : "")\(f(flattery.value))\(ci(flattery.interval)) over tuned")
-        return lines.joined(separator: "\n")
+        return (lines + warnings.map { "warning: " + $0 }).joined(separator: "\n")
     }
 }

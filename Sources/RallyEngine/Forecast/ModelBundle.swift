@@ -90,10 +90,14 @@ public struct ModelBundle {
 
     // MARK: the file
 
-    /// The bundle as JSON: the manifest, then the model's file as text.
-    func json() throws -> JSONValue {
-        let bytes = try ModelFile.bytes(of: model)
-        return .object([
+    /// Everything but the model's file: versions, features, labeler, data and training, and the
+    /// model's name and kind (what `b:info()` shows).
+    public func manifest() -> JSONValue {
+        .object(manifestFields + [("model", .object([("name", .string(name)), ("kind", .string(model.kind))]))])
+    }
+
+    private var manifestFields: [(String, JSONValue)] {
+        [
             ("format", .string(Self.formatName)),
             ("version", .integer(Self.currentVersion)),
             ("rally_version", .string(versions.rally)),
@@ -106,6 +110,13 @@ public struct ModelBundle {
                               ("source", .string(data.source))])),
             ("training", .object([("rows", .integer(training.rows)), ("first", .string(TimeStamp.format(training.first))),
                                   ("last", .string(TimeStamp.format(training.last))), ("issued_at", .string(TimeStamp.format(training.issuedAt)))])),
+        ]
+    }
+
+    /// The bundle as JSON: the manifest, then the model's file as text with its SHA-256.
+    func json() throws -> JSONValue {
+        let bytes = try ModelFile.bytes(of: model)
+        return .object(manifestFields + [
             ("model", .object([("name", .string(name)), ("kind", .string(model.kind)), ("sha256", .string(SHA256.hex(bytes))),
                                ("file", .string(String(decoding: bytes, as: UTF8.self)))])),
         ])

@@ -252,8 +252,9 @@ enum DataBindings {
             let horizon = try args.integer(2, EntryPointOptions.horizonSteps)
             let all = Array(0..<ds.count)
             let step = ds.timeIndex.stepSeconds ?? 3600
-            let train = try object.split.trainRows(timestamps: ds.timestamps, candidates: all, horizonSteps: horizon, stepSeconds: step)
-            let test = object.split.testRows(timestamps: ds.timestamps, candidates: all)
+            let bounds = object.split.instants(in: ds.zone)
+            let train = try bounds.trainRows(timestamps: ds.timestamps, candidates: all, horizonSteps: horizon, stepSeconds: step)
+            let test = bounds.testRows(timestamps: ds.timestamps, candidates: all)
             LuaVector.push(L, train.map { Double($0 + 1) }, name: "train rows")
             LuaVector.push(L, test.map { Double($0 + 1) }, name: "test rows")
             return 2

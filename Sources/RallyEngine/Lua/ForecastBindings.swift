@@ -82,32 +82,27 @@ enum ForecastBindings {
     static func bundleClass() -> LuaClass<BundleObject> {
         var cls = LuaClass<BundleObject>(bundleClassName, doc: """
         Bundle -- a saved forecasting bundle (rally.bundle.load): b:model() (the fitted Model), b.features (FeatureSpec), b.labeler (Labeler),
-        b.name, b.step (seconds), b.columns, b.training_rows, b.training_first, b.training_last, b.data_sha256, b.rally_version, b.xgboost_version.
+        b.name, b:info() (the manifest: versions, features, labeler, data step, columns and sha256, training rows and window).
         rally.forecast{data = ds, bundle = b} forecasts with it.
         """)
         cls.tostring = { $0.bundle.summary }
         cls.index = { object, L in
-            guard let key = L.string(2) else { return 0 }
-            let b = object.bundle
-            switch key {
-            case "name": L.push(b.name)
-            case "features": LuaObjects.push(L, FeatureSpecObject(b.features), FeatureBindings.specClass)
-            case "labeler": LuaObjects.push(L, LabelerObject(b.labeler), LabelBindings.labelerClass)
-            case "step": L.push(Int(b.step))
-            case "columns": L.push(strings: b.columns)
-            case "training_rows": L.push(b.training.rows)
-            case "training_first": L.push(TimeStamp.format(b.training.first))
-            case "training_last": L.push(TimeStamp.format(b.training.last))
-            case "data_sha256": L.push(b.data.sha256)
-            case "rally_version": L.push(b.versions.rally)
-            case "xgboost_version": L.push(b.versions.xgboost)
+            switch L.string(2) {
+            case "name": L.push(object.bundle.name)
+            case "features": LuaObjects.push(L, FeatureSpecObject(object.bundle.features), FeatureBindings.specClass)
+            case "labeler": LuaObjects.push(L, LabelerObject(object.bundle.labeler), LabelBindings.labelerClass)
             default: return 0
             }
             return 1
         }
+        cls.method("info", doc: "b:info() -- the bundle's manifest as a table (everything but the model's file).") { object, L in
+            EvaluationBindings.push(L, object.bundle.manifest())
+            return 1
+        }
         cls.method("model", doc: "b:model() -- the bundle's fitted model (a Model).") { object, L in
             let model = object.bundle.model
-            LuaObjects.push(L, ModelObject(factory: try ModelSpec(describing: model), model: model, bundle: object.bundle), ModelBindings.className)
+            let bundle = object.bundle
+            LuaObjects.push(L, ModelObject(factory: try ModelSpec(describing: model), model: model, bundle: { bundle }), ModelBindings.className)
             return 1
         }
         return cls
@@ -171,7 +166,7 @@ enum ForecastBindings {
         }
         cls.method("model", doc: "f:model() -- the fitted model the forecast used (a Model: m:predict(X), m:explain(X), m:save(path), m:save_bundle(path)).") { object, L in
             let f = object.forecast
-            LuaObjects.push(L, ModelObject(factory: object.factory, model: f.fitted, bundle: ModelBundle(f)), ModelBindings.className)
+            LuaObjects.push(L, ModelObject(factory: object.factory, model: f.fitted, bundle: { ModelBundle(f) }), ModelBindings.className)
             return 1
         }
         return cls

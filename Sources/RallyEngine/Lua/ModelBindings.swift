@@ -9,10 +9,11 @@ public final class ModelObject {
     var model: any RallyModel {
         didSet { bundle = nil }
     }
-    /// The bundle `m:save_bundle` writes: set for the model of a forecast or a bundle, dropped by `m:fit`.
-    var bundle: ModelBundle?
+    /// Makes the bundle `m:save_bundle` writes (when asked: it hashes the data): set for the
+    /// model of a forecast or a bundle, dropped by `m:fit`.
+    var bundle: (() -> ModelBundle)?
 
-    init(factory: any ModelFactory, model: any RallyModel, bundle: ModelBundle? = nil) {
+    init(factory: any ModelFactory, model: any RallyModel, bundle: (() -> ModelBundle)? = nil) {
         self.factory = factory
         self.model = model
         self.bundle = bundle
@@ -376,7 +377,7 @@ public enum ModelBindings {
           for a model that came from rally.forecast (f:model()) or a bundle; rally.bundle.load(path) reads it, rally.forecast{data = ds, bundle = path} uses it.
         """) { object, L in
             let path = try LuaArgs(L, "save_bundle", method: true).string(1)
-            try ModelBundle.require(object.bundle).write(to: path)
+            try ModelBundle.require(object.bundle?()).write(to: path)
             return 0
         }
         return cls

@@ -4,8 +4,8 @@ import Foundation
 /// "isotonic", holdout = "90d" | rows, embargo = "1d" | rows}`.
 ///
 /// Fitting splits the training rows in time order (they arrive in time order): the latest
-/// `holdout` of them (a row count, or the rows within that duration of the last row's time)
-/// calibrate; the base model is fitted on the rows before them, leaving out the last `embargo`
+/// `holdout` of them (a row count, or the rows within that duration of the last row's time: a
+/// ``StepCount``, durations read as every option's are) calibrate; the base model is fitted on the rows before them, leaving out the last `embargo`
 /// (rows whose label would reach into the holdout: a label at t reads up to t + horizon, so the
 /// embargo should be at least the horizon). The calibrator (``Calibrator``) is then fitted on
 /// the base's predictions for the holdout rows. Nothing else is read: rows predicted later
@@ -20,9 +20,9 @@ public final class CalibratedModel: RallyModel, ExplainableModel {
         parameters: [
             ParameterDefinition("method", .string("platt"), .choice(Calibrator.methods),
                                 doc: "\"platt\": a logistic fit on the base's log-odds; \"isotonic\": pool-adjacent-violators"),
-            ParameterDefinition("holdout", .string("90d"), .span,
-                                doc: "the latest training rows the calibrator is fitted on: a row count or a duration \"Nd\"/\"Nh\""),
-            ParameterDefinition("embargo", .string("1d"), .span,
+            ParameterDefinition("holdout", .string("90d"), .steps(1...EntryPointOptions.maximumSteps),
+                                doc: "the latest training rows the calibrator is fitted on: a row count, or a duration (\"90d\"): the rows within it of the last"),
+            ParameterDefinition("embargo", .string("1d"), .steps(0...EntryPointOptions.maximumSteps),
                                 doc: "rows (or a duration) before the holdout left out of the base's fit: at least the label horizon"),
         ],
         headline: ["method", "holdout"],
@@ -65,7 +65,7 @@ public final class CalibratedModel: RallyModel, ExplainableModel {
 
     /// The training rows split in time order: base rows, then (after the embargo) holdout rows.
     /// Throws when a duration is given for rows without times, or a part would be empty.
-    static func partition(_ X: DesignMatrix, holdout: RowSpan, embargo: RowSpan) throws -> (base: Range<Int>, holdout: Range<Int>) {
+    static func partition(_ X: DesignMatrix, holdout: StepCount, embargo: StepCount) throws -> (base: Range<Int>, holdout: Range<Int>) {
         let n = X.rows
         func needTimes(_ name: String) throws -> [Int64] {
             guard let times = X.times else {
@@ -75,17 +75,17 @@ public final class CalibratedModel: RallyModel, ExplainableModel {
         }
         let holdoutStart: Int
         switch holdout {
-        case .rows(let k): holdoutStart = max(0, n - k)
-        case .duration(let s):
+        case .steps(let k): holdoutStart = max(0, n - k)
+        case .span(let span):
             let times = try needTimes("holdout")
-            holdoutStart = n == 0 ? 0 : (times.firstIndex { $0 > times[n - 1] - s } ?? n)
+            holdoutStart = n == 0 ? 0 : (times.firstIndex { $0 > times[n - 1] - span.seconds } ?? n)
         }
         let baseEnd: Int
         switch embargo {
-        case .rows(let k): baseEnd = max(0, holdoutStart - k)
-        case .duration(let s):
+        case .steps(let k): baseEnd = max(0, holdoutStart - k)
+        case .span(let span):
             let times = try needTimes("embargo")
-            baseEnd = holdoutStart < n ? (times.firstIndex { $0 + s >= times[holdoutStart] } ?? holdoutStart) : holdoutStart
+            baseEnd = holdoutStart < n ? (times.firstIndex { $0 + span.seconds >= times[holdoutStart] } ?? holdoutStart) : holdoutStart
         }
         guard holdoutStart < n, baseEnd > 0 else {
             throw RallyError("calibrated: \(n) training rows leave \(baseEnd) for the base model and \(n - holdoutStart) for the holdout "
@@ -98,9 +98,8 @@ public final class CalibratedModel: RallyModel, ExplainableModel {
     /// Weights weigh the base's fit; the calibrator weighs every holdout row alike.
     public func fit(_ X: DesignMatrix, labels: [Double], weights: [Double]?) throws {
         _ = try TrainingData.checkedWeights(model: kind, X, labels: labels, weights: weights)
-        guard let holdout = RowSpan.parse(ownParameters["holdout"] ?? .bool(false)),
-              let embargo = RowSpan.parse(ownParameters["embargo"] ?? .bool(false)) else {
-            throw RallyError("calibrated: holdout and embargo must be \(RowSpan.expected)")
+        guard let holdout = ownParameters["holdout"].flatMap(StepCount.init), let embargo = ownParameters["embargo"].flatMap(StepCount.init) else {
+            throw RallyError("calibrated: holdout and embargo must be row counts or durations")
         }
         let parts = try Self.partition(X, holdout: holdout, embargo: embargo)
         try base.fit(X.slice(parts.base), labels: Array(labels[parts.base]), weights: weights.map { Array($0[parts.base]) })

@@ -7,6 +7,27 @@ extension EpisodeSettings {
         let rule: AlarmRule = values.string("alarm") == "threshold" ? .threshold(values.number("threshold")!) : .top(values.number("top")!)
         self.init(rule: rule, gapHours: values.integer("gap")!, leadHours: values.integer("lead")!)
     }
+
+    /// The settings of a nested table (`rally.sweep{events = {lead = 12}}`), checked by the rules of `res:events`.
+    public init(options tree: OptionTree) throws {
+        guard case .table(let list, let fields, let other) = tree, list.isEmpty, other.isEmpty else {
+            throw RallyError("table expected ({alarm = \"top\", lead = 24, ...}), got \(tree.typeName)", option: "events")
+        }
+        var given: [String: ParameterValue] = [:]
+        for (key, value) in fields {
+            switch value {
+            case .number(let x, _): given[key] = .number(x)
+            case .string(let s): given[key] = .string(s)
+            case .bool(let b): given[key] = .bool(b)
+            default: throw RallyError("number or string expected, got \(value.typeName)", option: "events.\(key)")
+            }
+        }
+        do {
+            self.init(try OptionValues(EntryPointOptions.events, given: given))
+        } catch let error as RallyError {
+            throw RallyError(error.message, option: "events")
+        }
+    }
 }
 
 extension TunePlan {

@@ -75,13 +75,25 @@ public enum EntryPointOptions {
         every other model is compared with it by paired differences and Diebold-Mariano tests (DM: undefined, shown as "—", when the
         test set has fewer than 10 x (lag + 1) rows). Intervals: paired moving-block bootstrap of the test rows. A labeler horizon
         other than the feature spec's is a warning (res.warnings). Progress goes to stderr unless quiet = true.
+        Every pair of models is also tested on daily loss vectors (the complete calendar days of 24 test hours; a day's mean Brier
+        and log loss), as the EPF literature does (epftoolbox conventions): Giacomini-White (conditional predictive ability; d_t =
+        loss(i) - loss(j) on day t, instruments 1 and d_t-1, statistic T R^2 of 1 regressed on (d_t, d_t-1 d_t) signed by mean(d),
+        chi-square with 2 degrees of freedom) and multivariate Diebold-Mariano (mean(d) / sqrt(var(d) / N), standard normal), both
+        one-sided: p[i][j] small says model j forecasts better than model i; undefined below 11 days. In res:table() under the
+        table, in metrics.json as giacomini_white and multivariate_dm, and as p-value chessboards in the report.
         Panels: on a multi-location Dataset, locations = {"COMED", "AEP"} or "all" evaluates each location on its own and pools
         them in a panel row whose bootstrap resamples the same time blocks for every location; res:table() shows both, res:locations()
-        lists them, res:location(name) is one location's Result, and the artifacts gain a location column.
+        lists them, res:location(name) is one location's Result, and the artifacts gain a location column. training = "global" fits
+        one model per fold on every location's stacked rows (location_feature = true adds a 0/1 column per location); "both" puts
+        each model per location and globally (<name>_global) in one table, with paired differences on the same rows.
         """, inputs + bootstrap + scoring + [
         OptionDeclaration("threads", .integer(1...maximumThreads), default: .number(2),
                           doc: "threads fitting built-in models and running the bootstrap"),
         locations,
+        OptionDeclaration("training", .choice(PanelTraining.allCases.map(\.rawValue)), default: .string(PanelTraining.perLocation.rawValue),
+                          doc: "a panel's models: one per location, one global model on every location's stacked rows, or both (<name>_global)"),
+        OptionDeclaration("location_feature", .flag, default: .bool(false),
+                          doc: "a global model also sees one 0/1 feature per location (location=<name>)"),
     ])
 
     /// `rally.sweep{...}`: evaluate's options plus the grid.
@@ -96,9 +108,13 @@ public enum EntryPointOptions {
         give gbdt nthread = 1 in a sweep. The feature spec is used as given (a horizon axis moves the label, not the features' target
         step; t.warnings says so). Progress on stderr: a bar on a terminal, plain lines otherwise. Ctrl-C stops the sweep and returns
         the finished configurations (t.interrupted is true); with resume = path a rerun skips them and ends with the same table.
-        """, inputs + bootstrap + scoring + [
+        Panels: on a multi-location Dataset, grid = {location = {"COMED", "AEP"} | "all", q = ...} (or locations = ...) runs every
+        labeler configuration on every location (location is the outermost axis and the first column), e.g. for
+        t:pivot("location", "q", "pr_auc"); the pooled panel row is rally.evaluate's (locations = ...).
+        """ + "\n" + spa.summary + "\nspa options:\n" + spa.optionLines, inputs + bootstrap + scoring + [
         OptionDeclaration("grid", kind: .table("{parameter = value or list of values, ...}"),
-                          doc: "labeler parameters to vary (every combination is run)"),
+                          doc: "labeler parameters to vary (every combination is run); location = {names} or \"all\" runs each on those locations"),
+        locations,
         OptionDeclaration("metric", .choice(Metric.allCases.map(\.rawValue)), default: .string(Metric.prAUC.rawValue),
                           doc: "the headline metric (intervals and differences are given for it)"),
         OptionDeclaration("threads", .integer(1...maximumThreads),
@@ -106,9 +122,11 @@ public enum EntryPointOptions {
         OptionDeclaration("resume", .nonEmptyText, doc: "file that keeps finished configurations; a rerun skips them"),
         OptionDeclaration("shard", kind: .table("{index = i, count = n}"),
                           doc: "run only the i-th of n disjoint parts of the grid (configurations c with c % n == i - 1); needs resume"),
+        OptionDeclaration("events", kind: .table("{alarm =, top =, threshold =, gap =, lead =} (the options of res:events)"),
+                          doc: "add rally-episode columns: episodes_caught (_lo, _hi), episodes_lead_median, episodes_false_alarms_per_30d (_lo, _hi), episodes_alarm_hours_per_30d"),
         OptionDeclaration("spa", kind: .table("true or {loss = \"brier\" | \"log_loss\", resamples = n}"),
                           doc: "Hansen's SPA test and White's reality check: does the best run beat its configuration's baseline, "
-                            + "allowing for the search? (see help(rally.sweep) and SweepSPA; not with resume or shard)"),
+                            + "allowing for the search? (spa options below; not with resume or shard)"),
     ])
 
     /// The fields of `rally.sweep{spa = {...}}`: Hansen's (2005) test of superior predictive ability
@@ -189,15 +207,15 @@ public enum EntryPointOptions {
 
     /// `rally.tune{...}`.
     public static let tune = OptionSchema("tune", summary: """
-        rally.tune{data = ds, features = fx, labeler = lab, walkforward = folds, model = "gbdt", grid = {max_depth = {3, 6}, eta = {0.05, 0.1}}
+        rally.tune{data = ds, features = fx, labeler = lab, walkforward = folds | split = sp, model = "gbdt", grid = {max_depth = {3, 6}, eta = {0.05, 0.1}}
         [, metric = "pr_auc", inner = 1, inner_step = "year"]} -- nested walk-forward. For each outer fold the grid's models are
         evaluated on `inner` inner folds cut from that fold's training rows only (the last inner_step periods before its test start,
         each trained on what precedes it); the best inner `metric` picks the parameters; the outer fold then scores the model with those
         parameters. Returns {folds = {{test_start =, test_end =, chosen = {param = value}}, ...}, metrics = {metric = {value =,
         ci95 =}} (the tuned model on the pooled outer test rows, bootstrap intervals), grid = {{params =, <metric> =}} (each fixed grid
         point on the same outer rows), selected_on_test = the best fixed point by `metric` on the outer rows (flattered: chosen on the
-        rows it is scored on), text}. Inner scores choose; they are never reported as results.
-        """, inputs.filter { $0.name != "models" && $0.name != "split" } + bootstrap + [
+        rows it is scored on), warnings, text}. Inner scores choose; they are never reported as results.
+        """, inputs.filter { $0.name != "models" } + bootstrap + [
         OptionDeclaration("model", .choice(["naive", "climatology", "logreg", "gbdt"]), default: .string("gbdt"), doc: "the model kind to tune"),
         OptionDeclaration("params", kind: .table("{parameter = value, ...}"), doc: "parameters every grid point shares (e.g. rounds = 300)"),
         OptionDeclaration("grid", kind: .table("{parameter = {values}, ...}"), required: true,
@@ -320,8 +338,10 @@ public enum EntryPointOptions {
     /// `rally.load(path, opts)`.
     public static let load = OptionSchema("load", summary: """
         rally.load(path [, options]) -- reads a CSV file into a Dataset; ds:report() tells what it found and did. Detects the
-        delimiter, a BOM, line endings, the time column and its layout; every other cell must be a number (empty = missing).
-        PJM Data Miner 2 LMP exports (long format) are pivoted per pnode (the clock is UTC unless utc_offset is given).
+        delimiter, a BOM, line endings, a header (or none), the time column and its layout (ISO 8601 offsets included); every other
+        cell must be a number (empty = missing). Times with offsets, or naive times with zone = "America/New_York", give UTC instants
+        shown in the zone's local time; naive times without a zone stay the file's wall clock. Long LMP exports (PJM Data Miner 2,
+        gridstatus) are pivoted per location (ds:locations(), ds:location(name)).
         """, [
         OptionDeclaration("delimiter", .choice([",", ";", "\t"]), doc: "the field separator (detected otherwise)"),
         OptionDeclaration("decimal", .choice([".", ","]), default: .string("."), doc: "the decimal mark of numbers"),

@@ -69,8 +69,6 @@ public enum ParameterRule: Sendable, Hashable {
     case nonEmptyText
     /// A boolean.
     case flag
-    /// A ``RowSpan``: a row count or a duration `"Nd"` / `"Nh"`.
-    case span
 
     /// Why `value` is not accepted, or nil when it is; `shown` is how the message shows a
     /// number (default: its shortest form; a caller holding the exact integer the user gave
@@ -102,8 +100,6 @@ public enum ParameterRule: Sendable, Hashable {
             return s.isEmpty ? "a non-empty string expected, got an empty string" : nil
         case (.text, .string), (.flag, .bool):
             return nil
-        case (.span, _):
-            return RowSpan.parse(value) == nil ? "\(RowSpan.expected) expected, got \(value.json)" : nil
         default:
             return "\(expectedType) expected, got \(value.typeName)"
         }
@@ -122,7 +118,6 @@ public enum ParameterRule: Sendable, Hashable {
         case .steps, .hours: "number or duration"
         case .choice, .text, .nonEmptyText: "string"
         case .flag: "boolean"
-        case .span: "number or string"
         }
     }
 }

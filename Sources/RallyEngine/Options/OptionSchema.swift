@@ -171,7 +171,6 @@ extension ParameterRule {
         case .text: "string"
         case .nonEmptyText: "non-empty string"
         case .flag: "boolean"
-        case .span: "rows or duration (\"90d\", \"36h\")"
         }
     }
 }

@@ -28,6 +28,10 @@ struct ReportAnalysis {
     let sweep: SweepSlice?
     /// Savings at the cost-optimal threshold for a range of cost ratios: (ratio, outcome per model).
     let costSensitivity: [(ratio: Double, never: Double, outcomes: [DecisionOutcome])]
+    /// The value curves and episode figures of metrics.json (nil for artifacts without them).
+    let decisionViews: DecisionViews?
+    /// The prose and episode table that open the decision section (empty without them).
+    let decisionBlocks: [ReportDocument.Block]
 
     init(artifacts: ReportArtifacts, options: ReportOptions) throws {
         let p = artifacts.predictions
@@ -47,6 +51,8 @@ struct ReportAnalysis {
         let named = zip(models, columns).map { (name: $0, probabilities: $1) }
         sweep = try artifacts.sweep.flatMap { try SweepSlice(csv: $0, run: artifacts.run) }
         decisions = try DecisionCosts.compute(labels: p.labels, models: named, costRatio: options.costRatio)
+        decisionViews = try DecisionViews.load(directory: artifacts.directory, models: models)
+        decisionBlocks = try decisionViews?.blocks(costRatio: options.costRatio, horizon: horizon) ?? []
         costSensitivity = try Array(Set([2, 5, 10, 20, 50, options.costRatio])).sorted().map { ratio in
             let d = try DecisionCosts.compute(labels: p.labels, models: named, costRatio: ratio, grid: [])
             return (ratio, d.neverCost, d.table.map { $0[0] })

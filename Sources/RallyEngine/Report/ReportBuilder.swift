@@ -18,6 +18,7 @@ public struct ReportOutput: Sendable {
 public enum ReportBuilder {
     /// Reads `options.artifacts`, computes, and writes into `options.out`.
     public static func render(_ options: ReportOptions) throws -> ReportOutput {
+        if let panel = try PanelReport.load(directory: options.artifacts) { return try panel.render(options) }
         let artifacts = try ReportArtifacts.load(directory: options.artifacts)
         return try render(artifacts, options)
     }
@@ -45,6 +46,7 @@ public enum ReportBuilder {
         if let note = analysis.windowNote { notes.append(note) }
         if artifacts.run == nil { notes.append("no run.json: the rally definition and provenance are not described, and probabilities are drawn at forecast time") }
         if artifacts.importance.isEmpty { notes.append("no importance rows (importance.csv absent or header-only): no feature importance figure") }
+        if analysis.decisionViews == nil { notes.append("metrics.json has no economic_value section (written by an older rally): no value figure or episode table") }
         if artifacts.sweep == nil {
             notes.append("no sweep_thresholds.csv: no threshold sweep figure")
         } else if analysis.sweep == nil {
@@ -84,6 +86,9 @@ public enum ReportBuilder {
         if let importance = maker.importance() { figures.append(importance) }
         if let tests = try maker.predictiveAbility() { figures.append(tests) }
         if let slice = analysis.sweep { figures.append(maker.sweep(slice)) }
+        if let views = analysis.decisionViews {
+            figures.append(views.figure(color: { ChartStyle.model($0, index: artifacts.models.firstIndex(of: $0) ?? 0) }, costRatio: options.costRatio))
+        }
         return figures
     }
 }

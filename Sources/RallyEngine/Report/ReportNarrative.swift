@@ -334,7 +334,9 @@ struct ReportNarrative {
             "**Freight and pipelines — move the work.** Rail terminal operations (electrified yards, cranes, reefer pre-cooling), tank-farm transfers and pipeline pumping batches can often slide by hours. Flagged hours are the ones to schedule around: pump ahead into storage, pre-cool before, defer the discretionary moves.",
             "**What an error costs.** A false alarm costs the price of acting for nothing (a premium paid on a hedge, a rescheduled shift, pumping at a worse hour); a missed rally costs the spike itself on the unhedged load. The ratio between the two — not the model's accuracy — sets where to act.",
         ]))
-        doc.add(.paragraph("Below, a false alarm costs 1 unit and a missed rally \(T.fixed(r, 0)) units (`cost_ratio = \(Format.number(r))`). For calibrated probabilities the cheapest rule is to act when p ≥ 1/(1 + \(Format.number(r))) = \(T.fixed(tau, 3)). Doing nothing costs \(Format.number(dc.neverCost)) units over the \(dc.hours) test hours (every rally missed); acting every hour costs \(Format.number(dc.alwaysCost)) (every calm hour a false alarm)."))
+        place("value", &doc)
+        for block in analysis.decisionBlocks { doc.add(block) }
+        doc.add(.paragraph("A worked example: below, a false alarm costs 1 unit and a missed rally \(T.fixed(r, 0)) units (`cost_ratio = \(Format.number(r))`). For calibrated probabilities the cheapest rule is to act when p ≥ 1/(1 + \(Format.number(r))) = \(T.fixed(tau, 3)). Doing nothing costs \(Format.number(dc.neverCost)) units over the \(dc.hours) test hours (every rally missed); acting every hour costs \(Format.number(dc.alwaysCost)) (every calm hour a false alarm)."))
         let k = dc.thresholds.firstIndex(of: tau) ?? 0
         let rows = dc.table.map { row -> [String] in
             let o = row[k]

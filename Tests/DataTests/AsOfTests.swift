@@ -78,6 +78,10 @@ private func same(_ a: [Double], _ b: [Double]) -> Bool {
         }
         let later = try changed(true)
         #expect(same(base.columns[1], later.columns[1]) && same(base.columns[2], later.columns[2]), "\(decision)")
+        let spec = FeatureSpec(horizon: 24, features: [Feature(.lag(column: "load", steps: 0)), Feature(.knownAhead(column: "load")),
+                                                        Feature(.rolling(column: "peak", statistic: .max, window: 24))])
+        let (x, y) = (try spec.build(on: base), try spec.build(on: later))
+        #expect(zip(x.columns, y.columns).allSatisfy { same($0, $1) }, "\(decision): a feature changed")
         // the test can fail: changing the vintages published by the decision changes the join
         let earlier = try changed(false)
         #expect(!same(base.columns[1], earlier.columns[1]), "\(decision)")

@@ -42,6 +42,8 @@ enum VintageReader {
         var targets: [Int64] = [], published: [Int64] = [], offsets: [Int32] = [], lines = LineMap()
         var columns = [[Double]](repeating: [], count: values.count)
         var withOffsets: Bool?
+        // the last text of each time field and its time: a vintage repeats its publish time on every row
+        var lastText: [[UInt8]] = [[], []], lastTime = [TimeStamp.Instant](repeating: TimeStamp.Instant(utc: 0, offset: 0), count: 2)
         let scanner = opened.scanner
         try scanner.forEachRecord(in: opened.file, firstLine: opened.line, blank: {}) { b, line in
             guard scanner.fieldCount == opened.fieldCount else {
@@ -49,13 +51,16 @@ enum VintageReader {
             }
             lines.record(row: targets.count, line: line)
             for (field, into) in [(target, 0), (publish, 1)] {
-                let text = scanner.text(b, field)
-                let instant: TimeStamp.Instant
-                do {
-                    instant = try time(text, offsets: &withOffsets)
-                } catch let e as RallyError {
-                    throw RallyError("\(path):\(line):\(field + 1): column '\(header[field])': \(e.message)")
+                let raw = UnsafeBufferPointer(start: b + scanner.starts[field], count: scanner.ends[field] - scanner.starts[field])
+                if !raw.elementsEqual(lastText[into]) {
+                    do {
+                        lastTime[into] = try time(scanner.text(b, field), offsets: &withOffsets)
+                    } catch let e as RallyError {
+                        throw RallyError("\(path):\(line):\(field + 1): column '\(header[field])': \(e.message)")
+                    }
+                    lastText[into] = Array(raw)
                 }
+                let instant = lastTime[into]
                 if into == 0 { targets.append(instant.utc); offsets.append(Int32(instant.offset)) } else { published.append(instant.utc) }
             }
             for (c, field) in values.enumerated() {

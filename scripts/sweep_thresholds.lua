@@ -1,6 +1,6 @@
 -- How does the rally definition change the picture? A threshold sweep in one command:
 --
---   rally-shell scripts/sweep_thresholds.lua [--data PATH] [--out DIR] [--bootstrap N] [--threads N]
+--   rally-shell scripts/sweep_thresholds.lua [--data PATH] [--out DIR] [--bootstrap N] [--spa N] [--threads N]
 --                                            [--resume FILE] [--shard I/N] [--quiet] [--help]
 --
 -- Runs naive, logreg and gbdt (protocol v1's models) on every rally definition
@@ -14,6 +14,10 @@
 --               columns; without it the sweep runs on the synthetic PJM-like default and says so.
 -- --out DIR     where sweep_thresholds.csv goes (default artifacts/); every column of every run.
 -- --bootstrap N resamples per configuration for the PR-AUC intervals (default 200; 0: none).
+-- --spa N       resamples of the SPA test (default 1000; 0: none): does the best run beat naive
+--               on Brier loss once the search over all 30 non-naive runs is allowed for? (Hansen's
+--               SPA and White's reality check, printed under the table and written to
+--               sweep_thresholds.csv-metadata.json). Not with --resume or --shard (default 0 there).
 -- --threads N   engine threads (default: every core).
 -- --resume FILE saves each finished configuration to FILE; after a Ctrl-C, run the same command
 --               again to continue where it stopped (same final table).
@@ -38,16 +42,18 @@ local t0 = rally.clock()
 
 local function usage(message)
   io.stderr:write("sweep_thresholds.lua: ", message, "\n",
-    "usage: rally-shell scripts/sweep_thresholds.lua [--data PATH] [--out DIR] [--bootstrap N] [--threads N] [--resume FILE] [--shard I/N] [--quiet] [--help]\n")
+    "usage: rally-shell scripts/sweep_thresholds.lua [--data PATH] [--out DIR] [--bootstrap N] [--spa N] [--threads N] [--resume FILE] [--shard I/N] [--quiet] [--help]\n")
   os.exit(2)
 end
 
 local recipe = require "recipe"
-local options = recipe.options(arg, { valued = { "data", "out", "bootstrap", "threads", "resume", "shard" }, switches = { "quiet" },
+local options = recipe.options(arg, { valued = { "data", "out", "bootstrap", "spa", "threads", "resume", "shard" }, switches = { "quiet" },
                                       defaults = { out = "artifacts/", bootstrap = "200" }, usage = usage })
 local resamples = recipe.whole(options, "bootstrap", 0, "a whole number of resamples", usage)
 local threads = recipe.whole(options, "threads", 1, "a whole number >= 1", usage)
 local shard = recipe.shard(options, usage)
+-- the SPA test needs every configuration's losses from this run: off by default with --resume or --shard
+local spa = recipe.whole(options, "spa", 0, "a whole number of resamples", usage) or ((options.resume or shard) and 0 or 1000)
 
 -- data
 local ds, note = recipe.data(options.data, "the real data")
@@ -72,6 +78,7 @@ local t = rally.sweep{
   metric = "pr_auc",
   bootstrap = resamples, block = 168, seed = 7,
   threads = threads, resume = options.resume, shard = shard, quiet = options.quiet,
+  spa = spa > 0 and { loss = "brier", resamples = spa } or false,
 }
 
 local base = options.out:gsub("/*$", "") .. "/sweep_thresholds"

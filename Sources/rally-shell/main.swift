@@ -200,5 +200,5 @@ struct ProcessEnvironment {
     }
 }
 
-ThreadWaitPolicy.preferPassive()
+ThreadWaitPolicy.preferBoundedSpin()
 exit(Shell.main())

@@ -203,7 +203,7 @@ import Testing
             var options = CSVOptions()
             set(&options)
             #expect(errorMessage { try CSVReader.load(path: path, options: options) }
-                    == "\(path):1: \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: time, price)")
+                    == "\(path):1: \(option) applies only to long LMP exports (PJM Data Miner, gridstatus), and this file is not one (header: time, price)")
         }
     }
 

@@ -111,7 +111,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = {1}}")
                 == "bad argument #1 to 'evaluate' (field 'models': Model expected at index 1, got number)")
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootsrap = 10}")
-                == "bad argument #1 to 'evaluate' (unknown option 'bootsrap'; valid options: baseline, bins, block, bootstrap, data, dm_lag, features, labeler, min_positives, models, quiet, seed, split, threads, top, walkforward)")
+                == "bad argument #1 to 'evaluate' (unknown option 'bootsrap'; valid options: baseline, bins, block, bootstrap, data, dm_lag, features, labeler, location_feature, locations, min_positives, models, quiet, seed, split, threads, top, training, walkforward)")
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, baseline = 'gbdt', quiet = true}")
                 == "evaluate: baseline 'gbdt' is not one of the models (naive, logreg)")
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, top = 2}")
@@ -278,6 +278,6 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
         #expect((run["data"] as! [String: Any])["synthetic"] as? Bool == true)
         #expect((run["recipe"] as? String)?.contains("synthetic") == true)
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + "/metrics.json"))) as! [String: Any]
-        #expect(metrics["models"] as? [String] == ["naive", "logreg", "gbdt"])
+        #expect(metrics["models"] as? [String] == ["naive", "logreg", "gbdt", "gbdt_platt", "gbdt_isotonic"])
     }
 }

@@ -296,3 +296,51 @@ fx = rally.features.protocol_v1()
     """)
     #expect(out == ["true", "0.5", "0.5", "true"])
 }
+
+@Test func calibratedModelsFromLua() throws {
+    let lua = LuaHarness()
+    #expect(try lua.run("return rally.model.calibrated{base = rally.model.gbdt{rounds = 50}, method = 'isotonic', holdout = 200}")
+            == ["<Model gbdt_isotonic: calibrated method=isotonic holdout=200 of gbdt rounds=50 eta=0.05 max_depth=6 (not fitted)>"])
+    #expect(try lua.run("local m = rally.model.calibrated{base = rally.model.logreg(), name = 'lr_cal'}; return m.name, m.kind, m:params().holdout, m:params()['base.C'], m:params().base")
+            == ["lr_cal", "calibrated", "90d", "1", "logreg"])
+    #expect(lua.error("rally.model.calibrated{method = 'platt'}").contains("field 'base': Model expected, got nil"))
+    #expect(lua.error("rally.model.calibrated{base = rally.model.naive(), holdout = '90 days'}").contains("parameter 'holdout': "))
+    #expect(lua.error("rally.model.calibrated{base = rally.model.naive(), holdout = '90 days'}").contains("expected, got \"90 days\""))
+    #expect(lua.error("rally.model.calibrated{base = rally.model.naive(), holdout = 1e12}").contains("parameter 'holdout'"))
+    #expect(lua.error("rally.model.calibrated{base = rally.model.naive(), method = 'beta'}").contains("parameter 'method': one of \"platt\", \"isotonic\" expected"))
+    #expect(lua.error("rally.model.calibrated{base = rally.model.calibrated{base = rally.model.naive()}}").contains("already calibrated"))
+    try lua.run("rally.model.register('flat', {fit = function() end, predict = function(self, X) return {} end})")
+    #expect(lua.error("rally.model.calibrated{base = rally.model.new('flat', {})}").contains("a model written in Lua cannot be calibrated"))
+    #expect(try lua.run("return rally.help(rally.model.calibrated)")[0].contains("embargo = \"1d\": rows (or a duration) before the holdout"))
+    // on X without times, durations are refused and row counts work
+    try lua.run("""
+        local x, y = {}, {}
+        for i = 1, 400 do x[i] = i; y[i] = (i % 7 == 0 or i % 11 == 0) and 1 or 0 end
+        X, Y = {x = x}, y
+        """)
+    #expect(lua.error("rally.model.calibrated{base = rally.model.logreg()}:fit(X, Y)").contains("holdout is a duration, but X has no times"))
+    #expect(try lua.run("local m = rally.model.calibrated{base = rally.model.logreg(), holdout = 100, embargo = 5}:fit(X, Y); return m:report().holdout_rows, m:report().base_rows, #m:predict(X)")
+            == ["100", "295", "400"])
+}
+
+/// A calibrated model joins rally.evaluate and rally.sweep like any model: its row is the one
+/// of the same model fitted on its own, and the sweep's equals the evaluation's.
+@Test func calibratedModelsEvaluateAndSweep() throws {
+    let lua = LuaHarness()
+    let out = try lua.run("""
+        local ds = rally.dataset.synthetic{years = 2, seed = 4}
+        local lab = rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24}
+        local fx = rally.features{lags = {0, 1, 24}, rolling = {{stat = "mean", window = 24}}, gap_to_thr = true, calendar = {"hour"}}
+        local sp = rally.split{train_end = "2014-06-30 23:00", test_start = "2014-07-01", embargo = 24}
+        local models = {rally.model.naive(), rally.model.logreg(), rally.model.calibrated{base = rally.model.logreg(), method = "isotonic", holdout = "30d"}}
+        local res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = models, bootstrap = 0, quiet = true}
+        local t = rally.sweep{data = ds, features = fx, labeler = lab, split = sp, models = models, grid = {q = {0.9, 0.95}}, bootstrap = 0, quiet = true}
+        local m = res:metrics().metrics
+        local cal, swept = nil, nil
+        for _, r in ipairs(t:rows()) do if r.model == "logreg_isotonic" and r.q == 0.95 then swept = r end end
+        local p = res:predictions()
+        return #t, swept.brier == m.logreg_isotonic.brier.value, swept.ece == m.logreg_isotonic.ece.value,
+               m.logreg_isotonic.brier.value ~= m.logreg.brier.value, p.p_logreg_isotonic ~= nil
+        """)
+    #expect(out == ["6", "true", "true", "true", "true"], "\(out)")
+}

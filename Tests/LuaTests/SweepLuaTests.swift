@@ -4,7 +4,7 @@ import Testing
 @testable import RallyEngine
 
 /// Two synthetic years, a split testing the second half, a small grid; naive and logreg are fast enough for debug builds.
-private let sweepSetUp = """
+let sweepSetUp = """
 ds = rally.dataset.synthetic{years = 2, seed = 4}
 lab = rally.labeler.quantile{col = "price", q = 0.95, window = 672, horizon = 24}
 fx = rally.features.protocol_v1()

@@ -2,15 +2,17 @@ import Foundation
 import Testing
 
 @Suite struct BatchModeTests {
-    @Test func openMPThreadsWaitPassivelyUnlessTheUserChose() throws {
-        let chunk = "print(os.getenv('OMP_WAIT_POLICY'), arg[0], #arg, ...)"
-        let r = try ShellHarness.run(["-e", chunk, "-", "a", "b"], input: "", unset: ["OMP_WAIT_POLICY"])
+    @Test func openMPThreadsSpinBrieflyUnlessTheUserChose() throws {
+        let chunk = "print(os.getenv('GOMP_SPINCOUNT'), os.getenv('OMP_WAIT_POLICY'), arg[0], #arg, ...)"
+        let r = try ShellHarness.run(["-e", chunk, "-", "a", "b"], input: "", unset: ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT"])
         #expect(r.status == 0)
-        #expect(r.stdout.hasPrefix("passive\t"), "\(r.stdout)")
         // the re-executed shell sees the same arguments
-        #expect(r.stdout == "passive\t-\t2\n", "\(r.stdout)")
-        let kept = try ShellHarness.run(["-e", "print(os.getenv('OMP_WAIT_POLICY'))"], environment: ["OMP_WAIT_POLICY": "active"])
-        #expect(kept.stdout == "active\n")
+        #expect(r.stdout == "10000\tnil\t-\t2\n", "\(r.stdout)")
+        let policy = "print(os.getenv('GOMP_SPINCOUNT'), os.getenv('OMP_WAIT_POLICY'))"
+        let kept = try ShellHarness.run(["-e", policy], environment: ["OMP_WAIT_POLICY": "active"], unset: ["GOMP_SPINCOUNT"])
+        #expect(kept.stdout == "nil\tactive\n")
+        let spin = try ShellHarness.run(["-e", policy], environment: ["GOMP_SPINCOUNT": "500"], unset: ["OMP_WAIT_POLICY"])
+        #expect(spin.stdout == "500\tnil\n")
     }
 
     @Test func scriptGetsArgTableAndVarargs() throws {

@@ -39,25 +39,8 @@ end
 assert(mode == "time" and #arg == 4, "usage: rally-shell scripts/bench/load.lua time SHARED.csv BIG.csv PANDAS.txt")
 local shared_path, big_path, pandas_path = arg[2], arg[3], arg[4]
 
-local pandas = {}
-for line in io.lines(pandas_path) do
-  local k, v = line:match("^(%S+) (%S+)$")
-  pandas[k] = tonumber(v) or v
-end
-
-local function peak_mb()
-  for line in io.lines("/proc/self/status") do
-    local kb = line:match("^VmHWM:%s+(%d+) kB")
-    if kb then return tonumber(kb) / 1024 end
-  end
-end
-
-local function file_mb(path)
-  local f = assert(io.open(path, "rb"))
-  local size = f:seek("end")
-  f:close()
-  return size / 1e6
-end
+local measure = require "measure"
+local pandas, peak_mb, file_mb = measure.read_pairs(pandas_path), measure.peak_mb, measure.file_mb
 
 -- the shared file: best of 20
 local shared_s, ds = math.huge, nil

@@ -1,6 +1,7 @@
 /// A dataset as CSV text that `rally.load` reads back to the same values: a `time` column
 /// (`YYYY-MM-DD HH:MM`, the dataset's naive clock; `YYYY-MM-DD HH:MM:SS` on every row when any
-/// time has seconds), then one column per series, numbers in their shortest round-trip form,
+/// time has seconds; a dataset with a zone writes its local times with their UTC offsets,
+/// `2016-11-06 01:00-05:00`, which read back to the same instants), then one column per series, numbers in their shortest round-trip form,
 /// missing values as empty fields. A name holding a comma, semicolon, tab, quote or line break
 /// is quoted (so delimiter detection reads the header as written).
 ///
@@ -15,7 +16,7 @@ public enum DatasetCSV {
         out += (["time"] + dataset.names).map(field).joined(separator: ",")
         out += "\n"
         for row in 0..<dataset.count {
-            out += time(dataset.timestamps[row], seconds: seconds)
+            out += time(dataset.timestamps[row], seconds: seconds, zone: dataset.zone)
             for column in dataset.columns {
                 out += ","
                 out += number(column[row])
@@ -31,10 +32,13 @@ public enum DatasetCSV {
         x == 0 && x.sign == .minus ? "-0" : CSVTable.number(x)
     }
 
-    /// `t` as `YYYY-MM-DD HH:MM`, with `:SS` when `seconds`.
-    private static func time(_ t: Int64, seconds: Bool) -> String {
-        let text = TimeStamp.format(t)
-        return seconds && text.utf8.count == 16 ? text + ":00" : text
+    /// `t` as `YYYY-MM-DD HH:MM`, with `:SS` when `seconds`, in `zone`'s local time with its
+    /// offset unless `zone` is the wall clock.
+    private static func time(_ t: Int64, seconds: Bool, zone: MarketZone) -> String {
+        let offset = zone.offset(at: t)
+        let text = TimeStamp.format(t + Int64(offset))
+        let local = seconds && text.utf8.count == 16 ? text + ":00" : text
+        return zone.isWallClock ? local : local + TimeStamp.offsetText(offset)
     }
 
     /// A header field: quoted (quotes doubled) when it holds a delimiter rally detects, a quote

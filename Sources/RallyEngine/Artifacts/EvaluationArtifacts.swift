@@ -20,6 +20,10 @@ import Foundation
 ///                "metrics": {"<model>": {"<metric>": x, ...}}, "warnings": [...]}, ...],
 ///     "bootstrap": {"block": 168, "resamples": 1000, "used": 1000, "skipped": 0, "seed": 7},
 ///     "diebold_mariano_lag": 23,
+///     "giacomini_white": {"days": 722, "hours_per_day": 24, "rows_left_out": 0, ...,
+///                         "brier": {"statistic": [[...]], "p": [[...]]}, "log_loss": {...}},
+///     "multivariate_dm": {same shape} (both null with one model; see ``PredictiveAbilityTests``:
+///     p[i][j] small says models[j] is more accurate than models[i]),
 ///     "warnings": [...]
 ///   }
 ///   ```
@@ -85,7 +89,7 @@ public struct EvaluationArtifacts {
             ("block", .integer(b.block)), ("resamples", .integer(b.resamples)), ("used", .integer(r.bootstrapUsed)),
             ("skipped", .integer(r.bootstrapSkipped)), ("seed", Self.seed(b.seed)),
         ])
-        return .object([
+        return .object(panelJSON() + [
             ("baseline", .string(r.models[r.baseline].name)),
             ("models", .array(r.models.map { .string($0.name) })),
             ("metrics", .object(metrics)),
@@ -94,6 +98,8 @@ public struct EvaluationArtifacts {
             ("folds", folds),
             ("bootstrap", bootstrap),
             ("diebold_mariano_lag", .integer(r.dieboldMarianoLag)),
+            ("giacomini_white", r.predictiveAbility?.giacominiWhiteJSON ?? .null),
+            ("multivariate_dm", r.predictiveAbility?.multivariateDieboldMarianoJSON ?? .null),
             ("warnings", .array(r.warnings.map(JSONValue.string))),
         ] + r.decisionSections())
     }
@@ -103,8 +109,10 @@ public struct EvaluationArtifacts {
     /// The `predictions.csv` table.
     public func predictionsCSV() -> CSVTable {
         let r = result
-        var table = CSVTable(header: ["ts", "y", "price", "threshold"] + r.models.map { "p_" + $0.name }, expectedRows: r.testTimes.count)
+        var table = CSVTable(header: (r.panel == nil ? [] : ["location"]) + ["ts", "y", "price", "threshold"] + r.models.map { "p_" + $0.name },
+                             expectedRows: r.testTimes.count)
         for i in r.testTimes.indices {
+            if let panel = r.panel { table.field(panel.location(ofRow: i)) }
             table.field(TimeStamp.format(r.testTimes[i]))
             table.number(r.testLabels[i])
             table.number(r.testSeries[i])
@@ -117,13 +125,13 @@ public struct EvaluationArtifacts {
 
     /// The `benchmark_table.csv` table.
     public func benchmarkTableCSV() -> CSVTable {
-        var header = ["model", "kind"]
+        var header = (result.panel == nil ? [] : ["location"]) + ["model", "kind"]
         for metric in Metric.allCases { header += [metric.rawValue, metric.rawValue + "_lo", metric.rawValue + "_hi"] }
         for metric in Metric.allCases { header += [metric.rawValue + "_diff", metric.rawValue + "_diff_lo", metric.rawValue + "_diff_hi"] }
         header += ["dm_brier_p", "dm_log_loss_p", "dm_brier_statistic", "dm_log_loss_statistic"]
         var table = CSVTable(header: header)
-        for m in result.models {
-            var row = [m.name, m.kind]
+        for (location, m) in tableRows {
+            var row = (location.map { [$0] } ?? []) + [m.name, m.kind]
             for metric in Metric.allCases {
                 let ci = m.interval(metric)
                 row += [m.metrics[metric], ci.lower, ci.upper].map(CSVTable.number)
@@ -177,7 +185,7 @@ public struct EvaluationArtifacts {
     public func parametersJSON() -> JSONValue {
         let p = result.plan
         let features: JSONValue = .object([
-            ("horizon", .integer(p.features.horizon)),
+            ("horizon", p.features.horizon.json),
             ("columns", .array(p.features.features.map { .object([("name", .string($0.name)), ("definition", .string($0.definition))]) })),
         ])
         let models: [JSONValue] = result.models.map { m in
@@ -196,7 +204,7 @@ public struct EvaluationArtifacts {
             ("diebold_mariano_lag", .integer(result.dieboldMarianoLag)),
             ("minimum_positives", .integer(p.minimumPositives)),
             ("threads", .integer(p.threads)),
-        ])
+        ] + panelParameters())
     }
 
     /// Model or labeler parameters as a JSON object (whole numbers as integers).

@@ -54,7 +54,27 @@ public enum CSVReader {
         return "\(path):\(headerLine): " + rest
     }
 
-    private static func read(path: String, options: CSVOptions, chunkSize: Int, headerLine: inout Int) throws -> Dataset {
+    /// A CSV file opened past its header: the header read (empty names replaced by `columnN`,
+    /// positional names for a headerless file), the delimiter detected, and the report lines so
+    /// far. Readers of every layout start here.
+    struct Opened {
+        let file: ChunkedFile
+        let scanner: CSVScanner
+        let header: [String]
+        /// Fields per record as the header has them (a trailing empty field included).
+        let fieldCount: Int
+        /// The line of the first record after the header (of the first record for a headerless file).
+        let line: Int
+        let notes: [String]
+        /// Whether the file has no header line (given, or detected: its first line is data).
+        let headerless: Bool
+        /// Whether the first header field was empty (a pandas row index, perhaps).
+        let firstUnnamed: Bool
+    }
+
+    /// Opens `path` and reads its header (skipping a BOM and leading blank lines), setting
+    /// `headerLine`. Throws for an empty or binary file and a malformed or oversized header.
+    static func open(path: String, options: CSVOptions, chunkSize: Int, headerLine: inout Int) throws -> Opened {
         let file = try ChunkedFile(path: path, chunkSize: chunkSize)
         var notes: [String] = []
         try file.ensure(3)
@@ -79,6 +99,7 @@ public enum CSVReader {
         let scanner = CSVScanner(delimiter: delimiter, maxFields: maxColumns + 1)
         headerLine = line
         var header: [String] = []
+        let firstRecord = file.start
         scan: while true {
             switch scanner.scan(file.buffer, from: file.start, end: file.end, atEOF: file.atEOF) {
             case .record(let next, let lines):
@@ -97,6 +118,13 @@ public enum CSVReader {
             case .tooManyFields: throw RallyError("\(path):\(headerLine): the header has more than \(maxColumns) fields; rally reads at most \(maxColumns) columns\(delimiterNote(options))")
             }
         }
+        let headerless = options.header.map { !$0 } ?? HeaderLine.isData(header, decimal: options.decimal)
+        if headerless {
+            file.start = firstRecord
+            line = headerLine
+            header = HeaderLine.positionalNames(header.count > 1 && header.last == "" ? header.count - 1 : header.count) + (header.last == "" && header.count > 1 ? [""] : [])
+            notes.append(HeaderLine.note(given: options.header != nil, count: header.count - (header.last == "" ? 1 : 0)))
+        }
         let fieldCount = header.count
         if header.count > maxColumns && !(header.count == maxColumns + 1 && header.last == "") {
             throw RallyError("\(path):\(headerLine): the header has \(header.count) fields; rally reads at most \(maxColumns) columns\(delimiterNote(options))")
@@ -105,6 +133,7 @@ public enum CSVReader {
             header.removeLast()
             notes.append("the header ends with a delimiter: its empty last field is ignored")
         }
+        let firstUnnamed = header.first == ""
         var unnamed: [String] = []
         for (k, name) in header.enumerated() where name.isEmpty {
             header[k] = "column\(k + 1)"
@@ -115,31 +144,84 @@ public enum CSVReader {
         } else if !unnamed.isEmpty {
             notes.append("\(unnamed.count) header fields are empty (\(MessageText.list(unnamed))): named them 'columnN' by their position")
         }
-        if DataMinerReader.recognizes(header) {
+        return Opened(file: file, scanner: scanner, header: header, fieldCount: fieldCount, line: line, notes: notes,
+                      headerless: headerless, firstUnnamed: firstUnnamed)
+    }
+
+    private static func read(path: String, options: CSVOptions, chunkSize: Int, headerLine: inout Int) throws -> Dataset {
+        let opened = try open(path: path, options: options, chunkSize: chunkSize, headerLine: &headerLine)
+        let (file, scanner, header, fieldCount, line) = (opened.file, opened.scanner, opened.header, opened.fieldCount, opened.line)
+        let (headerless, firstUnnamed) = (opened.headerless, opened.firstUnnamed)
+        var notes = opened.notes
+        if !headerless, Vintages.recognizes(header) {
+            throw RallyError("\(path): forecast vintages (several forecasts per interval, with their publish times): read them with rally.load_vintages(path)")
+        }
+        if !headerless, DataMinerReader.recognizes(header) {
             if let hours = options.hourConvention {
                 throw RallyError("\(path): hours = \"\(hours.rawValue)\" is for a date column plus an hour column; a PJM Data Miner export is keyed on its datetime_beginning_utc column")
+            }
+            if options.time != nil {
+                throw RallyError("\(path): time = ... names the time column of a wide file; a PJM Data Miner export is keyed on its datetime_beginning_utc column")
             }
             notes.append("recognised a PJM Data Miner 2 hourly LMP export (long format: one row per pnode and hour)")
             var reader = DataMinerReader(path: path, header: header, fieldCount: fieldCount, options: options)
             return try reader.read(file: file, scanner: scanner, firstLine: line, notes: notes)
         }
+        if !headerless, let layout = GridstatusReader.layout(of: header) {
+            if let hours = options.hourConvention {
+                throw RallyError("\(path): hours = \"\(hours.rawValue)\" is for a date column plus an hour column; a gridstatus export is keyed on its '\(layout.start)' column")
+            }
+            if options.utcOffsetHours != nil {
+                throw RallyError("\(path): utc_offset applies only to PJM Data Miner exports; a gridstatus export's zone is America/New_York unless zone = \"...\" names another")
+            }
+            if options.time != nil {
+                throw RallyError("\(path): time = ... names the time column of a wide file; a gridstatus export is keyed on its '\(layout.start)' column")
+            }
+            notes.append("recognised a gridstatus LMP export (\(layout.style); long format: one row per location and interval)")
+            return try GridstatusReader(path: path, header: header, fieldCount: fieldCount, options: options, layout: layout)
+                .read(file: file, scanner: scanner, firstLine: line, notes: notes)
+        }
         if let option = options.dataMinerOptionsGiven.first {
-            throw RallyError("\(path): \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: \(MessageText.headers(header)))")
+            throw RallyError("\(path): \(option) applies only to long LMP exports (PJM Data Miner, gridstatus), and this file is not one (header: \(MessageText.headers(header)))")
         }
         let samples = try sample(path: path, file: file, scanner: scanner, limit: 2000, firstLine: line)
-        let time = try TimeColumns.resolve(path: path, header: header, samples: samples, options: options, headerLine: headerLine)
+        let index = HeaderLine.isPandasIndex(headerWasEmpty: firstUnnamed, samples: samples) && options.columns == nil && options.time == nil
+        if index {
+            notes.removeAll { $0.hasPrefix("header field 1 is empty") }
+            notes.append("ignored column 1: no header and values 0, 1, 2, ... (a row index as pandas writes it)")
+        }
+        let time = try TimeColumns.resolve(path: path, header: header, samples: samples, options: options, headerLine: headerLine, headerless: headerless)
         notes.append(time.description(header))
-        let selected = try valueColumns(path: path, header: header, time: time, options: options, notes: &notes)
+        if headerless, let hour = time.hour, options.time == nil {
+            notes.append("took \(header[hour.index]) for the hour of \(header[time.index])'s dates: whole numbers 0-24 covering a day, next to a date column without a header")
+        }
+        let selected = try valueColumns(path: path, header: header, time: time, ignored: index ? [0] : [], options: options, notes: &notes)
         var reader = RowReader(path: path, fieldCount: fieldCount, header: header, time: time, selected: selected, options: options)
         let expected = expectedRows(path: path, file: file, samples: samples)
         try reader.read(file: file, scanner: scanner, firstLine: line, expectedRows: expected)
         notes += reader.notes()
         guard !reader.timestamps.isEmpty else { throw RallyError("\(path): no data rows after the header") }
         let lineMap = reader.lineMap
-        let table = TimeContracts.Table(timestamps: reader.timestamps, columns: reader.values, source: path) { lineMap.line(of: $0) }
+        var timestamps = reader.timestamps
+        let zone = try readZone(path: path, timestamps: &timestamps, offsets: time.format.hasOffset ? reader.offsets : nil,
+                                options: options, line: { lineMap.line(of: $0) }, notes: &notes)
+        var table = TimeContracts.Table(timestamps: timestamps, columns: reader.values, source: path) { lineMap.line(of: $0) }
+        table.zone = zone
         try Cancellation.check()
-        let (timestamps, columns) = try options.contracts.apply(table, notes: &notes)
-        return Dataset(timestamps: timestamps, names: selected.map(\.name), columns: columns, report: LoadReport(source: path, notes: notes))
+        let (checked, columns) = try options.contracts.apply(table, notes: &notes)
+        return Dataset(timestamps: checked, names: selected.map(\.name), columns: columns, report: LoadReport(source: path, notes: notes), zone: zone)
+    }
+
+    /// The zone of the times read (`offsets`: their UTC offsets, nil for naive times), turning
+    /// naive local readings into instants when a zone is given (see ``ZoneReading``).
+    static func readZone(path: String, timestamps: inout [Int64], offsets: [Int32]?, options: CSVOptions,
+                         line: @escaping (Int) -> Int, notes: inout [String]) throws -> MarketZone {
+        let given = try options.zone.map { try MarketZone.named($0) }
+        let source = ZoneReading.Source(path: path, line: line)
+        if let offsets { return try ZoneReading.instants(source, utc: timestamps, offsets: offsets, given: given, notes: &notes) }
+        guard let given else { return .wallClock }
+        try ZoneReading.localReadings(source, times: &timestamps, zone: given, notes: &notes)
+        return given
     }
 
     /// ` (delimiter = ";" was given)` when the options name a delimiter, for messages it may explain.
@@ -208,8 +290,8 @@ public enum CSVReader {
 
     /// The value columns to read: the `columns` selection (renamed, in file order), the short
     /// names of a recognised layout, or every column that is not a time column.
-    private static func valueColumns(path: String, header: [String], time: TimeColumns, options: CSVOptions, notes: inout [String]) throws -> [(index: Int, name: String)] {
-        let timeIndices = Set(time.indices)
+    private static func valueColumns(path: String, header: [String], time: TimeColumns, ignored: Set<Int>, options: CSVOptions, notes: inout [String]) throws -> [(index: Int, name: String)] {
+        let timeIndices = Set(time.indices).union(ignored)
         if let selection = options.columns {
             var out: [(index: Int, name: String)] = []
             for s in selection {

@@ -24,15 +24,15 @@ struct TimeColumns {
     private static let beginningWords = ["hb", "hour_beginning", "hourbeginning", "hour beginning"]
 
     /// Resolves the time column(s) from `options.time` / `options.format` or from the samples.
-    static func resolve(path: String, header: [String], samples: [[String]], options: CSVOptions, headerLine: Int) throws -> TimeColumns {
-        let resolved = try resolveColumns(path: path, header: header, samples: samples, options: options)
+    static func resolve(path: String, header: [String], samples: [[String]], options: CSVOptions, headerLine: Int, headerless: Bool = false) throws -> TimeColumns {
+        let resolved = try resolveColumns(path: path, header: header, samples: samples, options: options, headerless: headerless)
         if let given = options.hourConvention, resolved.hour == nil {
             throw RallyError("\(path): hours = \"\(given.rawValue)\" is for a date column plus an hour column, but the time is read from column '\(header[resolved.index])' alone (\(resolved.format)); name both with time = {\"<date>\", \"<hour>\"}")
         }
         return resolved
     }
 
-    private static func resolveColumns(path: String, header: [String], samples: [[String]], options: CSVOptions) throws -> TimeColumns {
+    private static func resolveColumns(path: String, header: [String], samples: [[String]], options: CSVOptions, headerless: Bool) throws -> TimeColumns {
         let given = try options.format.map { try TimeFormat($0) }
         let values = { (k: Int) in samples.compactMap { k < $0.count && !$0[k].isEmpty ? $0[k] : nil } }
         func column(_ name: String) throws -> Int {
@@ -71,9 +71,10 @@ struct TimeColumns {
                 format = f
             }
             var hour: HourColumn?
-            if !format.hasTimeOfDay, k + 1 < header.count, isHourHeader(header[k + 1]) {
+            if !format.hasTimeOfDay, k + 1 < header.count, isHourHeader(header[k + 1]) || headerless {
                 let hv = values(k + 1)
-                if !hv.isEmpty && hv.allSatisfy({ Int($0).map { (0...24).contains($0) } ?? false }) {
+                let hours = hv.compactMap { Int($0) }
+                if !hv.isEmpty && hours.count == hv.count && hours.allSatisfy({ (0...24).contains($0) }) && (!headerless || Set(hours).count >= 23) {
                     hour = try HourColumn.resolve(path: path, index: k + 1, name: header[k + 1], values: hv, given: options.hourConvention)
                 }
             }

@@ -74,6 +74,19 @@ public struct TimeSplit: Sendable, Equatable {
         }
     }
 
+    /// The split with its bounds, written as local times, turned into instants of `zone` (the
+    /// split itself unchanged on the wall clock): the rows of a zoned dataset are compared
+    /// with it. `train_end` takes the later instant of a repeated reading, the others the earlier.
+    public func instants(in zone: MarketZone) -> TimeSplit {
+        guard !zone.isWallClock else { return self }
+        var out = self
+        out.trainStart = trainStart.map { zone.instant(local: $0, latest: false) }
+        out.trainEnd = zone.instant(local: trainEnd, latest: true)
+        out.testStart = zone.instant(local: testStart, latest: false)
+        out.testEnd = testEnd.map { zone.instant(local: $0, latest: false) }
+        return out
+    }
+
     /// The indices among `candidates` that test: `testStart ≤ t < testEnd`.
     public func testRows(timestamps: [Int64], candidates: [Int]) -> [Int] {
         candidates.filter { i in

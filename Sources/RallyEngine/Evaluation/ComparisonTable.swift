@@ -21,6 +21,7 @@ public struct ComparisonTable {
 
     /// The table, a header line above it and any warnings below it.
     public var text: String {
+        if let panel = result.panel { return PanelTable(result: result, panel: panel).text }
         let r = result
         let baseline = r.models[r.baseline].name
         let topLabel = Format.number(r.plan.metrics.top * 100) + "%"
@@ -50,6 +51,7 @@ public struct ComparisonTable {
             }.joined(separator: "  ")
             lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
         }
+        if let tests = r.predictiveAbility { lines.append(tests.text) }
         lines += r.warnings.map { "warning: " + $0 }
         return lines.joined(separator: "\n")
     }

@@ -8,8 +8,12 @@ struct PreparedConfiguration: Sendable {
     let featureNames: [String]
     let keptRows: Int
     let folds: [EvaluationFold]
+    /// The warning that the label looks at another step than the features' target (``PlanChecks``), or nil.
+    let horizonMismatch: String?
     /// Wall seconds of the steps: labels, features, folds.
     let seconds: [(String, Double)]
+    /// For a stacked configuration: each location's own prepared data, in stacking order.
+    var parts: [PreparedConfiguration] = []
 
     /// Test rows summed over the folds.
     var testRows: Int { folds.reduce(0) { $0 + $1.test.count } }
@@ -68,17 +72,19 @@ struct ScoredConfiguration: Sendable {
 enum ConfigurationWork {
     /// The prefix of this configuration's errors: `evaluate: ` or `sweep: q=0.95: `.
     static func at(_ configuration: SweepConfiguration, command: String) -> String {
-        command == "sweep" ? "sweep: \(configuration.label): " : "\(command): "
+        command == "sweep" ? "sweep: \(configuration.label): " : configuration.location.map { "\(command): \($0): " } ?? "\(command): "
     }
 
-    /// Labels and features once, then the folds' rows; throws (naming the configuration) when
+    /// Labels and features once (on the configuration's location, when it has one), then the folds' rows; throws (naming the configuration) when
     /// a fold has no training or test rows or a single class to train on.
-    static func prepare(_ configuration: SweepConfiguration, plan: EvaluationPlan, dataset: Dataset,
+    static func prepare(_ configuration: SweepConfiguration, plan: EvaluationPlan, dataset whole: Dataset,
                         command: String) throws -> PreparedConfiguration {
         var seconds: [(String, Double)] = []
         var t = Date()
         func lap(_ stage: String) { seconds.append((stage, Date().timeIntervalSince(t))); t = Date() }
+        if configuration.stacked != nil { return try PanelStack.prepare(configuration, plan: plan, dataset: whole, command: command) }
         do {
+            let dataset = try configuration.location.map { try whole.location($0) } ?? whole
             let labels = try configuration.labeler.apply(to: dataset)
             lap("labels")
             let features = try plan.features.build(on: dataset, labels: labels)
@@ -86,8 +92,11 @@ enum ConfigurationWork {
             let kept = features.rows(labeledBy: labels)
             let folds = try EvaluationFold.folds(of: plan.schedule, dataset: dataset, features: features, labels: labels, kept: kept)
             lap("folds")
+            let step = try TimeGrid.step(dataset.timestamps, for: command)
+            let mismatch = PlanChecks.horizonMismatch(features: try plan.features.resolved(every: step),
+                                                      labeler: try configuration.labeler.resolved(every: step))
             return PreparedConfiguration(configuration: configuration, labels: labels, featureNames: features.names,
-                                         keptRows: kept.count, folds: folds, seconds: seconds)
+                                         keptRows: kept.count, folds: folds, horizonMismatch: mismatch, seconds: seconds)
         } catch let error as RallyError where error != .interrupted {
             throw RallyError(at(configuration, command: command) + error.message)
         }
@@ -219,7 +228,7 @@ enum ConfigurationWork {
                                  bootstrap: PairedBootstrapResult?, plan: EvaluationPlan) -> [String] {
         let minimum = plan.minimumPositives
         var out: [String] = []
-        if let mismatch = PlanChecks.horizonMismatch(features: plan.features, labeler: prepared.configuration.labeler) { out.append(mismatch) }
+        if let mismatch = prepared.horizonMismatch { out.append(mismatch) }
         out += folds.flatMap(\.warnings)
         let positives = Int(y.reduce(0, +))
         if positives < minimum {

@@ -126,7 +126,7 @@ extension EvaluationResult {
     /// evaluation's own bootstrap scheme (same block, seed and resamples).
     public func episodes(_ settings: EpisodeSettings = EpisodeSettings()) throws -> EpisodeTable {
         try EpisodeTable.compute(times: testTimes, labels: testLabels, models: models.map { ($0.name, $0.predictions) },
-                                 settings: settings, bootstrap: plan.bootstrap, horizon: plan.labeler.horizon, threads: plan.threads)
+                                 settings: settings, bootstrap: plan.bootstrap, horizon: plan.labeler.horizon.stepsGiven ?? 0, threads: plan.threads)
     }
 
     /// The value curves of every model at `alphas`, with bands from the evaluation's bootstrap

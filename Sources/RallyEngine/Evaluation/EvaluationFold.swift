@@ -30,8 +30,9 @@ struct EvaluationFold: Sendable {
         var lastTest: Int?
         for (index, split) in try schedule.folds().enumerated() {
             try Cancellation.check()
-            let train = try split.trainRows(timestamps: dataset.timestamps, candidates: kept, horizonSteps: labels.horizon, stepSeconds: step)
-            let test = split.testRows(timestamps: dataset.timestamps, candidates: kept)
+            let bounds = split.instants(in: dataset.zone)
+            let train = try bounds.trainRows(timestamps: dataset.timestamps, candidates: kept, horizonSteps: labels.horizon, stepSeconds: step)
+            let test = bounds.testRows(timestamps: dataset.timestamps, candidates: kept)
             let name = "fold \(index + 1) (test \(TimeStamp.format(split.testStart)) ..)"
             guard !train.isEmpty else { throw RallyError("\(name) has no training rows (\(split.summary))") }
             guard !test.isEmpty else { throw RallyError("\(name) has no test rows with features and label defined (\(split.summary))") }

@@ -43,8 +43,14 @@ struct EvaluationPipeline: Sendable {
         try plan.metrics.validate()
         guard plan.threads >= 1 else { throw RallyError("\(command): threads must be at least 1, got \(plan.threads)") }
         try PlanChecks.requireColumns(plan.features, command: command)
-        for column in Set(configurations.map(\.labeler.column)).sorted() where dataset.column(named: column) == nil {
-            throw RallyError("\(command): the labeler's column '\(column)' is not in the dataset (columns: \(dataset.names.joined(separator: ", ")))")
+        let places = configurations.flatMap { c in c.stacked.map { $0.map { Optional($0) } } ?? [c.location] }
+        for location in Set(places).sorted(by: { ($0 ?? "") < ($1 ?? "") }) {
+            let data = try location.map { try dataset.location($0) } ?? dataset
+            let at = location.map { " of location \($0)" } ?? ""
+            let users = configurations.filter { $0.location == location || ($0.stacked ?? []).contains { $0 == location } }
+            for column in Set(users.map(\.labeler.column)).sorted() where data.column(named: column) == nil {
+                throw RallyError("\(command): the labeler's column '\(column)' is not in the dataset\(at) (columns: \(data.names.joined(separator: ", ")))")
+            }
         }
         return baseline
     }

@@ -78,6 +78,14 @@ public struct EvaluationPlan: Sendable {
     /// Whether each fit also predicts its own training rows (``ModelEvaluation/training``), for
     /// choices made on training rows only (the value curve's thresholds). `rally.evaluate` keeps them; a sweep does not.
     public var keepsTrainingPredictions = true
+    /// The locations of a multi-location dataset to evaluate, each on its own and pooled in a
+    /// panel row (empty: the dataset as it is, one series).
+    public var locations: [String] = []
+    /// How a panel's models are trained: one per location, one global model on the stacked
+    /// rows of every location, or both side by side.
+    public var training: PanelTraining = .perLocation
+    /// Whether a global model also sees one 0/1 feature per location (`location=<name>`).
+    public var locationFeature = false
 
     /// Creates a plan; the defaults are protocol v1's.
     public init(features: FeatureSpec, labeler: Labeler, schedule: EvaluationSchedule,

@@ -84,6 +84,12 @@ public struct EvaluationResult: Sendable {
     public var warnings: [String]
     /// Wall seconds per stage, in the order they ran.
     public var seconds: [(String, Double)]
+    /// Pairwise Giacomini–White and multivariate Diebold–Mariano tests on daily losses (nil
+    /// with a single model).
+    public var predictiveAbility: PredictiveAbilityTests? = nil
+    /// For a panel of locations: each location's own result; this result is then the panel
+    /// row (the locations' test rows stacked, location after location; no folds of its own).
+    public var panel: PanelEvaluation? = nil
 
     /// Training rows summed over folds.
     public var trainRows: Int { folds.reduce(0) { $0 + $1.trainRows } }

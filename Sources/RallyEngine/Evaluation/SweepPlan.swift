@@ -71,10 +71,17 @@ public struct SweepConfiguration: Sendable, Equatable {
     public let values: [ModelParameter]
     /// The labeler: the sweep's labeler with ``values`` applied.
     public let labeler: Labeler
+    /// The location of a multi-location dataset this configuration runs on (its
+    /// ``Dataset/location(_:)``); nil: the dataset as it is.
+    public var location: String?
+    /// The locations whose rows this configuration stacks to fit one global model per fold on
+    /// (``PanelStack``); nil: no stacking.
+    public var stacked: [String]?
 
     /// `q=0.95 window=672`, or `labeler as given` for an empty grid.
     public var label: String {
-        values.isEmpty ? "labeler as given" : values.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+        let shown = (location.map { ["location=\($0)"] } ?? []) + values.map { "\($0.name)=\($0.value)" }
+        return shown.isEmpty ? "labeler as given" : shown.joined(separator: " ")
     }
 }
 
@@ -93,8 +100,13 @@ public struct SweepPlan: Sendable {
     public var grid: SweepGrid
     /// The figure the sweep ranks by and reports intervals for.
     public var metric: Metric
+    /// The SPA test over the runs when asked for (``SweepSPAPlan``), else nil.
+    public var spa: SweepSPAPlan?
     /// When set, each row also has the rally-episode columns (``SweepColumns/episodeFigures``) at these settings.
     public var episodes: EpisodeSettings? = nil
+    /// The locations of a multi-location dataset the grid runs on, each with every labeler
+    /// configuration (the outermost axis, `location`); empty: the dataset as it is.
+    public var locations: [String] = []
 
     /// The features the models see.
     public var features: FeatureSpec { evaluation.features }
@@ -119,8 +131,9 @@ public struct SweepPlan: Sendable {
     public var threads: Int { evaluation.threads }
 
     /// A plan from the shared evaluation settings, the grid and the ranking metric.
-    public init(evaluation: EvaluationPlan, grid: SweepGrid, metric: Metric = .prAUC) {
+    public init(evaluation: EvaluationPlan, grid: SweepGrid, metric: Metric = .prAUC, spa: SweepSPAPlan? = nil) {
         self.evaluation = evaluation
+        self.spa = spa
         self.evaluation.keepsTrainingPredictions = false   // a sweep keeps one row of figures per model
         self.grid = grid
         self.metric = metric
@@ -139,13 +152,26 @@ public struct SweepPlan: Sendable {
 
     /// The configurations in grid order; throws when a grid value does not suit the labeler
     /// (an unknown parameter, a value out of range), naming the configuration.
+    /// With locations, every location takes every labeler configuration, location outermost.
     public func configurations() throws -> [SweepConfiguration] {
-        try grid.combinations().enumerated().map { index, values in
+        let labelers = try grid.combinations().map { values in
             do {
-                return SweepConfiguration(index: index, values: values, labeler: try labeler.with(ModelParameters(values.map { ($0.name, $0.value) })))
+                return (values, try labeler.with(ModelParameters(values.map { ($0.name, $0.value) })))
             } catch let problem as Labeler.InvalidParameter {
                 let at = values.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
                 throw RallyError("sweep: grid \(at): \(labeler.kind) labeler: \(problem)")
+            }
+        }
+        guard !locations.isEmpty else {
+            return labelers.enumerated().map { SweepConfiguration(index: $0, values: $1.0, labeler: $1.1) }
+        }
+        let (total, overflow) = locations.count.multipliedReportingOverflow(by: labelers.count)
+        guard !overflow, total <= SweepGrid.maximumConfigurations else {
+            throw RallyError("sweep: \(locations.count) locations x \(labelers.count) labeler configurations is more than \(SweepGrid.maximumConfigurations) configurations")
+        }
+        return locations.enumerated().flatMap { l, name in
+            labelers.enumerated().map { g, x in
+                SweepConfiguration(index: l * labelers.count + g, values: x.0, labeler: x.1, location: name)
             }
         }
     }

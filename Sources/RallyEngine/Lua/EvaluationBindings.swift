@@ -45,7 +45,10 @@ enum EvaluationBindings {
         let schedule = try readSchedule(o, L)
         let models = try modelList(o, L)
         let quiet = values.bool("quiet")!
-        let plan = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule, defaultThreads: 2)
+        var plan = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule, defaultThreads: 2)
+        if let keys = try o.strings("locations") { plan.locations = try o.attributing { try data.panelLocations(keys) } }
+        plan.training = PanelTraining(rawValue: values.string("training")!)!
+        plan.locationFeature = values.bool("location_feature")!
         let evaluator = Evaluator(plan: plan, progress: ProgressLines.standardError(quiet: quiet))
         let result = try evaluator.run(on: data, models: models)
         LuaObjects.push(L, ResultObject(result, dataReport: data.report, dataRows: data.count), resultClass)
@@ -176,7 +179,7 @@ enum EvaluationBindings {
     static func resultLuaClass() -> LuaClass<ResultObject> {
         var cls = LuaClass<ResultObject>(resultClass, doc: """
         Result -- what rally.evaluate returns: res:table(), res:metrics(), res:predictions(), res:folds(), res:best([metric]), res:write(dir),
-        res:events() (rally episodes), res:value() (economic value curves).
+        res:events() (rally episodes), res:value() (economic value curves); for a panel of locations res:locations() and res:location(name).
         Fields: res.models (names), res.baseline, res.rows (test rows), res.positives, res.warnings.
         """)
         cls.tostring = { object in
@@ -199,14 +202,16 @@ enum EvaluationBindings {
         }
         cls.method("table", doc: """
         res:table() -- the comparison table as a string: each model's metrics with the PR-AUC interval, its PR-AUC gain over the baseline
-        with the paired interval, and Diebold-Mariano p-values (Brier, log loss) against the baseline; warnings below.
+        with the paired interval, and Diebold-Mariano p-values (Brier, log loss) against the baseline; below it the pairwise
+        Giacomini-White and multivariate Diebold-Mariano p-values on daily loss vectors (help(rally.evaluate)), then warnings.
         """) { object, L in
             L.push(ComparisonTable(object.result).text)
             return 1
         }
         cls.method("metrics", doc: """
         res:metrics() -- the contents of metrics.json as a Lua table: baseline, models, metrics[model][metric] = {value =, ci95 = {lo, hi}},
-        vs_baseline[model] = {<metric>_diff = {value =, ci95 =}, dm_brier_p =, dm_log_loss_p =}, test, folds, bootstrap.
+        vs_baseline[model] = {<metric>_diff = {value =, ci95 =}, dm_brier_p =, dm_log_loss_p =}, test, folds, bootstrap,
+        giacomini_white and multivariate_dm = {days =, brier = {statistic = {{...}}, p = {{...}}}, log_loss = {...}} (p[i][j]: j beats i).
         """) { object, L in
             push(L, EvaluationArtifacts(object.result).metricsJSON())
             return 1
@@ -266,6 +271,16 @@ enum EvaluationBindings {
             return 1
         }
         DecisionBindings.addResultMethods(&cls)
+        cls.method("locations", doc: "res:locations() -- a panel's locations, in the order evaluated (an empty list for one series).") { object, L in
+            L.push(strings: object.result.panel?.locations ?? [])
+            return 1
+        }
+        cls.method("location", doc: "res:location(name) -- one location's own Result in a panel (what rally.evaluate gives on ds:location(name)).") { object, L in
+            let args = LuaArgs(L, "location", method: true)
+            guard let panel = object.result.panel else { throw args.error(1, "this result is of one series, not a panel of locations") }
+            LuaObjects.push(L, ResultObject(try panel.result(try args.string(1)), dataReport: object.dataReport, dataRows: object.dataRows), resultClass)
+            return 1
+        }
         return cls
     }
 

@@ -41,6 +41,9 @@ enum FeatureBindings {
           ratio = {{"lag0", "mean24"}, {a = "lag0", b = "mean168", name = "r"}}, difference = {{"lag0", "lag1"}}
                     -- of features listed before them: lag0/mean24, lag0-lag1
         Columns come in that order: lags, rolling, relative, gap_to_thr, calendar, exogenous, ratio, difference.
+        Every lag, window, rel and the horizon is integer steps or a duration such as "24h", "7d", "15m", "1w" (steps of the
+        dataset's step when built: lags = {"1h", "1d"} names lag1h, lag1d). Exogenous columns joined from forecast vintages
+        (rally.asof) are read at t only when published by t.
         """, call: makeSpec, installFunctions)
     }
 
@@ -61,7 +64,7 @@ enum FeatureBindings {
                 if args.isNil(2) { throw args.typeError(2, expected: "table") }
                 let (statistic, window) = try args.decoding(2) { tree in
                     let o = try OptionReader(tree)
-                    let read = try RollingStatistic.read(o)
+                    let read = try RollingStatistic.readSteps(o)
                     try o.finish()
                     return read
                 }

@@ -77,6 +77,7 @@ public enum RallyLua {
         ForecastBindings.install,
         ReportBindings.install,
         DecisionBindings.install,
+        VintageBindings.install,
     ]
 
     /// Opens the standard libraries and `rally` in `L`, as the shell wants it: `rally` is a

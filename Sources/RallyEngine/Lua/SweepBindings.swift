@@ -42,7 +42,7 @@ enum SweepBindings {
         let o = try args.options(1)
         let values = try o.decode(EntryPointOptions.sweep)
         let (data, features, labeler) = try EvaluationBindings.readInputs(o)
-        let grid = try readGrid(o, L, labeler: labeler)
+        let (grid, locationAxis) = try readGrid(o, L, labeler: labeler)
         let schedule = try EvaluationBindings.readSchedule(o, L)
         let models = try EvaluationBindings.modelList(o, L)
         let metric = Metric(key: values.string("metric")!)!
@@ -51,11 +51,14 @@ enum SweepBindings {
         if shard != nil && resume == nil {
             throw o.error("shard", "a shard's configurations are merged from its resume file: give resume = path too")
         }
+        let spa = try o.with("spa") { present in present ? try args.decodingOption("spa") { try SweepSPAPlan.requested($0) } : nil }
         let quiet = values.bool("quiet")!
         let evaluation = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule,
                                         defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
-        var plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric)
+        var plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric, spa: spa)
         plan.episodes = try o.with("events") { present in present ? try args.decodingOption("events") { try EpisodeSettings(options: $0) } : nil }
+        let locations = try o.strings("locations")
+        plan.locations = try o.attributing { try SweepPlan.panelLocations(axis: locationAxis, option: locations, dataset: data) }
         let display = ProgressDisplay(quiet: quiet)
         defer { display.end() }
         let outcome = try SweepRunner(plan: plan, resumePath: resume, shard: shard, progress: display.show).run(on: data, models: models)
@@ -72,8 +75,9 @@ enum SweepBindings {
 
     /// Field `grid`: labeler parameter = value or list of values; axes in the labeler's parameter
     /// order; every combination is checked against the labeler here, so a bad value is an argument error.
-    private static func readGrid(_ o: LuaOptions, _ L: LuaState, labeler: Labeler) throws -> SweepGrid {
-        let axes = try o.with("grid") { present -> [SweepAxis] in
+    /// A `location` axis is taken out and returned apart (its keys).
+    private static func readGrid(_ o: LuaOptions, _ L: LuaState, labeler: Labeler) throws -> (SweepGrid, [String]?) {
+        var axes = try o.with("grid") { present -> [SweepAxis] in
             guard present else { return [] }
             guard L.type(-1) == LUA_TTABLE else { throw o.error("grid", "table expected ({q = {0.9, 0.95}, window = {168, 672}}), got \(L.typeName(-1))") }
             var axes: [SweepAxis] = []
@@ -87,6 +91,7 @@ enum SweepBindings {
                 return ia != ib ? ia < ib : a.name < b.name
             }
         }
+        let locations = SweepPlan.takeLocationAxis(&axes)
         let grid: SweepGrid
         do { grid = try SweepGrid(axes) } catch let error as RallyError { throw o.error("grid", error.message) }
         for values in grid.combinations() {
@@ -96,7 +101,7 @@ enum SweepBindings {
                 throw o.error("grid", values.map { "\($0.name)=\($0.value)" }.joined(separator: " ") + ": \(problem)")
             }
         }
-        return grid
+        return (grid, locations)
     }
 
     /// The values of grid axis `name` (the value on top of the stack): one number or string, or a list of them.
@@ -139,7 +144,8 @@ enum SweepBindings {
         var cls = LuaClass<SweepTableObject>(tableClass, doc: """
         SweepTable -- what rally.sweep returns, one row per configuration x model: t:sort(col [, descending]), t:top(n), t:filter(fn),
         t:best([col]), t:pivot(row, col [, value [, agg]]), t:print([cols]), t:write_csv(path), t:rows(); #t rows, t[i] row i as a table.
-        Fields: t.columns, t.metric, t.interrupted, t.warnings. Sorting, filtering, cutting and pivoting return new tables.
+        Fields: t.columns, t.metric, t.interrupted, t.warnings, t.spa (with spa = ...: {superior_predictive_ability = {hansen_spa =
+        {p_consistent =, ...}, reality_check =, best_run =, ...}}, as in the CSV's metadata file). Sorting, filtering, cutting and pivoting return new tables.
         tostring(t) is a one-line summary (<SweepTable 45 rows: q x window x horizon x model, metric pr_auc; best ...>); t:print() shows the rows.
         """)
         cls.tostring = { $0.result.summary }
@@ -156,6 +162,9 @@ enum SweepBindings {
             case "metric": L.push(t.metric.rawValue)
             case "interrupted": L.push(object.result.interrupted)
             case "warnings": L.push(strings: object.result.warnings)
+            case "spa":
+                guard let spa = object.result.spa else { return 0 }
+                EvaluationBindings.push(L, spa.json)
             default: return 0
             }
             return 1
@@ -246,12 +255,13 @@ enum SweepBindings {
             return 0
         }
         cls.method("write_csv", doc: """
-        t:write_csv(path) -- writes every column to a CSV file (atomically; missing values as empty fields); returns path.
+        t:write_csv(path) -- writes every column to a CSV file (atomically; missing values as empty fields); returns path. When the sweep
+        ran the SPA test (spa = ...), also writes its result to <path>-metadata.json and returns that path second; the CSV is the same.
         """) { object, L in
             let path = try LuaArgs(L, "write_csv", method: true).string(1)
-            try AtomicFile.write(object.table.csv(), to: path)
-            L.push(path)
-            return 1
+            let written = try object.result.writeCSV(to: path)
+            for file in written { L.push(file) }
+            return Int32(written.count)
         }
         cls.method("rows", doc: "t:rows() -- the rows as a list of Lua tables keyed by column name (missing values absent).") { object, L in
             let t = object.table

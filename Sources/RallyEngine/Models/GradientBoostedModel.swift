@@ -55,6 +55,13 @@ public final class GradientBoostedModel: FeatureImportanceModel {
 
     private(set) var booster: XGBooster?
     private(set) var features: [String] = []
+    /// The thread count the booster was last given.
+    private var boosterThreads = 0
+    /// When set, the threads of the rounds from `round` on (given `nthread`), in place of
+    /// ``FitThreads`` (tests switch threads mid-fit with it).
+    var threadSchedule: (@Sendable (_ round: Int, _ requested: Int) -> Int)?
+    /// Boosting rounds between two looks at the CPUs (``FitThreads/update()``).
+    static let roundsBetweenThreadChecks = 10
 
     /// A gbdt model from resolved parameters.
     init(parameters: ModelParameters) throws {
@@ -66,8 +73,9 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         var out: [(String, String)] = [
             ("objective", "binary:logistic"), ("eval_metric", "logloss"), ("tree_method", "hist"), ("verbosity", "0"),
         ]
+        // nthread is set apart, from FitThreads (the trees do not depend on it)
         let direct = ["eta", "max_depth", "grow_policy", "max_leaves", "min_child_weight", "subsample", "colsample_bytree", "lambda", "alpha",
-                      "scale_pos_weight", "max_bin", "seed", "nthread"]
+                      "scale_pos_weight", "max_bin", "seed"]
         for name in direct {
             guard let value = parameters[name] else { throw RallyError("gbdt: parameter '\(name)' missing") }
             out.append((name, value.description))
@@ -80,7 +88,9 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         let w = try TrainingData.checkedWeights(model: kind, X, labels: labels, weights: weights)
         let rounds = try parameters.integer("rounds")
         let patience = try parameters.integer("early_stopping_rounds")
-        let threads = try parameters.integer("nthread")
+        let requested = try parameters.integer("nthread")
+        var governor = FitThreads(requested: requested)
+        var threads = threadSchedule?(0, requested) ?? governor.current
         var trainRows = 0..<X.rows
         var validRows: Range<Int>?
         if patience > 0 {
@@ -103,10 +113,18 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         }
         let b = try XGBooster(training: [train] + (valid.map { [$0] } ?? []))
         for (name, value) in try boosterParameters() { try b.set(name, value) }
+        try b.set("nthread", String(threads))
 
         var best = (round: -1, loss: Double.infinity)
         for round in 0..<rounds {
             try Cancellation.check()
+            if requested > 1 && round > 0 && round % Self.roundsBetweenThreadChecks == 0 {
+                let now = threadSchedule?(round, requested) ?? governor.update()
+                if now != threads {
+                    try b.set("nthread", String(now))
+                    threads = now
+                }
+            }
             try b.update(round: round, on: train)
             guard let valid else { continue }
             let loss = try b.evaluate(round: round, on: valid, name: "valid")
@@ -123,6 +141,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         }
         report["rounds"] = .number(Double(try b.rounds()))
         booster = b
+        boosterThreads = threads
         features = X.names
         fitReport = report.sortedByName
     }
@@ -132,7 +151,13 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         guard let booster else { try TrainingData.requireFitted(model: kind, false); return [] }
         try TrainingData.checkSameFeatures(model: kind, fitted: features, X)
         guard X.rows > 0 else { return [] }
-        return try booster.predict(XGMatrix(X, rows: 0..<X.rows, threads: try parameters.integer("nthread")), rows: X.rows)
+        let requested = try parameters.integer("nthread")
+        let threads = threadSchedule?(-1, requested) ?? min(requested, FitThreads.allowedCPUs())
+        if threads != boosterThreads {
+            try booster.set("nthread", String(threads))
+            boosterThreads = threads
+        }
+        return try booster.predict(XGMatrix(X, rows: 0..<X.rows, threads: threads), rows: X.rows)
     }
 
     /// Importance by `type`: `gain` (average gain of the feature's splits, the default measure),
@@ -194,6 +219,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
         do { resolved = try Self.kind.resolve(given) } catch let e as RallyError { throw RallyError(MessageText.bounded("'\(path)': \(e.message)")) }
         try self.init(parameters: resolved)
         try booster.set("nthread", String(try resolved.integer("nthread")))
+        self.boosterThreads = try resolved.integer("nthread")
         self.features = try decoded("rally_features", as: [String].self)
         self.booster = booster
         self.fitReport = ModelParameters(report.map { ($0.key, $0.value) }).sortedByName

@@ -58,6 +58,10 @@ public enum EntryPointOptions {
         OptionDeclaration("models", kind: .objects("Model"), required: true, doc: "the models to compare, e.g. {rally.model.naive(), rally.model.logreg{}}"),
     ]
 
+    /// The locations of a panel (evaluate, sweep).
+    static let locations = OptionDeclaration("locations", kind: .texts,
+                                             doc: "a multi-location dataset's locations (names or ids, or \"all\"): each evaluated on its own, plus a panel row pooled over them")
+
     // MARK: entry points
 
     /// How many rows `ds:head(n)` and `ds:tail(n)` show.
@@ -71,9 +75,25 @@ public enum EntryPointOptions {
         every other model is compared with it by paired differences and Diebold-Mariano tests (DM: undefined, shown as "—", when the
         test set has fewer than 10 x (lag + 1) rows). Intervals: paired moving-block bootstrap of the test rows. A labeler horizon
         other than the feature spec's is a warning (res.warnings). Progress goes to stderr unless quiet = true.
+        Every pair of models is also tested on daily loss vectors (the complete calendar days of 24 test hours; a day's mean Brier
+        and log loss), as the EPF literature does (epftoolbox conventions): Giacomini-White (conditional predictive ability; d_t =
+        loss(i) - loss(j) on day t, instruments 1 and d_t-1, statistic T R^2 of 1 regressed on (d_t, d_t-1 d_t) signed by mean(d),
+        chi-square with 2 degrees of freedom) and multivariate Diebold-Mariano (mean(d) / sqrt(var(d) / N), standard normal), both
+        one-sided: p[i][j] small says model j forecasts better than model i; undefined below 11 days. In res:table() under the
+        table, in metrics.json as giacomini_white and multivariate_dm, and as p-value chessboards in the report.
+        Panels: on a multi-location Dataset, locations = {"COMED", "AEP"} or "all" evaluates each location on its own and pools
+        them in a panel row whose bootstrap resamples the same time blocks for every location; res:table() shows both, res:locations()
+        lists them, res:location(name) is one location's Result, and the artifacts gain a location column. training = "global" fits
+        one model per fold on every location's stacked rows (location_feature = true adds a 0/1 column per location); "both" puts
+        each model per location and globally (<name>_global) in one table, with paired differences on the same rows.
         """, inputs + bootstrap + scoring + [
         OptionDeclaration("threads", .integer(1...maximumThreads), default: .number(2),
                           doc: "threads fitting built-in models and running the bootstrap"),
+        locations,
+        OptionDeclaration("training", .choice(PanelTraining.allCases.map(\.rawValue)), default: .string(PanelTraining.perLocation.rawValue),
+                          doc: "a panel's models: one per location, one global model on every location's stacked rows, or both (<name>_global)"),
+        OptionDeclaration("location_feature", .flag, default: .bool(false),
+                          doc: "a global model also sees one 0/1 feature per location (location=<name>)"),
     ])
 
     /// `rally.sweep{...}`: evaluate's options plus the grid.
@@ -88,9 +108,13 @@ public enum EntryPointOptions {
         give gbdt nthread = 1 in a sweep. The feature spec is used as given (a horizon axis moves the label, not the features' target
         step; t.warnings says so). Progress on stderr: a bar on a terminal, plain lines otherwise. Ctrl-C stops the sweep and returns
         the finished configurations (t.interrupted is true); with resume = path a rerun skips them and ends with the same table.
-        """, inputs + bootstrap + scoring + [
+        Panels: on a multi-location Dataset, grid = {location = {"COMED", "AEP"} | "all", q = ...} (or locations = ...) runs every
+        labeler configuration on every location (location is the outermost axis and the first column), e.g. for
+        t:pivot("location", "q", "pr_auc"); the pooled panel row is rally.evaluate's (locations = ...).
+        """ + "\n" + spa.summary + "\nspa options:\n" + spa.optionLines, inputs + bootstrap + scoring + [
         OptionDeclaration("grid", kind: .table("{parameter = value or list of values, ...}"),
-                          doc: "labeler parameters to vary (every combination is run)"),
+                          doc: "labeler parameters to vary (every combination is run); location = {names} or \"all\" runs each on those locations"),
+        locations,
         OptionDeclaration("metric", .choice(Metric.allCases.map(\.rawValue)), default: .string(Metric.prAUC.rawValue),
                           doc: "the headline metric (intervals and differences are given for it)"),
         OptionDeclaration("threads", .integer(1...maximumThreads),
@@ -100,6 +124,27 @@ public enum EntryPointOptions {
                           doc: "run only the i-th of n disjoint parts of the grid (configurations c with c % n == i - 1); needs resume"),
         OptionDeclaration("events", kind: .table("{alarm =, top =, threshold =, gap =, lead =} (the options of res:events)"),
                           doc: "add rally-episode columns: episodes_caught (_lo, _hi), episodes_lead_median, episodes_false_alarms_per_30d (_lo, _hi), episodes_alarm_hours_per_30d"),
+        OptionDeclaration("spa", kind: .table("true or {loss = \"brier\" | \"log_loss\", resamples = n}"),
+                          doc: "Hansen's SPA test and White's reality check: does the best run beat its configuration's baseline, "
+                            + "allowing for the search? (spa options below; not with resume or shard)"),
+    ])
+
+    /// The fields of `rally.sweep{spa = {...}}`: Hansen's (2005) test of superior predictive ability
+    /// and White's (2000) reality check over every run that is not a baseline, each against the
+    /// baseline of its own configuration, on the paired moving-block resamples of the sweep's
+    /// `block` and `seed`.
+    public static let spa = OptionSchema("spa", summary: """
+        spa = {loss = "brier", resamples = 1000} (or spa = true) -- d(k, t) = baseline loss - loss of run k at test hour t (positive:
+        run k is better); H0: no run beats its baseline in expectation. Hansen's SPA statistic max(0, max_k sqrt(n) mean(d_k) / w_k),
+        w_k^2 = n x the bootstrap variance of mean(d_k); p-values: the share of moving-block resamples whose recentred statistic is
+        larger: consistent (the headline; runs far worse than the baseline are left out of the null), lower and upper bounds. White's
+        reality check: the unstudentized max_k mean(d_k), recentred at every run's mean (the upper p-value). Shown under t:print()
+        and written beside the CSV by t:write_csv(path) as <path>-metadata.json.
+        """, [
+        OptionDeclaration("loss", .choice(SweepSPAPlan.Loss.allCases.map(\.rawValue)), default: .string("brier"),
+                          doc: "the hourly loss the runs are compared on"),
+        OptionDeclaration("resamples", .integer(1...maximumResamples), default: .number(1000),
+                          doc: "moving-block resamples of the test rows (block and seed: the sweep's)"),
     ])
 
     /// `rally.metrics(y, p, opts)`.
@@ -209,7 +254,7 @@ public enum EntryPointOptions {
 
     /// `rally.split{...}`.
     public static let split = OptionSchema("split", summary: """
-        rally.split{train_end =, test_start =, embargo = hours [, options]} -- a train/test split in time. embargo drops the last
+        rally.split{train_end =, test_start =, embargo = hours or "1d" [, options]} -- a train/test split in time. embargo drops the last
         training rows so no label reads past train_end: it must be at least the label horizon, checked now when `horizon` is given
         and again at evaluation.
         """, [
@@ -227,33 +272,40 @@ public enum EntryPointOptions {
 
     /// `rally.forecast{...}`.
     public static let forecast = OptionSchema("forecast", summary: """
-        rally.forecast{data = ds, features = fx, labeler = lab, model = m [, at = "latest" | time, cost_ratio = R, top = 3]} -- fits a
-        fresh copy of m on every row whose label is known at `at` (a label at t reads t + horizon: known when t + horizon <= at), then
+        rally.forecast{data = ds, features = fx, labeler = lab, model = m | data = ds, bundle = path [, at = "latest" | time, cost_ratio = R,
+        top = 3]} -- fits a fresh copy of m on every row whose label is known at `at` (a label at t reads t + horizon: known when
+        t + horizon <= at), or uses a bundle's model as saved with its features and labeler (m:save_bundle, rally.bundle.load), then
         scores the rows issued at `at` and after, at most one horizon of them, and returns a Forecast: per row the issue time, the
         target hour, the threshold to beat (known at issue), the probability, the alarm (p >= 1 / (1 + R)) and the features that raised
         the log-odds most (m:explain). "latest": the first row after the last labelled one, so every open target hour is covered.
-        f:table(), f:rows(), f:write(dir) (forecast.csv, forecast.json), f:model() (the fitted model).
+        f:table(), f:rows(), f:write(dir) (forecast.csv, forecast.json), f:model() (the fitted model; m:save_bundle(path) saves it with its recipe).
         """, [
         OptionDeclaration("data", kind: .object("Dataset"), required: true,
                           doc: "the dataset; known-ahead columns (load forecasts) must reach the target hours (rows past the last price)"),
-        OptionDeclaration("features", kind: .object("FeatureSpec"), required: true, doc: "the features the model sees, e.g. rally.features.protocol_v1()"),
-        OptionDeclaration("labeler", kind: .object("Labeler"), required: true, doc: "the rally labeler (its threshold at t is the level to beat)"),
-        OptionDeclaration("model", kind: .object("Model"), required: true, doc: "the model to fit (a fresh copy is fitted; m itself is unchanged)"),
+        OptionDeclaration("features", kind: .object("FeatureSpec"), doc: "the features the model sees, e.g. rally.features.protocol_v1() (not with bundle)"),
+        OptionDeclaration("labeler", kind: .object("Labeler"), doc: "the rally labeler (its threshold at t is the level to beat; not with bundle)"),
+        OptionDeclaration("model", kind: .object("Model"), doc: "the model to fit (a fresh copy is fitted; m itself is unchanged; not with bundle)"),
+        OptionDeclaration("bundle", kind: .object("Bundle or path"),
+                          doc: "a saved bundle (a path or rally.bundle.load(path)): its model as saved, its features and labeler"),
         OptionDeclaration("at", .nonEmptyText, default: .string("latest"), doc: "the issue time: \"latest\" or a time \"YYYY-MM-DD[ HH:MM]\""),
         costRatio,
         OptionDeclaration("top", .integer(0...100), default: .number(3), doc: "contributing features named per row (0: none)"),
     ])
 
-    /// The embargo of a split (hours).
-    public static let embargo = OptionDeclaration("embargo", .integer(0...maximumSteps), required: true,
-                                           doc: "hours before train_end in which no row trains: at least the label horizon, e.g. embargo = 24")
-    /// A label horizon in steps.
-    public static let horizon = OptionDeclaration("horizon", .integer(0...maximumSteps),
-                                           doc: "the label horizon in steps, to check the embargo now")
+    /// The embargo of a split (hours, or a duration of whole hours).
+    public static let embargo = OptionDeclaration("embargo", .hours(0...maximumSteps), required: true,
+                                           doc: "time before train_end in which no row trains: at least the label horizon, e.g. embargo = 24 or \"1d\"")
+    /// A label horizon in steps (or a duration).
+    public static let horizon = OptionDeclaration("horizon", .steps(0...maximumSteps),
+                                           doc: "the label horizon (steps, or a duration such as \"24h\"), to check the embargo now")
+
+    /// A label horizon in steps only (`split:rows(ds, horizon)`, on a dataset's rows).
+    public static let horizonSteps = OptionDeclaration("horizon", .integer(0...maximumSteps),
+                                                       doc: "the label horizon in steps, to check the embargo now")
 
     /// `rally.walkforward{...}`.
     public static let walkforward = OptionSchema("walkforward", summary: """
-        rally.walkforward{first_test =, step = "year", embargo = hours, data = ds | stop = time [, options]} -- walk-forward folds as
+        rally.walkforward{first_test =, step = "year", embargo = hours or "1d", data = ds | stop = time [, options]} -- walk-forward folds as
         a list of Splits: fold k tests [first_test + k*step, first_test + (k+1)*step), cut at the end of the data (data = ds: one step
         after its last row; or stop, exclusive), and trains on everything before (expanding) or on the last `train` span (rolling).
         """, [
@@ -271,18 +323,25 @@ public enum EntryPointOptions {
     /// `rally.dataset.synthetic{...}`.
     public static let synthetic = OptionSchema("synthetic", summary: """
         rally.dataset.synthetic{[options]} -- a PJM-like hourly Dataset with the shared file's columns (price, sys_load_fc,
-        zonal_load_fc): weather-driven load forecasts, a convex supply curve, scarcity spikes. Same seed, same data.
+        zonal_load_fc): weather-driven load forecasts, a convex supply curve, scarcity spikes. Same seed, same data. With
+        locations = n: a panel of n hubs and zones (WESTERN HUB, COMED, AEP, ...) sharing that system (sys_load_fc and the system
+        price, so their rallies co-occur), each with its own zone load, basis, noise, congestion and spikes: columns <name>.price and
+        <name>.zonal_load_fc; ds:locations() lists them, ds:location(name) is one of them with plain column names.
         """, [
         OptionDeclaration("years", .integer(1...200), default: .number(6), doc: "years of hourly data"),
         OptionDeclaration("seed", .integer(0...maximumSeed), default: .number(1), doc: "same seed, same data"),
         OptionDeclaration("start", kind: .time, doc: "first hour (default 2013-01-01 00:00)"),
+        OptionDeclaration("locations", .integer(1...SyntheticPanel.maximumLocations),
+                          doc: "a panel of this many locations sharing one system (default: one series, no locations)"),
     ])
 
     /// `rally.load(path, opts)`.
     public static let load = OptionSchema("load", summary: """
         rally.load(path [, options]) -- reads a CSV file into a Dataset; ds:report() tells what it found and did. Detects the
-        delimiter, a BOM, line endings, the time column and its layout; every other cell must be a number (empty = missing).
-        PJM Data Miner 2 LMP exports (long format) are pivoted per pnode (the clock is UTC unless utc_offset is given).
+        delimiter, a BOM, line endings, a header (or none), the time column and its layout (ISO 8601 offsets included); every other
+        cell must be a number (empty = missing). Times with offsets, or naive times with zone = "America/New_York", give UTC instants
+        shown in the zone's local time; naive times without a zone stay the file's wall clock. Long LMP exports (PJM Data Miner 2,
+        gridstatus) are pivoted per location (ds:locations(), ds:location(name)).
         """, [
         OptionDeclaration("delimiter", .choice([",", ";", "\t"]), doc: "the field separator (detected otherwise)"),
         OptionDeclaration("decimal", .choice([".", ","]), default: .string("."), doc: "the decimal mark of numbers"),
@@ -297,9 +356,12 @@ public enum EntryPointOptions {
         OptionDeclaration("fill", .choice(FillPolicy.allCases.map(\.rawValue)), doc: "fill missing hours (otherwise gaps are reported)"),
         OptionDeclaration("fill_limit", .integer(0...TimeContracts.maxFillLimit), default: .number(Double(TimeContracts.defaultFillLimit)),
                           doc: "the most rows fill (and dst) may add; a bigger fill is an error naming the widest gap"),
-        OptionDeclaration("dst", .choice(["us"]), doc: "US daylight saving: interpolate the missing spring hour, average the repeated autumn hour"),
+        OptionDeclaration("dst", .choice(["us"]), doc: "naive US Eastern wall-clock files: interpolate the missing spring hour, average the repeated autumn hour"),
+        OptionDeclaration("zone", .nonEmptyText, doc: "the market zone, an IANA name such as \"America/New_York\" or \"UTC\": naive times are local readings in it; calendar features use its local time"),
+        OptionDeclaration("header", .flag, doc: "whether the first line is a header (detected otherwise: a line of numbers and dates is data, columns column1..n)"),
         OptionDeclaration("pnodes", kind: .table("{name or id, ...}"), doc: "Data Miner exports: the pnodes to keep (names or ids)"),
-        OptionDeclaration("component", .choice(LMPComponent.allCases.map(\.rawValue)), doc: "Data Miner exports: the LMP component"),
+        OptionDeclaration("locations", kind: .table("{name or id, ...}"), doc: "long LMP exports (gridstatus, Data Miner): the locations to keep (names or ids)"),
+        OptionDeclaration("component", .choice(LMPComponent.allCases.map(\.rawValue) + ["lmp"]), doc: "long LMP exports: the price component pivoted as price (lmp = total)"),
         OptionDeclaration("utc_offset", .integer(-14...14), doc: "Data Miner exports: hours to add to the UTC clock"),
     ])
 }

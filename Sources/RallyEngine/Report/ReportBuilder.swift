@@ -18,6 +18,7 @@ public struct ReportOutput: Sendable {
 public enum ReportBuilder {
     /// Reads `options.artifacts`, computes, and writes into `options.out`.
     public static func render(_ options: ReportOptions) throws -> ReportOutput {
+        if let panel = try PanelReport.load(directory: options.artifacts) { return try panel.render(options) }
         let artifacts = try ReportArtifacts.load(directory: options.artifacts)
         return try render(artifacts, options)
     }
@@ -83,6 +84,7 @@ public enum ReportBuilder {
         figures.append(maker.lift(analysis.lift))
         figures.append(maker.calendar(analysis.calendar))
         if let importance = maker.importance() { figures.append(importance) }
+        if let tests = try maker.predictiveAbility() { figures.append(tests) }
         if let slice = analysis.sweep { figures.append(maker.sweep(slice)) }
         if let views = analysis.decisionViews {
             figures.append(views.figure(color: { ChartStyle.model($0, index: artifacts.models.firstIndex(of: $0) ?? 0) }, costRatio: options.costRatio))

@@ -1,0 +1,56 @@
+/// The Swift object behind a Lua `Vintages`.
+public final class VintagesObject {
+    /// The vintages.
+    public let vintages: Vintages
+    /// Wraps `vintages`.
+    public init(_ vintages: Vintages) { self.vintages = vintages }
+}
+
+/// The Lua face of forecast vintages: `rally.load_vintages`, `rally.asof` and the `Vintages`
+/// class. It decodes and pushes; ``VintageReader`` and ``AsOfJoin`` do the work.
+enum VintageBindings {
+    /// Class name of vintages in Lua.
+    static let className = "Vintages"
+
+    static func install(_ rally: LuaModule) {
+        rally.register(luaClass())
+        rally.function("load_vintages", schema: VintageReader.schema) { L in
+            let args = LuaArgs(L, "load_vintages")
+            let path = try args.string(1)
+            LuaObjects.push(L, VintagesObject(try Vintages.load(path: path)), className)
+            return 1
+        }
+        rally.function("asof", schema: AsOfJoin.schema) { L in
+            let args = LuaArgs(L, "asof")
+            let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self).dataset
+            let vintages = try args.object(2, className, as: VintagesObject.self).vintages
+            if args.isNil(3) { throw args.typeError(3, expected: "table") }
+            let o = try args.options(3)
+            let values = try o.decode(AsOfJoin.schema)
+            let columns = try o.stringMap("columns")?.map { (name: $0.0, source: $0.1) } ?? []
+            let join = try o.attributing { try AsOfJoin(values, columns: columns, stepSeconds: data.timeIndex.stepSeconds) }
+            let outcome = try o.attributing { try join.apply(vintages, to: data) }
+            LuaObjects.push(L, DatasetObject(outcome.dataset), DataBindings.datasetClass)
+            L.push(outcome.missing)
+            return 2
+        }
+    }
+
+    static func luaClass() -> LuaClass<VintagesObject> {
+        var cls = LuaClass<VintagesObject>(className, doc: """
+        Vintages -- forecasts of target intervals, several per interval with their publish times (rally.load_vintages). #v counts
+        the records; v:columns() lists the value columns; v:report() says what the load found. rally.asof(ds, v, {...}) joins them.
+        """)
+        cls.tostring = { $0.vintages.summary }
+        cls.length = { $0.vintages.count }
+        cls.method("columns", doc: "v:columns() -- the value column names, as a Lua table.") { object, L in
+            L.push(strings: object.vintages.names)
+            return 1
+        }
+        cls.method("report", doc: "v:report() -- what the load found, as text.") { object, L in
+            L.push(object.vintages.report.text)
+            return 1
+        }
+        return cls
+    }
+}

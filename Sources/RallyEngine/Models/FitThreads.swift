@@ -1,0 +1,115 @@
+import Foundation
+
+/// How many threads one XGBoost fit runs on, decided again every few boosting rounds from what
+/// the CPUs actually give: at most `nthread` and the CPUs this process may run on (its affinity
+/// mask), one thread fewer when the fit's threads keep waiting for a CPU, one more when a CPU
+/// stays idle. It is a scheduling choice, not a model parameter: XGBoost's trees do not depend
+/// on the thread count (a test switches it every few rounds and gets the same predictions).
+///
+/// Why: XGBoost's OpenMP threads meet at a barrier dozens of times per boosting round. When one
+/// of them waits for a CPU behind another busy process, all wait for it: beside one CPU-bound
+/// process on 2 cores a 2-thread fit took 2.8 times its quiet time, a 1-thread fit 1.1 times
+/// its own (README, "Speed").
+///
+/// What it reads (Linux; elsewhere the count stays at the start value): the time each of this
+/// process's threads spent runnable but waiting for a CPU (`/proc/self/task/*/schedstat`,
+/// second field), and the machine's idle time (`/proc/stat`). Waiting is measured on this
+/// process's own threads, so it reflects the CPU share the scheduler actually grants (a busy
+/// process of lower priority does not count), not a count of other processes.
+struct FitThreads {
+    /// The most threads the fit may use (`nthread`, capped by the allowed CPUs).
+    let limit: Int
+    /// Threads to use now.
+    private(set) var current: Int
+    private var last: Sample
+    private var lastIdle: (wall: Double, idle: Double)?
+
+    /// Average threads of this process waiting for a CPU above which the fit gives one up.
+    static let waitingToShrink = 0.25
+    /// Idle CPUs (averaged over at least ``idleWindow`` seconds) above which the fit takes one more thread.
+    static let idleToGrow = 0.75
+    /// Seconds of machine idle time needed to judge (`/proc/stat` counts in 10 ms ticks).
+    static let idleWindow = 0.1
+
+    /// A fit asking for `requested` threads starts on all of them, up to the allowed CPUs.
+    init(requested: Int) {
+        limit = max(1, min(requested, Self.allowedCPUs()))
+        current = limit
+        last = Sample.now()
+        lastIdle = Self.machineIdleSeconds().map { (last.wall, $0) }
+    }
+
+    /// Looks at the last rounds and returns the threads for the next ones.
+    mutating func update() -> Int {
+        guard limit > 1 else { return current }
+        let now = Sample.now()
+        let window = now.wall - last.wall
+        if window > 0, let waitNow = now.waiting, let waitBefore = last.waiting {
+            let waiting = max(0, waitNow - waitBefore) / window
+            if current > 1 && waiting > Self.waitingToShrink {
+                current -= 1
+                lastIdle = Self.machineIdleSeconds().map { (now.wall, $0) }
+            } else if current < limit, let before = lastIdle, now.wall - before.wall >= Self.idleWindow,
+                      let idle = Self.machineIdleSeconds() {
+                if (idle - before.idle) / (now.wall - before.wall) > Self.idleToGrow { current += 1 }
+                lastIdle = (now.wall, idle)
+            }
+        }
+        last = now
+        return current
+    }
+
+    /// Wall clock and this process's threads' total seconds waiting for a CPU.
+    private struct Sample {
+        var wall: Double
+        var waiting: Double?
+
+        static func now() -> Sample { Sample(wall: ProcessInfo.processInfo.systemUptime, waiting: FitThreads.ownWaitingSeconds()) }
+    }
+
+    /// CPUs in this process's affinity mask (the `Cpus_allowed` mask of `/proc/self/status`,
+    /// what `sched_getaffinity` reports), at least 1.
+    static func allowedCPUs() -> Int {
+        if let status = read("/proc/self/status", limit: 16_384),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) {
+            let mask = line.dropFirst("Cpus_allowed:".count).filter { $0 != "," && $0 != " " && $0 != "\t" }
+            let count = mask.reduce(0) { $0 + (Int(String($1), radix: 16)?.nonzeroBitCount ?? 0) }
+            if count > 0 { return count }
+        }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Seconds this process's live threads have spent runnable but not running (the second
+    /// field of each `/proc/self/task/<tid>/schedstat`, in nanoseconds), or nil.
+    static func ownWaitingSeconds() -> Double? {
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return nil }
+        var nanoseconds = 0.0
+        var seen = false
+        for task in tasks {
+            guard let text = read("/proc/self/task/\(task)/schedstat") else { continue }
+            let fields = text.split(separator: " ")
+            guard fields.count >= 2, let wait = Double(fields[1]) else { continue }
+            nanoseconds += wait
+            seen = true
+        }
+        return seen ? nanoseconds / 1e9 : nil
+    }
+
+    /// The machine's idle seconds summed over CPUs (idle and iowait of `/proc/stat`'s `cpu`
+    /// line, in 1/100 s ticks), or nil.
+    static func machineIdleSeconds() -> Double? {
+        guard let text = read("/proc/stat", limit: 512), let line = text.split(separator: "\n").first,
+              line.hasPrefix("cpu ") else { return nil }
+        let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard fields.count >= 5 else { return nil }
+        return (fields[3] + fields[4]) / 100
+    }
+
+    /// A small file's text, or nil.
+    private static func read(_ path: String, limit: Int = 4096) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: limit) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

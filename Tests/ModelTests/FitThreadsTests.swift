@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import RallyEngine
+
+/// A gbdt fit chooses its thread count from the free CPUs (FitThreads) and may change it every
+/// few rounds: its trees must not depend on that.
+@Suite struct FitThreadsTests {
+    @Test func gbdtPredictionsDoNotDependOnThreadsOrTheirChanges() throws {
+        let (X, y) = RandomProblem.make(n: 4_000, seed: 21)
+        func predictions(_ schedule: (@Sendable (Int, Int) -> Int)?) throws -> [Double] {
+            let m = try gbdt(["rounds": .number(45), "max_depth": .number(4), "subsample": .number(0.8), "seed": .number(2),
+                              "nthread": .number(3)])
+            m.threadSchedule = schedule
+            try m.fit(X, labels: y, weights: nil)
+            return try m.predict(X)
+        }
+        let rounds = Mutex<[Int]>([])
+        let one = try predictions { _, _ in 1 }
+        let switching = try predictions { round, requested in
+            rounds.withLock { $0.append(round) }
+            return [1, requested, 2][(round / 10) % 3]
+        }
+        // the first rounds, a look every 10 rounds, the prediction
+        #expect(rounds.withLock { $0 } == [0, 10, 20, 30, 40, -1])
+        #expect(switching == one)
+        #expect(try predictions { _, requested in requested } == one)
+        #expect(try predictions(nil) == one)
+    }
+
+    @Test func aFitStartsOnWhatItAskedUpToTheAllowedCPUs() {
+        let allowed = FitThreads.allowedCPUs()
+        #expect(allowed >= 1)
+        #expect(FitThreads(requested: 1).current == 1)
+        var many = FitThreads(requested: 256)
+        #expect(many.current == min(256, allowed))
+        for _ in 0..<3 {
+            let now = many.update()
+            #expect(now >= 1 && now <= min(256, allowed))
+        }
+        #if os(Linux)
+        #expect(FitThreads.ownWaitingSeconds() != nil)
+        #expect(FitThreads.machineIdleSeconds() != nil)
+        #endif
+    }
+
+    @Test func threadsWaitingForACPUCostTheFitAThread() throws {
+        #if os(Linux)
+        // more spinning threads than CPUs: some of them always wait for a CPU
+        let allowed = FitThreads.allowedCPUs()
+        guard allowed >= 2 else { return }
+        var threads = FitThreads(requested: allowed)
+        let stop = Atomic<Bool>(false)
+        for _ in 0..<(2 * allowed) {
+            Thread { while !stop.load(ordering: .relaxed) {} }.start()
+        }
+        defer { stop.store(true, ordering: .relaxed) }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(threads.update() == allowed - 1)
+        #endif
+    }
+}

@@ -53,7 +53,7 @@ enum PanelStack {
         }
         var prepared = PreparedConfiguration(configuration: configuration, labels: labels, featureNames: featureNames,
                                              keptRows: parts.reduce(0) { $0 + $1.keptRows }, folds: folds,
-                                             seconds: summedByStage(parts.flatMap(\.seconds)))
+                                             horizonMismatch: first.horizonMismatch, seconds: summedByStage(parts.flatMap(\.seconds)))
         prepared.parts = parts
         return prepared
     }

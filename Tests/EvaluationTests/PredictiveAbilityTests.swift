@@ -181,4 +181,23 @@ enum EPFCase {
         try AtomicFile.write(text.replacingOccurrences(of: "[0.8, 0.96, null]]", with: "[0.8, 0.96]]"), to: path)
         #expect(throws: RallyError.self) { try ReportBuilder.render(ReportFixture.options(dir, out)) }
     }
+
+    /// With sweep_thresholds.csv-metadata.json beside the sweep CSV, the sweep figure's caption
+    /// states the SPA result (a bootstrap p of 0 as p < 1/B); a malformed file is an error.
+    @Test func sweepCaptionStatesTheSPATest() throws {
+        let dir = try ReportFixture.directory("spa"), out = try ReportFixture.directory("spa-out")
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: out) }
+        try ReportFixture.write(to: dir, start: "2017-01-01", days: 20, sweep: true)
+        let spa = """
+        {"superior_predictive_ability": {"loss": "brier", "baseline": "naive", "runs": 12, "bootstrap": {"resamples": 500},
+         "hansen_spa": {"p_consistent": 0.0}, "reality_check": {"p": 0.012}, "best_run": {"run": "gbdt q=0.9 window=336"}}}
+        """
+        try AtomicFile.write(spa, to: dir + "/sweep_thresholds.csv-metadata.json")
+        let output = try ReportBuilder.render(ReportFixture.options(dir, out))
+        let markdown = try ReportFixture.read(output.markdown)
+        #expect(markdown.contains("Hansen's SPA test gives p < 0.002 and White's reality check p = 0.012"))
+        #expect(markdown.contains("largest studentized gain: gbdt q=0.9 window=336"))
+        try AtomicFile.write("{\"superior_predictive_ability\": {}}", to: dir + "/sweep_thresholds.csv-metadata.json")
+        #expect(throws: RallyError.self) { try ReportBuilder.render(ReportFixture.options(dir, out)) }
+    }
 }

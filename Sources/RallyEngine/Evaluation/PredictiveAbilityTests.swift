@@ -83,7 +83,7 @@ public struct PredictiveAbilityTests: Sendable {
     public var giacominiWhiteJSON: JSONValue {
         .object(header + [
             ("instruments", .array([.string("constant"), .string("lagged differential")])), ("tau_days", .integer(1)),
-            ("statistic", .string("T R^2 of 1 regressed on (d_t, d_t-1 d_t), signed by the mean of d; chi-square, 2 degrees of freedom")),
+            ("definition", .string("T R^2 of 1 regressed on (d_t, d_t-1 d_t), signed by the mean of d; chi-square, 2 degrees of freedom")),
             ("brier", giacominiWhiteBrier.json), ("log_loss", giacominiWhiteLogLoss.json),
         ])
     }
@@ -91,7 +91,7 @@ public struct PredictiveAbilityTests: Sendable {
     /// The `multivariate_dm` object of metrics.json.
     public var multivariateDieboldMarianoJSON: JSONValue {
         .object(header + [
-            ("statistic", .string("mean(d) / sqrt(var(d) / N), variance with divisor N; standard normal")),
+            ("definition", .string("mean(d) / sqrt(var(d) / N), variance with divisor N; standard normal")),
             ("brier", dieboldMarianoBrier.json), ("log_loss", dieboldMarianoLogLoss.json),
         ])
     }

@@ -157,3 +157,26 @@ extension ReportNarrative {
         doc.add(.figure(file: "\(options.name)_predictive_ability.svg", figure: figure))
     }
 }
+
+extension ReportFigures {
+    /// `figure` (the threshold sweep) with the SPA result of `sweep_thresholds.csv-metadata.json`
+    /// added to its caption, when the artifacts have that file (written by the sweep recipe).
+    func withSweepSPA(_ figure: ReportFigure) throws -> ReportFigure {
+        let path = URL(fileURLWithPath: artifacts.directory).appendingPathComponent(SweepResult.metadataPath(csv: "sweep_thresholds.csv")).path
+        guard FileManager.default.fileExists(atPath: path) else { return figure }
+        let spa = try ArtifactJSON.load(path).member("superior_predictive_ability")
+        let resamples = try spa.member("bootstrap").member("resamples").integer()
+        func p(_ x: Double) -> String { x == 0 ? "< " + Format.number(1 / Double(max(resamples, 1))) : "= " + ComparisonTable.pValue(x) }
+        let consistent = try spa.member("hansen_spa").member("p_consistent").number()
+        let reality = try spa.member("reality_check").member("p").number()
+        let loss = try spa.member("loss").string() == "brier" ? "Brier" : "log"
+        var out = figure
+        out.caption += " Allowing for the search: over all \(try spa.member("runs").integer()) runs, each against its own definition's "
+            + "`\(try spa.member("baseline").string())` on the hourly \(loss) loss (\(resamples) moving-block resamples), Hansen's SPA test gives "
+            + "p \(p(consistent)) and White's reality check p \(p(reality)) (sweep_thresholds.csv-metadata.json): "
+            + (consistent < 0.05
+                ? "the best run's edge over its baseline (largest studentized gain: \(try spa.member("best_run").member("run").string())) is not an artefact of picking the best of many."
+                : "the best run's edge could come from picking the best of many runs.")
+        return out
+    }
+}

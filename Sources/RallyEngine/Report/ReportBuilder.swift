@@ -85,7 +85,7 @@ public enum ReportBuilder {
         figures.append(maker.calendar(analysis.calendar))
         if let importance = maker.importance() { figures.append(importance) }
         if let tests = try maker.predictiveAbility() { figures.append(tests) }
-        if let slice = analysis.sweep { figures.append(maker.sweep(slice)) }
+        if let slice = analysis.sweep { figures.append(try maker.withSweepSPA(maker.sweep(slice))) }
         if let views = analysis.decisionViews {
             figures.append(views.figure(color: { ChartStyle.model($0, index: artifacts.models.firstIndex(of: $0) ?? 0) }, costRatio: options.costRatio))
         }

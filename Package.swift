@@ -26,3 +26,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// A coverage-guided fuzz target for the CSV reader and the time parsers (libFuzzer provides its
+// main). Only declared when RALLY_LIBFUZZER is set: scripts/fuzz/libfuzzer.sh builds it with
+// -sanitize=fuzzer,address into .build/libfuzzer, so the normal build never sees it.
+if Context.environment["RALLY_LIBFUZZER"] != nil {
+    package.targets.append(.executableTarget(name: "rally-fuzz-csv", dependencies: ["RallyEngine"], path: "Fuzz/CSVTarget"))
+}

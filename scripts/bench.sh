@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Side-by-side timing of the benchmark recipe against the Python peer, on the same data, in
+# Side-by-side timing of the benchmark recipe against two Python peers, on the same data, in
 # the same invocation, on this machine:
 #
 #   scripts/bench.sh [--data PATH] [--runs N] [--shell PATH]
 #
-# Builds rally-shell in release (unless --shell names a binary), then runs, alternately and
-# --runs times each (default 3): the peer (python3 ../shared/peer/python_reference.py DATA OUT)
-# and ours (rally-shell scripts/benchmark.lua --data DATA --out OUT). Prints each stage's
-# seconds as both report them (the peer's JSON line; our run.json), the end-to-end wall time
-# of each run (process start to artifacts written, measured here), and the ratio of the
-# medians. The peer is skipped, with a message, when pandas / scikit-learn / lightgbm are
-# missing.
+# Builds rally-shell in release (unless --shell names a binary) and installs the peers' Python
+# packages when missing (scripts/setup.sh peers), then runs, alternately and --runs times each
+# (default 3):
+#   the reference peer  python3 ../shared/peer/python_reference.py DATA OUT (pandas, scikit-learn
+#                       per resample, LightGBM): the analyst's way, PR-AUC interval only;
+#   the fast peer       python3 scripts/bench/fast_peer.py DATA OUT: numpy, every metric's interval
+#                       and the paired differences from row counts over one sort per model, as
+#                       rally computes them, LightGBM on 2 threads;
+#   ours                rally-shell scripts/benchmark.lua --data DATA --out OUT.
+# Prints each stage's seconds as each reports them (the peers' JSON lines; our run.json), the
+# end-to-end wall time of each run (process start to artifacts written, measured here), and the
+# ratios of the medians. A peer is skipped, with a message, when its packages are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,16 +34,24 @@ done
 
 if [ -z "$shell" ]; then
   echo "bench.sh: building rally-shell (release)..." >&2
-  swift build -c release --product rally-shell >&2
+  bash scripts/setup.sh release
   shell=.build/release/rally-shell
 fi
+bash scripts/setup.sh peers || echo "bench.sh: could not install the peers' Python packages" >&2
 
 peer=../shared/peer/python_reference.py
 have_peer=0
 if [ -f "$peer" ] && python3 -c "import pandas, sklearn, lightgbm" 2>/dev/null; then
   have_peer=1
 else
-  echo "bench.sh: the Python peer cannot run here (missing $peer or pandas/scikit-learn/lightgbm): timing ours only" >&2
+  echo "bench.sh: the reference peer cannot run here (missing $peer or pandas/scikit-learn/lightgbm)" >&2
+fi
+fast=scripts/bench/fast_peer.py
+have_fast=0
+if python3 -c "import numpy, pandas, scipy, lightgbm" 2>/dev/null; then
+  have_fast=1
+else
+  echo "bench.sh: the fast peer cannot run here (missing numpy/pandas/scipy/lightgbm)" >&2
 fi
 
 work=$(mktemp -d)
@@ -53,6 +66,13 @@ for i in $(seq 1 "$runs"); do
     t1=$(now)
     echo "$t0 $t1" > "$work/peer$i.wall"
   fi
+  if [ "$have_fast" = 1 ]; then
+    mkdir -p "$work/fast$i"
+    t0=$(now)
+    python3 "$fast" "$data" "$work/fast$i" > "$work/fast$i.json"
+    t1=$(now)
+    echo "$t0 $t1" > "$work/fast$i.wall"
+  fi
   t0=$(now)
   "$shell" scripts/benchmark.lua --data "$data" --out "$work/rally$i" --quiet > "$work/rally$i.txt"
   t1=$(now)
@@ -60,9 +80,9 @@ for i in $(seq 1 "$runs"); do
   echo "bench.sh: run $i of $runs done" >&2
 done
 
-python3 - "$work" "$runs" "$have_peer" <<'PY'
+python3 - "$work" "$runs" "$have_peer" "$have_fast" <<'PY'
 import json, statistics, sys
-work, runs, have_peer = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
+work, runs, have_peer, have_fast = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4] == "1"
 
 def wall(name):
     t0, t1 = map(float, open(f"{work}/{name}.wall").read().split())
@@ -79,11 +99,16 @@ ours = [json.load(open(f"{work}/rally{i}/run.json"))["seconds"] for i in range(1
 show(f"rally-shell scripts/benchmark.lua: seconds per stage (run.json), {runs} runs", ours)
 rally_wall = [wall(f"rally{i}") for i in range(1, runs + 1)]
 print("  end to end (wall)  " + "  ".join(f"{v:8.3f}" for v in rally_wall) + f"   median {statistics.median(rally_wall):8.3f}")
-if have_peer:
-    peer = [json.loads(open(f"{work}/peer{i}.json").read().strip().splitlines()[-1])["seconds"] for i in range(1, runs + 1)]
-    show(f"python peer (pandas + scikit-learn + LightGBM): seconds per stage (its JSON line), {runs} runs", peer)
-    peer_wall = [wall(f"peer{i}") for i in range(1, runs + 1)]
-    print("  end to end (wall)  " + "  ".join(f"{v:8.3f}" for v in peer_wall) + f"   median {statistics.median(peer_wall):8.3f}")
-    ratio = statistics.median(peer_wall) / statistics.median(rally_wall)
-    print(f"end-to-end ratio (peer median / rally median): {ratio:.1f}x")
+ratios = []
+for name, have, title in (("peer", have_peer, "reference peer (pandas + scikit-learn per resample + LightGBM)"),
+                          ("fast", have_fast, "fast peer (numpy, count-weighted bootstrap, every metric + LightGBM)")):
+    if not have:
+        continue
+    stages = [json.loads(open(f"{work}/{name}{i}.json").read().strip().splitlines()[-1])["seconds"] for i in range(1, runs + 1)]
+    show(f"{title}: seconds per stage (its JSON line), {runs} runs", stages)
+    walls = [wall(f"{name}{i}") for i in range(1, runs + 1)]
+    print("  end to end (wall)  " + "  ".join(f"{v:8.3f}" for v in walls) + f"   median {statistics.median(walls):8.3f}")
+    ratios.append((title.split(" (")[0], statistics.median(walls) / statistics.median(rally_wall)))
+for title, ratio in ratios:
+    print(f"end-to-end ratio ({title} median / rally median): {ratio:.1f}x")
 PY

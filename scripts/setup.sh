@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rally needs when they are missing (idempotent), then builds.
 #   scripts/setup.sh [debug|release]
+#   scripts/setup.sh peers     only the Python packages of scripts/bench.sh's peers (from PyPI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config="${1:-debug}"
@@ -14,6 +15,21 @@ if ((${#need[@]})); then
     sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if [ "$config" = peers ]; then
+    # the reference peer (../shared/peer) needs pandas, scikit-learn, LightGBM; the fast peer
+    # (scripts/bench/fast_peer.py) numpy, pandas, SciPy, LightGBM
+    python3 -c "import numpy, pandas, scipy, sklearn, lightgbm" 2>/dev/null && exit 0
+    echo "setup: pip install numpy pandas scipy scikit-learn lightgbm" >&2
+    python3 -m pip install -q numpy pandas scipy scikit-learn lightgbm >&2
+    exit 0
+fi
+
+# arch (PyPI) for the SPA cross-check test (SuperiorPredictiveAbilityTests.matchesArch, which skips without it)
+if [ "$config" = debug ] && command -v python3 >/dev/null && ! python3 -c "import arch.bootstrap" 2>/dev/null; then
+    echo "setup: pip install arch (for the SPA cross-check test)" >&2
+    python3 -m pip install -q arch >&2 || echo "setup: could not install arch; the SPA cross-check test will be skipped" >&2
 fi
 
 if [ "$config" = release ]; then

@@ -116,3 +116,73 @@ extension ForecastTests {
         #expect(f.rows.count == f.horizon)
     }
 }
+
+// MARK: bundles
+
+extension ForecastTests {
+    /// A bundle of `f` written to a scratch file and read back.
+    static func roundTrip(_ f: Forecast, _ name: String) throws -> ModelBundle {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rally-bundle-\(ProcessInfo.processInfo.processIdentifier)-\(name).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ModelBundle(f).write(to: path)
+        return try ModelBundle.load(from: path)
+    }
+
+    @Test func aForecastFromTheBundleIsTheInMemoryForecastBitForBit() throws {
+        let ds = try Self.data()
+        let calibrated = try ModelSpec(calibrating: Self.model, parameters: ["method": .string("isotonic"), "holdout": .string("60d")])
+        for factory in [Self.model, try ModelSpec(kind: "logreg"), calibrated] {
+            let f = try Forecaster.run(Self.plan, on: ds, factory: factory)
+            let bundle = try Self.roundTrip(f, factory.name)
+            #expect(bundle.features == Self.plan.features && bundle.labeler == Self.plan.labeler && bundle.step == 3600)
+            #expect(bundle.training.rows == f.trainingRows && bundle.training.last == f.trainingWindow.last && bundle.training.issuedAt == f.issuedAt)
+            #expect(bundle.data.sha256 == ds.valuesSHA256 && bundle.versions.xgboost == BuildInfo.xgboostVersion)
+            #expect(bundle.columns == ["price", "sys_load_fc", "zonal_load_fc"])
+            let g = try Forecaster.run(ForecastPlan(features: .protocolV1(), labeler: .protocolV1, costRatio: 10, top: 3), on: ds, bundle: bundle)
+            #expect(g.rows == f.rows, "\(factory.name): a forecast from the bundle differs from the in-memory one")
+            #expect(g.issuedAt == f.issuedAt && g.trainingRows == f.trainingRows && g.model == f.model)
+            // the re-saved bundle of a bundle's forecast is the same bundle
+            #expect(try ModelBundle(g).json() == (try bundle.json()))
+        }
+    }
+
+    @Test func aBundleForecastIssuedAtTIsTheBundledModelsPredictionForT() throws {
+        let ds = try Self.data()
+        let past = ForecastPlan(features: .protocolV1(), labeler: .protocolV1, at: ds.timestamps[5_000], costRatio: 10, top: 3)
+        let bundle = try Self.roundTrip(try Forecaster.run(past, on: ds, factory: Self.model), "past")
+        let later = ForecastPlan(features: .protocolV1(), labeler: .protocolV1, at: ds.timestamps[6_000], costRatio: 10, top: 3)
+        let g = try Forecaster.run(later, on: ds, bundle: bundle)
+        let X = try FeatureSpec.protocolV1().build(on: ds, labels: try Labeler.protocolV1.apply(to: ds))
+        #expect(try bundle.model.predict(X.design(rows: Array(6_000..<6_024))) == g.rows.map(\.probability))
+        // no refit: prices after the bundle's training window change its forecast only through the features
+        var changed = ds
+        for i in 6_001..<ds.count { changed.columns[Self.price(ds)][i] *= 3 }
+        var first = try Forecaster.run(later, on: changed, bundle: bundle).rows[0]
+        first.outcome = g.rows[0].outcome
+        #expect(first == g.rows[0])
+    }
+
+    @Test func dataThatDoNotFitTheBundleAreRefusedNamingWhatDiffers() throws {
+        let ds = try Self.data()
+        let bundle = try Self.roundTrip(try Forecaster.run(Self.plan, on: ds, factory: Self.model), "misfit")
+        func refusal(_ data: Dataset, at: Int64? = nil) -> String {
+            do {
+                _ = try Forecaster.run(ForecastPlan(features: .protocolV1(), labeler: .protocolV1, at: at), on: data, bundle: bundle)
+                return "no error"
+            } catch { return (error as? RallyError)?.message ?? "\(error)" }
+        }
+        let j = ds.names.firstIndex(of: "zonal_load_fc")!
+        var lacking = ds
+        lacking.names.remove(at: j)
+        lacking.columns.remove(at: j)
+        #expect(refusal(lacking).contains("the data lack column zonal_load_fc"))
+        let every2 = Array(stride(from: 0, to: ds.count, by: 2))
+        let coarse = Dataset(timestamps: every2.map { ds.timestamps[$0] }, names: ds.names, columns: ds.columns.map { c in every2.map { c[$0] } })
+        #expect(refusal(coarse).contains("the data's time step is 2 h, the bundle's 1 h"))
+        let cut = ds.firstRow(atOrAfter: bundle.training.last)
+        let older = Dataset(timestamps: Array(ds.timestamps[..<cut]), names: ds.names, columns: ds.columns.map { Array($0[..<cut]) })
+        #expect(refusal(older).contains("not after the bundle's training window"))
+        #expect(refusal(ds, at: ds.timestamps[5_000]).contains("is before \(TimeStamp.format(bundle.training.issuedAt))"))
+        #expect(refusal(ds) == "no error")
+    }
+}

@@ -64,10 +64,10 @@ private func same(_ a: [Double], _ b: [Double]) -> Bool {
         try lab.with(["level": .number(3)])
     }
     #expect(throws: Labeler.InvalidParameter(field: "q", reason: "a number in (0, 1) expected, got 1 (the trailing quantile a rally must beat)")) { try lab.with(["q": .number(1)]) }
-    #expect(throws: Labeler.InvalidParameter(field: "window", reason: "an integer in [1, 1000000] expected, got -4 (steps of history behind that quantile)")) {
+    #expect(throws: Labeler.InvalidParameter(field: "window", reason: "integer steps in [1, 1000000] or a duration such as \"24h\" expected, got -4 (history behind that quantile: steps, or a duration such as \"28d\")")) {
         try lab.with(["window": .number(-4)])
     }
-    #expect(throws: Labeler.InvalidParameter(field: "horizon", reason: "an integer in [1, 1000000] expected, got 1.5 (steps ahead the label looks)")) {
+    #expect(throws: Labeler.InvalidParameter(field: "horizon", reason: "integer steps in [1, 1000000] or a duration such as \"24h\" expected, got 1.5 (how far ahead the label looks: steps, or a duration such as \"24h\")")) {
         try lab.with(["horizon": .number(1.5)])
     }
     #expect(throws: Labeler.InvalidParameter(field: "q", reason: "number expected, got string (the trailing quantile a rally must beat)")) { try lab.with(["q": .string("high")]) }

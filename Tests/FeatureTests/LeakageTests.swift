@@ -40,17 +40,18 @@ func featuresAtTReadNothingAfterT(specIndex: Int) throws {
     let spec = specIndex == 0 ? FeatureSpec.protocolV1() : richSpec()
     let data = TestData.dataset(rows: 2400, seed: 11)
     var rng = TestRandom(seed: 12)
+    let horizon = try #require(spec.horizon.stepsGiven)
     for labeler in labelers {
         let base = try spec.build(on: data, labels: try labeler.apply(to: data))
         for _ in 0..<6 {
             let t = 700 + rng.below(1600)
             // Inputs not known at t: prices after t, known-ahead forecasts after t + H.
             var future = perturbed(data, from: t + 1, columns: ["price"], rng: &rng)
-            future = perturbed(future, from: t + spec.horizon + 1, columns: Array(knownAhead), rng: &rng)
+            future = perturbed(future, from: t + horizon + 1, columns: Array(knownAhead), rng: &rng)
             let after = try spec.build(on: future, labels: try labeler.apply(to: future))
             #expect(same(row(base, t), row(after, t)), "\(labeler) t=\(t): a feature at t changed with data after t")
             // The test can fail: a change at t (price) or at t + H (forecasts) shows up at t.
-            for (column, from) in [("price", t), ("sys_load_fc", t + spec.horizon)] {
+            for (column, from) in [("price", t), ("sys_load_fc", t + horizon)] {
                 let now = perturbed(data, from: from, columns: [column], rng: &rng)
                 let changed = try spec.build(on: now, labels: try labeler.apply(to: now))
                 #expect(!same(row(base, t), row(changed, t)), "\(labeler) t=\(t): changing \(column) from row \(from) changed nothing")
@@ -71,7 +72,7 @@ func labelsAtTReadNothingAfterTheHorizon(labeler: Labeler) throws {
         if case .dailyAny = labeler {
             reach = 2 * 24 - 1 - TimeStamp.hour(data.timestamps[t])   // the last hour of the next day
         } else {
-            reach = labeler.horizon
+            reach = try #require(labeler.horizon.stepsGiven)
         }
         guard t + reach < data.count, !base.labels[t].isNaN else { continue }
         let later = try labeler.apply(to: perturbed(data, from: t + reach + 1, columns: data.names, rng: &rng))

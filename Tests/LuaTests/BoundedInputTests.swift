@@ -13,7 +13,7 @@ import Testing
         #expect(luaError("rally.load('/nonexistent.csv', {utc_offset = math.mininteger})")
                 == "bad argument #2 to 'load' (field 'utc_offset': an integer in [-14, 14] expected, got -9223372036854775808 (Data Miner exports: hours to add to the UTC clock))")
         #expect(luaError("rally.split{train_end = '2013-09-30 23:00', test_start = '2013-10-01', embargo = math.maxinteger}")
-                .hasPrefix("bad argument #1 to 'split' (field 'embargo': an integer in [0, 1000000] expected, got 9223372036854775807"))
+                .hasPrefix("bad argument #1 to 'split' (field 'embargo': integer hours in [0, 1000000] or a duration such as \"1d\" expected, got 9223372036854775807"))
         #expect(luaError("rally.metrics({1, 0, 1}, {0.2, 0.5, 0.9}, {bins = math.maxinteger})")
                 .hasPrefix("bad argument #3 to 'metrics' (field 'bins': an integer in [1, 1000] expected, got 9223372036854775807"))
         #expect(luaError("rally.metrics({1, 0, 1}, {0.2, 0.5, 0.9}, {bins = 2.5})")
@@ -67,7 +67,7 @@ import Testing
         #expect(luaError("local t = {} t.rolling = {t} rally.features(t)")
                 == "bad argument #1 to 'features' (tables nested deeper than 16 levels (a table that contains itself?))")
         #expect(luaError("rally.features{rolling = {{stat = 'mean', window = 2^40}}}")
-                == "bad argument #1 to 'features' (field 'rolling[1].window': must be a positive whole number of steps (at most 1000000), got 1099511627776)")
+                == "bad argument #1 to 'features' (field 'rolling[1].window': integer steps in [1, 1000000] or a duration such as \"24h\" expected, got 1099511627776)")
         #expect(luaError("rally.features{rolling = {{stat = 'mean', window = 24, [true] = 1}}}")
                 == "bad argument #1 to 'features' (field 'rolling[1]': unknown option 'a boolean key'; valid options: col, name, stat, window)")
     }

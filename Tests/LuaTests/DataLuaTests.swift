@@ -90,13 +90,13 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(luaError("rally.load()") == "bad argument #1 to 'load' (string expected, got no value)")
         #expect(luaError("rally.load('\(path)', {sort = 1})") == "bad argument #2 to 'load' (field 'sort': boolean expected, got number (sort rows by time (otherwise out-of-order times are an error)))")
         #expect(luaError("rally.load('\(path)', {sortt = true})")
-                == "bad argument #2 to 'load' (unknown option 'sortt'; valid options: columns, component, decimal, delimiter, dst, duplicates, fill, fill_limit, format, hours, pnodes, sort, time, utc_offset)")
+                == "bad argument #2 to 'load' (unknown option 'sortt'; valid options: columns, component, decimal, delimiter, dst, duplicates, fill, fill_limit, format, header, hours, locations, pnodes, sort, time, utc_offset, zone)")
         #expect(luaError("rally.load('\(path)', {duplicates = 'avg'})")
                 == "bad argument #2 to 'load' (field 'duplicates': one of \"first\", \"last\", \"mean\" expected, got \"avg\" (what to do with repeated times (otherwise an error)))")
         #expect(luaError("rally.load('\(path)', {delimiter = '|'})")
                 == "bad argument #2 to 'load' (field 'delimiter': one of \",\", \";\", \"\\t\" expected, got \"|\" (the field separator (detected otherwise)))")
         #expect(luaError("rally.load('\(path)', {format = '%Y-%q'})")
-                == "bad argument #2 to 'load' (field 'format': bad time format \"%Y-%q\": directives are %Y %m %d %H %I %M %S %p %%)")
+                == "bad argument #2 to 'load' (field 'format': bad time format \"%Y-%q\": directives are %Y %m %d %H %I %M %S %p %z %%)")
         #expect(luaError("rally.load('\(path)', {columns = {price = 'Price'}})")
                 == "\(path):1: no column 'Price' (asked for as 'price'); headers: Date, price, load")
         #expect(luaError("rally.load('\(path)'):col('nope')") == "bad argument #1 to 'col' (no column 'nope'; columns: price, load)")
@@ -138,7 +138,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(try lua.run("return tostring(s)") == ["<Split train .. 2016-12-31 23:00 | test 2017-01-01 00:00 .. | embargo 24 h>"])
         #expect(try lua.run("return s.train_end, s.test_start, s.test_end, s.embargo") == ["2016-12-31 23:00", "2017-01-01 00:00", "nil", "24"])
         #expect(luaError("rally.split{train_end = '2016-12-31 23:00', test_start = '2017-01-01'}")
-                == "bad argument #1 to 'split' (field 'embargo': integer in [0, 1000000] expected, got nil (hours before train_end in which no row trains: at least the label horizon, e.g. embargo = 24))")
+                == "bad argument #1 to 'split' (field 'embargo': integer hours in [0, 1000000] or a duration such as \"1d\" expected, got nil (time before train_end in which no row trains: at least the label horizon, e.g. embargo = 24 or \"1d\"))")
         #expect(luaError("rally.split{train_end = '2016-12-31 23:00', test_start = '2017-01-01', embargo = 6, horizon = 24}")
                 == "split: embargo 6 h is shorter than the label horizon 24 h: training rows 2016-12-31 00:00 .. 2016-12-31 17:00 would have labels reading past train_end 2016-12-31 23:00 (up to 2017-01-01 17:00); use embargo >= 24")
         #expect(luaError("rally.split{train_end = '2017-06-01', test_start = '2017-01-01', embargo = 24}")
@@ -182,9 +182,9 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
     @Test func countsHorizonsAndFirstTestAreChecked() throws {
         try lua.run("ds = rally.dataset.synthetic{years = 2, seed = 1}")
         #expect(luaError("rally.split{train_end = '2013-12-31', test_start = '2014-01-01', embargo = 24, horizon = -1}")
-                == "bad argument #1 to 'split' (field 'horizon': an integer in [0, 1000000] expected, got -1 (the label horizon in steps, to check the embargo now))")
+                == "bad argument #1 to 'split' (field 'horizon': integer steps in [0, 1000000] or a duration such as \"24h\" expected, got -1 (the label horizon (steps, or a duration such as \"24h\"), to check the embargo now))")
         #expect(luaError("rally.walkforward{first_test = '2014-01-01', step = 'month', embargo = 24, data = ds, horizon = -1}")
-                == "bad argument #1 to 'walkforward' (field 'horizon': an integer in [0, 1000000] expected, got -1 (the label horizon in steps, to check the embargo now))")
+                == "bad argument #1 to 'walkforward' (field 'horizon': integer steps in [0, 1000000] or a duration such as \"24h\" expected, got -1 (the label horizon (steps, or a duration such as \"24h\"), to check the embargo now))")
         #expect(luaError("rally.walkforward{first_test = '2000-01-01', step = 'year', embargo = 24, data = ds}")
                 == "bad argument #1 to 'walkforward' (field 'first_test': 2000-01-01 00:00 leaves fold 1 no training rows: the data starts at 2013-01-01 00:00, after the fold's last training time 1999-12-30 23:00 (first_test - one row - embargo 24 h))")
         #expect(luaError("rally.walkforward{first_test = '2013-01-01 12:00', step = 'month', embargo = 24, data = ds}")
@@ -202,7 +202,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
                     == "\(path):1: \(option) applies only to PJM Data Miner exports (long format, keyed on datetime_beginning_utc), and this file is not one (header: Date, price, load)")
         }
         #expect(luaError("rally.load('\(path)', {pnodes = {a = 'COMED'}})")
-                == "bad argument #2 to 'load' (field 'pnodes': a list of pnode names or ids expected, found key 'a')")
+                == "bad argument #2 to 'load' (field 'pnodes': a list of names or ids expected, found key 'a')")
     }
 
     @Test func syntheticFromLua() throws {
@@ -211,7 +211,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(try lua.run("return rally.dataset.synthetic{years = 1, seed = 3}.price[100] == rally.dataset.synthetic{years = 1, seed = 3}.price[100]") == ["true"])
         #expect(luaError("rally.dataset.synthetic{seed = -1}") == "bad argument #1 to 'synthetic' (field 'seed': an integer in [0, 9007199254740991] expected, got -1 (same seed, same data))")
         #expect(luaError("rally.dataset.synthetic{years = 0}") == "bad argument #1 to 'synthetic' (field 'years': an integer in [1, 200] expected, got 0 (years of hourly data))")
-        #expect(luaError("rally.dataset.synthetic{year = 2}") == "bad argument #1 to 'synthetic' (unknown option 'year'; valid options: seed, start, years)")
+        #expect(luaError("rally.dataset.synthetic{year = 2}") == "bad argument #1 to 'synthetic' (unknown option 'year'; valid options: locations, seed, start, years)")
     }
 
     @Test func dataMinerFromLua() throws {
@@ -223,10 +223,10 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(try lua.run("return tostring(lmp), lmp.COMED[1], lmp.AECO[2]")
                 == ["<Dataset 2 rows x 2 cols  2025-01-01 05:00 .. 2025-01-01 06:00  hourly, no gaps>", "20.0", "20.0"])
         #expect(luaError("rally.load('\(path)', {pnodes = {true}})")
-                == "bad argument #2 to 'load' (field 'pnodes': pnode name or id expected at index 1, got boolean)")
+                == "bad argument #2 to 'load' (field 'pnodes': name or id expected at index 1, got boolean)")
         #expect(luaError("rally.load('\(path)', {pnodes = {}})")
                 == "\(path):1: pnodes is an empty list; name at least one pnode, or leave pnodes out to keep them all")
-        #expect(luaError("rally.load('\(path)', {component = 'lmp'})")
-                == "bad argument #2 to 'load' (field 'component': one of \"total\", \"energy\", \"congestion\", \"loss\" expected, got \"lmp\" (Data Miner exports: the LMP component))")
+        #expect(luaError("rally.load('\(path)', {component = 'price'})")
+                == "bad argument #2 to 'load' (field 'component': one of \"total\", \"energy\", \"congestion\", \"loss\", \"lmp\" expected, got \"price\" (long LMP exports: the price component pivoted as price (lmp = total)))")
     }
 }

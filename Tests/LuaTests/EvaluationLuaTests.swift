@@ -278,6 +278,6 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
         #expect((run["data"] as! [String: Any])["synthetic"] as? Bool == true)
         #expect((run["recipe"] as? String)?.contains("synthetic") == true)
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + "/metrics.json"))) as! [String: Any]
-        #expect(metrics["models"] as? [String] == ["naive", "logreg", "gbdt"])
+        #expect(metrics["models"] as? [String] == ["naive", "logreg", "gbdt", "gbdt_platt", "gbdt_isotonic"])
     }
 }

@@ -93,9 +93,9 @@ import Testing
 
     @Test func argumentErrorsSayWhichArgumentAndWhy() throws {
         #expect(luaError("rally.labeler.quantile{window = 0}")
-                == "bad argument #1 to 'quantile' (field 'window': an integer in [1, 1000000] expected, got 0 (steps of history behind that quantile))")
+                == "bad argument #1 to 'quantile' (field 'window': integer steps in [1, 1000000] or a duration such as \"24h\" expected, got 0 (history behind that quantile: steps, or a duration such as \"28d\"))")
         #expect(luaError("rally.labeler.quantile{window = -24}")
-                == "bad argument #1 to 'quantile' (field 'window': an integer in [1, 1000000] expected, got -24 (steps of history behind that quantile))")
+                == "bad argument #1 to 'quantile' (field 'window': integer steps in [1, 1000000] or a duration such as \"24h\" expected, got -24 (history behind that quantile: steps, or a duration such as \"28d\"))")
         #expect(luaError("rally.labeler.quantile{q = 1.5}") == "bad argument #1 to 'quantile' (field 'q': a number in (0, 1) expected, got 1.5 (the trailing quantile a rally must beat))")
         #expect(luaError("rally.labeler.daily_any{q = 0}") == "bad argument #1 to 'daily_any' (field 'q': a number in (0, 1) expected, got 0 (the trailing quantile a rally must beat))")
         #expect(luaError("rally.labeler.quantile{q = '0.9'}") == "bad argument #1 to 'quantile' (field 'q': number expected, got string (the trailing quantile a rally must beat))")
@@ -103,7 +103,7 @@ import Testing
                 == "bad argument #1 to 'quantile' (unknown option 'qq'; valid options: col, horizon, q, window)")
         #expect(luaError("rally.labeler.quantile()") == "bad argument #1 to 'quantile' (table expected, got no value)")
         #expect(luaError("rally.labeler.threshold{horizon = 0, level = 3}")
-                == "bad argument #1 to 'threshold' (field 'horizon': an integer in [1, 1000000] expected, got 0 (steps ahead the label looks))")
+                == "bad argument #1 to 'threshold' (field 'horizon': integer steps in [1, 1000000] or a duration such as \"24h\" expected, got 0 (how far ahead the label looks: steps, or a duration such as \"24h\"))")
         #expect(luaError("rally.labeler.jump{}") == "bad argument #1 to 'jump' (field 'rise': number in [0, inf) expected, got nil (the relative rise a rally must beat (0.5 = +50%)))")
         #expect(luaError("rally.labeler.quantile{}:with{q = 2}") == "bad argument #1 to 'with' (field 'q': a number in (0, 1) expected, got 2 (the trailing quantile a rally must beat))")
         #expect(luaError("rally.labeler.quantile{col = 'prices'}:apply(ds)")
@@ -113,15 +113,15 @@ import Testing
         #expect(luaError("rally.labeler.quantile{}:apply({})") == "bad argument #1 to 'apply' (Dataset expected, got table)")
 
         #expect(luaError("rally.features{rolling = {{stat = 'mean', window = 0}}}")
-                == "bad argument #1 to 'features' (field 'rolling[1].window': must be a positive whole number of steps (at most 1000000), got 0)")
+                == "bad argument #1 to 'features' (field 'rolling[1].window': integer steps in [1, 1000000] or a duration such as \"24h\" expected, got 0)")
         #expect(luaError("rally.features{rolling = {{stat = 'mean', window = 24}, {stat = 'quantile', window = 24, q = 1}}}")
                 == "bad argument #1 to 'features' (field 'rolling[2].q': must be in (0, 1), got 1)")
         #expect(luaError("rally.features{rolling = {{stat = 'mean', window = 24, widow = 3}}}")
                 == "bad argument #1 to 'features' (field 'rolling[1]': unknown option 'widow'; valid options: col, name, stat, window)")
         #expect(luaError("rally.features{lags = {1, -2}}")
-                == "bad argument #1 to 'features' (field 'lags': lags[2] must be a whole number of steps >= 0 (at most 1000000), got -2)")
+                == "bad argument #1 to 'features' (field 'lags[2]': integer steps in [0, 1000000] or a duration such as \"24h\" expected, got -2)")
         #expect(luaError("rally.features{relative = {-5}}")
-                == "bad argument #1 to 'features' (field 'relative[1]': must be a positive whole number of steps (at most 1000000), got -5)")
+                == "bad argument #1 to 'features' (field 'relative[1]': integer steps in [1, 1000000] or a duration such as \"24h\" expected, got -5)")
         #expect(luaError("rally.features{calendar = {'hour', 'week'}}")
                 == #"bad argument #1 to 'features' (field 'calendar': expected one of "hour", "dow", "month", "weekend", "doy", "holiday", got "week")"#)
         #expect(luaError("rally.features{col = 'price', rolling = {stat = 'mean', window = 5}}")
@@ -132,7 +132,7 @@ import Testing
                 == "bad argument #1 to 'features' (field 'exogenous': a list of column names or tables {col = ..., rel = ...} expected, found key 'col' (each entry needs its own braces: exogenous = {{...}, ...}))")
         #expect(luaError("rally.features{lags = {0}, ratio = {a = 'lag0', b = 'lag0'}}")
                 == "bad argument #1 to 'features' (field 'ratio': a list of tables {\"a\", \"b\"} expected, found key 'a' (each entry needs its own braces: ratio = {{...}, ...}))")
-        #expect(luaError("rally.features{lags = {k = 1}}") == "bad argument #1 to 'features' (field 'lags': a list of numbers expected, found key 'k')")
+        #expect(luaError("rally.features{lags = {k = 1}}") == "bad argument #1 to 'features' (field 'lags': a list of steps or durations expected, found key 'k')")
         #expect(luaError("rally.features{calendar = {first = 'hour'}}") == "bad argument #1 to 'features' (field 'calendar': a list of strings expected, found key 'first')")
         let empty = "bad argument #1 to 'features' (features: the spec builds no columns; give at least one of lags, rolling, relative, gap_to_thr, calendar, exogenous)"
         #expect(luaError("rally.features{}") == empty)
@@ -160,7 +160,7 @@ import Testing
     @Test func helpDocumentsTheFace() throws {
         #expect(try lua.run("return rally.help(rally.labeler.quantile)")[0].hasPrefix("rally.labeler.quantile{[options]} -- the protocol's labeler."))
         // the options and their defaults come from the labeler's schema
-        #expect(try lua.run("return rally.help(rally.labeler.quantile)")[0].contains("\n  window = 672 (integer in [1, 1000000]): steps of history behind that quantile"))
+        #expect(try lua.run("return rally.help(rally.labeler.quantile)")[0].contains("\n  window = 672 (integer steps in [1, 1000000] or a duration such as \"24h\"): history behind that quantile"))
         #expect(try lua.run("return rally.help(rally.features.protocol_v1())")[0].contains(":build"))
         #expect(try lua.run("return rally.help('Labeler')")[0].contains(":with"))
     }

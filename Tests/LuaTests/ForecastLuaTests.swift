@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RallyEngine
 
@@ -72,5 +73,29 @@ import Testing
         #expect(lua.error("rally.forecast{data = ds, features = fx, labeler = lab, model = rally.model.naive(), cost_ratio = -1}").contains("field 'cost_ratio'"))
         #expect(lua.error("rally.forecast{data = ds, features = fx, labeler = lab, model = rally.model.naive(), top = 1000}").contains("field 'top'"))
         #expect(lua.error("rally.forecast{data = ds, features = fx, labeler = lab}").contains("field 'model'"))
+    }
+}
+
+extension ForecastLuaTests {
+    @Test func bundlesRoundTripFromLua() throws {
+        let path = "/tmp/rally-lua-bundle-\(getpid()).json"
+        defer { unlink(path) }
+        let out = try lua.run("""
+            local f = rally.forecast{data = ds, features = fx, labeler = lab, model = rally.model.calibrated{base = rally.model.logreg(), holdout = "60d"}}
+            f:model():save_bundle("\(path)")
+            local b = rally.bundle.load("\(path)")
+            local g = rally.forecast{data = ds, bundle = "\(path)"}
+            local h = rally.forecast{data = ds, bundle = b, cost_ratio = 4}
+            local same = true
+            for i, r in ipairs(f:rows()) do same = same and r.probability == g:rows()[i].probability and r.probability == h:rows()[i].probability end
+            return same, b.name, b.step, b.training_rows == f.training_rows, tostring(b.labeler), b:model().fitted, #b.columns
+            """)
+        #expect(out == ["true", "logreg_platt", "3600", "true", "<Labeler quantile{col=price, q=0.95, window=672, horizon=24}>", "true", "1"], "\(out)")
+        #expect(lua.error("rally.model.logreg():fit(X, y):save_bundle('\(path)')").contains("this model has no forecasting recipe"))
+        #expect(lua.error("rally.forecast{data = ds, bundle = '\(path)', model = rally.model.naive()}").contains(
+            "field 'model': give either bundle (it carries its model, features and labeler) or model, features and labeler"))
+        #expect(lua.error("rally.forecast{data = ds, bundle = '/nonexistent/b.json'}").contains("field 'bundle': cannot read bundle '/nonexistent/b.json'"))
+        #expect(lua.error("rally.forecast{data = ds:slice('2013-01-01', '2013-03-01'), bundle = '\(path)'}").contains("not after the bundle's training window"))
+        #expect(lua.error("rally.bundle.load('\(path).missing')").contains("cannot read bundle"))
     }
 }

@@ -296,3 +296,29 @@ fx = rally.features.protocol_v1()
     """)
     #expect(out == ["true", "0.5", "0.5", "true"])
 }
+
+@Test func calibratedModelsFromLua() throws {
+    let lua = LuaHarness()
+    #expect(try lua.run("return rally.model.calibrated{base = rally.model.gbdt{rounds = 50}, method = 'isotonic', holdout = 200}")
+            == ["<Model gbdt_isotonic: calibrated method=isotonic holdout=200 of gbdt rounds=50 eta=0.05 max_depth=6 (not fitted)>"])
+    #expect(try lua.run("local m = rally.model.calibrated{base = rally.model.logreg(), name = 'lr_cal'}; return m.name, m.kind, m:params().holdout, m:params()['base.C'], m:params().base")
+            == ["lr_cal", "calibrated", "90d", "1", "logreg"])
+    #expect(lua.error("rally.model.calibrated{method = 'platt'}").contains("field 'base': Model expected, got nil"))
+    #expect(lua.error("rally.model.calibrated{base = rally.model.naive(), holdout = '90 days'}").contains(
+        "parameter 'holdout': a whole number of rows in [0, 10000000] or a duration \"Nd\" or \"Nh\" (e.g. \"90d\") expected, got \"90 days\""))
+    #expect(lua.error("rally.model.calibrated{base = rally.model.naive(), holdout = 1e12}").contains("parameter 'holdout'"))
+    #expect(lua.error("rally.model.calibrated{base = rally.model.naive(), method = 'beta'}").contains("parameter 'method': one of \"platt\", \"isotonic\" expected"))
+    #expect(lua.error("rally.model.calibrated{base = rally.model.calibrated{base = rally.model.naive()}}").contains("already calibrated"))
+    try lua.run("rally.model.register('flat', {fit = function() end, predict = function(self, X) return {} end})")
+    #expect(lua.error("rally.model.calibrated{base = rally.model.new('flat', {})}").contains("a model written in Lua cannot be calibrated"))
+    #expect(try lua.run("return rally.help(rally.model.calibrated)")[0].contains("embargo = \"1d\": rows (or a duration) before the holdout"))
+    // on X without times, durations are refused and row counts work
+    try lua.run("""
+        local x, y = {}, {}
+        for i = 1, 400 do x[i] = i; y[i] = (i % 7 == 0 or i % 11 == 0) and 1 or 0 end
+        X, Y = {x = x}, y
+        """)
+    #expect(lua.error("rally.model.calibrated{base = rally.model.logreg()}:fit(X, Y)").contains("holdout is a duration, but X has no times"))
+    #expect(try lua.run("local m = rally.model.calibrated{base = rally.model.logreg(), holdout = 100, embargo = 5}:fit(X, Y); return m:report().holdout_rows, m:report().base_rows, #m:predict(X)")
+            == ["100", "295", "400"])
+}

@@ -21,4 +21,21 @@ import Testing
         let bad = try ShellHarness.run(["scripts/forecast.lua", "--cost-ratio", "-1"])
         #expect(bad.status == 2 && bad.stderr.contains("--cost-ratio needs a number in (0, 1e9], got '-1'"))
     }
+
+    @Test func recipeSavesABundleAndForecastsWithItAsSaved() throws {
+        let out = try ShellHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let bundle = out.appendingPathComponent("gbdt.bundle.json").path
+        let fitted = try ShellHarness.run(["scripts/forecast.lua", "--out", out.appendingPathComponent("fitted").path, "--save-bundle", bundle, "--quiet"])
+        #expect(fitted.status == 0, "\(fitted.stderr)")
+        #expect(fitted.stdout.contains("bundle: wrote \(bundle)"))
+        let again = try ShellHarness.run(["scripts/forecast.lua", "--out", out.appendingPathComponent("again").path, "--bundle", bundle, "--quiet"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("model: bundle \(bundle) (gbdt), trained on "))
+        let a = try String(contentsOf: out.appendingPathComponent("fitted/forecast.csv"), encoding: .utf8)
+        let b = try String(contentsOf: out.appendingPathComponent("again/forecast.csv"), encoding: .utf8)
+        #expect(a == b, "the bundle's forecast differs from the fitted model's")
+        let both = try ShellHarness.run(["scripts/forecast.lua", "--bundle", bundle, "--save-bundle", bundle])
+        #expect(both.status == 2 && both.stderr.contains("not both"))
+    }
 }

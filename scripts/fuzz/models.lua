@@ -2,15 +2,17 @@
 --
 --   rally-shell scripts/fuzz/models.lua --seed S --count N [--start K] [--dir DIR] [--verbose]
 --
--- Fits one model of every kind (naive, logreg, climatology, gbdt) on a small table, saves each,
--- then for inputs K+1 .. K+N mutates one saved file (byte flips, deletions, insertions of JSON
+-- Fits one model of every kind (naive, logreg, climatology, gbdt, calibrated logreg and gbdt) on
+-- a small table, saves each, and saves two forecasting bundles (m:save_bundle: logreg and gbdt on
+-- a synthetic year); then for inputs K+1 .. K+N mutates one saved file (byte flips, deletions, insertions of JSON
 -- tokens and extreme numbers, numbers replaced, arrays emptied or cut, truncation, deep
 -- nesting, duplicated keys, child indices of gbdt trees rewritten to other nodes, -1, huge or
 -- negative values) and loads it. A file that loads is used: predict, describe, importance,
--- params, report, save and load again. Input i depends only on (S, i).
+-- params, report, save and load again; a bundle (read by rally.bundle.load) forecasts and is
+-- saved and read again. Input i depends only on (S, i).
 --
--- Every input must load or fail with a Lua error whose message is a string; for gbdt files
--- (rally's file check, XGBoost's bounded messages) at most 600 bytes without control bytes.
+-- Every input must load or fail with a Lua error whose message is a string; for gbdt files and
+-- bundles (rally's file checks, XGBoost's bounded messages) at most 600 bytes without control bytes.
 -- Long or raw messages about the other kinds (which quote names from the file as they are) are
 -- counted and shown on stderr, not failed, until those readers bound them. Before each load the input is written to DIR/input.json and a
 -- reproducer to DIR/last.lua, so a crash or a hang leaves both (scripts/fuzz/run.sh prints them).
@@ -44,11 +46,20 @@ for i = 1, 240 do
   y[i] = (math.sin(i) + (i % 24) / 24 > 0.9) and 1 or 0
 end
 local seeds = {}
-for _, m in ipairs{ rally.model.naive(), rally.model.logreg{ C = 1 }, rally.model.new("climatology"), rally.model.gbdt{ rounds = 4, depth = 3 } } do
+for _, m in ipairs{ rally.model.naive(), rally.model.logreg{ C = 1 }, rally.model.new("climatology"), rally.model.gbdt{ rounds = 4, depth = 3 },
+                    rally.model.calibrated{ base = rally.model.logreg(), method = "isotonic", holdout = 60, embargo = 5 },
+                    rally.model.calibrated{ base = rally.model.gbdt{ rounds = 4, depth = 3 }, holdout = 60, embargo = 5 } } do
   m:fit(X, y)
-  local path = dir .. "/seed-" .. m.kind .. ".json"
+  local path = dir .. "/seed-" .. m.name .. ".json"
   m:save(path)
   seeds[#seeds + 1] = { kind = m.kind, text = readfile(path) }
+end
+local ds = rally.dataset.synthetic{ years = 1, seed = 4 }
+local fx = rally.features{ lags = { 0, 1 }, rolling = { { stat = "mean", window = 24 } }, gap_to_thr = true, calendar = { "hour" } }
+for _, m in ipairs{ rally.model.logreg(), rally.model.gbdt{ rounds = 4, depth = 3 } } do
+  local path = dir .. "/seed-bundle-" .. m.kind .. ".json"
+  rally.forecast{ data = ds, features = fx, labeler = rally.labeler.quantile{}, model = m }:model():save_bundle(path)
+  seeds[#seeds + 1] = { kind = "bundle", text = readfile(path) }
 end
 
 -- mutations ---------------------------------------------------------------------------------
@@ -126,16 +137,32 @@ local function bad_message(msg)
   if type(msg) ~= "string" then return "error is a " .. type(msg) .. ", not a string" end
   if #msg > 600 then
     local shown = "message of " .. #msg .. " bytes: " .. msg:sub(1, 160):gsub("%c", "?")
-    if current_kind == "gbdt" then return shown end
+    if current_kind == "gbdt" or current_kind == "bundle" then return shown end
     long = long + 1
     long_example = long_example or shown
     return nil
   end
   if msg:find("[%z\1-\31\127]") then
     local shown = "message holds a control byte: " .. msg:sub(1, 160):gsub("%c", "?")
-    if current_kind == "gbdt" then return shown end
+    if current_kind == "gbdt" or current_kind == "bundle" then return shown end
     long = long + 1
     long_example = long_example or shown
+  end
+  return nil
+end
+
+local function use_bundle(b)
+  local calls = {
+    function() return tostring(b), b.features, b.labeler, b.columns end, function() return b:model():describe() end,
+    function() return rally.forecast{ data = ds, bundle = b }:rows() end,
+    function() b:model():save_bundle(dir .. "/resaved.json") return rally.bundle.load(dir .. "/resaved.json") end,
+  }
+  for _, f in ipairs(calls) do
+    local ok, err = pcall(f)
+    if not ok then
+      local problem = bad_message(err)
+      if problem then return problem end
+    end
   end
   return nil
 end
@@ -166,13 +193,15 @@ for i = opts.start + 1, opts.start + opts.count do
   local text = seed.text
   for _ = 1, R(R(2) == 1 and 1 or 3) do text = pick(mutators)(text) end
   writefile(input_path, text)
-  writefile(dir .. "/last.lua", string.format("-- seed %d input %d (%s)\nlocal m = rally.model.load(%q)\nprint(m, m:describe())\n",
-                                              opts.seed, i, seed.kind, input_path))
+  local bundle = seed.kind == "bundle"
+  local loader = bundle and "rally.bundle.load" or "rally.model.load"
+  writefile(dir .. "/last.lua", string.format("-- seed %d input %d (%s)\nlocal m = %s(%q)\nprint(m, %s)\n",
+                                              opts.seed, i, seed.kind, loader, input_path, bundle and "m:model():describe()" or "m:describe()"))
   local problem
-  local ok, m = pcall(rally.model.load, input_path)
+  local ok, m = pcall(bundle and rally.bundle.load or rally.model.load, input_path)
   if ok then
     loaded = loaded + 1
-    problem = use(m)
+    problem = bundle and use_bundle(m) or use(m)
   else
     problem = bad_message(m)
   end

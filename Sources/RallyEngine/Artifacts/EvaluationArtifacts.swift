@@ -20,6 +20,10 @@ import Foundation
 ///                "metrics": {"<model>": {"<metric>": x, ...}}, "warnings": [...]}, ...],
 ///     "bootstrap": {"block": 168, "resamples": 1000, "used": 1000, "skipped": 0, "seed": 7},
 ///     "diebold_mariano_lag": 23,
+///     "giacomini_white": {"days": 722, "hours_per_day": 24, "rows_left_out": 0, ...,
+///                         "brier": {"statistic": [[...]], "p": [[...]]}, "log_loss": {...}},
+///     "multivariate_dm": {same shape} (both null with one model; see ``PredictiveAbilityTests``:
+///     p[i][j] small says models[j] is more accurate than models[i]),
 ///     "warnings": [...]
 ///   }
 ///   ```
@@ -94,8 +98,10 @@ public struct EvaluationArtifacts {
             ("folds", folds),
             ("bootstrap", bootstrap),
             ("diebold_mariano_lag", .integer(r.dieboldMarianoLag)),
+            ("giacomini_white", r.predictiveAbility?.giacominiWhiteJSON ?? .null),
+            ("multivariate_dm", r.predictiveAbility?.multivariateDieboldMarianoJSON ?? .null),
             ("warnings", .array(r.warnings.map(JSONValue.string))),
-        ])
+        ] + r.decisionSections())
     }
 
     static func seed(_ s: UInt64) -> JSONValue { s <= UInt64(Int.max) ? .integer(Int(s)) : .string(String(s)) }
@@ -179,7 +185,7 @@ public struct EvaluationArtifacts {
     public func parametersJSON() -> JSONValue {
         let p = result.plan
         let features: JSONValue = .object([
-            ("horizon", .integer(p.features.horizon)),
+            ("horizon", p.features.horizon.json),
             ("columns", .array(p.features.features.map { .object([("name", .string($0.name)), ("definition", .string($0.definition))]) })),
         ])
         let models: [JSONValue] = result.models.map { m in

@@ -66,10 +66,19 @@ public struct CSVOptions: Sendable {
     /// Columns to keep, with their new names; nil keeps every column (under its header, or the
     /// short names of a recognised layout such as the shared PJM COMED file).
     public var columns: [ColumnSelection]?
+    /// The market zone of the times (an IANA name such as `America/New_York`, or `UTC`): naive
+    /// times are read as local readings in it; times with offsets keep their instants and take
+    /// their local time from it. nil: naive times stay on the wall clock, offsets choose a zone.
+    public var zone: String?
+    /// Whether the first line is a header; nil detects it (a first line of numbers and dates
+    /// only is data, and the columns are named `column1`, `column2`, ...).
+    public var header: Bool?
     /// Sorting, duplicates, gap filling and daylight-saving handling.
     public var contracts = TimeContracts()
     /// Data Miner exports: the pnodes to keep (names or ids); nil keeps them all.
     public var pnodes: [String]?
+    /// Long LMP exports (gridstatus, Data Miner): the locations to keep (names or ids); nil keeps them all.
+    public var locations: [String]?
     /// Data Miner exports: the price component to pivot on; nil pivots the total price.
     public var component: LMPComponent?
     /// Data Miner exports: hours added to the UTC timestamps (e.g. -5 for Eastern standard time);

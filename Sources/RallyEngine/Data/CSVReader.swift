@@ -136,10 +136,26 @@ public enum CSVReader {
         notes += reader.notes()
         guard !reader.timestamps.isEmpty else { throw RallyError("\(path): no data rows after the header") }
         let lineMap = reader.lineMap
-        let table = TimeContracts.Table(timestamps: reader.timestamps, columns: reader.values, source: path) { lineMap.line(of: $0) }
+        var timestamps = reader.timestamps
+        let zone = try readZone(path: path, timestamps: &timestamps, offsets: time.format.hasOffset ? reader.offsets : nil,
+                                options: options, line: { lineMap.line(of: $0) }, notes: &notes)
+        var table = TimeContracts.Table(timestamps: timestamps, columns: reader.values, source: path) { lineMap.line(of: $0) }
+        table.zone = zone
         try Cancellation.check()
-        let (timestamps, columns) = try options.contracts.apply(table, notes: &notes)
-        return Dataset(timestamps: timestamps, names: selected.map(\.name), columns: columns, report: LoadReport(source: path, notes: notes))
+        let (checked, columns) = try options.contracts.apply(table, notes: &notes)
+        return Dataset(timestamps: checked, names: selected.map(\.name), columns: columns, report: LoadReport(source: path, notes: notes), zone: zone)
+    }
+
+    /// The zone of the times read (`offsets`: their UTC offsets, nil for naive times), turning
+    /// naive local readings into instants when a zone is given (see ``ZoneReading``).
+    static func readZone(path: String, timestamps: inout [Int64], offsets: [Int32]?, options: CSVOptions,
+                         line: @escaping (Int) -> Int, notes: inout [String]) throws -> MarketZone {
+        let given = try options.zone.map { try MarketZone.named($0) }
+        let source = ZoneReading.Source(path: path, line: line)
+        if let offsets { return try ZoneReading.instants(source, utc: timestamps, offsets: offsets, given: given, notes: &notes) }
+        guard let given else { return .wallClock }
+        try ZoneReading.localReadings(source, times: &timestamps, zone: given, notes: &notes)
+        return given
     }
 
     /// ` (delimiter = ";" was given)` when the options name a delimiter, for messages it may explain.

@@ -1,8 +1,9 @@
 /// An hourly (or other regular) time series table: one time index, named `Double` columns.
 ///
-/// Timestamps are seconds since 1970-01-01 00:00 on the clock the data were read in
-/// (see ``TimeAxis`` in the README: naive wall-clock unless a reader says UTC). Columns are
-/// contiguous arrays; a missing value is `Double.nan`.
+/// Timestamps are seconds since 1970-01-01 00:00: UTC instants when the dataset has a zone
+/// (``MarketZone``: `America/New_York`, `UTC`), naive readings of the file's clock when its zone
+/// is the wall clock. Calendar features and printed times use the zone's local time. Columns
+/// are contiguous arrays; a missing value is `Double.nan`.
 public struct Dataset: Sendable {
     /// Seconds since the epoch, strictly increasing.
     public var timestamps: [Int64]
@@ -12,12 +13,16 @@ public struct Dataset: Sendable {
     public var columns: [[Double]]
     /// What the load found and did.
     public var report: LoadReport
+    /// The clock of `timestamps`: the wall clock (naive times), or a zone whose local time
+    /// calendar features and printed times use.
+    public var zone: MarketZone
     /// The locations whose series the columns hold, when the data came from a long export of
     /// several places (see ``Location``); empty for a single series.
     public var locations: [Location]
 
     /// Creates a dataset; columns must have as many values as there are timestamps.
-    public init(timestamps: [Int64], names: [String], columns: [[Double]], report: LoadReport = LoadReport(), locations: [Location] = []) {
+    public init(timestamps: [Int64], names: [String], columns: [[Double]], report: LoadReport = LoadReport(),
+                zone: MarketZone = .wallClock, locations: [Location] = []) {
         precondition(names.count == columns.count, "one name per column")
         precondition(columns.allSatisfy { $0.count == timestamps.count }, "columns match the time index")
         precondition(locations.allSatisfy { $0.members.allSatisfy { columns.indices.contains($0.column) } }, "location members index columns")
@@ -25,6 +30,7 @@ public struct Dataset: Sendable {
         self.names = names
         self.columns = columns
         self.report = report
+        self.zone = zone
         self.locations = locations
     }
 
@@ -77,13 +83,18 @@ extension Dataset {
         var report = self.report
         report.notes.append(rows.isEmpty
             ? "sliced to no rows"
-            : "sliced to rows \(rows.lowerBound + 1)...\(rows.upperBound) (\(TimeStamp.format(timestamps[rows.lowerBound])) .. \(TimeStamp.format(timestamps[rows.upperBound - 1])))")
-        return Dataset(timestamps: Array(timestamps[rows]), names: names, columns: columns.map { Array($0[rows]) }, report: report, locations: locations)
+            : "sliced to rows \(rows.lowerBound + 1)...\(rows.upperBound) (\(zone.format(timestamps[rows.lowerBound])) .. \(zone.format(timestamps[rows.upperBound - 1])))")
+        return Dataset(timestamps: Array(timestamps[rows]), names: names, columns: columns.map { Array($0[rows]) }, report: report, zone: zone, locations: locations)
     }
 
     /// The rows with `from ≤ t ≤ through` (nil bounds are open).
     public func slice(from: Int64?, through: Int64?) -> Dataset {
         slice(rows: rowRange(from: from, through: through))
+    }
+
+    /// The rows whose local times (in ``zone``) lie in `from ... through` (nil bounds are open).
+    public func slice(fromLocal from: Int64?, throughLocal through: Int64?) -> Dataset {
+        slice(from: from.map { zone.instant(local: $0, latest: false) }, through: through.map { zone.instant(local: $0, latest: true) })
     }
 
     /// One line: `<Dataset 52416 rows x 3 cols  2013-01-01 00:00 .. 2018-12-24 23:00  hourly, no gaps>`.
@@ -92,7 +103,8 @@ extension Dataset {
         guard let first = timestamps.first, let last = timestamps.last else { return "<Dataset \(shape)>" }
         let index = timeIndex
         let places = locations.isEmpty ? "" : ", \(locations.count) location\(locations.count == 1 ? "" : "s")"
-        return "<Dataset \(shape)\(places)  \(TimeStamp.format(first)) .. \(TimeStamp.format(last))  \(index.frequencyName), \(index.gapSummary)>"
+        let clock = zone.isWallClock ? "" : "  \(zone.name)"
+        return "<Dataset \(shape)\(places)  \(zone.format(first)) .. \(zone.format(last))  \(index.frequencyName), \(index.gapSummary)\(clock)>"
     }
 }
 

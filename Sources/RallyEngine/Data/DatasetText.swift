@@ -54,7 +54,7 @@ public enum DatasetText {
     public static func table(_ ds: Dataset, rows: Range<Int>) -> String {
         var cells: [[String]] = [["time"] + ds.names]
         for i in rows {
-            cells.append([TimeStamp.format(ds.timestamps[i])] + ds.columns.map { Format.number($0[i]) })
+            cells.append([ds.zone.format(ds.timestamps[i])] + ds.columns.map { Format.number($0[i]) })
         }
         return align(cells, leftColumns: 1)
     }

@@ -59,6 +59,6 @@ extension Dataset {
         picked.removeAll { entry in shared.contains(entry.column) && plain.contains(entry.name) }
         var report = self.report
         report.notes.append("location \(location.name)" + (location.id == location.name ? "" : " (id \(location.id))") + " of \(locations.count)")
-        return Dataset(timestamps: timestamps, names: picked.map(\.name), columns: picked.map { columns[$0.column] }, report: report)
+        return Dataset(timestamps: timestamps, names: picked.map(\.name), columns: picked.map { columns[$0.column] }, report: report, zone: zone)
     }
 }

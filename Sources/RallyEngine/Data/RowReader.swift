@@ -13,6 +13,8 @@ struct RowReader {
 
     /// Times, in file order.
     private(set) var timestamps: [Int64] = []
+    /// The UTC offset of each row's time in seconds, when the layout has one (`%z`); else empty.
+    private(set) var offsets: [Int32] = []
     /// One array per selected column, aligned with `timestamps`.
     private(set) var values: [[Double]]
     /// Line of each row.
@@ -44,6 +46,9 @@ struct RowReader {
         let columns = header.count
         let timeIndex = time.index
         let format = time.format
+        let keepOffsets = format.hasOffset
+        if keepOffsets { offsets.reserveCapacity(expectedRows) }
+        var offset: Int32 = 0
         let hourColumn = time.hour
         let firstHour = hourColumn?.convention.hours.lowerBound ?? 0
         let lastHour = hourColumn?.convention.hours.upperBound ?? 0
@@ -62,7 +67,7 @@ struct RowReader {
             let row = timestamps.count
             lineMap.record(row: row, line: line)
             let (ts, te) = CSVScanner.trimmed(b, scanner.starts[timeIndex], scanner.ends[timeIndex])
-            guard var t = format.parse(b, ts, te) else {
+            guard var t = format.parse(b, ts, te, offset: &offset) else {
                 throw RallyError(ts == te
                     ? "\(path):\(line):\(timeIndex + 1): empty time in column '\(header[timeIndex])'"
                     : "\(path):\(line):\(timeIndex + 1): expected a time like \(format)\(formatGiven ? " (format = \"\(format)\")" : "") in column '\(header[timeIndex])', found \"\(MessageText.quote(b, scanner.starts[timeIndex], scanner.ends[timeIndex], limit: 40))\"")
@@ -77,6 +82,7 @@ struct RowReader {
                 t += Int64(hour - firstHour) * 3600
             }
             timestamps.append(t)
+            if keepOffsets { offsets.append(offset) }
             for k in selected.indices {
                 let field = selected[k].index
                 let (s, e) = CSVScanner.trimmed(b, scanner.starts[field], scanner.ends[field])

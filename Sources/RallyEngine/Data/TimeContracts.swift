@@ -16,31 +16,38 @@ public enum FillPolicy: String, Sendable, CaseIterable {
     case interpolate
 }
 
-/// The US daylight-saving rule for Eastern Prevailing Time (PJM's local clock).
-///
-/// Since 2007 the clock jumps from 02:00 to 03:00 on the second Sunday of March (the 02:00 hour
-/// does not exist) and falls back from 02:00 to 01:00 on the first Sunday of November (the 01:00
-/// hour happens twice); from 1987 to 2006 the days were the first Sunday of April and the last
-/// Sunday of October.
+/// The US daylight-saving changes of Eastern Prevailing Time (PJM's local clock), as the tz
+/// database's `America/New_York` has them (since 2007: 02:00 to 03:00 on the second Sunday of
+/// March, 02:00 back to 01:00 on the first Sunday of November; earlier years as they were).
+/// Used by `dst = "us"` on naive wall-clock files; a dataset with a zone needs no repair.
 public enum USDaylightSaving {
-    /// The naive timestamp of the hour that does not exist in `year` (02:00 on the spring day).
-    public static func missingHour(year: Int) -> Int64 {
-        let day = year >= 2007 ? sunday(year: year, month: 3, nth: 2) : sunday(year: year, month: 4, nth: 1)
-        return TimeStamp.make(year: year, month: year >= 2007 ? 3 : 4, day: day, hour: 2)
+    /// `America/New_York`, read once; nil when the tz database is not installed.
+    static let rules: TimeZoneRules? = try? TimeZoneRules.load(MarketZone.pjmZoneName)
+
+    /// The rules, or the error saying why they cannot be read.
+    static func requireRules() throws -> TimeZoneRules {
+        if let rules { return rules }
+        return try TimeZoneRules.load(MarketZone.pjmZoneName)
     }
 
-    /// The naive timestamp of the hour that happens twice in `year` (01:00 on the autumn day).
-    public static func repeatedHour(year: Int) -> Int64 {
-        if year >= 2007 { return TimeStamp.make(year: year, month: 11, day: sunday(year: year, month: 11, nth: 1), hour: 1) }
-        let last = TimeStamp.daysIn(year: year, month: 10)
-        let weekday = TimeStamp.weekday(days: TimeStamp.days(year: year, month: 10, day: last))
-        return TimeStamp.make(year: year, month: 10, day: last - (weekday + 1) % 7, hour: 1)
+    /// The clock changes whose local readings start in `year`.
+    private static func changes(year: Int) -> [TimeZoneRules.ClockChange] {
+        guard let rules else { return [] }
+        let from = TimeStamp.make(year: year, month: 1, day: 1) - TimeStamp.day
+        let through = TimeStamp.make(year: year + 1, month: 1, day: 1) + TimeStamp.day
+        return rules.changes(from: from, through: through).filter { TimeStamp.components($0.localReadings.lowerBound).year == year }
     }
 
-    /// Day of the month of the `nth` Sunday of `month`.
-    private static func sunday(year: Int, month: Int, nth: Int) -> Int {
-        let weekday = TimeStamp.weekday(days: TimeStamp.days(year: year, month: month, day: 1))
-        return 1 + (6 - weekday) + 7 * (nth - 1)
+    /// The naive timestamp of the first local reading the clocks skip in `year` (02:00 on the
+    /// spring day), or nil (no change that year, or no tz database).
+    public static func missingHour(year: Int) -> Int64? {
+        changes(year: year).first(where: \.skips)?.localReadings.lowerBound
+    }
+
+    /// The naive timestamp of the first local reading the clocks repeat in `year` (01:00 on the
+    /// autumn day), or nil.
+    public static func repeatedHour(year: Int) -> Int64? {
+        changes(year: year).first { !$0.skips }?.localReadings.lowerBound
     }
 
     /// Whether an hour starting at `t` is the missing spring hour of its year.
@@ -90,6 +97,8 @@ public struct TimeContracts: Sendable {
         public var source: String
         /// The line of the source that row `i` (in read order) came from.
         public var line: (Int) -> Int
+        /// The clock of `timestamps`, for messages (local times with offsets when not the wall clock).
+        public var zone = MarketZone.wallClock
 
         /// Creates a table.
         public init(timestamps: [Int64], columns: [[Double]], source: String, line: @escaping (Int) -> Int) {
@@ -108,6 +117,12 @@ public struct TimeContracts: Sendable {
     public func apply(_ table: Table, notes: inout [String]) throws -> (timestamps: [Int64], columns: [[Double]]) {
         guard (0...Self.maxFillLimit).contains(fillLimit) else {
             throw RallyError("fill_limit must be between 0 and \(Self.maxFillLimit) rows, got \(fillLimit)")
+        }
+        if usDaylightSaving {
+            guard table.zone.isWallClock else {
+                throw RallyError("\(table.source): dst = \"us\" repairs naive Eastern wall-clock times; these times are instants (zone \(table.zone.name)), which have no missing or repeated hours")
+            }
+            _ = try USDaylightSaving.requireRules()
         }
         var t = table.timestamps
         var cols = table.columns
@@ -135,8 +150,8 @@ public struct TimeContracts: Sendable {
         }
         guard sort else {
             throw RallyError("""
-                \(table.location(first)): rows are not in time order: \(TimeStamp.format(t[first])) comes after \
-                \(TimeStamp.format(t[first - 1])) (\(table.location(first - 1))); pass sort = true to sort them
+                \(table.location(first)): rows are not in time order: \(table.zone.format(t[first])) comes after \
+                \(table.zone.format(t[first - 1])) (\(table.location(first - 1))); pass sort = true to sort them
                 """)
         }
         let order = t.indices.sorted { t[$0] != t[$1] ? t[$0] < t[$1] : $0 < $1 }
@@ -171,13 +186,13 @@ public struct TimeContracts: Sendable {
         let dstGroups = usDaylightSaving ? groups.filter { $0.count == 2 && USDaylightSaving.isRepeatedHour(t[$0.start]) } : []
         let otherGroups = groups.filter { g in !dstGroups.contains { $0.start == g.start } }
         if !otherGroups.isEmpty && duplicates == nil {
-            let shown = otherGroups.prefix(5).map { "\(TimeStamp.format(t[$0.start])) (lines \(lines($0)))" }
+            let shown = otherGroups.prefix(5).map { "\(table.zone.format(t[$0.start])) (lines \(lines($0)))" }
             let firstLine = (otherGroups[0].start..<(otherGroups[0].start + otherGroups[0].count)).map { table.line(at($0)) }.min() ?? 1
             var message = "\(table.source):\(firstLine): duplicate timestamps: \(shown.joined(separator: ", "))"
             if otherGroups.count > 5 { message += ", ... (\(otherGroups.count) in all)" }
             message += "; pass duplicates = \"first\", \"last\" or \"mean\""
-            if let dst = otherGroups.first(where: { USDaylightSaving.isRepeatedHour(t[$0.start]) }) {
-                message += " (\(TimeStamp.format(t[dst.start])) is the US autumn daylight-saving repeat: dst = \"us\" averages it)"
+            if table.zone.isWallClock, let dst = otherGroups.first(where: { USDaylightSaving.isRepeatedHour(t[$0.start]) }) {
+                message += " (\(table.zone.format(t[dst.start])) is the US autumn daylight-saving repeat: dst = \"us\" averages it)"
             }
             throw RallyError(message)
         }
@@ -204,11 +219,11 @@ public struct TimeContracts: Sendable {
         }
         if !dstGroups.isEmpty {
             notes.append("dst = \"us\": averaged the two rows of the autumn repeated hour at " +
-                         dstGroups.map { "\(TimeStamp.format(t[$0.start])) (lines \(lines($0)))" }.joined(separator: ", "))
+                         dstGroups.map { "\(table.zone.format(t[$0.start])) (lines \(lines($0)))" }.joined(separator: ", "))
         }
         if !otherGroups.isEmpty, let duplicates {
             let removed = otherGroups.reduce(0) { $0 + $1.count - 1 }
-            let shown = otherGroups.prefix(5).map { "\(TimeStamp.format(t[$0.start])) (lines \(lines($0)))" }
+            let shown = otherGroups.prefix(5).map { "\(table.zone.format(t[$0.start])) (lines \(lines($0)))" }
             notes.append("duplicates = \"\(duplicates.rawValue)\": merged \(otherGroups.count) duplicated timestamp\(otherGroups.count == 1 ? "" : "s") (\(removed) row\(removed == 1 ? "" : "s") removed): "
                          + shown.joined(separator: ", ") + (otherGroups.count > 5 ? ", ..." : ""))
         }
@@ -225,10 +240,10 @@ public struct TimeContracts: Sendable {
             notes.append("\(index.irregularSpacings) spacing\(index.irregularSpacings == 1 ? " is" : "s are") not a whole number of \(TimeStamp.duration(step)) steps (left as they are)")
         }
         guard !index.gaps.isEmpty else { return }
-        let isDST = { (g: TimeIndex.Gap) in step == 3600 && g.missingSteps == 1 && USDaylightSaving.isMissingHour(g.after + step) }
+        let isDST = { (g: TimeIndex.Gap) in table.zone.isWallClock && step == 3600 && g.missingSteps == 1 && USDaylightSaving.isMissingHour(g.after + step) }
         let describe = { (gs: [TimeIndex.Gap]) -> String in
             let shown = gs.prefix(5).map { g in
-                "\(TimeStamp.format(g.after + step)) (\(g.missingSteps) step\(g.missingSteps == 1 ? "" : "s")\(isDST(g) ? ", US spring daylight-saving hour" : ""))"
+                "\(table.zone.format(g.after + step)) (\(g.missingSteps) step\(g.missingSteps == 1 ? "" : "s")\(isDST(g) ? ", US spring daylight-saving hour" : ""))"
             }
             return shown.joined(separator: ", ") + (gs.count > 5 ? ", ... (\(gs.count) in all)" : "")
         }
@@ -237,7 +252,7 @@ public struct TimeContracts: Sendable {
         var toFill: [(TimeIndex.Gap, FillPolicy)] = dstGaps.map { ($0, .interpolate) }
         if let fill { toFill += otherGaps.map { ($0, fill) } }
         if !dstGaps.isEmpty {
-            notes.append("dst = \"us\": interpolated the missing spring hour at " + dstGaps.map { TimeStamp.format($0.after + step) }.joined(separator: ", "))
+            notes.append("dst = \"us\": interpolated the missing spring hour at " + dstGaps.map { table.zone.format($0.after + step) }.joined(separator: ", "))
         }
         if !otherGaps.isEmpty {
             let missing = otherGaps.reduce(0) { $0 + $1.missingSteps }
@@ -254,8 +269,8 @@ public struct TimeContracts: Sendable {
             let row = table.timestamps.firstIndex(of: widest.before) ?? 0
             throw RallyError("""
                 \(table.location(row)): fill would add \(added) rows, more than fill_limit = \(fillLimit); the widest gap is \
-                \(widest.missingSteps) missing \(TimeStamp.duration(step)) steps, from \(TimeStamp.format(widest.after)) to \
-                \(TimeStamp.format(widest.before)) (a wrong timestamp?); \(added <= Self.maxFillLimit
+                \(widest.missingSteps) missing \(TimeStamp.duration(step)) steps, from \(table.zone.format(widest.after)) to \
+                \(table.zone.format(widest.before)) (a wrong timestamp?); \(added <= Self.maxFillLimit
                     ? "raise fill_limit (at most \(Self.maxFillLimit)) to fill it" : "no fill_limit allows that many (at most \(Self.maxFillLimit))")
                 """)
         }

@@ -51,6 +51,7 @@ public struct ComparisonTable {
             }.joined(separator: "  ")
             lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
         }
+        if let tests = r.predictiveAbility { lines.append(tests.text) }
         lines += r.warnings.map { "warning: " + $0 }
         return lines.joined(separator: "\n")
     }

@@ -8,6 +8,8 @@ struct PreparedConfiguration: Sendable {
     let featureNames: [String]
     let keptRows: Int
     let folds: [EvaluationFold]
+    /// The warning that the label looks at another step than the features' target (``PlanChecks``), or nil.
+    let horizonMismatch: String?
     /// Wall seconds of the steps: labels, features, folds.
     let seconds: [(String, Double)]
     /// For a stacked configuration: each location's own prepared data, in stacking order.
@@ -24,6 +26,8 @@ struct FitOutcome: Sendable {
     let importance: [(feature: String, score: Double)]?
     let fitSeconds: Double
     let predictSeconds: Double
+    /// The model's probabilities for its own training rows, when the plan keeps them.
+    var trainingPredictions: [Double]? = nil
 }
 
 /// A model as results name it: name, kind and parameters (what a worker thread may hold of a
@@ -88,15 +92,19 @@ enum ConfigurationWork {
             let kept = features.rows(labeledBy: labels)
             let folds = try EvaluationFold.folds(of: plan.schedule, dataset: dataset, features: features, labels: labels, kept: kept)
             lap("folds")
+            let step = try TimeGrid.step(dataset.timestamps, for: command)
+            let mismatch = PlanChecks.horizonMismatch(features: try plan.features.resolved(every: step),
+                                                      labeler: try configuration.labeler.resolved(every: step))
             return PreparedConfiguration(configuration: configuration, labels: labels, featureNames: features.names,
-                                         keptRows: kept.count, folds: folds, seconds: seconds)
+                                         keptRows: kept.count, folds: folds, horizonMismatch: mismatch, seconds: seconds)
         } catch let error as RallyError where error != .interrupted {
             throw RallyError(at(configuration, command: command) + error.message)
         }
     }
 
     /// Fits `model` on the fold's training rows and predicts its test rows; checks the predictions.
-    static func fit(_ model: any RallyModel, name: String, fold: EvaluationFold, at prefix: String) throws -> FitOutcome {
+    static func fit(_ model: any RallyModel, name: String, fold: EvaluationFold, at prefix: String,
+                    keepTraining: Bool = false) throws -> FitOutcome {
         let t0 = Date()
         do {
             try model.fit(fold.trainX(), labels: fold.trainY, weights: nil)
@@ -118,8 +126,24 @@ enum ConfigurationWork {
             throw RallyError("\(prefix)'\(name)' predicted \(Format.number(predictions[bad])) for test row \(bad + 1) of fold \(fold.index + 1); probabilities must be in [0, 1]")
         }
         let importance = try (model as? any FeatureImportanceModel)?.importance(type: "gain")
-        return FitOutcome(predictions: predictions, importance: importance,
-                          fitSeconds: t1.timeIntervalSince(t0), predictSeconds: t2.timeIntervalSince(t1))
+        var outcome = FitOutcome(predictions: predictions, importance: importance,
+                                 fitSeconds: t1.timeIntervalSince(t0), predictSeconds: t2.timeIntervalSince(t1))
+        if keepTraining { outcome.trainingPredictions = try trainingPredictions(model, name: name, fold: fold, at: prefix) }
+        return outcome
+    }
+
+    /// The model's probabilities for the fold's training rows, checked like its test predictions.
+    private static func trainingPredictions(_ model: any RallyModel, name: String, fold: EvaluationFold, at prefix: String) throws -> [Double] {
+        let p: [Double]
+        do {
+            p = try model.predict(fold.trainX())
+        } catch let error as RallyError where error != .interrupted {
+            throw RallyError("\(prefix)'\(name)' predicting the training rows of fold \(fold.index + 1): \(error.message)")
+        }
+        guard p.count == fold.train.count, !p.contains(where: { !($0 >= 0 && $0 <= 1) }) else {
+            throw RallyError("\(prefix)'\(name)' returned \(p.count) probabilities, not all in [0, 1], for the \(fold.train.count) training rows of fold \(fold.index + 1)")
+        }
+        return p
     }
 
     /// Scores the pooled test predictions of every model (`outcomes[model][fold]`): point
@@ -147,6 +171,12 @@ enum ConfigurationWork {
                 importance: meanImportance(outcomes[m].map(\.importance)),
                 fitSeconds: outcomes[m].reduce(0) { $0 + $1.fitSeconds },
                 predictSeconds: outcomes[m].reduce(0) { $0 + $1.predictSeconds })
+            if plan.keepsTrainingPredictions {
+                evaluation.training = try prepared.folds.map { fold in
+                    guard let p = outcomes[m][fold.index].trainingPredictions else { throw RallyError("'\(factory.name)' kept no training predictions") }
+                    return ForecastSample(labels: fold.trainY, probabilities: p)
+                }
+            }
             if m != baseline {
                 evaluation.differences = Metric.allCases.map { metric in
                     (points[m][metric] - points[baseline][metric], bootstrap?.differenceInterval(model: m, metric: metric) ?? nan)
@@ -198,7 +228,7 @@ enum ConfigurationWork {
                                  bootstrap: PairedBootstrapResult?, plan: EvaluationPlan) -> [String] {
         let minimum = plan.minimumPositives
         var out: [String] = []
-        if let mismatch = PlanChecks.horizonMismatch(features: plan.features, labeler: prepared.configuration.labeler) { out.append(mismatch) }
+        if let mismatch = prepared.horizonMismatch { out.append(mismatch) }
         out += folds.flatMap(\.warnings)
         let positives = Int(y.reduce(0, +))
         if positives < minimum {

@@ -103,7 +103,8 @@ struct EvaluationPipeline: Sendable {
                 do {
                     guard let data = board.data(c) else { throw RallyError("\(command): configuration \(c + 1) lost its data") }
                     let outcome = try ConfigurationWork.fit(models[m].make(), name: names[m], fold: data.folds[f],
-                                                            at: ConfigurationWork.at(configurations[c], command: command))
+                                                            at: ConfigurationWork.at(configurations[c], command: command),
+                                                            keepTraining: plan.keepsTrainingPredictions)
                     board.fitted(outcome, at: c, model: m, fold: f, byWorker: false)
                 } catch {
                     board.stop(error)
@@ -137,7 +138,8 @@ struct EvaluationPipeline: Sendable {
                     guard let data = board.data(c), let spec = specs[m] else { throw RallyError("\(command): configuration \(c + 1) lost its data") }
                     try Cancellation.check()
                     let outcome = try ConfigurationWork.fit(spec.make(), name: models[m].name, fold: data.folds[f],
-                                                            at: ConfigurationWork.at(configurations[c], command: command))
+                                                            at: ConfigurationWork.at(configurations[c], command: command),
+                                                            keepTraining: plan.keepsTrainingPredictions)
                     board.fitted(outcome, at: c, model: m, fold: f, byWorker: true)
                 case .score(let c, let threads):
                     guard let data = board.data(c) else { throw RallyError("\(command): configuration \(c + 1) lost its data") }

@@ -75,6 +75,9 @@ public struct EvaluationPlan: Sendable {
     public var minimumPositives: Int
     /// Threads for fitting built-in models and for the bootstrap.
     public var threads: Int
+    /// Whether each fit also predicts its own training rows (``ModelEvaluation/training``), for
+    /// choices made on training rows only (the value curve's thresholds). `rally.evaluate` keeps them; a sweep does not.
+    public var keepsTrainingPredictions = true
     /// The locations of a multi-location dataset to evaluate, each on its own and pooled in a
     /// panel row (empty: the dataset as it is, one series).
     public var locations: [String] = []

@@ -26,6 +26,9 @@ public struct ModelEvaluation: Sendable {
     public var fitSeconds: Double
     /// Wall seconds spent predicting, summed over folds.
     public var predictSeconds: Double
+    /// Per fold, the training labels and the model's probabilities for them (nil unless the plan
+    /// keeps training predictions): what choices made on training rows only read.
+    public var training: [ForecastSample]?
 
     /// The 95% interval of `metric`.
     public func interval(_ metric: Metric) -> Interval { intervals[metric.index] }
@@ -81,6 +84,9 @@ public struct EvaluationResult: Sendable {
     public var warnings: [String]
     /// Wall seconds per stage, in the order they ran.
     public var seconds: [(String, Double)]
+    /// Pairwise Giacomini–White and multivariate Diebold–Mariano tests on daily losses (nil
+    /// with a single model).
+    public var predictiveAbility: PredictiveAbilityTests? = nil
     /// For a panel of locations: each location's own result; this result is then the panel
     /// row (the locations' test rows stacked, location after location; no folds of its own).
     public var panel: PanelEvaluation? = nil

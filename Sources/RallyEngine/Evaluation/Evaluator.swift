@@ -37,7 +37,7 @@ public struct Evaluator {
         guard plan.training != .perLocation else {
             let (_, scored, baseline) = try collect(configurations, plan: plan, dataset: dataset, models: models)
             guard !plan.locations.isEmpty else {
-                return Self.result(scored[0], dataset: dataset, plan: plan, seconds: [("evaluate", Date().timeIntervalSince(started))])
+                return try Self.result(scored[0], dataset: dataset, plan: plan, seconds: [("evaluate", Date().timeIntervalSince(started))])
             }
             return try panelResult(scored, baseline: baseline, dataset: dataset, started: started)
         }
@@ -47,6 +47,7 @@ public struct Evaluator {
         var fitting = plan
         fitting.bootstrap.resamples = 0
         fitting.baseline = nil
+        fitting.keepsTrainingPredictions = false
         let (prepared, scored, _) = try collect(configurations, plan: fitting, dataset: dataset, models: models)
         let rescored = try PanelRescore.score(local: plan.training == .both ? Array(scored.dropLast()) : nil, stacked: prepared.last!,
                                               global: scored.last!, suffix: plan.training == .both ? "_global" : "", plan: plan)
@@ -92,7 +93,7 @@ public struct Evaluator {
         var single = plan
         single.locations = []
         let locations = try zip(plan.locations, done).map { name, s in
-            Self.result(s, dataset: try dataset.location(name), plan: single, seconds: [])
+            try Self.result(s, dataset: try dataset.location(name), plan: single, seconds: [])
         }
         let t = Date()
         let pooled = try PanelScores(done, baseline: baseline, plan: plan, threads: plan.threads)
@@ -116,14 +117,17 @@ public struct Evaluator {
 
     /// The result of one scored configuration on `dataset` (the data it ran on: the whole
     /// dataset, or its location's).
-    static func result(_ s: ScoredConfiguration, dataset: Dataset, plan: EvaluationPlan, seconds: [(String, Double)]) -> EvaluationResult {
+    static func result(_ s: ScoredConfiguration, dataset: Dataset, plan: EvaluationPlan, seconds: [(String, Double)]) throws -> EvaluationResult {
         let labelled = dataset.column(named: plan.labeler.column)!
-        return EvaluationResult(
+        var result = EvaluationResult(
             plan: plan, models: s.models, baseline: s.baseline, featureNames: s.featureNames,
             datasetRows: dataset.count, keptRows: s.keptRows, testTimes: s.testRows.map { dataset.timestamps[$0] },
             testLabels: s.testRows.map { s.labels.labels[$0] }, testSeries: s.testRows.map { labelled[$0] },
             testThresholds: s.testRows.map { s.labels.thresholds[$0] },
             folds: s.folds, bootstrapUsed: s.bootstrapUsed, bootstrapSkipped: s.bootstrapSkipped,
             dieboldMarianoLag: s.dieboldMarianoLag, warnings: s.warnings, seconds: s.seconds + seconds)
+        result.predictiveAbility = try result.predictiveAbilityTests()
+        if let reason = result.predictiveAbility?.undefinedReason { result.warnings.append(reason) }
+        return result
     }
 }

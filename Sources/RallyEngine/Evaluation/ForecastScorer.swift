@@ -104,36 +104,63 @@ public struct ForecastScorer: Sendable {
 
     /// The figures with row i counted `weights[i]` times. Figures that need both classes
     /// (ROC-AUC, PR-AUC, lift, skill) are NaN when the weighted sample lacks one.
+    ///
+    /// This is the reference computation; the paired bootstrap scores eight resamples at a
+    /// time from integer row counts (``ResampleBatchScorer``) and gives the same figures to
+    /// the last bit.
     public func score(weights: [Double]) -> MetricValues {
         precondition(weights.count == count, "one weight per row")
         return weights.withUnsafeBufferPointer { w in
             let sums = linearSums(w)
             let ranked = rankedFigures(w, positives: sums.positives, total: sums.total)
+            let weighted = WeightedSums(total: sums.total, positives: sums.positives, brier: sums.brier, logLoss: sums.logLoss,
+                                        reference: sums.reference, auc: ranked.auc, ap: ranked.ap,
+                                        precisionAtTop: ranked.precisionAtTop)
             var out = MetricValues()
-            let total = sums.total, baseRate = sums.positives / total
-            out[.rocAUC] = ranked.auc
-            out[.prAUC] = ranked.ap
-            out[.precisionAtTop] = ranked.precisionAtTop
-            out[.brier] = sums.brier / total
-            out[.logLoss] = sums.logLoss / total
-            out[.liftAtTop] = sums.positives > 0 ? ranked.precisionAtTop / baseRate : .nan
-
-            var reliability = 0.0, resolution = 0.0, ece = 0.0
-            for k in sums.bins.indices where sums.bins[k].count > 0 {
-                let bin = sums.bins[k]
-                let meanP = bin.probability / bin.count, meanY = bin.outcome / bin.count
-                reliability += bin.count * (meanP - meanY) * (meanP - meanY)
-                resolution += bin.count * (meanY - baseRate) * (meanY - baseRate)
-                ece += bin.count * abs(meanP - meanY)
+            sums.bins.withUnsafeBufferPointer { bins in
+                out.values.withUnsafeMutableBufferPointer { figures(weighted, bins: bins, into: $0) }
             }
-            out[.brierReliability] = reliability / total
-            out[.brierResolution] = resolution / total
-            out[.brierUncertainty] = baseRate * (1 - baseRate)
-            out[.ece] = ece / total
-            let reference = referenceErrors == nil ? baseRate * (1 - baseRate) : sums.reference / total
-            out[.brierSkill] = reference > 0 ? 1 - out[.brier] / reference : .nan
             return out
         }
+    }
+
+    /// The weighted sums every figure is computed from (all but the calibration bins').
+    struct WeightedSums {
+        /// Σ wᵢ and Σ wᵢyᵢ.
+        var total, positives: Double
+        /// Σ wᵢ(pᵢ − yᵢ)², Σ wᵢ·log-lossᵢ and Σ wᵢ(cᵢ − yᵢ)² (0 without a climatology).
+        var brier, logLoss, reference: Double
+        /// ROC-AUC, average precision and precision at top, already finished.
+        var auc, ap, precisionAtTop: Double
+    }
+
+    /// Writes the figures (in ``Metric/allCases`` order) into `out` from the weighted sums and
+    /// the calibration bins' sums: the one place the metrics are finished, for the reference
+    /// ``score(weights:)`` and the batched bootstrap alike.
+    func figures(_ sums: WeightedSums, bins: UnsafeBufferPointer<BinSums>, into out: UnsafeMutableBufferPointer<Double>) {
+        let total = sums.total, baseRate = sums.positives / total
+        let brier = sums.brier / total
+        out[Metric.rocAUC.index] = sums.auc
+        out[Metric.prAUC.index] = sums.ap
+        out[Metric.precisionAtTop.index] = sums.precisionAtTop
+        out[Metric.brier.index] = brier
+        out[Metric.logLoss.index] = sums.logLoss / total
+        out[Metric.liftAtTop.index] = sums.positives > 0 ? sums.precisionAtTop / baseRate : .nan
+
+        var reliability = 0.0, resolution = 0.0, ece = 0.0
+        for k in bins.indices where bins[k].count > 0 {
+            let bin = bins[k]
+            let meanP = bin.probability / bin.count, meanY = bin.outcome / bin.count
+            reliability += bin.count * (meanP - meanY) * (meanP - meanY)
+            resolution += bin.count * (meanY - baseRate) * (meanY - baseRate)
+            ece += bin.count * abs(meanP - meanY)
+        }
+        out[Metric.brierReliability.index] = reliability / total
+        out[Metric.brierResolution.index] = resolution / total
+        out[Metric.brierUncertainty.index] = baseRate * (1 - baseRate)
+        out[Metric.ece.index] = ece / total
+        let reference = referenceErrors == nil ? baseRate * (1 - baseRate) : sums.reference / total
+        out[Metric.brierSkill.index] = reference > 0 ? 1 - brier / reference : .nan
     }
 
     /// Weighted sums of one calibration bin.

@@ -57,8 +57,19 @@ public enum PairedBootstrap {
     /// Draws `scheme.resamples` resamples of the rows the `scorers` share and scores every
     /// model on each. `threads` workers share the resamples; the result does not depend on
     /// how many there are (resample r is seeded from (seed, r) and stored at its own slot).
+    ///
+    /// Resamples are scored eight at a time from their row counts (``ResampleBatchScorer``);
+    /// the figures are those of ``ForecastScorer/score(weights:)`` on each resample.
     public static func run(scorers: [ForecastScorer], models: [String], baseline: Int,
                            scheme: BlockBootstrap, threads: Int = 2) throws -> PairedBootstrapResult {
+        try run(scorers: scorers, models: models, baseline: baseline, scheme: scheme, threads: threads, batched: true)
+    }
+
+    /// ``run(scorers:models:baseline:scheme:threads:)``, scoring each resample by
+    /// ``ForecastScorer/score(weights:)`` when `batched` is false (the reference the batched
+    /// path is tested against; also taken when counts would not fit its 16-bit lanes).
+    static func run(scorers: [ForecastScorer], models: [String], baseline: Int,
+                    scheme: BlockBootstrap, threads: Int, batched: Bool) throws -> PairedBootstrapResult {
         guard let first = scorers.first else { throw RallyError("bootstrap: no models to resample") }
         guard models.count == scorers.count else { throw RallyError("bootstrap: \(models.count) names for \(scorers.count) models") }
         guard models.indices.contains(baseline) else { throw RallyError("bootstrap: baseline index \(baseline) out of range") }
@@ -73,26 +84,10 @@ public enum PairedBootstrap {
         let slab = SharedSlab(count: resamples * stride)
         let kept = SharedSlab(count: resamples)
         defer { slab.release(); kept.release() }
-        let workers = max(1, min(threads, resamples))
-        let labels = first.labels
-
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var weights = [Double](repeating: 0, count: rows)
-            var r = worker
-            while r < resamples {
-                if Cancellation.isRequested { return }
-                scheme.weights(resample: r, rows: rows, into: &weights)
-                var positives = 0.0
-                for i in 0..<rows { positives += weights[i] * labels[i] }
-                if positives > 0 && positives < Double(rows) {
-                    kept[r] = 1
-                    for (m, scorer) in scorers.enumerated() {
-                        let v = scorer.score(weights: weights)
-                        for j in 0..<metricCount { slab[r * stride + m * metricCount + j] = v.values[j] }
-                    }
-                }
-                r += workers
-            }
+        if batched && ResampleBatch.fits(scheme, rows: rows) {
+            scoreInBatches(scorers, scheme: scheme, threads: threads, slab: slab, kept: kept)
+        } else {
+            scoreOneByOne(scorers, scheme: scheme, threads: threads, slab: slab, kept: kept)
         }
         try Cancellation.check()
 
@@ -106,6 +101,79 @@ public enum PairedBootstrap {
         }
         return PairedBootstrapResult(models: models, baseline: baseline, scheme: scheme, used: used,
                                      skipped: resamples - used, replicates: replicates)
+    }
+
+    /// Whether a resample drawing `positives` positive rows of `rows` holds both classes (the
+    /// others are skipped, as the peer skips them).
+    private static func bothClasses(positives: Double, rows: Int) -> Bool { positives > 0 && positives < Double(rows) }
+
+    /// The reference: each resample's weights, each model's ``ForecastScorer/score(weights:)``.
+    private static func scoreOneByOne(_ scorers: [ForecastScorer], scheme: BlockBootstrap, threads: Int,
+                                      slab: SharedSlab, kept: SharedSlab) {
+        let rows = scorers[0].count, resamples = scheme.resamples
+        let metricCount = Metric.allCases.count, stride = scorers.count * metricCount
+        let workers = max(1, min(threads, resamples))
+        let labels = scorers[0].labels
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var weights = [Double](repeating: 0, count: rows)
+            var r = worker
+            while r < resamples {
+                if Cancellation.isRequested { return }
+                scheme.weights(resample: r, rows: rows, into: &weights)
+                var positives = 0.0
+                for i in 0..<rows { positives += weights[i] * labels[i] }
+                if bothClasses(positives: positives, rows: rows) {
+                    kept[r] = 1
+                    for (m, scorer) in scorers.enumerated() {
+                        let v = scorer.score(weights: weights)
+                        for j in 0..<metricCount { slab[r * stride + m * metricCount + j] = v.values[j] }
+                    }
+                }
+                r += workers
+            }
+        }
+    }
+
+    /// The fast path: batches of eight resamples' row counts, every model scored on a batch
+    /// before the next is drawn; workers take batches in turn and write each resample's figures
+    /// at its own slots. Memory per worker is fixed (two vectors per row), nothing is allocated
+    /// per resample.
+    private static func scoreInBatches(_ scorers: [ForecastScorer], scheme: BlockBootstrap, threads: Int,
+                                       slab: SharedSlab, kept: SharedSlab) {
+        let rows = scorers[0].count, resamples = scheme.resamples, lanes = ResampleBatch.lanes
+        let metricCount = Metric.allCases.count, stride = scorers.count * metricCount
+        let batches = (resamples + lanes - 1) / lanes
+        let workers = max(1, min(threads, batches))
+        let layouts = scorers.map(ResampleBatchScorer.init)
+        let positiveRows = scorers[0].labels.indices.filter { scorers[0].labels[$0] == 1 }
+        let binCount = scorers.map(\.settings.calibrationBins).max() ?? 1
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let batch = ResampleBatch(rows: rows)
+            let bins = UnsafeMutableBufferPointer<ForecastScorer.BinSums>.allocate(capacity: lanes * binCount)
+            bins.initialize(repeating: ForecastScorer.BinSums())
+            let out = UnsafeMutableBufferPointer<Double>.allocate(capacity: lanes * metricCount)
+            out.initialize(repeating: 0)
+            defer { bins.deallocate(); out.deallocate() }
+            var b = worker
+            while b < batches {
+                if Cancellation.isRequested { return }
+                batch.fill(scheme, first: b * lanes, end: resamples)
+                var positives = SIMD8<Int32>()
+                for i in positiveRows { positives &+= batch.wide(i) }
+                let used = (0..<batch.filled).filter { bothClasses(positives: Double(positives[$0]), rows: rows) }
+                if !used.isEmpty {
+                    for (m, layout) in layouts.enumerated() {
+                        layout.score(batch, positives: positives, bins: bins, into: out)
+                        for lane in used {
+                            let r = batch.first + lane
+                            for j in 0..<metricCount { slab[r * stride + m * metricCount + j] = out[lane * metricCount + j] }
+                        }
+                    }
+                    for lane in used { kept[batch.first + lane] = 1 }
+                }
+                b += workers
+            }
+        }
     }
 }
 

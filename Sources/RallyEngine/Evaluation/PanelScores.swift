@@ -107,7 +107,7 @@ struct PanelScores {
         try scheme.validate(rows: slots)
         let metricCount = Metric.allCases.count
         let labels = scorers[0].labels
-        let results = ResampleSlots(count: scheme.resamples)
+        let results = PanelFigureSlots(count: scheme.resamples)
         let workers = max(1, min(threads, scheme.resamples))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var timeWeights = [Double](repeating: 0, count: slots)
@@ -142,7 +142,7 @@ struct PanelScores {
 
 /// One slot per resample that concurrent workers fill at disjoint indices (each resample owns
 /// its slot), read after all have finished; nil for a skipped resample.
-private final class ResampleSlots: @unchecked Sendable {
+private final class PanelFigureSlots: @unchecked Sendable {
     private var slots: [[[Double]]?]
     private let lock = DispatchSemaphore(value: 1)
 

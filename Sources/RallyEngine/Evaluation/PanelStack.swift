@@ -52,7 +52,7 @@ enum PanelStack {
                            trainY: parts.flatMap { $0.folds[f].trainY }, features: features)
         }
         var prepared = PreparedConfiguration(configuration: configuration, labels: labels, featureNames: featureNames,
-                                             keptRows: parts.reduce(0) { $0 + $1.keptRows }, folds: folds,
+                                             keptRows: parts.reduce(0) { $0 + $1.keptRows }, folds: folds, horizonMismatch: first.horizonMismatch,
                                              seconds: summedByStage(parts.flatMap(\.seconds)))
         prepared.parts = parts
         return prepared

@@ -14,16 +14,19 @@ enum PlanChecks {
     /// on the target step.
     /// A `daily_any` label covers the next calendar day; only hour t+24 lies in it for every
     /// hour t, so 24 is the feature horizon that matches it.
+    /// Both must be resolved (``FeatureSpec/resolved(every:)``, ``Labeler/resolved(every:)``):
+    /// counts still given as durations are not compared.
     static func horizonMismatch(features: FeatureSpec, labeler: Labeler) -> String? {
+        guard let horizon = features.horizon.stepsGiven, let labelHorizon = labeler.horizon.stepsGiven else { return nil }
         let matching: Int, target: String
         if case .dailyAny = labeler {
             matching = 24
             target = "the next calendar day (which holds hour t+24 for every hour t)"
         } else {
-            matching = labeler.horizon
-            target = "hour t+\(labeler.horizon)"
+            matching = labelHorizon
+            target = "hour t+\(labelHorizon)"
         }
-        guard features.horizon != matching else { return nil }
+        guard horizon != matching else { return nil }
         let dependent = features.features.filter { feature in
             switch feature.source {
             case .calendar, .knownAhead, .knownAheadRelative: true

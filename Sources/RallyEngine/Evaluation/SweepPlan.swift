@@ -103,6 +103,8 @@ public struct SweepPlan: Sendable {
     /// The locations of a multi-location dataset the grid runs on, each with every labeler
     /// configuration (the outermost axis, `location`); empty: the dataset as it is.
     public var locations: [String] = []
+    /// The SPA test over the runs when asked for (``SweepSPAPlan``), else nil.
+    public var spa: SweepSPAPlan?
 
     /// The features the models see.
     public var features: FeatureSpec { evaluation.features }
@@ -127,8 +129,10 @@ public struct SweepPlan: Sendable {
     public var threads: Int { evaluation.threads }
 
     /// A plan from the shared evaluation settings, the grid and the ranking metric.
-    public init(evaluation: EvaluationPlan, grid: SweepGrid, metric: Metric = .prAUC) {
+    public init(evaluation: EvaluationPlan, grid: SweepGrid, metric: Metric = .prAUC, spa: SweepSPAPlan? = nil) {
         self.evaluation = evaluation
+        self.spa = spa
+        self.evaluation.keepsTrainingPredictions = false   // a sweep keeps one row of figures per model
         self.grid = grid
         self.metric = metric
     }

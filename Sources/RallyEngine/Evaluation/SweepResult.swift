@@ -10,23 +10,26 @@ public struct SweepResult: Sendable {
     public let runsTotal: Int?
     /// The sweep's warnings.
     public let warnings: [String]
+    /// The SPA test over the whole sweep's runs, when it was asked for (kept by sorted, filtered and cut copies).
+    public let spa: SweepSPA?
 
     /// Wraps `table`.
-    public init(_ table: SweepTable, interrupted: Bool = false, runsTotal: Int? = nil, warnings: [String] = []) {
+    public init(_ table: SweepTable, interrupted: Bool = false, runsTotal: Int? = nil, warnings: [String] = [], spa: SweepSPA? = nil) {
         self.table = table
         self.interrupted = interrupted
         self.runsTotal = runsTotal
         self.warnings = warnings
+        self.spa = spa
     }
 
     /// What a finished sweep returns.
     public init(_ outcome: SweepOutcome) {
-        self.init(outcome.table, interrupted: outcome.interrupted, runsTotal: outcome.runsTotal, warnings: outcome.warnings)
+        self.init(outcome.table, interrupted: outcome.interrupted, runsTotal: outcome.runsTotal, warnings: outcome.warnings, spa: outcome.spa)
     }
 
     /// A copy holding `table` (sorted, filtered, cut), keeping how the sweep ended.
     public func derived(_ table: SweepTable) -> SweepResult {
-        SweepResult(table, interrupted: interrupted, runsTotal: runsTotal, warnings: warnings)
+        SweepResult(table, interrupted: interrupted, runsTotal: runsTotal, warnings: warnings, spa: spa)
     }
 
     /// Columns `print` shows by default: the keys, the metric with its intervals and its
@@ -55,6 +58,7 @@ public struct SweepResult: Sendable {
             head += " of \(total) runs" + (interrupted ? " (interrupted)" : "")
         }
         return head + Self.bestOrShape(t, lead: ": ", best: { "; best \(t.metric.rawValue) \($0): \($1)" }) + "\n" + body
+            + (spa.map { "\n" + $0.text } ?? "")
     }
 
     /// With one rally definition, the best run (`best(value, run)`); with several, `lead` and

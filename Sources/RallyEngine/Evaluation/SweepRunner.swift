@@ -17,6 +17,8 @@ public struct SweepOutcome: Sendable {
     public let seconds: Double
     /// Wall seconds spent fitting each model in this session, summed over its fits.
     public let fitSeconds: [(model: String, seconds: Double)]
+    /// The SPA test over the runs, when the plan asks for it and the sweep finished.
+    public var spa: SweepSPA? = nil
 }
 
 /// Runs a ``SweepPlan``: every configuration of the grid with every model.
@@ -82,9 +84,17 @@ public struct SweepRunner {
         var runsDone = resumed
         var leader = Self.leader(of: Array(scored.values), names: names, plan: plan)
         var fresh: [String] = []
+        var spaRuns = try plan.spa.map { spa -> SweepSPACollector in
+            guard resumePath == nil && shard == nil else {
+                throw RallyError("sweep: spa needs every configuration's hourly losses from this run; it cannot be combined with resume or shard", option: "spa")
+            }
+            guard names.count > 1 else { throw RallyError("sweep: spa compares runs with their baseline: give at least two models", option: "spa") }
+            return SweepSPACollector(plan: spa, settings: plan.metrics)
+        }
         var listener = EvaluationPipeline.Listener()
         listener.runFinished = { _, _ in runsDone += 1 }
         listener.scored = { [plan] result in
+            try spaRuns?.add(result)
             let row = SweepColumns.row(result, metric: plan.metric)
             scored[result.configuration.index] = row
             fresh.append(Self.summary(row, names: names, metric: plan.metric))
@@ -100,10 +110,13 @@ public struct SweepRunner {
 
         let finished = mine.compactMap { scored[$0] }
         let table = layout.table(finished.map { (keys($0.configuration), $0.figures) })
-        return SweepOutcome(table: table, interrupted: finished.count < mine.count,
-                            runsTotal: runsTotal, runsResumed: resumed,
-                            warnings: finished.flatMap(\.warnings),
-                            seconds: elapsed(), fitSeconds: names.indices.map { (names[$0], perModel[$0]) })
+        let interrupted = finished.count < mine.count
+        var outcome = SweepOutcome(table: table, interrupted: interrupted,
+                                   runsTotal: runsTotal, runsResumed: resumed,
+                                   warnings: finished.flatMap(\.warnings),
+                                   seconds: elapsed(), fitSeconds: names.indices.map { (names[$0], perModel[$0]) })
+        if !interrupted { outcome.spa = try spaRuns?.test(bootstrap: plan.bootstrap, threads: plan.threads) }
+        return outcome
     }
 
     /// The labeler parameters that identify a row: all of them but the column (unless the grid
@@ -156,14 +169,10 @@ public struct SweepRunner {
     /// What identifies this sweep in its resume file: data, features, labeler, grid, models,
     /// schedule and every setting that changes a figure (not the thread count).
     func identity(dataset: Dataset, models: [any ModelFactory]) -> [(String, String)] {
-        var hash = SHA256()
-        hash.update(Data(dataset.names.joined(separator: "\u{1}").utf8))
-        dataset.timestamps.withUnsafeBytes { hash.update(Data($0)) }
-        for column in dataset.columns { column.withUnsafeBytes { hash.update(Data($0)) } }
         let m = plan.metrics
         let panel: [(String, String)] = plan.locations.isEmpty ? [] : [("locations", plan.locations.joined(separator: "; "))]
         let head: [(String, String)] = [
-            ("data", "\(dataset.count) rows x \(dataset.names.count) columns, sha256 \(hash.hexDigest()) (of the values)"),
+            ("data", "\(dataset.count) rows x \(dataset.names.count) columns, sha256 \(dataset.valuesSHA256) (of the values)"),
             ("features", "horizon \(plan.features.horizon): " + plan.features.features.map(\.description).joined(separator: "; ")),
             ("labeler", plan.labeler.description),
             ("grid", plan.grid.summary),

@@ -1,5 +1,7 @@
 /// One named feature column and how it is computed from data known at t.
 ///
+/// Lags and windows are ``StepCount``s: whole steps, or durations (`"7d"`) that become steps
+/// when the spec is built on a dataset (``FeatureSpec/resolved(every:)``).
 /// Trailing features read rows t - k ... t only. Features of the *target* step t + horizon read
 /// either the calendar (known in advance) or columns declared known ahead, such as day-ahead
 /// load forecasts published before t: `x[t + horizon]` is then, by declaration, known at t.
@@ -12,11 +14,11 @@ public struct Feature: Sendable, Equatable, CustomStringConvertible {
     /// The ways a feature can be computed. `horizon` is the spec's ``FeatureSpec/horizon``.
     public enum Source: Sendable, Equatable {
         /// `column[t - steps]`.
-        case lag(column: String, steps: Int)
+        case lag(column: String, steps: StepCount)
         /// A ``RollingStatistic`` of `column[t - window + 1 ... t]`.
-        case rolling(column: String, statistic: RollingStatistic, window: Int)
+        case rolling(column: String, statistic: RollingStatistic, window: StepCount)
         /// `column[t]` divided by the mean of `column[t - window + 1 ... t]`.
-        case relativeToMean(column: String, window: Int)
+        case relativeToMean(column: String, window: StepCount)
         /// `column[t]` divided by the labeler's threshold at t (known at t for every labeler).
         case gapToThreshold(column: String)
         /// A calendar field of the target time `time[t] + horizon` steps.
@@ -24,7 +26,7 @@ public struct Feature: Sendable, Equatable, CustomStringConvertible {
         /// `column[t + horizon]`, a column declared known ahead (a day-ahead forecast).
         case knownAhead(column: String)
         /// `column[t + horizon]` divided by the mean of `column[t - window + 1 ... t]`.
-        case knownAheadRelative(column: String, window: Int)
+        case knownAheadRelative(column: String, window: StepCount)
         /// Feature `numerator` divided by feature `denominator` (both defined earlier in the spec).
         case ratio(numerator: String, denominator: String)
         /// Feature `minuend` minus feature `subtrahend` (both defined earlier in the spec).
@@ -77,14 +79,22 @@ public struct Feature: Sendable, Equatable, CustomStringConvertible {
     public var definition: String {
         switch source {
         case .lag(let c, let k): k == 0 ? "\(c)[t]" : "\(c)[t-\(k)]"
-        case .rolling(let c, let s, let w): "\(s)(\(c)[t-\(w - 1) ... t])"
-        case .relativeToMean(let c, let w): "\(c)[t] / mean(\(c)[t-\(w - 1) ... t])"
+        case .rolling(let c, let s, let w): "\(s)(\(Self.window(c, w)))"
+        case .relativeToMean(let c, let w): "\(c)[t] / mean(\(Self.window(c, w)))"
         case .gapToThreshold(let c): "\(c)[t] / threshold(t)"
         case .calendar(let field): "\(field.meaning) of t+H"
         case .knownAhead(let c): "\(c)[t+H] (known ahead)"
-        case .knownAheadRelative(let c, let w): "\(c)[t+H] / mean(\(c)[t-\(w - 1) ... t])"
+        case .knownAheadRelative(let c, let w): "\(c)[t+H] / mean(\(Self.window(c, w)))"
         case .ratio(let a, let b): "\(a) / \(b)"
         case .difference(let a, let b): "\(a) - \(b)"
+        }
+    }
+
+    /// `price[t-23 ... t]` for 24 steps, `price(t-7d ... t]` (the 7d up to t) for a duration.
+    private static func window(_ column: String, _ w: StepCount) -> String {
+        switch w {
+        case .steps(let n): "\(column)[t-\(n - 1) ... t]"
+        case .span(let span): "\(column)(t-\(span) ... t]"
         }
     }
 }

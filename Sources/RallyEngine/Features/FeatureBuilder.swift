@@ -1,16 +1,18 @@
 extension FeatureSpec {
-    /// Computes every feature over `dataset`'s full time index.
+    /// Computes every feature over `dataset`'s full time index (durations become steps of its step).
     ///
     /// `labels` supplies the threshold series for `gap_to_thr` (required when the spec has one;
     /// every labeler's threshold at t is known at t). Throws when the spec is invalid, a column
     /// is missing, the time index is not regular, or a window, lag or the horizon is longer
     /// than the data.
     public func build(on dataset: Dataset, labels: LabelSeries? = nil) throws -> FeatureMatrix {
-        try validate()
-        var builder = try FeatureBuilder(spec: self, dataset: dataset, labels: labels)
+        let step = try TimeGrid.step(dataset.timestamps, for: "features")
+        let spec = try resolved(every: step)
+        try spec.validate()
+        var builder = try FeatureBuilder(spec: spec, dataset: dataset, labels: labels, step: step)
         var columns: [[Double]] = []
-        columns.reserveCapacity(features.count)
-        for f in features {
+        columns.reserveCapacity(spec.features.count)
+        for f in spec.features {
             try Cancellation.check()
             columns.append(try builder.compute(f, built: columns))
         }
@@ -19,18 +21,21 @@ extension FeatureSpec {
 }
 
 /// Computes the features of one spec over one dataset, sharing rolling results between features.
+/// The spec is resolved (``FeatureSpec/resolved(every:)``): its every count is in steps.
 private struct FeatureBuilder {
     let spec: FeatureSpec
+    let horizon: Int
     let dataset: Dataset
     let thresholds: [Double]?
     let step: Int64
     var rolling: [String: [Double]] = [:]
     var n: Int { dataset.count }
 
-    init(spec: FeatureSpec, dataset: Dataset, labels: LabelSeries?) throws {
+    init(spec: FeatureSpec, dataset: Dataset, labels: LabelSeries?, step: Int64) throws {
         self.spec = spec
         self.dataset = dataset
-        step = try TimeGrid.step(dataset.timestamps, for: "features")
+        self.step = step
+        horizon = Self.steps(spec.horizon)
         if spec.needsThreshold {
             guard let labels else {
                 throw RallyError("features: gap_to_thr needs the labeler's threshold series: build with a labeler")
@@ -43,15 +48,15 @@ private struct FeatureBuilder {
         let readsAhead = spec.features.contains {
             switch $0.source { case .knownAhead, .knownAheadRelative: true; default: false }
         }
-        if readsAhead && spec.horizon >= dataset.count {
-            throw RallyError("features: horizon \(spec.horizon) is longer than the data (\(dataset.count) rows)")
+        if readsAhead && horizon >= dataset.count {
+            throw RallyError("features: horizon \(horizon) is longer than the data (\(dataset.count) rows)")
         }
         for f in spec.features {
             for c in f.columns { _ = try TimeGrid.column(c, in: dataset, for: "features: feature '\(f.name)'") }
             let reach: Int
             switch f.source {
-            case .lag(_, let k): reach = k + 1
-            case .rolling(_, _, let w), .relativeToMean(_, let w), .knownAheadRelative(_, let w): reach = w
+            case .lag(_, let k): reach = Self.steps(k) + 1
+            case .rolling(_, _, let w), .relativeToMean(_, let w), .knownAheadRelative(_, let w): reach = Self.steps(w)
             default: reach = 0
             }
             if reach > dataset.count {
@@ -62,10 +67,17 @@ private struct FeatureBuilder {
 
     private func column(_ name: String) -> [Double] { dataset.column(named: name)! }
 
-    private mutating func trailing(_ c: String, _ statistic: RollingStatistic, _ window: Int) throws -> [Double] {
+    /// A count of the resolved spec.
+    private static func steps(_ count: StepCount) -> Int {
+        guard let n = count.stepsGiven else { preconditionFailure("the spec is resolved before it is built") }
+        return n
+    }
+
+    private mutating func trailing(_ c: String, _ statistic: RollingStatistic, _ count: StepCount) throws -> [Double] {
+        let window = Self.steps(count)
         func key(_ s: RollingStatistic) -> String { "\(c)\u{1}\(s)\u{1}\(window)" }
         if let cached = rolling[key(statistic)] { return cached }
-        let bothMoments = spec.features.contains { $0.source == .rolling(column: c, statistic: .std, window: window) }
+        let bothMoments = spec.features.contains { $0.source == .rolling(column: c, statistic: .std, window: count) }
         if statistic == .mean || statistic == .std, bothMoments {
             // One pass gives both; protocol v1 asks for both over the same windows.
             let moments = try RollingMoments.compute(column(c), window: window)
@@ -104,7 +116,7 @@ private struct FeatureBuilder {
     mutating func compute(_ f: Feature, built columns: [[Double]]) throws -> [Double] {
         switch f.source {
         case .lag(let c, let k):
-            return shifted(column(c), by: k)
+            return shifted(column(c), by: Self.steps(k))
         case .rolling(let c, let s, let w):
             return try trailing(c, s, w)
         case .relativeToMean(let c, let w):
@@ -114,9 +126,9 @@ private struct FeatureBuilder {
         case .calendar(let field):
             return calendar(field)
         case .knownAhead(let c):
-            return shifted(column(c), by: -spec.horizon)
+            return shifted(column(c), by: -horizon)
         case .knownAheadRelative(let c, let w):
-            return Self.divide(shifted(column(c), by: -spec.horizon), try trailing(c, .mean, w))
+            return Self.divide(shifted(column(c), by: -horizon), try trailing(c, .mean, w))
         case .ratio(let a, let b):
             return Self.divide(built(a, columns), built(b, columns))
         case .difference(let a, let b):
@@ -126,16 +138,17 @@ private struct FeatureBuilder {
     }
 
     /// A calendar field of the target time `time[t] + horizon * step` (computed from t's own
-    /// timestamp, so it is defined even where t + horizon is past the data). Day-level fields
-    /// are worked out once per day.
+    /// timestamp, so it is defined even where t + horizon is past the data), in the dataset
+    /// zone's local time. Day-level fields are worked out once per day.
     private func calendar(_ field: CalendarField) -> [Double] {
-        let offset = Int64(spec.horizon) * step
+        let offset = Int64(horizon) * step
         var out = [Double](repeating: 0, count: n)
         var currentDay = Int64.min, dayValue = 0.0
         var holidayYear = Int.min, holidays: [Int64] = []
         let hourly = field == .hour
+        let zone = dataset.zone
         for (i, t) in dataset.timestamps.enumerated() {
-            let target = t + offset
+            let target = zone.local(t + offset)
             var day = target / TimeStamp.day
             if target % TimeStamp.day != 0 && target < 0 { day -= 1 }
             if hourly {

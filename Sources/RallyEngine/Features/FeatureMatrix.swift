@@ -35,9 +35,9 @@ public struct FeatureMatrix: Sendable {
         self.usable = ok
     }
 
-    /// The rows `rows` of every feature, as a design matrix for a model.
+    /// The rows `rows` of every feature, as a design matrix for a model (with their times).
     public func design(rows: [Int]) -> DesignMatrix {
-        DesignMatrix(names: names, columns: columns.map { c in rows.map { c[$0] } })
+        DesignMatrix(names: names, columns: columns.map { c in rows.map { c[$0] } }, times: rows.map { timestamps[$0] })
     }
 }
 

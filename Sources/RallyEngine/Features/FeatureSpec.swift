@@ -3,13 +3,13 @@
 ///
 /// Features are computed in order; a ratio or difference names features listed before it.
 public struct FeatureSpec: Sendable, Equatable, CustomStringConvertible {
-    /// Steps from t to the target step whose calendar and known-ahead columns are used.
-    public var horizon: Int
+    /// Steps (or a duration) from t to the target step whose calendar and known-ahead columns are used.
+    public var horizon: StepCount
     /// The features, in column order.
     public var features: [Feature]
 
     /// Creates a spec.
-    public init(horizon: Int = 24, features: [Feature] = []) {
+    public init(horizon: StepCount = 24, features: [Feature] = []) {
         self.horizon = horizon
         self.features = features
     }
@@ -43,10 +43,35 @@ public struct FeatureSpec: Sendable, Equatable, CustomStringConvertible {
         return FeatureSpec(horizon: 24, features: f.map { Feature($0) })
     }
 
+    /// The spec with every lag, window and the horizon in steps of `stepSeconds` (durations
+    /// divided by it; names stay as given). Throws, naming the feature and the option, for a
+    /// duration that is not a whole number of steps or a count outside its bounds.
+    public func resolved(every stepSeconds: Int64) throws -> FeatureSpec {
+        func fix(_ count: StepCount, _ minimum: Int, _ option: String, _ feature: String?) throws -> StepCount {
+            do { return .steps(try count.resolved(every: stepSeconds, minimum: minimum, option: option)) } catch let e as RallyError {
+                throw RallyError("features: " + (feature.map { "feature '\($0)': " } ?? "") + e.message)
+            }
+        }
+        var out = FeatureSpec(horizon: try fix(horizon, 0, "horizon", nil), features: [])
+        for f in features {
+            var source = f.source
+            switch f.source {
+            case .lag(let c, let k): source = .lag(column: c, steps: try fix(k, 0, "lag", f.name))
+            case .rolling(let c, let s, let w): source = .rolling(column: c, statistic: s, window: try fix(w, 1, "window", f.name))
+            case .relativeToMean(let c, let w): source = .relativeToMean(column: c, window: try fix(w, 1, "window", f.name))
+            case .knownAheadRelative(let c, let w): source = .knownAheadRelative(column: c, window: try fix(w, 1, "rel", f.name))
+            case .gapToThreshold, .calendar, .knownAhead, .ratio, .difference: break
+            }
+            out.features.append(Feature(name: f.name, source: source))
+        }
+        return out
+    }
+
     /// Checks the spec on its own (at least one feature, names unique, windows and lags valid,
-    /// references defined earlier). Throws a ``RallyError`` naming the feature.
+    /// references defined earlier). Throws a ``RallyError`` naming the feature. Durations are
+    /// checked when the spec is built on data (``resolved(every:)``).
     public func validate() throws {
-        guard horizon >= 0 else { throw RallyError("features: horizon must be >= 0 steps, got \(horizon)") }
+        if let h = horizon.stepsGiven, h < 0 { throw RallyError("features: horizon must be >= 0 steps, got \(h)") }
         guard !features.isEmpty else {
             throw RallyError("features: the spec builds no columns; give at least one of lags, rolling, relative, gap_to_thr, calendar, exogenous")
         }
@@ -54,9 +79,9 @@ public struct FeatureSpec: Sendable, Equatable, CustomStringConvertible {
         for f in features {
             let problem: String?
             switch f.source {
-            case .lag(_, let k): problem = k < 0 ? "lag must be >= 0 steps, got \(k)" : nil
-            case .rolling(_, let s, let w): problem = s.problem(window: w)
-            case .relativeToMean(_, let w), .knownAheadRelative(_, let w): problem = RollingStatistic.mean.problem(window: w)
+            case .lag(_, let k): problem = (k.stepsGiven ?? 0) < 0 ? "lag must be >= 0 steps, got \(k)" : nil
+            case .rolling(_, let s, let w): problem = w.stepsGiven.flatMap { s.problem(window: $0) }
+            case .relativeToMean(_, let w), .knownAheadRelative(_, let w): problem = w.stepsGiven.flatMap { RollingStatistic.mean.problem(window: $0) }
             case .ratio(let a, let b), .difference(let a, let b):
                 problem = [a, b].first { !seen.contains($0) }.map { "'\($0)' is not a feature defined before it" }
             case .gapToThreshold, .calendar, .knownAhead: problem = nil

@@ -14,11 +14,8 @@ extension FeatureSpec {
         func add(_ source: Feature.Source, name: String?) {
             features.append(name.map { Feature(name: $0, source: source) } ?? Feature(source, mainColumn: main))
         }
-        for (i, k) in try Self.numbers(o, "lags").enumerated() {
-            guard k == k.rounded(), k >= 0, k <= Double(EntryPointOptions.maximumSteps) else {
-                throw o.error("lags", "lags[\(i + 1)] must be a whole number of steps >= 0 (at most \(EntryPointOptions.maximumSteps)), got \(Format.number(k))")
-            }
-            add(.lag(column: main, steps: Int(k)), name: nil)
+        for (i, k) in (try o.entries("lags", of: "steps or durations", tables: false) ?? []).enumerated() {
+            add(.lag(column: main, steps: try OptionReader.steps(k, minimum: 0) { RallyError($0, option: "lags[\(i + 1)]") }), name: nil)
         }
         for (i, entry) in (try o.entries("rolling", of: "tables {stat = ..., window = ...}") ?? []).enumerated() {
             let e = try OptionReader(entry, path: "rolling[\(i + 1)]", expected: "table {stat = ..., window = ...}")
@@ -28,8 +25,8 @@ extension FeatureSpec {
         }
         for (i, entry) in (try o.entries("relative", of: "windows or tables {window = ...}") ?? []).enumerated() {
             let path = "relative[\(i + 1)]"
-            if case .number(let w, _) = entry {
-                add(.relativeToMean(column: main, window: try OptionReader.steps(w, minimum: 1) { RallyError($0, option: path) }), name: nil)
+            if case .table = entry {} else {
+                add(.relativeToMean(column: main, window: try OptionReader.steps(entry, minimum: 1) { RallyError($0, option: path) }), name: nil)
                 continue
             }
             let e = try OptionReader(entry, path: path, expected: "window or table {window = ...}")
@@ -72,7 +69,7 @@ extension FeatureSpec {
     }
 
     /// A required positive window (`window`).
-    static func window(_ e: OptionReader) throws -> Int {
+    static func window(_ e: OptionReader) throws -> StepCount {
         guard let w = try e.steps("window", minimum: 1) else { throw e.error("window", "number expected, got nil") }
         return w
     }
@@ -86,14 +83,6 @@ extension FeatureSpec {
         return s
     }
 
-    /// Field `key` as numbers (one number is a list of one); empty when absent.
-    private static func numbers(_ o: OptionReader, _ key: String) throws -> [Double] {
-        try (try o.entries(key, of: "numbers", tables: false) ?? []).enumerated().map { i, value in
-            guard case .number(let x, _) = value else { throw o.error(key, "number expected at index \(i + 1), got \(value.typeName)") }
-            return x
-        }
-    }
-
     /// Field `key` as strings (one string is a list of one); empty when absent.
     private static func strings(_ o: OptionReader, _ key: String) throws -> [String] {
         try (try o.entries(key, of: "strings", tables: false) ?? []).enumerated().map { i, value in
@@ -105,7 +94,7 @@ extension FeatureSpec {
 
 extension RollingStatistic {
     /// A rolling statistic and its window from the options `stat`, `window` and (for quantile) `q`.
-    public static func read(_ source: OptionReader) throws -> (RollingStatistic, Int) {
+    public static func read(_ source: OptionReader) throws -> (RollingStatistic, StepCount) {
         let names = ["mean", "std", "min", "max", "quantile"]
         guard let name = try source.string("stat") else { throw source.error("stat", "string expected, got nil") }
         guard names.contains(name) else {
@@ -123,7 +112,17 @@ extension RollingStatistic {
             guard q > 0 && q < 1 else { throw source.error("q", "must be in (0, 1), got \(Format.number(q))") }
             statistic = .quantile(q)
         }
-        if let problem = statistic.problem(window: window) { throw source.error("window", problem) }
+        if let steps = window.stepsGiven, let problem = statistic.problem(window: steps) { throw source.error("window", problem) }
         return (statistic, window)
+    }
+
+    /// A rolling statistic and its window in steps, for a series without a time index (a
+    /// Vector): a duration has no step to be divided by there, so it is an error.
+    public static func readSteps(_ source: OptionReader) throws -> (RollingStatistic, Int) {
+        let (statistic, window) = try read(source)
+        guard let steps = window.stepsGiven else {
+            throw source.error("window", "a series without times has no step: give the window in steps, not \(JSONText.string(window.description))")
+        }
+        return (statistic, steps)
     }
 }

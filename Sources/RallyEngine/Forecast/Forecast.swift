@@ -54,6 +54,12 @@ public struct Forecast {
     public let notes: [String]
     /// The fitted model.
     public let fitted: any RallyModel
+    /// The features, labeler, issue time and alarm settings it ran with (a bundle's features and labeler when from one).
+    public let plan: ForecastPlan
+    /// The data it ran on.
+    public let dataset: Dataset
+    /// The bundle whose model it used as saved, or nil when it fitted its own.
+    public let bundle: ModelBundle?
 
     /// The alarm level on the probability.
     public var alarmLevel: Double { 1 / (1 + costRatio) }

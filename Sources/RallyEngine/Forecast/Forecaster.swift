@@ -34,6 +34,19 @@ public struct ForecastPlan: Sendable {
         self.init(features: features, labeler: labeler, at: at, costRatio: values.number("cost_ratio")!, top: values.integer("top")!)
     }
 
+    /// Throws unless the options name exactly one source of the model: `bundle`, or `model`
+    /// with `features` and `labeler` (`given`: the option names present).
+    public static func checkSources(_ given: [String]) throws {
+        let recipe = ["model", "features", "labeler"]
+        if given.contains("bundle") {
+            if let clash = recipe.first(where: given.contains) {
+                throw RallyError("give either bundle (it carries its model, features and labeler) or model, features and labeler; got bundle and \(clash)", option: clash)
+            }
+        } else if let missing = recipe.first(where: { !given.contains($0) }) {
+            throw RallyError("\(missing == "model" ? "Model" : missing == "features" ? "FeatureSpec" : "Labeler") expected, got nil (or give bundle = path)", option: missing)
+        }
+    }
+
     /// The alarm threshold on the probability: 1 / (1 + cost ratio).
     public var alarmLevel: Double { 1 / (1 + costRatio) }
 }
@@ -51,62 +64,107 @@ public enum Forecaster {
     /// is outside the data, no row can be trained on, or no row issued at `at` or within the
     /// next horizon can be scored (naming the undefined features).
     public static func run(_ plan: ForecastPlan, on dataset: Dataset, factory: any ModelFactory) throws -> Forecast {
-        let labels = try plan.labeler.apply(to: dataset)
-        let matrix = try plan.features.build(on: dataset, labels: labels)
-        let step = try TimeGrid.step(dataset.timestamps, for: "forecast")
-        let times = dataset.timestamps
-        let horizon = labels.horizon
-        guard horizon >= 1 else { throw RallyError("forecast: the labeler's horizon is 0 steps: every label is known at its issue time") }
-
-        // the issue time and the first row issued at or after it
-        let first: Int, issued: Int64
-        if let at = plan.at {
-            guard let start = times.first, let end = times.last, at >= start, at <= end else {
-                throw RallyError("\(TimeStamp.format(at)) is outside the data (\(times.first.map(TimeStamp.format) ?? "?") .. \(times.last.map(TimeStamp.format) ?? "?"))", option: "at")
-            }
-            first = dataset.firstRow(atOrAfter: at)
-            issued = at
-        } else {
-            guard let last = labels.labels.lastIndex(where: { !$0.isNaN }) else {
-                throw RallyError("forecast: the labeler defines no label on these data: nothing to train on")
-            }
-            guard last + 1 < times.count else { throw RallyError("forecast: every row's label is known: no open target hour to forecast") }
-            first = last + 1
-            issued = times[first]
-        }
-
-        let training = matrix.rows(labeledBy: labels, knownAt: issued, step: step)
+        let s = try Setting(plan, dataset)
+        let training = s.matrix.rows(labeledBy: s.labels, knownAt: s.issued, step: s.step)
         guard !training.isEmpty else {
-            throw RallyError("forecast: no row's label is known at \(TimeStamp.format(issued)) (a label at t is known at t + \(horizon) steps): nothing to train on")
+            throw RallyError("forecast: no row's label is known at \(TimeStamp.format(s.issued)) (a label at t is known at t + \(s.labels.horizon) steps): nothing to train on")
         }
-        let window = first..<min(times.count, first + horizon)
-        let scored = window.filter { matrix.usable[$0] }
-        guard !scored.isEmpty else { throw unscorable(matrix, row: first, spec: plan.features, step: step) }
-
+        let scored = try s.scoredRows(plan)
         let model = try factory.make()
-        try model.fit(matrix.design(rows: training), labels: training.map { labels.labels[$0] }, weights: nil)
-        let X = matrix.design(rows: scored)
+        try model.fit(s.matrix.design(rows: training), labels: training.map { s.labels.labels[$0] }, weights: nil)
+        return try score(s, plan, scored, model: model, name: factory.name, trainingRows: training.count,
+                         window: (dataset.timestamps[training[0]], dataset.timestamps[training[training.count - 1]]), bundle: nil)
+    }
+
+    /// Runs `plan` on `dataset` with the bundle's model as saved (no refit), its features and
+    /// labeler replacing the plan's. Throws as ``ModelBundle/check(_:issued:)`` does when the
+    /// data do not fit the bundle, and as ``run(_:on:factory:)`` when nothing can be scored.
+    public static func run(_ plan: ForecastPlan, on dataset: Dataset, bundle: ModelBundle) throws -> Forecast {
+        try bundle.check(dataset, issued: plan.at)
+        var plan = plan
+        plan.features = bundle.features
+        plan.labeler = bundle.labeler
+        let s = try Setting(plan, dataset)
+        try bundle.check(dataset, issued: s.issued)
+        let scored = try s.scoredRows(plan)
+        return try score(s, plan, scored, model: bundle.model, name: bundle.name, trainingRows: bundle.training.rows,
+                         window: (bundle.training.first, bundle.training.last), bundle: bundle)
+    }
+
+    /// Labels, features, step and issue row of a plan on a dataset: what both ways of running share.
+    private struct Setting {
+        let dataset: Dataset
+        let labels: LabelSeries
+        let matrix: FeatureMatrix
+        let step: Int64
+        /// The plan's feature spec with its durations resolved to steps of the data.
+        let features: FeatureSpec
+        /// The first row issued at or after the issue time, and the issue time.
+        let first: Int
+        let issued: Int64
+
+        init(_ plan: ForecastPlan, _ dataset: Dataset) throws {
+            self.dataset = dataset
+            labels = try plan.labeler.apply(to: dataset)
+            matrix = try plan.features.build(on: dataset, labels: labels)
+            step = try TimeGrid.step(dataset.timestamps, for: "forecast")
+            features = try plan.features.resolved(every: step)
+            let times = dataset.timestamps
+            guard labels.horizon >= 1 else { throw RallyError("forecast: the labeler's horizon is 0 steps: every label is known at its issue time") }
+            if let at = plan.at {
+                guard let start = times.first, let end = times.last, at >= start, at <= end else {
+                    throw RallyError("\(TimeStamp.format(at)) is outside the data (\(times.first.map(TimeStamp.format) ?? "?") .. \(times.last.map(TimeStamp.format) ?? "?"))", option: "at")
+                }
+                first = dataset.firstRow(atOrAfter: at)
+                issued = at
+            } else {
+                guard let last = labels.labels.lastIndex(where: { !$0.isNaN }) else {
+                    throw RallyError("forecast: the labeler defines no label on these data: nothing to train on")
+                }
+                guard last + 1 < times.count else { throw RallyError("forecast: every row's label is known: no open target hour to forecast") }
+                first = last + 1
+                issued = times[first]
+            }
+        }
+
+        /// The rows issued from the issue time on, at most one horizon of them.
+        var window: Range<Int> { first..<min(dataset.count, first + labels.horizon) }
+
+        /// The rows of ``window`` that can be scored; throws when none can.
+        func scoredRows(_ plan: ForecastPlan) throws -> [Int] {
+            let scored = window.filter { matrix.usable[$0] }
+            guard !scored.isEmpty else { throw unscorable(matrix, row: first, spec: features, step: step) }
+            return scored
+        }
+    }
+
+    /// Scores `scored` with the fitted `model` and makes the forecast.
+    private static func score(_ s: Setting, _ plan: ForecastPlan, _ scored: [Int], model: any RallyModel, name: String,
+                              trainingRows: Int, window trainingWindow: (Int64, Int64), bundle: ModelBundle?) throws -> Forecast {
+        let times = s.dataset.timestamps, horizon = s.labels.horizon
+        let X = s.matrix.design(rows: scored)
         let p = try model.predict(X)
         let reasons: Explanation? = model.canExplain ? try model.explanation(X) : nil
-
         let rows = scored.enumerated().map { k, t in
-            Forecast.Row(issuedAt: times[t], target: target(of: times[t], plan.labeler, horizon: horizon, step: step), threshold: labels.thresholds[t],
+            Forecast.Row(issuedAt: times[t], target: target(of: times[t], plan.labeler, horizon: horizon, step: s.step), threshold: s.labels.thresholds[t],
                          probability: p[k], alarm: p[k] >= plan.alarmLevel,
                          reasons: reasons?.topDrivers(row: k, count: plan.top).map { Forecast.Reason(feature: $0.feature, contribution: $0.contribution) } ?? [],
-                         outcome: labels.labels[t].isNaN ? nil : labels.labels[t])
+                         outcome: s.labels.labels[t].isNaN ? nil : s.labels.labels[t])
         }
         var notes: [String] = []
+        let window = s.window
         if scored.count < window.count {
-            let skipped = window.filter { !matrix.usable[$0] }
-            notes.append("\(skipped.count) of \(window.count) rows issued from \(TimeStamp.format(issued)) cannot be scored (a feature undefined), first \(TimeStamp.format(times[skipped[0]]))")
+            let skipped = window.filter { !s.matrix.usable[$0] }
+            notes.append("\(skipped.count) of \(window.count) rows issued from \(TimeStamp.format(s.issued)) cannot be scored (a feature undefined), first \(TimeStamp.format(times[skipped[0]]))")
         }
-        if plan.features.horizon != horizon {
-            notes.append("the labeler's horizon (\(horizon) steps) is not the features' (\(plan.features.horizon)): calendar and known-ahead features describe another hour than the target")
+        if s.features.horizon != .steps(horizon) {
+            notes.append("the labeler's horizon (\(horizon) steps) is not the features' (\(s.features.horizon)): calendar and known-ahead features describe another hour than the target")
         }
-        if reasons == nil { notes.append("model \(factory.name) cannot explain its predictions: no reasons") }
-        return Forecast(issuedAt: issued, horizon: horizon, step: step, costRatio: plan.costRatio, model: factory.name,
-                        trainingRows: training.count, trainingWindow: (times[training[0]], times[training[training.count - 1]]),
-                        rows: rows, notes: notes, fitted: model)
+        if reasons == nil { notes.append("model \(name) cannot explain its predictions: no reasons") }
+        if let bundle { notes.append("model from a bundle, as saved (trained by rally \(bundle.versions.rally), XGBoost \(bundle.versions.xgboost), on data sha256 \(bundle.data.sha256.prefix(12))...)") }
+        return Forecast(issuedAt: s.issued, horizon: horizon, step: s.step, costRatio: plan.costRatio, model: name,
+                        trainingRows: trainingRows, trainingWindow: trainingWindow,
+                        rows: rows, notes: notes, fitted: model, plan: plan, dataset: s.dataset, bundle: bundle)
     }
 
     /// The hour a label issued at `t` is about: t + horizon steps; for `daily_any`, whose label
@@ -128,7 +186,7 @@ public enum Forecaster {
         var message = "forecast: no row issued from \(TimeStamp.format(matrix.timestamps[row])) on can be scored: "
             + "\(missing.map { matrix.names[$0] }.joined(separator: ", ")) undefined"
         if !ahead.isEmpty {
-            let through = matrix.timestamps[matrix.count - 1] + Int64(spec.horizon) * step
+            let through = matrix.timestamps[matrix.count - 1] + Int64(spec.horizon.stepsGiven ?? 0) * step
             message += "; known-ahead features read their column at the target hour, so the data must carry "
                 + "\(Set(ahead.flatMap(\.columns)).sorted().joined(separator: ", ")) through \(TimeStamp.format(through)) "
                 + "(rows after the last price, other cells empty)"

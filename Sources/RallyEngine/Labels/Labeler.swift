@@ -1,19 +1,21 @@
 /// A rule that marks the hours followed by a price rally, and the threshold it compares with.
 ///
 /// Every labeler's threshold at t is known at t (it reads the series up to t only); its label
-/// at t reads the series up to t + ``horizon`` and no further. Apply one with
+/// at t reads the series up to t + ``horizon`` and no further. Windows and horizons are
+/// ``StepCount``s: whole steps, or durations (`"28d"`) turned into steps by the data's step
+/// when the labeler is applied (``resolved(every:)``). Apply one with
 /// ``apply(to:)``; change a copy with ``with(_:)`` (for sweeps); ``parameters`` and
 /// ``description`` record it (run.json, printing).
 public enum Labeler: Sendable, Equatable, CustomStringConvertible {
     /// The protocol's labeler: threshold(t) = type-7 q-quantile of `column[t-window+1 ... t]`;
     /// label(t) = 1 when `column[t+horizon] > threshold(t)` (strict). Undefined before the
     /// window fills and where t + horizon is past the end.
-    case quantile(column: String, q: Double, window: Int, horizon: Int)
+    case quantile(column: String, q: Double, window: StepCount, horizon: StepCount)
     /// A fixed level (USD/MWh): label(t) = 1 when `column[t+horizon] > level`.
-    case threshold(column: String, level: Double, horizon: Int)
+    case threshold(column: String, level: Double, horizon: StepCount)
     /// A relative rise: threshold(t) = `column[t] + rise * |column[t]|` (for a positive price,
     /// `column[t] * (1 + rise)`); label(t) = 1 when `column[t+horizon] > threshold(t)`.
-    case jump(column: String, rise: Double, horizon: Int)
+    case jump(column: String, rise: Double, horizon: StepCount)
     /// For day-ahead decisions: label(t) = 1 when any step of the next delivery day (the
     /// calendar day after t's date, 00:00 up to but excluding 00:00 of the day after) has
     /// `column > threshold(t)`, the threshold known at t. Undefined when the next day is not
@@ -23,7 +25,7 @@ public enum Labeler: Sendable, Equatable, CustomStringConvertible {
     /// The threshold of a ``dailyAny`` labeler.
     public enum DailyThreshold: Sendable, Equatable {
         /// The type-7 q-quantile of the trailing `window` steps ending at t.
-        case quantile(q: Double, window: Int)
+        case quantile(q: Double, window: StepCount)
         /// A fixed level.
         case level(Double)
     }
@@ -64,7 +66,7 @@ public enum Labeler: Sendable, Equatable, CustomStringConvertible {
     /// How many steps ahead a label looks at most. For `daily_any` on hourly data, 47: a label
     /// at 00:00 reads up to 23:00 of the next day (``LabelSeries/horizon`` gives the reach
     /// for the data it was applied to).
-    public var horizon: Int {
+    public var horizon: StepCount {
         switch self {
         case .quantile(_, _, _, let h), .threshold(_, _, let h), .jump(_, _, let h): h
         case .dailyAny: 47
@@ -76,13 +78,13 @@ public enum Labeler: Sendable, Equatable, CustomStringConvertible {
         var p: ModelParameters = ["col": .string(column)]
         switch self {
         case .quantile(_, let q, let window, let horizon):
-            p["q"] = .number(q); p["window"] = .number(Double(window)); p["horizon"] = .number(Double(horizon))
+            p["q"] = .number(q); p["window"] = window.parameterValue; p["horizon"] = horizon.parameterValue
         case .threshold(_, let level, let horizon):
-            p["level"] = .number(level); p["horizon"] = .number(Double(horizon))
+            p["level"] = .number(level); p["horizon"] = horizon.parameterValue
         case .jump(_, let rise, let horizon):
-            p["rise"] = .number(rise); p["horizon"] = .number(Double(horizon))
+            p["rise"] = .number(rise); p["horizon"] = horizon.parameterValue
         case .dailyAny(_, .quantile(let q, let window)):
-            p["q"] = .number(q); p["window"] = .number(Double(window))
+            p["q"] = .number(q); p["window"] = window.parameterValue
         case .dailyAny(_, .level(let level)):
             p["level"] = .number(level)
         }
@@ -113,11 +115,11 @@ public enum Labeler: Sendable, Equatable, CustomStringConvertible {
         let column = read.string("col")
         switch kind {
         case "quantile":
-            return .quantile(column: column, q: read.number("q"), window: read.integer("window"), horizon: read.integer("horizon"))
+            return .quantile(column: column, q: read.number("q"), window: read.steps("window"), horizon: read.steps("horizon"))
         case "threshold":
-            return .threshold(column: column, level: read.number("level"), horizon: read.integer("horizon"))
+            return .threshold(column: column, level: read.number("level"), horizon: read.steps("horizon"))
         case "jump":
-            return .jump(column: column, rise: read.number("rise"), horizon: read.integer("horizon"))
+            return .jump(column: column, rise: read.number("rise"), horizon: read.steps("horizon"))
         default:
             if parameters["level"] != nil {
                 if let both = ["q", "window"].first(where: { parameters[$0] != nil }) {
@@ -125,7 +127,33 @@ public enum Labeler: Sendable, Equatable, CustomStringConvertible {
                 }
                 return .dailyAny(column: column, threshold: .level(read.number("level")))
             }
-            return .dailyAny(column: column, threshold: .quantile(q: read.number("q"), window: read.integer("window")))
+            return .dailyAny(column: column, threshold: .quantile(q: read.number("q"), window: read.steps("window")))
+        }
+    }
+
+    /// The labeler with every window and horizon in steps of `stepSeconds` (durations divided
+    /// by it). Throws, naming the option and its value, for a duration that is not a whole
+    /// number of steps or a count outside its bounds.
+    public func resolved(every stepSeconds: Int64) throws -> Labeler {
+        func fix(_ count: StepCount, _ option: String) throws -> StepCount { .steps(try steps(count, option, every: stepSeconds)) }
+        switch self {
+        case .quantile(let c, let q, let window, let horizon):
+            return .quantile(column: c, q: q, window: try fix(window, "window"), horizon: try fix(horizon, "horizon"))
+        case .threshold(let c, let level, let horizon):
+            return .threshold(column: c, level: level, horizon: try fix(horizon, "horizon"))
+        case .jump(let c, let rise, let horizon):
+            return .jump(column: c, rise: rise, horizon: try fix(horizon, "horizon"))
+        case .dailyAny(let c, .quantile(let q, let window)):
+            return .dailyAny(column: c, threshold: .quantile(q: q, window: try fix(window, "window")))
+        case .dailyAny(_, .level):
+            return self
+        }
+    }
+
+    /// `count` in steps of `stepSeconds` (at least 1); errors name the labeler and `option`.
+    func steps(_ count: StepCount, _ option: String, every stepSeconds: Int64) throws -> Int {
+        do { return try count.resolved(every: stepSeconds, minimum: 1, option: option) } catch let e as RallyError {
+            throw RallyError("\(kind) labeler: \(e.message)")
         }
     }
 
@@ -165,8 +193,8 @@ private struct ParameterReader {
 
     /// A declared number (checked, or its default).
     func number(_ name: String) -> Double { values[name]!.number! }
-    /// A declared whole number (checked against its bounded range).
-    func integer(_ name: String) -> Int { Int(values[name]!.number!) }
+    /// A declared step count or duration (checked by its rule).
+    func steps(_ name: String) -> StepCount { StepCount(values[name]!)! }
     /// A declared string.
     func string(_ name: String) -> String { values[name]!.string! }
 }

@@ -7,16 +7,20 @@ extension Labeler {
         let user = "\(kind) labeler"
         let x = try TimeGrid.column(column, in: dataset, for: user)
         let step = try TimeGrid.step(dataset.timestamps, for: user)
+        func steps(_ count: StepCount, _ option: String) throws -> Int { try self.steps(count, option, every: step) }
         switch self {
         case .quantile(_, let q, let window, let horizon):
+            let (window, horizon) = (try steps(window, "window"), try steps(horizon, "horizon"))
             try Self.checkReach(window: window, horizon: horizon, rows: x.count, user: user)
             let thresholds = try RollingStatistic.quantile(q).apply(x, window: window)
             return LabelSeries(labels: try Self.exceedances(x, thresholds, horizon: horizon), thresholds: thresholds, horizon: horizon)
         case .threshold(_, let level, let horizon):
+            let horizon = try steps(horizon, "horizon")
             try Self.checkReach(window: 1, horizon: horizon, rows: x.count, user: user)
             let thresholds = [Double](repeating: level, count: x.count)
             return LabelSeries(labels: try Self.exceedances(x, thresholds, horizon: horizon), thresholds: thresholds, horizon: horizon)
         case .jump(_, let rise, let horizon):
+            let horizon = try steps(horizon, "horizon")
             try Self.checkReach(window: 1, horizon: horizon, rows: x.count, user: user)
             let thresholds = x.map { $0 + rise * abs($0) }
             return LabelSeries(labels: try Self.exceedances(x, thresholds, horizon: horizon), thresholds: thresholds, horizon: horizon)
@@ -24,6 +28,7 @@ extension Labeler {
             let thresholds: [Double]
             switch rule {
             case .quantile(let q, let window):
+                let window = try steps(window, "window")
                 try Self.checkReach(window: window, horizon: 1, rows: x.count, user: user)
                 thresholds = try RollingStatistic.quantile(q).apply(x, window: window)
             case .level(let level):

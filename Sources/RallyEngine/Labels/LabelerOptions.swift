@@ -4,10 +4,10 @@ extension Labeler {
     static let columnOption = OptionDeclaration("col", .nonEmptyText, default: .string("price"), doc: "the column labelled")
     static let qOption = OptionDeclaration("q", .number(.openFraction), default: .number(0.95),
                                            doc: "the trailing quantile a rally must beat")
-    static let windowOption = OptionDeclaration("window", .integer(1...EntryPointOptions.maximumSteps), default: .number(672),
-                                                doc: "steps of history behind that quantile")
-    static let horizonOption = OptionDeclaration("horizon", .integer(1...EntryPointOptions.maximumSteps), default: .number(24),
-                                                 doc: "steps ahead the label looks")
+    static let windowOption = OptionDeclaration("window", .steps(1...EntryPointOptions.maximumSteps), default: .number(672),
+                                                doc: "history behind that quantile: steps, or a duration such as \"28d\"")
+    static let horizonOption = OptionDeclaration("horizon", .steps(1...EntryPointOptions.maximumSteps), default: .number(24),
+                                                 doc: "how far ahead the label looks: steps, or a duration such as \"24h\"")
     static let levelOption = OptionDeclaration("level", .number(.finite), doc: "a fixed threshold (USD/MWh)")
     static let riseOption = OptionDeclaration("rise", .number(.nonNegative), doc: "the relative rise a rally must beat (0.5 = +50%)")
 

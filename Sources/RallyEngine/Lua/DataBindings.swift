@@ -72,25 +72,31 @@ enum DataBindings {
             guard !columns.isEmpty else { throw o.error("columns", "at least one column expected") }
             options.columns = columns.map { ColumnSelection(name: $0.0, header: $0.1) }
         }
-        options.pnodes = try o.with("pnodes") { present -> [String]? in
+        options.pnodes = try names(o, L, "pnodes")
+        options.locations = try names(o, L, "locations")
+        return options
+    }
+
+    /// Option `key` as a list of names or ids (a single one may stand alone), or nil when absent.
+    static func names(_ o: LuaOptions, _ L: LuaState, _ key: String) throws -> [String]? {
+        try o.with(key) { present -> [String]? in
             guard present else { return nil }
             if let s = L.string(-1) { return [s] }
             if let i = L.integer(-1) { return [String(i)] }
-            guard L.type(-1) == LUA_TTABLE else { throw o.error("pnodes", "a list of pnode names or ids expected, got \(L.typeName(-1))") }
-            if let key = LuaValues.firstNonListKey(L, -1, count: L.rawLength(-1), allowingN: false) {
-                throw o.error("pnodes", "a list of pnode names or ids expected, found \(key)")
+            guard L.type(-1) == LUA_TTABLE else { throw o.error(key, "a list of names or ids expected, got \(L.typeName(-1))") }
+            if let bad = LuaValues.firstNonListKey(L, -1, count: L.rawLength(-1), allowingN: false) {
+                throw o.error(key, "a list of names or ids expected, found \(bad)")
             }
             var out: [String] = []
             for i in 0..<L.rawLength(-1) {
                 L.rawGet(-1, index: i + 1)
                 defer { L.pop() }
                 if let s = L.string(-1) { out.append(s) } else if let n = L.integer(-1) { out.append(String(n)) } else {
-                    throw o.error("pnodes", "pnode name or id expected at index \(i + 1), got \(L.typeName(-1))")
+                    throw o.error(key, "name or id expected at index \(i + 1), got \(L.typeName(-1))")
                 }
             }
             return out
         }
-        return options
     }
 
     // MARK: times as arguments
@@ -133,7 +139,8 @@ enum DataBindings {
         var cls = LuaClass<DatasetObject>(datasetClass, doc: """
         Dataset -- an hourly time series table: one time index, named numeric columns (nil = missing).
         print(ds) summarises it; #ds is the number of rows; ds.price (or ds:col("price")) is a column as a Vector.
-        Times are naive wall-clock readings of the file's clock (no time zone, no DST shifts).
+        Times are UTC instants shown in the dataset's zone (print(ds) names it: America/New_York, UTC), or, for files with naive
+        times and no zone, the file's own wall clock; calendar features use the same local time.
         """)
         cls.tostring = { $0.dataset.summary }
         cls.length = { $0.dataset.count }
@@ -155,7 +162,11 @@ enum DataBindings {
             LuaVector.push(L, values, name: name)
             return 1
         }
-        cls.method("timestamps", doc: "ds:timestamps() -- the time index as a Vector of seconds since 1970-01-01 00:00 (naive clock).") { object, L in
+        cls.method("zone", doc: "ds:zone() -- the dataset's zone: an IANA name (\"America/New_York\"), \"UTC\", \"UTC-05:00\" or \"wall clock\".") { object, L in
+            L.push(object.dataset.zone.name)
+            return 1
+        }
+        cls.method("timestamps", doc: "ds:timestamps() -- the time index as a Vector of seconds since 1970-01-01 00:00 (UTC, or the wall clock of a file without zone).") { object, L in
             LuaVector.push(L, object.dataset.timestamps.map(Double.init), name: "timestamps")
             return 1
         }
@@ -179,7 +190,7 @@ enum DataBindings {
             return 1
         }
         cls.method("slice", doc: """
-        ds:slice(from, to) -- the rows with from <= time <= to, as a new Dataset. Times are "YYYY-MM-DD[ HH:MM]" strings or nil (open end); a date alone as `to` covers that whole day.
+        ds:slice(from, to) -- the rows with from <= time <= to, as a new Dataset. Times are "YYYY-MM-DD[ HH:MM]" strings in the dataset's local time, or nil (open end); a date alone as `to` covers that whole day.
         """) { object, L in
             let args = LuaArgs(L, "slice", method: true)
             let from = args.isNil(1) ? nil : try time(L, args.slot(1), dateOnly: .startOfDay) { args.error(1, $0) }
@@ -187,7 +198,7 @@ enum DataBindings {
             if let from, let to, to < from {
                 throw args.error(2, "'to' (\(TimeStamp.format(to))) is before 'from' (\(TimeStamp.format(from)))")
             }
-            LuaObjects.push(L, DatasetObject(object.dataset.slice(from: from, through: to)), datasetClass)
+            LuaObjects.push(L, DatasetObject(object.dataset.slice(fromLocal: from, throughLocal: to)), datasetClass)
             return 1
         }
         cls.method("locations", doc: "ds:locations() -- the names of the locations a long export held (a hub, zone or pnode each), as a Lua table; empty for a single series.") { object, L in
@@ -238,7 +249,7 @@ enum DataBindings {
         """) { object, L in
             let args = LuaArgs(L, "rows", method: true)
             let ds = try args.object(1, datasetClass, as: DatasetObject.self).dataset
-            let horizon = try args.integer(2, EntryPointOptions.horizon)
+            let horizon = try args.integer(2, EntryPointOptions.horizonSteps)
             let all = Array(0..<ds.count)
             let step = ds.timeIndex.stepSeconds ?? 3600
             let train = try object.split.trainRows(timestamps: ds.timestamps, candidates: all, horizonSteps: horizon, stepSeconds: step)
@@ -258,10 +269,7 @@ enum DataBindings {
             let testStart = try requiredTime(o, L, "test_start", dateOnly: .startOfDay)
             let testEnd = try time(o, L, "test_end", dateOnly: .startOfDay)
             let trainStart = try time(o, L, "train_start", dateOnly: .startOfDay)
-            let embargo = values.integer("embargo")!
-            let horizon = values.integer("horizon")
-            let split = try TimeSplit(trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd, embargoHours: embargo)
-            if let horizon { try split.checkEmbargo(horizonSteps: horizon) }
+            let split = try o.attributing { try TimeSplit(values, trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd) }
             LuaObjects.push(L, SplitObject(split), splitClass)
             return 1
         }

@@ -105,7 +105,8 @@ enum EvaluationBindings {
         let args = LuaArgs(L, "metrics")
         let y = try args.numbers(1)
         let p = try args.numbers(2)
-        let values = try args.options(3).decode(EntryPointOptions.metrics)
+        let options = try args.options(3).decode(EntryPointOptions.metrics)
+        let values = options
         let threshold = values.number("threshold")!
         let climatology = values.number("climatology")
         guard !y.isEmpty else { throw args.error(1, "outcomes expected, got none") }
@@ -122,7 +123,7 @@ enum EvaluationBindings {
             let values = try ForecastScorer(labels: y, probabilities: p, climatology: reference, settings: settings).score()
             let called = try BinaryMetrics.atThreshold(labels: y, probabilities: p, threshold: threshold)
             let curve = try BinaryMetrics.reliabilityCurve(labels: y, probabilities: p, bins: settings.calibrationBins)
-            L.newTable(record: Metric.allCases.count + 4)
+            L.newTable(record: Metric.allCases.count + 5)
             for metric in Metric.allCases {
                 L.push(values[metric], nanAsNil: true)
                 L.rawSet(-2, metric.rawValue)
@@ -141,6 +142,8 @@ enum EvaluationBindings {
                 L.rawSet(-2, index: i + 1)
             }
             L.rawSet(-2, "curve")
+            push(L, try EpisodeTable.hourly(labels: y, probabilities: p, settings: EpisodeSettings(options)))
+            L.rawSet(-2, "episodes")
             return 1
         } catch let error as RallyError where error != .interrupted {
             // the arguments were checked above; what the scorer still refuses is about y and p together
@@ -175,8 +178,8 @@ enum EvaluationBindings {
 
     static func resultLuaClass() -> LuaClass<ResultObject> {
         var cls = LuaClass<ResultObject>(resultClass, doc: """
-        Result -- what rally.evaluate returns: res:table(), res:metrics(), res:predictions(), res:folds(), res:best([metric]), res:write(dir);
-        for a panel of locations res:locations() and res:location(name).
+        Result -- what rally.evaluate returns: res:table(), res:metrics(), res:predictions(), res:folds(), res:best([metric]), res:write(dir),
+        res:events() (rally episodes), res:value() (economic value curves); for a panel of locations res:locations() and res:location(name).
         Fields: res.models (names), res.baseline, res.rows (test rows), res.positives, res.warnings.
         """)
         cls.tostring = { object in
@@ -265,6 +268,7 @@ enum EvaluationBindings {
             L.push(strings: paths)
             return 1
         }
+        DecisionBindings.addResultMethods(&cls)
         cls.method("locations", doc: "res:locations() -- a panel's locations, in the order evaluated (an empty list for one series).") { object, L in
             L.push(strings: object.result.panel?.locations ?? [])
             return 1

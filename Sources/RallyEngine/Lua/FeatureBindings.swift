@@ -61,7 +61,7 @@ enum FeatureBindings {
                 if args.isNil(2) { throw args.typeError(2, expected: "table") }
                 let (statistic, window) = try args.decoding(2) { tree in
                     let o = try OptionReader(tree)
-                    let read = try RollingStatistic.read(o)
+                    let read = try RollingStatistic.readSteps(o)
                     try o.finish()
                     return read
                 }

@@ -10,6 +10,13 @@ public final class ForecastObject {
     }
 }
 
+/// The Swift object behind a Lua `Bundle`.
+public final class BundleObject {
+    /// The bundle.
+    public let bundle: ModelBundle
+    init(_ bundle: ModelBundle) { self.bundle = bundle }
+}
+
 /// The Lua face of forecasting: `rally.forecast{...}` and the `Forecast` class. It decodes and
 /// pushes; ``Forecaster`` does the work.
 enum ForecastBindings {
@@ -18,21 +25,92 @@ enum ForecastBindings {
 
     static func install(_ rally: LuaModule) {
         rally.register(luaClass())
+        rally.register(bundleClass())
         rally.function("forecast", schema: EntryPointOptions.forecast) { L in
             let args = LuaArgs(L, "forecast")
             if args.isNil(1) { throw args.typeError(1, expected: "table") }
             let o = try args.options(1)
             let values = try o.decode(EntryPointOptions.forecast)
-            let (data, features, labeler) = try EvaluationBindings.readInputs(o)
-            guard let model = try o.object("model", ModelBindings.className, as: ModelObject.self) else {
-                throw o.error("model", "Model expected, got nil (e.g. rally.model.gbdt{})")
+            try o.attributing { try ForecastPlan.checkSources(o.presentKeys()) }
+            let forecast: Forecast, factory: any ModelFactory
+            if let bundle = try readBundle(o, L) {
+                guard let data = try o.object("data", DataBindings.datasetClass, as: DatasetObject.self)?.dataset else {
+                    throw o.error("data", "Dataset expected, got nil")
+                }
+                let plan = try o.attributing { try ForecastPlan(values, features: bundle.features, labeler: bundle.labeler) }
+                forecast = try o.attributing { try Forecaster.run(plan, on: data, bundle: bundle) }
+                factory = try ModelSpec(describing: bundle.model)
+            } else {
+                let (data, features, labeler) = try EvaluationBindings.readInputs(o)
+                guard let model = try o.object("model", ModelBindings.className, as: ModelObject.self) else {
+                    throw o.error("model", "Model expected, got nil (e.g. rally.model.gbdt{})")
+                }
+                factory = model.factory(L)
+                let plan = try o.attributing { try ForecastPlan(values, features: features, labeler: labeler) }
+                forecast = try o.attributing { try Forecaster.run(plan, on: data, factory: factory) }
             }
-            let factory = model.factory(L)
-            let plan = try o.attributing { try ForecastPlan(values, features: features, labeler: labeler) }
-            let forecast = try o.attributing { try Forecaster.run(plan, on: data, factory: factory) }
             LuaObjects.push(L, ForecastObject(forecast, factory: factory), className)
             return 1
         }
+        rally.submodule("bundle", doc: """
+        rally.bundle -- saved forecasting bundles: a fitted model with its features, labeler, training window, data hash and versions.
+        """) { m in
+            m.function("load", doc: """
+            rally.bundle.load(path) -- a Bundle read from a file written by m:save_bundle(path) (f:model():save_bundle(path) after rally.forecast).
+            """) { L in
+                let path = try LuaArgs(L, "load").string(1)
+                LuaObjects.push(L, BundleObject(try ModelBundle.load(from: path)), bundleClassName)
+                return 1
+            }
+        }
+    }
+
+    /// Field `bundle`: a Bundle, or a path read with ``ModelBundle/load(from:)``; nil when absent.
+    private static func readBundle(_ o: LuaOptions, _ L: LuaState) throws -> ModelBundle? {
+        if let path = try? o.string("bundle") { return try o.attributing { try attributed("bundle") { try ModelBundle.load(from: path) } } }
+        return try o.object("bundle", bundleClassName, as: BundleObject.self)?.bundle
+    }
+
+    /// `body`'s engine error as an error about option `key`.
+    private static func attributed<T>(_ key: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as RallyError where e.option == nil { throw RallyError(e.message, option: key) }
+    }
+
+    /// Class name of bundles in Lua.
+    static let bundleClassName = "Bundle"
+
+    static func bundleClass() -> LuaClass<BundleObject> {
+        var cls = LuaClass<BundleObject>(bundleClassName, doc: """
+        Bundle -- a saved forecasting bundle (rally.bundle.load): b:model() (the fitted Model), b.features (FeatureSpec), b.labeler (Labeler),
+        b.name, b.step (seconds), b.columns, b.training_rows, b.training_first, b.training_last, b.data_sha256, b.rally_version, b.xgboost_version.
+        rally.forecast{data = ds, bundle = b} forecasts with it.
+        """)
+        cls.tostring = { $0.bundle.summary }
+        cls.index = { object, L in
+            guard let key = L.string(2) else { return 0 }
+            let b = object.bundle
+            switch key {
+            case "name": L.push(b.name)
+            case "features": LuaObjects.push(L, FeatureSpecObject(b.features), FeatureBindings.specClass)
+            case "labeler": LuaObjects.push(L, LabelerObject(b.labeler), LabelBindings.labelerClass)
+            case "step": L.push(Int(b.step))
+            case "columns": L.push(strings: b.columns)
+            case "training_rows": L.push(b.training.rows)
+            case "training_first": L.push(TimeStamp.format(b.training.first))
+            case "training_last": L.push(TimeStamp.format(b.training.last))
+            case "data_sha256": L.push(b.data.sha256)
+            case "rally_version": L.push(b.versions.rally)
+            case "xgboost_version": L.push(b.versions.xgboost)
+            default: return 0
+            }
+            return 1
+        }
+        cls.method("model", doc: "b:model() -- the bundle's fitted model (a Model).") { object, L in
+            let model = object.bundle.model
+            LuaObjects.push(L, ModelObject(factory: try ModelSpec(describing: model), model: model, bundle: object.bundle), ModelBindings.className)
+            return 1
+        }
+        return cls
     }
 
     static func luaClass() -> LuaClass<ForecastObject> {
@@ -91,8 +169,9 @@ enum ForecastBindings {
             L.push(strings: try object.forecast.write(to: directory))
             return 1
         }
-        cls.method("model", doc: "f:model() -- the fitted model the forecast used (a Model: m:predict(X), m:explain(X), m:save(path)).") { object, L in
-            LuaObjects.push(L, ModelObject(factory: object.factory, model: object.forecast.fitted), ModelBindings.className)
+        cls.method("model", doc: "f:model() -- the fitted model the forecast used (a Model: m:predict(X), m:explain(X), m:save(path), m:save_bundle(path)).") { object, L in
+            let f = object.forecast
+            LuaObjects.push(L, ModelObject(factory: object.factory, model: f.fitted, bundle: ModelBundle(f)), ModelBindings.className)
             return 1
         }
         return cls

@@ -75,7 +75,7 @@ enum LabelBindings {
             guard let key = L.string(2) else { return 0 }
             switch key {
             case "kind": L.push(object.labeler.kind)
-            case "horizon": L.push(object.labeler.horizon)
+            case "horizon": L.push(object.labeler.horizon.parameterValue)
             default:
                 guard let value = object.labeler.parameters[key] else { return 0 }
                 L.push(value)

@@ -6,11 +6,16 @@ public final class ModelObject {
     /// Makes fresh models: a ``ModelSpec``, or a ``LuaScriptedModel/Factory``.
     let factory: any ModelFactory
     /// The model `m:predict`, `m:save`, ... use; `m:fit` replaces it with a fitted fresh one.
-    var model: any RallyModel
+    var model: any RallyModel {
+        didSet { bundle = nil }
+    }
+    /// The bundle `m:save_bundle` writes: set for the model of a forecast or a bundle, dropped by `m:fit`.
+    var bundle: ModelBundle?
 
-    init(factory: any ModelFactory, model: any RallyModel) {
+    init(factory: any ModelFactory, model: any RallyModel, bundle: ModelBundle? = nil) {
         self.factory = factory
         self.model = model
+        self.bundle = bundle
     }
 
     /// A new object with an unfitted model from `factory`.
@@ -61,6 +66,24 @@ public enum ModelBindings {
                     try pushNew(L, kind: kind.name, function: kind.name, tableArgument: 1)
                 }
             }
+            m.function("calibrated", doc: """
+            rally.model.calibrated{base = m [, method, holdout, embargo, name]} -- a Model: \(CalibratedModel.kind.summary).
+              The base (a built-in model) is fitted on the training rows before the latest `holdout` (less an `embargo`), the calibrator on
+              that holdout, in time order; default name: the base's name and the method (gbdt_platt).
+            \(CalibratedModel.kind.help.split(separator: "\n").dropFirst().joined(separator: "\n"))
+            """) { L in
+                let args = LuaArgs(L, "calibrated")
+                if args.isNil(1) { throw args.typeError(1, expected: "table") }
+                guard let base = try args.options(1).object("base", className, as: ModelObject.self) else {
+                    throw args.error(1, "field 'base': Model expected, got nil (e.g. rally.model.gbdt{})")
+                }
+                guard let spec = base.factory.sendableSpec else {
+                    throw args.error(1, "field 'base': a model written in Lua cannot be calibrated (built-in models can)")
+                }
+                let (parameters, name) = try readParameters(args, 1, skipping: "base")
+                LuaObjects.push(L, try ModelObject(factory: try argument(args, 1) { try ModelSpec(calibrating: spec, parameters: parameters, name: name) }), className)
+                return 1
+            }
             m.function("new", doc: """
             rally.model.new(name, params) -- a Model of a built-in kind or of a model registered from Lua, with params (a table; optional name = "label").
             """) { L in
@@ -98,7 +121,7 @@ public enum ModelBindings {
 
     /// Reads the parameter table at argument `n` (absent: none): string keys, number, string
     /// or boolean values; `name` is taken out as the display name.
-    private static func readParameters(_ args: LuaArgs, _ n: Int32) throws -> (ModelParameters, String?) {
+    private static func readParameters(_ args: LuaArgs, _ n: Int32, skipping skipped: String? = nil) throws -> (ModelParameters, String?) {
         if args.isNil(n) { return ([:], nil) }
         let table = try args.table(n)
         let L = args.L
@@ -106,6 +129,7 @@ public enum ModelBindings {
         var name: String?
         try L.forEach(table) {
             guard let key = L.string(-2) else { throw args.error(n, "parameter names must be strings, got a \(L.typeName(-2)) key") }
+            if key == skipped { return }
             if key == "name" {
                 guard let s = L.string(-1) else { throw args.error(n, "field 'name': string expected, got \(L.typeName(-1))") }
                 guard !s.isEmpty else { throw args.error(n, "field 'name': a non-empty string expected, got \"\"") }
@@ -345,6 +369,14 @@ public enum ModelBindings {
         """) { object, L in
             let path = try LuaArgs(L, "save", method: true).string(1)
             try object.model(L).save(to: path)
+            return 0
+        }
+        cls.method("save_bundle", doc: """
+        m:save_bundle(path) -- writes the model with its features, labeler, training window, data hash and versions (one JSON file, atomically)
+          for a model that came from rally.forecast (f:model()) or a bundle; rally.bundle.load(path) reads it, rally.forecast{data = ds, bundle = path} uses it.
+        """) { object, L in
+            let path = try LuaArgs(L, "save_bundle", method: true).string(1)
+            try ModelBundle.require(object.bundle).write(to: path)
             return 0
         }
         return cls

@@ -76,6 +76,7 @@ public enum RallyLua {
         SweepBindings.install,
         ForecastBindings.install,
         ReportBindings.install,
+        DecisionBindings.install,
     ]
 
     /// Opens the standard libraries and `rally` in `L`, as the shell wants it: `rally` is a

@@ -51,10 +51,11 @@ enum SweepBindings {
         if shard != nil && resume == nil {
             throw o.error("shard", "a shard's configurations are merged from its resume file: give resume = path too")
         }
+        let spa = try o.with("spa") { present in present ? try args.decodingOption("spa") { try SweepSPAPlan.requested($0) } : nil }
         let quiet = values.bool("quiet")!
         let evaluation = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule,
                                         defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
-        var plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric)
+        var plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric, spa: spa)
         let locations = try o.strings("locations")
         plan.locations = try o.attributing { try SweepPlan.panelLocations(axis: locationAxis, option: locations, dataset: data) }
         let display = ProgressDisplay(quiet: quiet)
@@ -249,12 +250,13 @@ enum SweepBindings {
             return 0
         }
         cls.method("write_csv", doc: """
-        t:write_csv(path) -- writes every column to a CSV file (atomically; missing values as empty fields); returns path.
+        t:write_csv(path) -- writes every column to a CSV file (atomically; missing values as empty fields); returns path. When the sweep
+        ran the SPA test (spa = ...), also writes its result to <path>-metadata.json and returns that path second; the CSV is the same.
         """) { object, L in
             let path = try LuaArgs(L, "write_csv", method: true).string(1)
-            try AtomicFile.write(object.table.csv(), to: path)
-            L.push(path)
-            return 1
+            let written = try object.result.writeCSV(to: path)
+            for file in written { L.push(file) }
+            return Int32(written.count)
         }
         cls.method("rows", doc: "t:rows() -- the rows as a list of Lua tables keyed by column name (missing values absent).") { object, L in
             let t = object.table

@@ -22,19 +22,36 @@ public struct ModelFile: Codable {
     var state: [String: [Double]]
     /// The fit facts.
     var report: [String: ParameterValue]
+    /// A calibrated model's base: that model's own file, as text (nil for other kinds).
+    var base: String?
 
     /// Reads a model written by ``RallyModel/save(to:)``: an XGBoost JSON model saved by gbdt,
-    /// or a rally model file (naive, climatology, logreg). Messages name the path and the reason.
+    /// or a rally model file (naive, climatology, logreg, calibrated). Messages name the path and the reason.
     public static func load(from path: String) throws -> any RallyModel {
-        let data = try read(path)
+        try load(data: try read(path), path: path)
+    }
+
+    /// Reads a model from the bytes of a model file (`path` names them in messages: a file, or
+    /// the file a model is embedded in).
+    public static func load(data: Data, path: String) throws -> any RallyModel {
         if GradientBoostedModel.isXGBoostModel(data) { return try GradientBoostedModel(model: data, path: path) }
         let file = try decode(data, path: path)
         switch file.kind {
         case NaiveModel.kind.name: return try NaiveModel(file: file, path: path)
         case ClimatologyModel.kind.name: return try ClimatologyModel(file: file, path: path)
         case LogisticModel.kind.name: return try LogisticModel(file: file, path: path)
-        default: throw RallyError("'\(path)': unknown model kind '\(file.kind)'")
+        case CalibratedModel.kind.name: return try CalibratedModel(file: file, path: path)
+        default: throw RallyError("'\(path)': unknown model kind '\(MessageText.quote(file.kind, limit: 40))'")
         }
+    }
+
+    /// The bytes `model.save(to:)` writes (through a temporary file, removed afterwards): how a
+    /// model is embedded in a calibrated model's file or a bundle.
+    static func bytes(of model: any RallyModel) throws -> Data {
+        let path = NSTemporaryDirectory() + "/rally-model-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).json"
+        defer { unlink(path) }
+        try model.save(to: path)
+        return try read(path)
     }
 
     static let formatName = "rally-model"
@@ -69,14 +86,15 @@ public struct ModelFile: Codable {
             throw RallyError("'\(path)' is not a rally model file (\(decodingProblem(error, data: data)))")
         }
         guard file.format == formatName, file.version == currentVersion else {
-            throw RallyError("'\(path)': unsupported model file (format \(file.format) version \(file.version); expected \(formatName) version \(currentVersion))")
+            throw RallyError("'\(path)': unsupported model file (format \(MessageText.quote(file.format, limit: 40)) version \(file.version); expected \(formatName) version \(currentVersion))")
         }
         return file
     }
 
-    /// The saved parameters, ordered and validated for the kind.
-    func resolvedParameters(path: String) throws -> ModelParameters {
-        let kind = try ModelKind.builtIn(named: self.kind)
+    /// The saved parameters, ordered and validated for the kind (`kind`: a kind outside the
+    /// built-in list, such as ``CalibratedModel/kind``).
+    func resolvedParameters(path: String, kind declared: ModelKind? = nil) throws -> ModelParameters {
+        let kind = try declared ?? ModelKind.builtIn(named: self.kind)
         var given = ModelParameters()
         for p in kind.parameters { if let v = parameters[p.name] { given[p.name] = v } }
         for (k, v) in parameters.sorted(by: { $0.key < $1.key }) where given[k] == nil { given[k] = v }
@@ -105,20 +123,30 @@ public struct ModelFile: Codable {
 /// Messages name the path and the system's reason (`No such file or directory`), and say what
 /// in JSON that is not a model file is wrong.
 extension ModelFile {
-    /// The bytes of `path`.
-    static func read(_ path: String) throws -> Data {
-        guard !path.isEmpty else { throw RallyError("cannot read model file '': the path is empty") }
+    /// The largest model file read (the limit of gbdt files, which are the largest).
+    static let maxBytes = GradientBoostedFileCheck.maxBytes
+
+    /// The bytes of `path`; throws when the file is larger than `limit` bytes, before reading more.
+    static func read(_ path: String, limit: Int = maxBytes, what: String = "model file") throws -> Data {
+        guard !path.isEmpty else { throw RallyError("cannot read \(what) '': the path is empty") }
         guard let handle = fopen(path, "rb") else {
-            throw RallyError("cannot read model file '\(path)': \(String(cString: strerror(errno)))")
+            throw RallyError("cannot read \(what) '\(path)': \(String(cString: strerror(errno)))")
         }
         defer { fclose(handle) }
+        var status = stat()
+        if fstat(fileno(handle), &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > limit {
+            throw RallyError("cannot read \(what) '\(path)': \(status.st_size) bytes, more than the \(limit >> 20) MiB a \(what) may have")
+        }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = fread(&buffer, 1, buffer.count, handle)
             if n > 0 { data.append(buffer, count: n) }
+            if data.count > limit {
+                throw RallyError("cannot read \(what) '\(path)': more than the \(limit >> 20) MiB a \(what) may have")
+            }
             if n < buffer.count {
-                if ferror(handle) != 0 { throw RallyError("cannot read model file '\(path)': \(String(cString: strerror(errno)))") }
+                if ferror(handle) != 0 { throw RallyError("cannot read \(what) '\(path)': \(String(cString: strerror(errno)))") }
                 return data
             }
         }

@@ -68,6 +68,37 @@ extension WalkForward.Step {
     public static let expected = "\"year\", \"month\", \"N years\" (N up to 1000) or \"N months\" (N up to 12000)"
 }
 
+extension TimeSplit {
+    /// The split of `rally.split`'s decoded options (its times decoded by the caller): the
+    /// embargo in hours (or a duration of whole hours, `"1d"`), checked now against `horizon`
+    /// when given. Errors name the option they concern.
+    public init(_ values: OptionValues, trainStart: Int64?, trainEnd: Int64, testStart: Int64, testEnd: Int64?) throws {
+        let embargo = try values.stepCount("embargo")!.hours(option: "embargo")
+        try self.init(trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd, embargoHours: embargo)
+        if let horizon = try Self.horizon(values, stepSeconds: nil) {
+            try checkEmbargo(horizonSteps: horizon.steps, stepSeconds: horizon.stepSeconds)
+        }
+    }
+
+    /// The option `horizon` (steps or a duration) as steps of the data's step, for the embargo
+    /// check; nil when not given. Without data (`stepSeconds` nil) steps are hours and a
+    /// duration is counted in the longest of hours, minutes or seconds that divides it.
+    static func horizon(_ values: OptionValues, stepSeconds: Int64?) throws -> (steps: Int, stepSeconds: Int64)? {
+        guard let horizon = values.stepCount("horizon") else { return nil }
+        let step: Int64
+        switch (horizon, stepSeconds) {
+        case (_, let known?): step = known
+        case (.steps, nil): step = 3600
+        case (.span(let span), nil): step = [3600, 60, 1].first { span.seconds % $0 == 0 }!
+        }
+        do {
+            return (try horizon.resolved(every: step, option: "horizon"), step)
+        } catch let e as RallyError {
+            throw RallyError(e.message, option: "horizon")
+        }
+    }
+}
+
 extension WalkForward {
     /// The folds `rally.walkforward` makes from its decoded options: `first_test`, `step`,
     /// `embargo`, `window` and `train`, and `horizon` when given (the embargo is checked against
@@ -79,7 +110,7 @@ extension WalkForward {
         guard let step = Step.parse(stepText) else {
             throw RallyError("expected \(Step.expected), got \"\(stepText)\"", option: "step")
         }
-        let embargo = values.integer("embargo")!
+        let embargo = try values.stepCount("embargo")!.hours(option: "embargo")
         let rowStep = data?.step ?? 3600
         let end: Int64
         switch (data, stop) {
@@ -101,8 +132,8 @@ extension WalkForward {
         }
         let folds = try WalkForward(firstTestStart: firstTest, end: end, step: step, window: window,
                                     embargoHours: embargo, stepSeconds: rowStep).folds()
-        if let horizon = values.integer("horizon") {
-            for f in folds { try f.checkEmbargo(horizonSteps: horizon, stepSeconds: rowStep) }
+        if let horizon = try TimeSplit.horizon(values, stepSeconds: data?.step) {
+            for f in folds { try f.checkEmbargo(horizonSteps: horizon.steps, stepSeconds: horizon.stepSeconds) }
         }
         if let data, let first = folds.first {
             let lastTrainingTime = first.trainEnd - Int64(embargo) * 3600
@@ -133,7 +164,12 @@ extension CSVOptions {
         contracts.fill = values.string("fill").flatMap(FillPolicy.init)
         contracts.fillLimit = values.integer("fill_limit")!
         contracts.usDaylightSaving = values.string("dst") != nil
-        component = values.string("component").flatMap(LMPComponent.init)
+        component = values.string("component").flatMap { $0 == "lmp" ? .total : LMPComponent(rawValue: $0) }
         utcOffsetHours = values.integer("utc_offset")
+        header = values.bool("header")
+        if let zone = values.string("zone") {
+            do { _ = try MarketZone.named(zone) } catch let e as RallyError { throw RallyError(e.message, option: "zone") }
+            self.zone = zone
+        }
     }
 }

@@ -116,6 +116,27 @@ public enum EntryPointOptions {
         OptionDeclaration("resume", .nonEmptyText, doc: "file that keeps finished configurations; a rerun skips them"),
         OptionDeclaration("shard", kind: .table("{index = i, count = n}"),
                           doc: "run only the i-th of n disjoint parts of the grid (configurations c with c % n == i - 1); needs resume"),
+        OptionDeclaration("spa", kind: .table("true or {loss = \"brier\" | \"log_loss\", resamples = n}"),
+                          doc: "Hansen's SPA test and White's reality check: does the best run beat its configuration's baseline, "
+                            + "allowing for the search? (see help(rally.sweep) and SweepSPA; not with resume or shard)"),
+    ])
+
+    /// The fields of `rally.sweep{spa = {...}}`: Hansen's (2005) test of superior predictive ability
+    /// and White's (2000) reality check over every run that is not a baseline, each against the
+    /// baseline of its own configuration, on the paired moving-block resamples of the sweep's
+    /// `block` and `seed`.
+    public static let spa = OptionSchema("spa", summary: """
+        spa = {loss = "brier", resamples = 1000} (or spa = true) -- d(k, t) = baseline loss - loss of run k at test hour t (positive:
+        run k is better); H0: no run beats its baseline in expectation. Hansen's SPA statistic max(0, max_k sqrt(n) mean(d_k) / w_k),
+        w_k^2 = n x the bootstrap variance of mean(d_k); p-values: the share of moving-block resamples whose recentred statistic is
+        larger: consistent (the headline; runs far worse than the baseline are left out of the null), lower and upper bounds. White's
+        reality check: the unstudentized max_k mean(d_k), recentred at every run's mean (the upper p-value). Shown under t:print()
+        and written beside the CSV by t:write_csv(path) as <path>-metadata.json.
+        """, [
+        OptionDeclaration("loss", .choice(SweepSPAPlan.Loss.allCases.map(\.rawValue)), default: .string("brier"),
+                          doc: "the hourly loss the runs are compared on"),
+        OptionDeclaration("resamples", .integer(1...maximumResamples), default: .number(1000),
+                          doc: "moving-block resamples of the test rows (block and seed: the sweep's)"),
     ])
 
     /// `rally.metrics(y, p, opts)`.
@@ -123,6 +144,7 @@ public enum EntryPointOptions {
         rally.metrics(y, p [, options]) -- every metric of probabilities p against 0/1 outcomes y (Vectors or tables): roc_auc,
         pr_auc, brier, log_loss, precision_at_top, lift_at_top, brier_skill, ece, brier_reliability, brier_resolution,
         brier_uncertainty, precision/recall/f1 at `threshold`, and curve = the reliability bins {lower, upper, count, mean_p, observed}.
+        episodes = the rally-episode figures of res:events() (rows taken as consecutive hours; no intervals here).
         """, [
         top,
         bins,
@@ -130,6 +152,74 @@ public enum EntryPointOptions {
                           doc: "precision, recall and f1 call a rally when p >= threshold"),
         OptionDeclaration("climatology", .number(NumberInterval(lower: 0, lowerOpen: false, upper: 1, upperOpen: false)),
                           doc: "the reference forecast of brier_skill (default: the base rate of y)"),
+    ] + episodeRules)
+
+    // MARK: decisions: rally episodes, economic value, tuning
+
+    /// How alarms meet rally episodes (res:events, rally.metrics).
+    static let episodeRules: [OptionDeclaration] = [
+        OptionDeclaration("alarm", .choice(["top", "threshold"]), default: .string("top"),
+                          doc: "episodes: alarm on the `top` share of hours, or when p >= `threshold`"),
+        OptionDeclaration("gap", .integer(0...maximumSteps), default: .number(0),
+                          doc: "episodes: calm hours allowed inside one rally episode (and one alarm run)"),
+        OptionDeclaration("lead", .integer(0...maximumSteps), default: .number(24),
+                          doc: "episodes: an alarm at most this many hours before an episode's first rally hour catches it"),
+    ]
+
+    /// `res:events{...}`.
+    public static let events = OptionSchema("events", summary: """
+        res:events([options]) -- rally episodes, not hours: consecutive rally hours (up to `gap` calm hours apart) form an episode. Per
+        model, at an alarm rule (the top share of hours, or p >= threshold): episodes, caught (share with an alarm from `lead` h before
+        the first rally hour to the last), caught_early (first alarm at or before the first rally hour) and caught_late (only during
+        it), lead_median / lead_q1 / lead_q3 (hours from the first alarm to the first rally hour; negative: late), false_alarms_per_30d
+        (alarm runs touching no episode's window) and alarm_hours_per_30d, each {value =, ci95 = {lo, hi}} from the evaluation's block
+        bootstrap: an episode or alarm run is kept whole and counted as often as its first hour is drawn. Returns {rule =, models = {...},
+        text = <the table>}. The alarm at t is about t + horizon, so it warns lead + horizon hours before the rally hour.
+        """, episodeRules + [
+        OptionDeclaration("threshold", .number(NumberInterval(lower: 0, lowerOpen: false, upper: 1, upperOpen: false)), default: .number(0.5),
+                          doc: "alarm = \"threshold\": alarm when p >= threshold"),
+        top,
+    ])
+
+    /// `res:value{...}`.
+    public static let value = OptionSchema("value", summary: """
+        res:value([options]) -- relative economic value of the cost-loss model per model against the cost/loss ratio alpha = C/L (a
+        missed rally costs 1/alpha - 1 false alarms): V = (E_climatology - E_model) / (E_climatology - E_perfect), 1 = perfect knowledge,
+        0 = climatology (always or never act, whichever is cheaper), negative = worse. `calibrated`: acting when p >= alpha; `trained`:
+        acting at the threshold that was cheapest on each fold's training rows (never the test rows). Bands: the evaluation's block
+        bootstrap. Returns {alpha = {...}, models = {name = {calibrated =, calibrated_lo =, calibrated_hi =, trained =, trained_lo =,
+        trained_hi =, thresholds = {fold = {...}}}}}.
+        """, [
+        OptionDeclaration("alpha", kind: .numbers(.number(NumberInterval(lower: 0, lowerOpen: true, upper: 1, upperOpen: true))),
+                          doc: "cost/loss ratios, each in (0, 1), at most 1000 (default 0.01, 0.02, ..., 0.99)"),
+    ])
+
+    /// The most grid points `rally.tune` fits (each is a model fitted on every inner and outer fold).
+    public static let maximumTuneGrid = 64
+
+    /// `rally.tune{...}`.
+    public static let tune = OptionSchema("tune", summary: """
+        rally.tune{data = ds, features = fx, labeler = lab, walkforward = folds, model = "gbdt", grid = {max_depth = {3, 6}, eta = {0.05, 0.1}}
+        [, metric = "pr_auc", inner = 1, inner_step = "year"]} -- nested walk-forward. For each outer fold the grid's models are
+        evaluated on `inner` inner folds cut from that fold's training rows only (the last inner_step periods before its test start,
+        each trained on what precedes it); the best inner `metric` picks the parameters; the outer fold then scores the model with those
+        parameters. Returns {folds = {{test_start =, test_end =, chosen = {param = value}}, ...}, metrics = {metric = {value =,
+        ci95 =}} (the tuned model on the pooled outer test rows, bootstrap intervals), grid = {{params =, <metric> =}} (each fixed grid
+        point on the same outer rows), selected_on_test = the best fixed point by `metric` on the outer rows (flattered: chosen on the
+        rows it is scored on), text}. Inner scores choose; they are never reported as results.
+        """, inputs.filter { $0.name != "models" && $0.name != "split" } + bootstrap + [
+        OptionDeclaration("model", .choice(["naive", "climatology", "logreg", "gbdt"]), default: .string("gbdt"), doc: "the model kind to tune"),
+        OptionDeclaration("params", kind: .table("{parameter = value, ...}"), doc: "parameters every grid point shares (e.g. rounds = 300)"),
+        OptionDeclaration("grid", kind: .table("{parameter = {values}, ...}"), required: true,
+                          doc: "model parameters to choose among: every combination is a candidate (at most \(maximumTuneGrid))"),
+        OptionDeclaration("metric", .choice(Metric.allCases.map(\.rawValue)), default: .string(Metric.prAUC.rawValue),
+                          doc: "the figure that chooses (highest wins; lowest for losses)"),
+        OptionDeclaration("inner", .integer(1...10), default: .number(1), doc: "inner folds per outer fold"),
+        OptionDeclaration("inner_step", .nonEmptyText, default: .string("year"), doc: "each inner test period: \"year\", \"N months\", ..."),
+        top,
+        bins,
+        OptionDeclaration("threads", .integer(1...maximumThreads), default: .number(2), doc: "threads fitting models"),
+        OptionDeclaration("quiet", .flag, default: .bool(false), doc: "no progress lines on stderr"),
     ])
 
     /// `rally.report{...}`.
@@ -156,7 +246,7 @@ public enum EntryPointOptions {
 
     /// `rally.split{...}`.
     public static let split = OptionSchema("split", summary: """
-        rally.split{train_end =, test_start =, embargo = hours [, options]} -- a train/test split in time. embargo drops the last
+        rally.split{train_end =, test_start =, embargo = hours or "1d" [, options]} -- a train/test split in time. embargo drops the last
         training rows so no label reads past train_end: it must be at least the label horizon, checked now when `horizon` is given
         and again at evaluation.
         """, [
@@ -174,33 +264,40 @@ public enum EntryPointOptions {
 
     /// `rally.forecast{...}`.
     public static let forecast = OptionSchema("forecast", summary: """
-        rally.forecast{data = ds, features = fx, labeler = lab, model = m [, at = "latest" | time, cost_ratio = R, top = 3]} -- fits a
-        fresh copy of m on every row whose label is known at `at` (a label at t reads t + horizon: known when t + horizon <= at), then
+        rally.forecast{data = ds, features = fx, labeler = lab, model = m | data = ds, bundle = path [, at = "latest" | time, cost_ratio = R,
+        top = 3]} -- fits a fresh copy of m on every row whose label is known at `at` (a label at t reads t + horizon: known when
+        t + horizon <= at), or uses a bundle's model as saved with its features and labeler (m:save_bundle, rally.bundle.load), then
         scores the rows issued at `at` and after, at most one horizon of them, and returns a Forecast: per row the issue time, the
         target hour, the threshold to beat (known at issue), the probability, the alarm (p >= 1 / (1 + R)) and the features that raised
         the log-odds most (m:explain). "latest": the first row after the last labelled one, so every open target hour is covered.
-        f:table(), f:rows(), f:write(dir) (forecast.csv, forecast.json), f:model() (the fitted model).
+        f:table(), f:rows(), f:write(dir) (forecast.csv, forecast.json), f:model() (the fitted model; m:save_bundle(path) saves it with its recipe).
         """, [
         OptionDeclaration("data", kind: .object("Dataset"), required: true,
                           doc: "the dataset; known-ahead columns (load forecasts) must reach the target hours (rows past the last price)"),
-        OptionDeclaration("features", kind: .object("FeatureSpec"), required: true, doc: "the features the model sees, e.g. rally.features.protocol_v1()"),
-        OptionDeclaration("labeler", kind: .object("Labeler"), required: true, doc: "the rally labeler (its threshold at t is the level to beat)"),
-        OptionDeclaration("model", kind: .object("Model"), required: true, doc: "the model to fit (a fresh copy is fitted; m itself is unchanged)"),
+        OptionDeclaration("features", kind: .object("FeatureSpec"), doc: "the features the model sees, e.g. rally.features.protocol_v1() (not with bundle)"),
+        OptionDeclaration("labeler", kind: .object("Labeler"), doc: "the rally labeler (its threshold at t is the level to beat; not with bundle)"),
+        OptionDeclaration("model", kind: .object("Model"), doc: "the model to fit (a fresh copy is fitted; m itself is unchanged; not with bundle)"),
+        OptionDeclaration("bundle", kind: .object("Bundle or path"),
+                          doc: "a saved bundle (a path or rally.bundle.load(path)): its model as saved, its features and labeler"),
         OptionDeclaration("at", .nonEmptyText, default: .string("latest"), doc: "the issue time: \"latest\" or a time \"YYYY-MM-DD[ HH:MM]\""),
         costRatio,
         OptionDeclaration("top", .integer(0...100), default: .number(3), doc: "contributing features named per row (0: none)"),
     ])
 
-    /// The embargo of a split (hours).
-    public static let embargo = OptionDeclaration("embargo", .integer(0...maximumSteps), required: true,
-                                           doc: "hours before train_end in which no row trains: at least the label horizon, e.g. embargo = 24")
-    /// A label horizon in steps.
-    public static let horizon = OptionDeclaration("horizon", .integer(0...maximumSteps),
-                                           doc: "the label horizon in steps, to check the embargo now")
+    /// The embargo of a split (hours, or a duration of whole hours).
+    public static let embargo = OptionDeclaration("embargo", .hours(0...maximumSteps), required: true,
+                                           doc: "time before train_end in which no row trains: at least the label horizon, e.g. embargo = 24 or \"1d\"")
+    /// A label horizon in steps (or a duration).
+    public static let horizon = OptionDeclaration("horizon", .steps(0...maximumSteps),
+                                           doc: "the label horizon (steps, or a duration such as \"24h\"), to check the embargo now")
+
+    /// A label horizon in steps only (`split:rows(ds, horizon)`, on a dataset's rows).
+    public static let horizonSteps = OptionDeclaration("horizon", .integer(0...maximumSteps),
+                                                       doc: "the label horizon in steps, to check the embargo now")
 
     /// `rally.walkforward{...}`.
     public static let walkforward = OptionSchema("walkforward", summary: """
-        rally.walkforward{first_test =, step = "year", embargo = hours, data = ds | stop = time [, options]} -- walk-forward folds as
+        rally.walkforward{first_test =, step = "year", embargo = hours or "1d", data = ds | stop = time [, options]} -- walk-forward folds as
         a list of Splits: fold k tests [first_test + k*step, first_test + (k+1)*step), cut at the end of the data (data = ds: one step
         after its last row; or stop, exclusive), and trains on everything before (expanding) or on the last `train` span (rolling).
         """, [
@@ -249,9 +346,12 @@ public enum EntryPointOptions {
         OptionDeclaration("fill", .choice(FillPolicy.allCases.map(\.rawValue)), doc: "fill missing hours (otherwise gaps are reported)"),
         OptionDeclaration("fill_limit", .integer(0...TimeContracts.maxFillLimit), default: .number(Double(TimeContracts.defaultFillLimit)),
                           doc: "the most rows fill (and dst) may add; a bigger fill is an error naming the widest gap"),
-        OptionDeclaration("dst", .choice(["us"]), doc: "US daylight saving: interpolate the missing spring hour, average the repeated autumn hour"),
+        OptionDeclaration("dst", .choice(["us"]), doc: "naive US Eastern wall-clock files: interpolate the missing spring hour, average the repeated autumn hour"),
+        OptionDeclaration("zone", .nonEmptyText, doc: "the market zone, an IANA name such as \"America/New_York\" or \"UTC\": naive times are local readings in it; calendar features use its local time"),
+        OptionDeclaration("header", .flag, doc: "whether the first line is a header (detected otherwise: a line of numbers and dates is data, columns column1..n)"),
         OptionDeclaration("pnodes", kind: .table("{name or id, ...}"), doc: "Data Miner exports: the pnodes to keep (names or ids)"),
-        OptionDeclaration("component", .choice(LMPComponent.allCases.map(\.rawValue)), doc: "Data Miner exports: the LMP component"),
+        OptionDeclaration("locations", kind: .table("{name or id, ...}"), doc: "long LMP exports (gridstatus, Data Miner): the locations to keep (names or ids)"),
+        OptionDeclaration("component", .choice(LMPComponent.allCases.map(\.rawValue) + ["lmp"]), doc: "long LMP exports: the price component pivoted as price (lmp = total)"),
         OptionDeclaration("utc_offset", .integer(-14...14), doc: "Data Miner exports: hours to add to the UTC clock"),
     ])
 }

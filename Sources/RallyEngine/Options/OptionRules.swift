@@ -55,6 +55,12 @@ public enum ParameterRule: Sendable, Hashable {
     case number(NumberInterval)
     /// A whole number in the range.
     case integer(ClosedRange<Int>)
+    /// A count of rows: a whole number of steps in the range, or a duration (``TimeSpan``,
+    /// `"24h"`) that becomes one against the data's step (``StepCount``). A duration of zero is
+    /// refused when the range starts above zero.
+    case steps(ClosedRange<Int>)
+    /// A number of hours in the range, or a duration that is whole hours (a split's embargo).
+    case hours(ClosedRange<Int>)
     /// One of the listed strings.
     case choice([String])
     /// Any string.
@@ -63,6 +69,8 @@ public enum ParameterRule: Sendable, Hashable {
     case nonEmptyText
     /// A boolean.
     case flag
+    /// A ``RowSpan``: a row count or a duration `"Nd"` / `"Nh"`.
+    case span
 
     /// Why `value` is not accepted, or nil when it is; `shown` is how the message shows a
     /// number (default: its shortest form; a caller holding the exact integer the user gave
@@ -78,12 +86,24 @@ public enum ParameterRule: Sendable, Hashable {
                 return "an integer in [\(range.lowerBound), \(range.upperBound)] expected, got \(shown(x))"
             }
             return nil
+        case (.steps(let range), .number(let x)), (.hours(let range), .number(let x)):
+            guard x == x.rounded(), x.isFinite, x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
+                return "\(summary) expected, got \(shown(x))"
+            }
+            return nil
+        case (.steps(let range), .string(let s)), (.hours(let range), .string(let s)):
+            guard let span = TimeSpan.parse(s) else { return "\(summary) expected, got \(JSONText.string(s))" }
+            if span.seconds == 0 && range.lowerBound > 0 { return "a positive duration expected, got \(JSONText.string(s))" }
+            if case .hours = self, span.seconds % 3600 != 0 { return "a whole number of hours expected, got \(JSONText.string(s))" }
+            return nil
         case (.choice(let options), .string(let s)):
             return options.contains(s) ? nil : "one of \(options.map(JSONText.string).joined(separator: ", ")) expected, got \(JSONText.string(s))"
         case (.nonEmptyText, .string(let s)):
             return s.isEmpty ? "a non-empty string expected, got an empty string" : nil
         case (.text, .string), (.flag, .bool):
             return nil
+        case (.span, _):
+            return RowSpan.parse(value) == nil ? "\(RowSpan.expected) expected, got \(value.json)" : nil
         default:
             return "\(expectedType) expected, got \(value.typeName)"
         }
@@ -99,8 +119,10 @@ public enum ParameterRule: Sendable, Hashable {
     private var expectedType: String {
         switch self {
         case .number, .integer: "number"
+        case .steps, .hours: "number or duration"
         case .choice, .text, .nonEmptyText: "string"
         case .flag: "boolean"
+        case .span: "number or string"
         }
     }
 }

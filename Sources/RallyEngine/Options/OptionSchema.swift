@@ -149,6 +149,9 @@ public struct OptionValues: Sendable {
         return Int(x)
     }
 
+    /// The step count or duration `name` (checked by a ``ParameterRule/steps(_:)`` rule), or nil.
+    public func stepCount(_ name: String) -> StepCount? { values[name].flatMap(StepCount.init) }
+
     /// The string `name`, or nil.
     public func string(_ name: String) -> String? { values[name]?.string }
 
@@ -162,10 +165,13 @@ extension ParameterRule {
         switch self {
         case .number(let range): range == .finite ? "finite number" : "number in \(range)"
         case .integer(let range): "integer in [\(range.lowerBound), \(range.upperBound)]"
+        case .steps(let range): "integer steps in [\(range.lowerBound), \(range.upperBound)] or a duration such as \"24h\""
+        case .hours(let range): "integer hours in [\(range.lowerBound), \(range.upperBound)] or a duration such as \"1d\""
         case .choice(let options): "one of " + options.map(JSONText.string).joined(separator: ", ")
         case .text: "string"
         case .nonEmptyText: "non-empty string"
         case .flag: "boolean"
+        case .span: "rows or duration (\"90d\", \"36h\")"
         }
     }
 }

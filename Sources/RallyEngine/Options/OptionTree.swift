@@ -106,19 +106,25 @@ public final class OptionReader {
         return b
     }
 
-    /// Field `key` as a whole number of steps in `minimum...EntryPointOptions.maximumSteps`, or nil.
-    public func steps(_ key: String, minimum: Int) throws -> Int? {
-        guard let x = try number(key) else { return nil }
-        return try Self.steps(x, minimum: minimum) { error(key, $0) }
+    /// Field `key` as a count of rows (whole steps, or a duration such as `"24h"`) in
+    /// `minimum...EntryPointOptions.maximumSteps`, or nil.
+    public func steps(_ key: String, minimum: Int) throws -> StepCount? {
+        guard let value = field(key) else { return nil }
+        return try Self.steps(value, minimum: minimum) { error(key, $0) }
     }
 
-    /// `x` as a whole number of steps in `minimum...EntryPointOptions.maximumSteps`.
-    public static func steps(_ x: Double, minimum: Int, fail: (String) -> RallyError) throws -> Int {
-        guard x == x.rounded(), x >= Double(minimum), x <= Double(EntryPointOptions.maximumSteps) else {
-            let what = minimum > 0 ? "a positive whole number of steps" : "a whole number of steps >= \(minimum)"
-            throw fail("must be \(what) (at most \(EntryPointOptions.maximumSteps)), got \(Format.number(x))")
+    /// `value` as a count of rows (whole steps, or a duration such as `"24h"`) in
+    /// `minimum...EntryPointOptions.maximumSteps`, checked by the one ``ParameterRule/steps(_:)`` rule.
+    public static func steps(_ value: OptionTree, minimum: Int, fail: (String) -> RallyError) throws -> StepCount {
+        let rule = ParameterRule.steps(minimum...EntryPointOptions.maximumSteps)
+        let given: ParameterValue
+        switch value {
+        case .number(let x, _): given = .number(x)
+        case .string(let s): given = .string(s)
+        default: throw fail("\(rule.summary) expected, got \(value.typeName)")
         }
-        return Int(x)
+        if let problem = rule.problem(given) { throw fail(problem) }
+        return StepCount(given)!
     }
 
     /// Field `key` as a list (a single value is a list of one), or nil. Keys that are not list

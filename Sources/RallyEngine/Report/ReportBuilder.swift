@@ -83,6 +83,7 @@ public enum ReportBuilder {
         figures.append(maker.lift(analysis.lift))
         figures.append(maker.calendar(analysis.calendar))
         if let importance = maker.importance() { figures.append(importance) }
+        if let tests = try maker.predictiveAbility() { figures.append(tests) }
         if let slice = analysis.sweep { figures.append(maker.sweep(slice)) }
         return figures
     }

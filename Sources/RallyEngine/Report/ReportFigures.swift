@@ -18,7 +18,7 @@ struct ReportFigures {
     let horizon: Int
 
     /// The stems of the figures other than the close-ups (`window1`, `window2`, ...).
-    static let fixedStems = ["reliability", "precision_recall", "lift", "rally_calendar", "importance", "sweep"]
+    static let fixedStems = ["reliability", "precision_recall", "lift", "rally_calendar", "importance", "sweep", "predictive_ability"]
 
     /// Whether `stem` names one of the report's figures (a fixed stem, or `window` and a number).
     static func isFigureStem(_ stem: String) -> Bool {

@@ -156,6 +156,7 @@ struct ReportNarrative {
         doc.add(.table(header: diffHeader, rows: diffRows, numeric: [false] + diffHeader.dropFirst().map { _ in true }))
         doc.add(.bullets(sentences))
         headToHead(&doc)
+        predictiveAbility(&doc)
     }
 
     private func headToHead(_ doc: inout ReportDocument) {

@@ -1,0 +1,236 @@
+import Dispatch
+
+/// Labels and one model's probabilities on the same rows (a fold's training rows, say).
+public struct ForecastSample: Sendable, Equatable {
+    /// Outcomes, 0 or 1.
+    public var labels: [Double]
+    /// The model's probabilities.
+    public var probabilities: [Double]
+
+    /// Creates a sample.
+    public init(labels: [Double], probabilities: [Double]) {
+        self.labels = labels
+        self.probabilities = probabilities
+    }
+}
+
+/// The relative economic value of the cost-loss model (Richardson 2000; Wilks 2001): a user
+/// who acts (at cost C) protects against a loss L that a rally would cause; with α = C / L,
+/// the expense per hour, in units of L, is α · (share of hours acted on) + (share of rallies
+/// not acted on). Climatology acts always or never, whichever is cheaper: min(α, s) for a base
+/// rate s; perfect knowledge acts exactly on rallies: α · s. The value of a forecast is
+/// (E_climatology − E_forecast) / (E_climatology − E_perfect): 1 for perfect knowledge, 0 for
+/// no better than climatology, negative when acting on it costs more than climatology.
+///
+/// In the report's units (a false alarm costs 1, a missed rally R) α = 1 / (1 + R). It is not a
+/// ranking metric: it depends on where the user acts (the threshold), which is the point.
+public enum EconomicValue {
+    /// Value of acting on `alarms` rows of `total`, `hits` of them rallies, with `positives`
+    /// rallies in all, at cost/loss ratio `alpha` (weighted counts allowed). NaN without both classes.
+    public static func value(alpha: Double, alarms: Double, hits: Double, positives: Double, total: Double) -> Double {
+        guard total > 0, positives > 0, positives < total else { return .nan }
+        let s = positives / total
+        let forecast = (alpha * alarms + (positives - hits)) / total
+        let climatology = min(alpha, s)
+        return (climatology - forecast) / (climatology - alpha * s)
+    }
+
+    /// The threshold τ (act when p ≥ τ) with the lowest expense on `sample` at `alpha`; +∞ when
+    /// acting never is cheapest. Only thresholds the sample's own probabilities take are tried;
+    /// among equal expenses the highest threshold (fewest alarms) wins.
+    public static func bestThreshold(_ sample: ForecastSample, alpha: Double) -> Double {
+        bestThresholds(sample, alphas: [alpha])[0]
+    }
+
+    /// ``bestThreshold(_:alpha:)`` for each of `alphas`, sorting the sample once.
+    public static func bestThresholds(_ sample: ForecastSample, alphas: [Double]) -> [Double] {
+        let p = sample.probabilities
+        let order = ScoreOrder.descending(p)
+        let positives = sample.labels.reduce(0, +)
+        // (threshold, alarms, hits) at the end of each run of equal probabilities
+        var steps: [(threshold: Double, alarms: Double, hits: Double)] = []
+        var alarms = 0.0, hits = 0.0
+        for (k, i) in order.enumerated() {
+            alarms += 1
+            hits += sample.labels[i]
+            if k == order.count - 1 || p[order[k + 1]] != p[i] { steps.append((p[i], alarms, hits)) }
+        }
+        return alphas.map { alpha in
+            var best = positives, threshold = Double.infinity
+            for step in steps {
+                let expense = alpha * step.alarms + positives - step.hits
+                if expense < best {
+                    best = expense
+                    threshold = step.threshold
+                }
+            }
+            return threshold
+        }
+    }
+
+    /// The default grid of cost/loss ratios: 0.01, 0.02, ..., 0.99.
+    public static let defaultAlphas: [Double] = (1...99).map { Double($0) / 100 }
+
+    /// The most cost/loss ratios one curve may hold.
+    public static let maximumAlphas = 1000
+
+    /// The most (ratio, resample) values one model's band keeps in memory (16 MB per curve).
+    public static let maximumReplicates = 2_000_000
+}
+
+/// One model's value curve: acting at p ≥ α (what calibrated probabilities call for) and at the
+/// threshold that was cheapest on each fold's training rows at that α, with bootstrap bands.
+public struct ModelValueCurve: Sendable {
+    /// The model.
+    public var name: String
+    /// Value acting at p ≥ α, per α.
+    public var calibrated: [Double]
+    /// Its 95% band.
+    public var calibratedBand: [Interval]
+    /// Value acting at the threshold chosen on training rows, per α (nil without training predictions).
+    public var trained: [Double]?
+    /// Its 95% band.
+    public var trainedBand: [Interval]?
+    /// The chosen thresholds: `thresholds[fold][alpha]` (+∞: never act).
+    public var thresholds: [[Double]]?
+}
+
+/// The relative economic value of every model of an evaluation against the cost/loss ratio,
+/// on its pooled test rows, with moving-block bootstrap bands (the resamples of every other
+/// interval: row i counted as often as the resample draws it). It is not a choice of threshold
+/// on the test rows: the trained curve's thresholds come from training rows only.
+public struct ValueCurves: Sendable {
+    /// The cost/loss ratios, in (0, 1).
+    public var alphas: [Double]
+    /// One curve per model.
+    public var models: [ModelValueCurve]
+    /// Resamples behind the bands.
+    public var resamples: Int
+
+    /// The curves of `models` (name, pooled test probabilities, training samples per fold or
+    /// nil) on `labels`, whose folds are consecutive blocks of `foldSizes` rows.
+    public static func compute(labels: [Double], foldSizes: [Int], models: [(name: String, probabilities: [Double], training: [ForecastSample]?)],
+                               alphas: [Double], bootstrap: BlockBootstrap, threads: Int = 2) throws -> ValueCurves {
+        guard !alphas.isEmpty, alphas.count <= EconomicValue.maximumAlphas else {
+            throw RallyError("value: 1 to \(EconomicValue.maximumAlphas) cost/loss ratios expected, got \(alphas.count)", option: "alpha")
+        }
+        if let bad = alphas.first(where: { !($0 > 0 && $0 < 1) }) {
+            throw RallyError("value: a cost/loss ratio in (0, 1) expected, got \(Format.number(bad))", option: "alpha")
+        }
+        guard foldSizes.reduce(0, +) == labels.count, foldSizes.allSatisfy({ $0 > 0 }) else {
+            throw RallyError("value: fold sizes \(foldSizes) do not add up to the \(labels.count) test rows")
+        }
+        let n = labels.count
+        if bootstrap.resamples > 0 { try bootstrap.validate(rows: n) }
+        guard alphas.count * bootstrap.resamples <= EconomicValue.maximumReplicates else {
+            throw RallyError("value: \(alphas.count) cost/loss ratios x \(bootstrap.resamples) resamples is more than \(EconomicValue.maximumReplicates) replicates per model; give fewer of either", option: "alpha")
+        }
+        var starts: [Int] = [0]
+        for size in foldSizes.dropLast() { starts.append(starts.last! + size) }
+        let cutters = try models.map { model -> FoldCuts in
+            guard model.probabilities.count == n else { throw RallyError("value: '\(model.name)' has \(model.probabilities.count) probabilities for \(n) rows") }
+            if let training = model.training, training.count != foldSizes.count {
+                throw RallyError("value: '\(model.name)' has training predictions for \(training.count) folds, not \(foldSizes.count)")
+            }
+            return FoldCuts(labels: labels, p: model.probabilities, starts: starts, sizes: foldSizes, alphas: alphas, training: model.training)
+        }
+        let ones = [Double](repeating: 1, count: n)
+        // replicates[model][strategy][alpha][resample], two strategies per model (calibrated, trained)
+        let resamples = bootstrap.resamples
+        let ratios = alphas.count
+        @Sendable func slot(_ m: Int, _ s: Int, _ a: Int, _ r: Int) -> Int { ((m * 2 + s) * ratios + a) * resamples + r }
+        let slab = ResampleSlots(count: models.count * 2 * alphas.count * resamples)
+        let workers = max(1, min(threads, resamples))
+        DispatchQueue.concurrentPerform(iterations: resamples == 0 ? 0 : workers) { worker in
+            var weights = [Double](repeating: 0, count: n)
+            var r = worker
+            while r < resamples {
+                if Cancellation.isRequested { return }
+                bootstrap.weights(resample: r, rows: n, into: &weights)
+                for (m, cutter) in cutters.enumerated() {
+                    let values = cutter.values(weights: weights, alphas: alphas)
+                    for (s, curve) in values.enumerated() {
+                        for a in curve.indices { slab[slot(m, s, a, r)] = curve[a] }
+                    }
+                }
+                r += workers
+            }
+        }
+        try Cancellation.check()
+        let curves = models.indices.map { m -> ModelValueCurve in
+            let point = cutters[m].values(weights: ones, alphas: alphas)
+            let bands = point.indices.map { s in
+                alphas.indices.map { a -> Interval in
+                    let values = (0..<resamples).map { slab[slot(m, s, a, $0)] }.filter { !$0.isNaN }
+                    return values.isEmpty ? Interval(lower: .nan, upper: .nan) : PairedBootstrapResult.interval(values, level: 0.95)
+                }
+            }
+            return ModelValueCurve(name: models[m].name, calibrated: point[0], calibratedBand: bands[0],
+                                   trained: point.count > 1 ? point[1] : nil, trainedBand: bands.count > 1 ? bands[1] : nil,
+                                   thresholds: cutters[m].thresholds)
+        }
+        return ValueCurves(alphas: alphas, models: curves, resamples: bootstrap.resamples)
+    }
+}
+
+/// One model's alarms as cut points: per fold, its test rows by descending probability, and
+/// for each strategy (calibrated, trained) and α how many of them are acted on.
+private struct FoldCuts {
+    let labels: [Double]
+    /// Per fold, pooled row indices by descending probability.
+    let orders: [[Int]]
+    /// `cuts[strategy][alpha][fold]`: rows of the fold's order acted on.
+    let cuts: [[[Int]]]
+    /// Trained thresholds `[fold][alpha]`, when there are training samples.
+    let thresholds: [[Double]]?
+
+    init(labels: [Double], p: [Double], starts: [Int], sizes: [Int], alphas: [Double], training: [ForecastSample]?) {
+        self.labels = labels
+        let orders = zip(starts, sizes).map { start, size in
+            ScoreOrder.descending(Array(p[start..<(start + size)])).map { $0 + start }
+        }
+        self.orders = orders
+        func count(_ fold: Int, atLeast tau: Double) -> Int {
+            let order = orders[fold]
+            var lo = 0, hi = order.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if p[order[mid]] >= tau { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        var cuts = [alphas.map { a in orders.indices.map { count($0, atLeast: a) } }]
+        if let training {
+            let chosen = training.map { EconomicValue.bestThresholds($0, alphas: alphas) }
+            cuts.append(alphas.indices.map { a in orders.indices.map { count($0, atLeast: chosen[$0][a]) } })
+            thresholds = chosen
+        } else {
+            thresholds = nil
+        }
+        self.cuts = cuts
+    }
+
+    /// The value per strategy and α with row i counted `weights[i]` times.
+    func values(weights: [Double], alphas: [Double]) -> [[Double]] {
+        // prefix sums of weight and weighted rallies down each fold's order
+        let prefixes = orders.map { order -> (n: [Double], y: [Double]) in
+            var n = [Double](repeating: 0, count: order.count + 1), y = n
+            for (k, i) in order.enumerated() {
+                n[k + 1] = n[k] + weights[i]
+                y[k + 1] = y[k] + weights[i] * labels[i]
+            }
+            return (n, y)
+        }
+        let total = prefixes.reduce(0) { $0 + $1.n.last! }, positives = prefixes.reduce(0) { $0 + $1.y.last! }
+        return cuts.map { strategy in
+            alphas.indices.map { a in
+                var alarms = 0.0, hits = 0.0
+                for (f, k) in strategy[a].enumerated() {
+                    alarms += prefixes[f].n[k]
+                    hits += prefixes[f].y[k]
+                }
+                return EconomicValue.value(alpha: alphas[a], alarms: alarms, hits: hits, positives: positives, total: total)
+            }
+        }
+    }
+}

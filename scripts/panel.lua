@@ -2,15 +2,16 @@
 -- panel row, in one command:
 --
 --   rally-shell scripts/panel.lua [--data PATH] [--locations all|NAME,NAME,...] [--count N] [--years N]
---                                 [--train-end DATE] [--test-start DATE] [--out DIR] [--bootstrap N]
---                                 [--threads N] [--quiet] [--help]
+--                                 [--train-end DATE] [--test-start DATE] [--training per_location|global|both]
+--                                 [--out DIR] [--bootstrap N] [--threads N] [--quiet] [--help]
 --
 -- Reads PATH (a multi-location export: a PJM Data Miner LMP file, or any file rally.load reads into
 -- locations); without --data it runs on the synthetic panel rally.dataset.synthetic{locations = N,
 -- years = Y, seed = 1} (N = --count, default 12; Y = --years, default 6) and says so here and in
 -- run.json. Protocol v1 on every location (q = 0.95 over 672 h, 24 h ahead; protocol_v1 features;
 -- train through --train-end, default 2016-12-31, test from --test-start, default 2017-01-01;
--- embargo 24 h) with naive, logreg and gbdt. The panel row pools the locations' test rows; its
+-- embargo 24 h) with naive, logreg and gbdt, fitted per location (default), once on every location's
+-- stacked rows (--training global, with a 0/1 feature per location) or both side by side. The panel row pools the locations' test rows; its
 -- bootstrap resamples the same week-long time blocks for every location, so its intervals and
 -- paired differences keep the dependence across locations. Prints the table (each location, then
 -- the panel) and writes metrics.json, predictions.csv, benchmark_table.csv (with a location column),
@@ -21,16 +22,17 @@ local t0 = rally.clock()
 local function usage(message)
   io.stderr:write("panel.lua: ", message, "\n",
     "usage: rally-shell scripts/panel.lua [--data PATH] [--locations all|NAME,NAME,...] [--count N] [--years N]\n",
-    "       [--train-end DATE] [--test-start DATE] [--out DIR] [--bootstrap N] [--threads N] [--quiet] [--help]\n")
+    "       [--train-end DATE] [--test-start DATE] [--training per_location|global|both] [--out DIR] [--bootstrap N]\n",
+    "       [--threads N] [--quiet] [--help]\n")
   os.exit(2)
 end
 
 local recipe = require "recipe"
 local options = recipe.options(arg, {
-  valued = { "data", "locations", "count", "years", "train-end", "test-start", "out", "bootstrap", "threads" },
+  valued = { "data", "locations", "count", "years", "train-end", "test-start", "training", "out", "bootstrap", "threads" },
   switches = { "quiet" },
   defaults = { locations = "all", count = "12", years = "6", ["train-end"] = "2016-12-31", ["test-start"] = "2017-01-01",
-               out = "artifacts/panel/", bootstrap = "1000", threads = "2" },
+               training = "per_location", out = "artifacts/panel/", bootstrap = "1000", threads = "2" },
   usage = usage })
 local resamples = recipe.whole(options, "bootstrap", 0, "a whole number of resamples", usage)
 local count = recipe.whole(options, "count", 1, "a whole number of locations", usage)
@@ -72,6 +74,7 @@ local models = {
 
 local res = rally.evaluate{
   data = ds, features = features, labeler = labeler, split = split, models = models, locations = locations,
+  training = options.training, location_feature = options.training ~= "per_location",
   bootstrap = resamples, block = 168, seed = 7, top = 0.05, threads = threads, quiet = options.quiet,
 }
 

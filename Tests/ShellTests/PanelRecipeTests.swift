@@ -33,6 +33,8 @@ import Testing
         }
         let bad = try ShellHarness.run(["scripts/panel.lua", "--count", "0"])
         #expect(bad.status == 2 && bad.stderr.contains("--count needs a whole number of locations, got '0'"))
+        let both = try ShellHarness.run(["scripts/panel.lua", "--out", again.path, "--training", "both"] + Self.small)
+        #expect(both.status == 0 && both.stdout.contains("\npanel: gbdt_global ") && both.stdout.contains("\nCOMED: logreg_global "), "\(both.stderr)")
         let unknown = try ShellHarness.run(["scripts/panel.lua", "--locations", "NORTH", "--count", "2", "--years", "1", "--quiet"])
         #expect(unknown.status != 0 && unknown.stderr.contains("no location 'NORTH'"))
     }

@@ -35,9 +35,11 @@ enum PanelRescore {
 
     /// Scores every location with the per-location models of `local` (nil: none) and the global
     /// models of `stacked` (named with `suffix`), in that order; `wanted` names the baseline
-    /// among the combined names (nil: the first).
+    /// among the combined names (nil: the first). Training-row predictions are not kept.
     static func score(local: [ScoredConfiguration]?, stacked: PreparedConfiguration, global: ScoredConfiguration, suffix: String,
-                      plan: EvaluationPlan) throws -> (locations: [ScoredConfiguration], baseline: Int) {
+                      plan given: EvaluationPlan) throws -> (locations: [ScoredConfiguration], baseline: Int) {
+        var plan = given
+        plan.keepsTrainingPredictions = false   // predictions read back hold the test rows only
         let localModels = local?.first?.models ?? []
         let described = localModels.map(ModelDescription.init(evaluation:))
             + global.models.map { ModelDescription(name: $0.name + suffix, kind: $0.kind, parameters: $0.parameters) }

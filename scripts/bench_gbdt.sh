@@ -33,7 +33,7 @@ done
 [ -f "$data" ] || { echo "bench_gbdt.sh: no data file at $data" >&2; exit 1; }
 if [ -z "$shell" ]; then
   echo "bench_gbdt.sh: building rally-shell (release)..." >&2
-  swift build -c release --product rally-shell >&2
+  bash scripts/setup.sh release
   shell=.build/release/rally-shell
 fi
 

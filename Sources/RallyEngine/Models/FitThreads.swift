@@ -23,6 +23,11 @@ struct FitThreads {
     private(set) var current: Int
     private var last: Sample
     private var lastIdle: (wall: Double, idle: Double)?
+    /// Looks since the thread count last changed, and after how many a thread is tried back
+    /// (doubled each time the try ends in waiting: a busy neighbour pays few tries).
+    private var looksSinceChange = 0, looksBeforeTry = 4
+    /// Whether the last thread taken back was a try that has not yet held for a look.
+    private var trying = false
 
     /// Average threads of this process waiting for a CPU above which the fit gives one up.
     static let waitingToShrink = 0.25
@@ -39,23 +44,38 @@ struct FitThreads {
         lastIdle = Self.machineIdleSeconds().map { (last.wall, $0) }
     }
 
-    /// Looks at the last rounds and returns the threads for the next ones.
+    /// Looks at the last rounds and returns the threads for the next ones. A thread taken back
+    /// either because a CPU stayed idle, or as a try after some looks (where lower-priority work
+    /// keeps every CPU busy, idle time never shows although the fit would get the CPU).
     mutating func update() -> Int {
         guard limit > 1 else { return current }
         let now = Sample.now()
+        defer { last = now }
         let window = now.wall - last.wall
-        if window > 0, let waitNow = now.waiting, let waitBefore = last.waiting {
-            let waiting = max(0, waitNow - waitBefore) / window
-            if current > 1 && waiting > Self.waitingToShrink {
-                current -= 1
-                lastIdle = Self.machineIdleSeconds().map { (now.wall, $0) }
-            } else if current < limit, let before = lastIdle, now.wall - before.wall >= Self.idleWindow,
-                      let idle = Self.machineIdleSeconds() {
-                if (idle - before.idle) / (now.wall - before.wall) > Self.idleToGrow { current += 1 }
+        guard window > 0, let waitNow = now.waiting, let waitBefore = last.waiting else { return current }
+        let waiting = max(0, waitNow - waitBefore) / window
+        looksSinceChange += 1
+        if current > 1 && waiting > Self.waitingToShrink {
+            current -= 1
+            if trying { looksBeforeTry = min(2 * looksBeforeTry, 64) }
+            trying = false
+            looksSinceChange = 0
+            lastIdle = Self.machineIdleSeconds().map { (now.wall, $0) }
+        } else if current < limit {
+            var grow = looksSinceChange >= looksBeforeTry
+            if let before = lastIdle, now.wall - before.wall >= Self.idleWindow, let idle = Self.machineIdleSeconds() {
+                if (idle - before.idle) / (now.wall - before.wall) > Self.idleToGrow { grow = true }
                 lastIdle = (now.wall, idle)
             }
+            if grow {
+                current += 1
+                trying = true
+                looksSinceChange = 0
+            }
+        } else if trying {
+            trying = false
+            looksBeforeTry = 4
         }
-        last = now
         return current
     }
 

@@ -12,7 +12,9 @@
 #   the fast peer       python3 scripts/bench/fast_peer.py DATA OUT: numpy, every metric's interval
 #                       and the paired differences from row counts over one sort per model, as
 #                       rally computes them, LightGBM on 2 threads;
-#   ours                rally-shell scripts/benchmark.lua --data DATA --out OUT.
+#   ours                rally-shell scripts/benchmark.lua --data DATA --out OUT --protocol (the
+#                       protocol's three models, as the peers fit; without --protocol the recipe
+#                       also fits two recalibrated gbdt models).
 # Prints each stage's seconds as each reports them (the peers' JSON lines; our run.json), the
 # end-to-end wall time of each run (process start to artifacts written, measured here), and the
 # ratios of the medians. A peer is skipped, with a message, when its packages are missing.
@@ -74,7 +76,7 @@ for i in $(seq 1 "$runs"); do
     echo "$t0 $t1" > "$work/fast$i.wall"
   fi
   t0=$(now)
-  "$shell" scripts/benchmark.lua --data "$data" --out "$work/rally$i" --quiet > "$work/rally$i.txt"
+  "$shell" scripts/benchmark.lua --data "$data" --out "$work/rally$i" --protocol --quiet > "$work/rally$i.txt"
   t1=$(now)
   echo "$t0 $t1" > "$work/rally$i.wall"
   echo "bench.sh: run $i of $runs done" >&2
@@ -96,7 +98,7 @@ def show(title, stages):
         print(f"  {k:<18} " + "  ".join(f"{v:8.3f}" for v in values) + f"   median {statistics.median(values):8.3f}")
 
 ours = [json.load(open(f"{work}/rally{i}/run.json"))["seconds"] for i in range(1, runs + 1)]
-show(f"rally-shell scripts/benchmark.lua: seconds per stage (run.json), {runs} runs", ours)
+show(f"rally-shell scripts/benchmark.lua --protocol: seconds per stage (run.json), {runs} runs", ours)
 rally_wall = [wall(f"rally{i}") for i in range(1, runs + 1)]
 print("  end to end (wall)  " + "  ".join(f"{v:8.3f}" for v in rally_wall) + f"   median {statistics.median(rally_wall):8.3f}")
 ratios = []

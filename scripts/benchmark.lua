@@ -1,6 +1,6 @@
 -- The PJM rally benchmark, protocol v1 (../shared/BENCHMARK.md), in one command:
 --
---   rally-shell scripts/benchmark.lua [--data PATH] [--out DIR] [--bootstrap N] [--quiet] [--help]
+--   rally-shell scripts/benchmark.lua [--data PATH] [--out DIR] [--bootstrap N] [--protocol] [--quiet] [--help]
 --
 -- Reads PATH (the shared file ../shared/data/pjm_comed_2013_2018.csv, or any file with its
 -- columns); without --data it runs on the synthetic PJM-like default (rally.dataset.synthetic)
@@ -9,17 +9,19 @@
 -- scores the test year(s) with paired block-bootstrap intervals and Diebold-Mariano tests,
 -- prints the comparison table and writes metrics.json, predictions.csv, benchmark_table.csv,
 -- importance.csv and run.json into DIR (default artifacts/). Progress goes to stderr.
+-- --protocol fits only protocol v1's three models (naive, logreg, gbdt): the work the Python peers
+-- do, which scripts/bench.sh times against them.
 
 local t0 = rally.clock()
 
 local function usage(message)
   io.stderr:write("benchmark.lua: ", message, "\n",
-    "usage: rally-shell scripts/benchmark.lua [--data PATH] [--out DIR] [--bootstrap N] [--quiet] [--help]\n")
+    "usage: rally-shell scripts/benchmark.lua [--data PATH] [--out DIR] [--bootstrap N] [--protocol] [--quiet] [--help]\n")
   os.exit(2)
 end
 
 local recipe = require "recipe"
-local options = recipe.options(arg, { valued = { "data", "out", "bootstrap" }, switches = { "quiet" },
+local options = recipe.options(arg, { valued = { "data", "out", "bootstrap" }, switches = { "quiet", "protocol" },
                                       defaults = { out = "artifacts/", bootstrap = "1000" }, usage = usage })
 local resamples = recipe.whole(options, "bootstrap", 0, "a whole number of resamples", usage)
 
@@ -46,6 +48,8 @@ local models = {
   rally.model.calibrated{ base = gbdt, method = "platt", holdout = "90d", embargo = "1d" },
   rally.model.calibrated{ base = gbdt, method = "isotonic", holdout = "90d", embargo = "1d" },
 }
+
+if options.protocol then models = { models[1], models[2], models[3] } end
 
 local res = rally.evaluate{
   data = ds, features = features, labeler = labeler, split = split, models = models,

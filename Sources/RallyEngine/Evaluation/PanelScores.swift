@@ -107,7 +107,9 @@ struct PanelScores {
         try scheme.validate(rows: slots)
         let metricCount = Metric.allCases.count
         let labels = scorers[0].labels
-        let results = PanelFigureSlots(count: scheme.resamples)
+        // per resample: a used flag, then every model's figures (NaN is a figure, not a marker)
+        let width = 1 + scorers.count * metricCount
+        let results = ResampleSlots(count: scheme.resamples * width)
         let workers = max(1, min(threads, scheme.resamples))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var timeWeights = [Double](repeating: 0, count: slots)
@@ -122,37 +124,24 @@ struct PanelScores {
                     total += rowWeights[i]
                 }
                 guard positives > 0 && positives < total else { continue }
-                results.set(r, scorers.map { $0.score(weights: rowWeights).values })
+                results[r * width] = 1
+                for (m, scorer) in scorers.enumerated() {
+                    let values = scorer.score(weights: rowWeights).values
+                    for j in 0..<metricCount { results[r * width + 1 + m * metricCount + j] = values[j] }
+                }
             }
         }
         try Cancellation.check()
         var replicates = [[[Double]]](repeating: [[Double]](repeating: [], count: metricCount), count: scorers.count)
         var used = 0
         for r in 0..<scheme.resamples {
-            guard let figures = results.get(r) else { continue }
+            guard results[r * width] == 1 else { continue }
             used += 1
             for m in scorers.indices {
-                for j in 0..<metricCount { replicates[m][j].append(figures[m][j]) }
+                for j in 0..<metricCount { replicates[m][j].append(results[r * width + 1 + m * metricCount + j]) }
             }
         }
         return PairedBootstrapResult(models: names, baseline: baseline, scheme: scheme, used: used,
                                      skipped: scheme.resamples - used, replicates: replicates)
     }
-}
-
-/// One slot per resample that concurrent workers fill at disjoint indices (each resample owns
-/// its slot), read after all have finished; nil for a skipped resample.
-private final class PanelFigureSlots: @unchecked Sendable {
-    private var slots: [[[Double]]?]
-    private let lock = DispatchSemaphore(value: 1)
-
-    init(count: Int) { slots = [[[Double]]?](repeating: nil, count: count) }
-
-    func set(_ r: Int, _ figures: [[Double]]) {
-        lock.wait()
-        slots[r] = figures
-        lock.signal()
-    }
-
-    func get(_ r: Int) -> [[Double]]? { slots[r] }
 }

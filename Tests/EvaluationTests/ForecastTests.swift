@@ -186,3 +186,24 @@ extension ForecastTests {
         #expect(refusal(ds) == "no error")
     }
 }
+
+extension ForecastTests {
+    /// A zoned dataset's forecast names its hours in market time, with their UTC offsets, in the
+    /// table, forecast.csv and forecast.json.
+    @Test func aZonedForecastPrintsMarketTime() throws {
+        var ds = try Self.data()
+        let naive = try Forecaster.run(Self.plan, on: ds, factory: Self.model)
+        ds.zone = try MarketZone.named("America/New_York")
+        let f = try Forecaster.run(Self.plan, on: ds, factory: Self.model)
+        #expect(f.rows.map(\.target) == naive.rows.map(\.target))   // the same instants; calendar features now read local hours
+        let first = f.rows[0]
+        let local = ds.zone.format(first.target)
+        #expect(local == TimeStamp.format(first.target, offset: ds.zone.offset(at: first.target)))
+        #expect(local.hasSuffix("-05:00") || local.hasSuffix("-04:00"))
+        let lines = f.table.split(separator: "\n")
+        #expect(lines[1].hasPrefix("issued at               target                  threshold"))
+        #expect(lines[2].hasPrefix(ds.zone.format(first.issuedAt) + "  " + local + "  "))
+        #expect(f.csv().contains("," + local + ","))
+        #expect(f.json().text().contains("\"target\": \"\(local)\""))
+    }
+}

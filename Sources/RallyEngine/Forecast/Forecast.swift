@@ -72,18 +72,21 @@ public struct Forecast {
     /// One line: `<Forecast 24 hours issued 2018-12-24 00:00 by gbdt, 3 alarms>`.
     public var summary: String {
         let alarms = rows.filter(\.alarm).count
-        return "<Forecast \(rows.count) hour\(rows.count == 1 ? "" : "s") issued \(TimeStamp.format(issuedAt)) by \(model), \(alarms) alarm\(alarms == 1 ? "" : "s")>"
+        return "<Forecast \(rows.count) hour\(rows.count == 1 ? "" : "s") issued \(dataset.zone.format(issuedAt)) by \(model), \(alarms) alarm\(alarms == 1 ? "" : "s")>"
     }
 
     /// The risk table for people: a header line, then one line per row.
     public var table: String {
-        var lines = ["Forecast issued \(TimeStamp.format(issuedAt)) by \(model): fitted on \(trainingRows) rows "
-                     + "(\(TimeStamp.format(trainingWindow.first)) .. \(TimeStamp.format(trainingWindow.last))); "
+        var lines = ["Forecast issued \(dataset.zone.format(issuedAt)) by \(model): fitted on \(trainingRows) rows "
+                     + "(\(dataset.zone.format(trainingWindow.first)) .. \(dataset.zone.format(trainingWindow.last))); "
                      + "alarm when p >= \(Format.fixed(alarmLevel, digits: 4)) (cost ratio \(Format.number(costRatio)))"]
-        lines.append("issued at         target            threshold        p  alarm  reasons")
+        // times in market time: 16 characters on the wall clock, 22 with a zone's offset
+        let width = dataset.zone.format(issuedAt).count
+        func padded(_ text: String) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+        lines.append(padded("issued at") + "  " + padded("target") + "  threshold        p  alarm  reasons")
         for r in rows {
             let threshold = Format.fixed(r.threshold, digits: 2), p = Format.fixed(r.probability, digits: 4)
-            lines.append(TimeStamp.format(r.issuedAt) + "  " + TimeStamp.format(r.target) + "  "
+            lines.append(padded(dataset.zone.format(r.issuedAt)) + "  " + padded(dataset.zone.format(r.target)) + "  "
                          + String(repeating: " ", count: max(0, 9 - threshold.count)) + threshold + "  "
                          + String(repeating: " ", count: max(0, 7 - p.count)) + p + "  "
                          + (r.alarm ? "ALARM" : "     ") + "  " + Self.reasonText(r.reasons))
@@ -95,8 +98,8 @@ public struct Forecast {
     public func csv() -> String {
         var table = CSVTable(header: ["issued_at", "target", "threshold", "probability", "alarm", "reasons"], expectedRows: rows.count)
         for r in rows {
-            table.field(TimeStamp.format(r.issuedAt))
-            table.field(TimeStamp.format(r.target))
+            table.field(dataset.zone.format(r.issuedAt))
+            table.field(dataset.zone.format(r.target))
             table.number(r.threshold)
             table.number(r.probability)
             table.number(r.alarm ? 1 : 0)
@@ -109,17 +112,17 @@ public struct Forecast {
     /// `forecast.json`: the settings, the training window, the notes and every row with its reasons.
     public func json() -> JSONValue {
         .object([
-            ("issued_at", .string(TimeStamp.format(issuedAt))),
+            ("issued_at", .string(dataset.zone.format(issuedAt))),
             ("model", .string(model)),
             ("horizon", .integer(horizon)),
             ("cost_ratio", .finite(costRatio)),
             ("alarm_level", .finite(alarmLevel)),
-            ("training", .object([("rows", .integer(trainingRows)), ("first", .string(TimeStamp.format(trainingWindow.first))),
-                                  ("last", .string(TimeStamp.format(trainingWindow.last)))])),
+            ("training", .object([("rows", .integer(trainingRows)), ("first", .string(dataset.zone.format(trainingWindow.first))),
+                                  ("last", .string(dataset.zone.format(trainingWindow.last)))])),
             ("notes", .array(notes.map { .string($0) })),
             ("rows", .array(rows.map { r in
                 .object([
-                    ("issued_at", .string(TimeStamp.format(r.issuedAt))), ("target", .string(TimeStamp.format(r.target))),
+                    ("issued_at", .string(dataset.zone.format(r.issuedAt))), ("target", .string(dataset.zone.format(r.target))),
                     ("threshold", .finite(r.threshold)), ("probability", .finite(r.probability)), ("alarm", .bool(r.alarm)),
                     ("reasons", .array(r.reasons.map { .object([("feature", .string($0.feature)), ("contribution", .finite($0.contribution))]) })),
                     ("outcome", r.outcome.map { .integer(Int($0)) } ?? .null),

@@ -141,3 +141,25 @@ private final class ScratchDirectory {
         #expect(GitRevision.commit(searchingFrom: dir) == hash)
     }
 }
+
+@Suite struct ZonedArtifactsTests {
+    /// A zoned dataset's evaluation writes its test hours in market time with their offsets
+    /// (`2015-03-08 03:00-04:00`), and the report's reader takes them back as the same instants.
+    @Test func predictionsOfAZonedEvaluationCarryOffsetsAndReadBack() throws {
+        var data = try SyntheticPJM.generate(years: 3, seed: 5)
+        data.zone = try MarketZone.named("America/New_York")
+        let wf = try WalkForward(firstTestStart: TimeStamp.parse("2015-01-01"), end: TimeStamp.parse("2016-01-01"),
+                                 step: .months(6), embargoHours: 24)
+        let plan = EvaluationPlan(features: .protocolV1(), labeler: .protocolV1, schedule: .walkForward(wf),
+                                  bootstrap: BlockBootstrap(resamples: 20))
+        let r = try Evaluator(plan: plan).run(on: data, models: [try ModelSpec(kind: "naive")])
+        let text = EvaluationArtifacts(r).predictionsCSV().text()
+        let firstRow = text.split(separator: "\n")[1]
+        #expect(firstRow.hasPrefix(data.zone.format(r.testTimes[0]) + ","))
+        #expect(text.contains("-04:00,") && text.contains("-05:00,"))   // summer and winter hours
+        let scratch = try ScratchDirectory("zoned")
+        let path = scratch.path + "/predictions.csv"
+        try AtomicFile.write(text, to: path)
+        #expect(try PredictionTable.load(path: path).times == r.testTimes)
+    }
+}

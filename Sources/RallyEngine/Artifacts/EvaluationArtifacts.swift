@@ -80,8 +80,8 @@ public struct EvaluationArtifacts {
         let test: JSONValue = .object([
             ("rows", .integer(r.testTimes.count)), ("positives", .integer(r.testPositives)),
             ("base_rate", .finite(r.testBaseRate)),
-            ("start", r.testTimes.first.map { .string(TimeStamp.format($0)) } ?? .null),
-            ("end", r.testTimes.last.map { .string(TimeStamp.format($0)) } ?? .null),
+            ("start", r.testTimes.first.map { .string(r.zone.format($0)) } ?? .null),
+            ("end", r.testTimes.last.map { .string(r.zone.format($0)) } ?? .null),
         ])
         let folds = foldsJSON()
         let b = r.plan.bootstrap
@@ -113,7 +113,7 @@ public struct EvaluationArtifacts {
                              expectedRows: r.testTimes.count)
         for i in r.testTimes.indices {
             if let panel = r.panel { table.field(panel.location(ofRow: i)) }
-            table.field(TimeStamp.format(r.testTimes[i]))
+            table.field(r.zone.format(r.testTimes[i]))
             table.number(r.testLabels[i])
             table.number(r.testSeries[i])
             table.number(r.testThresholds[i])

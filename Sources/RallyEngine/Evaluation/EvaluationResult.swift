@@ -68,6 +68,9 @@ public struct EvaluationResult: Sendable {
     public var datasetRows: Int, keptRows: Int
     /// Times of the test rows (pooled over folds, ascending).
     public var testTimes: [Int64]
+    /// The clock of ``testTimes``: the dataset's zone (UTC instants printed in market time with
+    /// their offsets), or the wall clock.
+    public var zone: MarketZone = .wallClock
     /// Labels of the test rows.
     public var testLabels: [Double]
     /// The labelled series (the labeler's column, e.g. price) at each test row.

@@ -107,7 +107,7 @@ public struct Evaluator {
         for w in pooled.warnings { progress("evaluate: warning: \(w)") }
         let panelSeconds = Date().timeIntervalSince(t)
         let stages = PanelStack.summedByStage(locations.flatMap(\.seconds))
-        return EvaluationResult(
+        var result = EvaluationResult(
             plan: plan, models: pooled.models, baseline: baseline, featureNames: locations[0].featureNames,
             datasetRows: dataset.count, keptRows: locations.reduce(0) { $0 + $1.keptRows },
             testTimes: pooled.rows.map { dataset.timestamps[$0] }, testLabels: pooled.labels,
@@ -117,6 +117,8 @@ public struct Evaluator {
             warnings: zip(plan.locations, locations).flatMap { name, r in r.warnings.map { "\(name): \($0)" } } + pooled.warnings,
             seconds: stages + [("panel", panelSeconds), ("evaluate", Date().timeIntervalSince(started))],
             panel: PanelEvaluation(locations: plan.locations, results: locations, rowLocations: pooled.locationOfRow))
+        result.zone = dataset.zone
+        return result
     }
 
     /// The result of one scored configuration on `dataset` (the data it ran on: the whole
@@ -130,6 +132,7 @@ public struct Evaluator {
             testThresholds: s.testRows.map { s.labels.thresholds[$0] },
             folds: s.folds, bootstrapUsed: s.bootstrapUsed, bootstrapSkipped: s.bootstrapSkipped,
             dieboldMarianoLag: s.dieboldMarianoLag, warnings: s.warnings, seconds: s.seconds + seconds)
+        result.zone = dataset.zone
         result.predictiveAbility = try result.predictiveAbilityTests()
         if let reason = result.predictiveAbility?.undefinedReason { result.warnings.append(reason) }
         return result

@@ -116,10 +116,19 @@ public struct ArtifactCSV: Sendable {
         var out = [Int64]()
         out.reserveCapacity(rows.count)
         for (i, row) in rows.enumerated() {
-            do { out.append(try TimeStamp.parse(row[k])) } catch let e as RallyError {
+            // wall-clock readings, or instants with their offsets (a zoned evaluation's market time)
+            do { out.append(try Self.time(row[k])) } catch let e as RallyError {
                 throw RallyError("\(path):\(lines[i]): column '\(header[k])': \(e.message)")
             }
         }
         return out
+    }
+
+    /// A wall-clock reading (`2017-01-01 00:00`), or an instant with its offset
+    /// (`2017-01-01 00:00-05:00`, a zoned evaluation's market time) as UTC seconds.
+    static func time(_ text: String) throws -> Int64 {
+        if let t = try? TimeStamp.parse(text) { return t }
+        if let instant = try? TimeStamp.parseInstant(text) { return instant.utc }
+        return try TimeStamp.parse(text)
     }
 }

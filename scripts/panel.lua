@@ -15,7 +15,8 @@
 -- bootstrap resamples the same week-long time blocks for every location, so its intervals and
 -- paired differences keep the dependence across locations. Prints the table (each location, then
 -- the panel) and writes metrics.json, predictions.csv, benchmark_table.csv (with a location column),
--- importance.csv and run.json into DIR (default artifacts/panel/). Progress goes to stderr.
+-- importance.csv and run.json into DIR (default artifacts/panel/; artifacts/panel/synthetic/ on the
+-- synthetic panel). Progress goes to stderr.
 
 local t0 = rally.clock()
 

@@ -31,7 +31,9 @@ end
 -- Parses lua(1)'s `arg` table for a recipe. spec.valued lists the flags that take a value
 -- (`--data PATH` -> options.data), spec.switches those that do not (`--quiet` -> options.quiet),
 -- spec.defaults the starting values; a bad argument calls spec.usage(message). --help / -h prints
--- the script's header comment and exits 0 (recipe.help).
+-- the script's header comment and exits 0 (recipe.help). A recipe whose default out is under
+-- artifacts/ and that runs on the synthetic default (no --data) without --out writes into
+-- <default out>synthetic/ (gitignored), never over the committed real-data artifacts.
 function recipe.options(args, spec)
   recipe.help(args)
   local options, valued, switches = {}, {}, {}
@@ -51,7 +53,17 @@ function recipe.options(args, spec)
       spec.usage("unknown argument '" .. flag .. "'")
     end
   end
+  local default_out = spec.defaults and spec.defaults.out
+  if default_out and default_out:match("^artifacts/") and valued["--data"] and options.data == nil and options.out == default_out and not recipe.given(args, "--out") then
+    options.out = default_out:gsub("/*$", "/") .. "synthetic/"
+  end
   return options
+end
+
+-- Whether `flag` is among the arguments.
+function recipe.given(args, flag)
+  for i = 1, #(args or {}) do if args[i] == flag then return true end end
+  return false
 end
 
 -- options[key] as a whole number of at least `minimum` (nil when the option is absent); otherwise

@@ -260,6 +260,18 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
         #expect(!doc.contains("baseline = \"naive\", "))
     }
 
+    /// A recipe on the synthetic default without --out writes into <default out>synthetic/, never
+    /// over the committed real-data artifacts; --data or --out keep their meaning.
+    @Test func recipesOnSyntheticDataLeaveTheCommittedArtifactsAlone() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try lua.run("package.path = '\(root.path)/scripts/?.lua;' .. package.path; recipe = require 'recipe'")
+        let spec = "{valued = {'data', 'out'}, defaults = {out = 'artifacts/'}, usage = error}"
+        #expect(try lua.run("return recipe.options({[0] = 'b.lua'}, \(spec)).out") == ["artifacts/synthetic/"])
+        #expect(try lua.run("return recipe.options({[0] = 'b.lua', '--data', 'f.csv'}, \(spec)).out") == ["artifacts/"])
+        #expect(try lua.run("return recipe.options({[0] = 'b.lua', '--out', 'artifacts/'}, \(spec)).out") == ["artifacts/"])
+        #expect(try lua.run("return recipe.options({[0] = 'b.lua', '--out', 'elsewhere/'}, \(spec)).out") == ["elsewhere/"])
+    }
+
     /// scripts/benchmark.lua without --data: the synthetic default, said in its output and in run.json.
     /// The recipe's plumbing is what is tested, so logreg and gbdt are swapped for cheap stand-ins
     /// under their names (a debug build would take minutes to fit them on six years).

@@ -151,12 +151,8 @@ local function bad_message(msg)
   return nil
 end
 
-local function use_bundle(b)
-  local calls = {
-    function() return tostring(b), b.features, b.labeler, b.columns end, function() return b:model():describe() end,
-    function() return rally.forecast{ data = ds, bundle = b }:rows() end,
-    function() b:model():save_bundle(dir .. "/resaved.json") return rally.bundle.load(dir .. "/resaved.json") end,
-  }
+-- The first unreadable error any of `calls` raises (an error is fine; a bad message is not), or nil.
+local function first_problem(calls)
   for _, f in ipairs(calls) do
     local ok, err = pcall(f)
     if not ok then
@@ -167,20 +163,22 @@ local function use_bundle(b)
   return nil
 end
 
+local function use_bundle(b)
+  local calls = {
+    function() return tostring(b), b.features, b.labeler, b.columns end, function() return b:model():describe() end,
+    function() return rally.forecast{ data = ds, bundle = b }:rows() end,
+    function() b:model():save_bundle(dir .. "/resaved.json") return rally.bundle.load(dir .. "/resaved.json") end,
+  }
+  return first_problem(calls)
+end
+
 local function use(m)
   local calls = {
     function() return m:predict(X) end, function() return m:describe() end, function() return m:importance() end,
     function() return m:params() end, function() return m:report() end,
     function() m:save(dir .. "/resaved.json") return rally.model.load(dir .. "/resaved.json") end,
   }
-  for _, f in ipairs(calls) do
-    local ok, err = pcall(f)
-    if not ok then
-      local problem = bad_message(err)
-      if problem then return problem end
-    end
-  end
-  return nil
+  return first_problem(calls)
 end
 
 -- campaign ----------------------------------------------------------------------------------

@@ -37,3 +37,33 @@ public struct RandomSource: Sendable {
         return r * cos(2 * Double.pi * u2)
     }
 }
+
+/// The price spikes of the synthetic generators: a spike of 1...`longest` hours starts with
+/// probability `chance` when none is running, and multiplies the price by 1 + size x a half sine
+/// over its hours. Not a model of real spikes; a deterministic source of rallies to detect.
+struct SpikeProcess: Sendable {
+    /// The longest spike, in hours.
+    let longest: Int
+    /// The spike sizes drawn, uniformly.
+    let sizes: (low: Double, high: Double)
+    private var hoursLeft = 0, length = 1, size = 1.0
+
+    init(longest: Int, sizes: (low: Double, high: Double)) {
+        self.longest = longest
+        self.sizes = sizes
+    }
+
+    /// `price` with this hour's spike applied; may start a spike (drawing from `random` only when
+    /// none is running, so the draws are those of the generators before this type existed).
+    mutating func apply(_ price: Double, chance: Double, random: inout RandomSource) -> Double {
+        if hoursLeft == 0 && random.uniform() < chance {
+            length = random.integer(in: 1...longest)
+            hoursLeft = length
+            size = random.uniform(sizes.low, sizes.high)
+        }
+        guard hoursLeft > 0 else { return price }
+        let phase = (Double(length - hoursLeft) + 0.5) / Double(length)
+        hoursLeft -= 1
+        return price * (1 + size * sin(Double.pi * phase))
+    }
+}

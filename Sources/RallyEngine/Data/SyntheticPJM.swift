@@ -65,8 +65,7 @@ public enum SyntheticPJM {
         var logGas = 0.0
         var outage = 0.0
         var noise = 0.0
-        var spikeHoursLeft = 0, spikeLength = 1
-        var spikeSize = 1.0
+        var spikes = SpikeProcess(longest: 6, sizes: (0.5, 2.0))
 
         init(seed: UInt64) { random = RandomSource(seed: seed) }
 
@@ -110,16 +109,7 @@ public enum SyntheticPJM {
             let heatRate = 5 + 14 * u * u + 80 * pow(max(u - 0.7, 0), 2)
             var price = gas * heatRate + 3000 * pow(max(u - 0.86, 0), 2)
             price += 30_000 * pow(max(zonal / 19_500 - 0.8, 0), 2)
-            if spikeHoursLeft == 0 && random.uniform() < 0.0003 + 0.03 * max(u - 0.8, 0) {
-                spikeLength = random.integer(in: 1...6)
-                spikeHoursLeft = spikeLength
-                spikeSize = random.uniform(0.5, 2.0)
-            }
-            if spikeHoursLeft > 0 {
-                let phase = (Double(spikeLength - spikeHoursLeft) + 0.5) / Double(spikeLength)
-                price *= 1 + spikeSize * sin(Double.pi * phase)
-                spikeHoursLeft -= 1
-            }
+            price = spikes.apply(price, chance: 0.0003 + 0.03 * max(u - 0.8, 0), random: &random)
             noise = 0.85 * noise + 0.035 * random.normal()
             price = min(price * exp(noise), 1000)
             return ((price * 1e6).rounded() / 1e6, system.rounded(), zonal.rounded())

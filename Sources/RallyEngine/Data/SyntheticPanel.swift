@@ -63,7 +63,7 @@ public enum SyntheticPanel {
         var random: RandomSource
         let size: Double, basis: Double, limit: Double, congestion: Double
         var deviation = 0.0, noise = 0.0
-        var spikeHoursLeft = 0, spikeLength = 1, spikeSize = 1.0
+        var spikes = SpikeProcess(longest: 4, sizes: (0.3, 1.5))
 
         init(seed: UInt64, location k: Int) {
             // a stream per location: the seed mixed with the location's position (splitmix64's constant)
@@ -79,16 +79,7 @@ public enum SyntheticPanel {
             let load = (zone * size * (1 + deviation)).rounded()
             let utilisation = load / limit
             var price = systemPrice * (1 + basis) + congestion * 30_000 * size * pow(max(utilisation - 0.78, 0), 2)
-            if spikeHoursLeft == 0 && random.uniform() < 0.0002 + 0.02 * max(utilisation - 0.75, 0) {
-                spikeLength = random.integer(in: 1...4)
-                spikeHoursLeft = spikeLength
-                spikeSize = random.uniform(0.3, 1.5)
-            }
-            if spikeHoursLeft > 0 {
-                let phase = (Double(spikeLength - spikeHoursLeft) + 0.5) / Double(spikeLength)
-                price *= 1 + spikeSize * sin(Double.pi * phase)
-                spikeHoursLeft -= 1
-            }
+            price = spikes.apply(price, chance: 0.0002 + 0.02 * max(utilisation - 0.75, 0), random: &random)
             noise = 0.85 * noise + 0.03 * random.normal()
             price = min(max(price, 0) * exp(noise), 1000)
             return ((price * 1e6).rounded() / 1e6, load)

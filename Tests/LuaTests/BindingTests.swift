@@ -41,7 +41,7 @@ private func installProbe(_ h: LuaHarness) {
         throw RallyError("engine failed: \(try LuaArgs(L, "fail").string(1))")
     }
     module.function("opts", doc: "opts{...} -- reads options.") { L in
-        let values = try LuaArgs(L, "opts").options(1).decode(OptionSchema("opts", [
+        let values = try LuaArgs(L, "opts").decode(1, OptionSchema("opts", [
             OptionDeclaration("q", .number(.openFraction), default: .number(0.5), doc: "a share"),
             OptionDeclaration("col", .nonEmptyText, default: .string("price"), doc: "a column"),
         ]))

@@ -38,7 +38,7 @@ res = rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models
             return #v.alpha, #g.calibrated, #g.trained, #g.calibrated_lo, #g.thresholds, g.calibrated[1] <= 1, v.resamples
             """) == ["2", "2", "2", "2", "1", "true", "40"])
         #expect(try lua.run("return #res:value().alpha, #res:value{alpha = 0.2}.alpha") == ["99", "1"])
-        #expect(luaError("res:value{alpha = {0.5, 1}}").contains("field 'alpha': value: a cost/loss ratio in (0, 1) expected, got 1"))
+        #expect(luaError("res:value{alpha = {0.5, 1}}").contains("field 'alpha': at index 2: a number in (0, 1) expected, got 1"))
         #expect(luaError("res:value{alpha = 'x'}").contains("field 'alpha'"))
         // metrics() carries both sections, as metrics.json does
         #expect(try lua.run("local m = res:metrics() return #m.economic_value.alpha, m.episodes.models.naive.caught ~= nil")

@@ -245,7 +245,7 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
     @Test func messagesForAWalkForwardAsSplitAndForALuaModelError() throws {
         try lua.run(evaluationSetUp)
         #expect(luaError("rally.evaluate{data = ds, features = fx, labeler = lab, models = models, split = rally.walkforward{first_test = '2014-01-01', step = 'year', embargo = 24, data = ds}}")
-                == "bad argument #1 to 'evaluate' (field 'split': Split expected, got a table (a list of Splits, as rally.walkforward makes, goes in walkforward = ...))")
+                == "bad argument #1 to 'evaluate' (field 'split': Split expected, got a table (one train/test split, as rally.split makes (a list of Splits, as rally.walkforward makes, goes in walkforward = ...)))")
         try lua.run("rally.model.register('broken', {fit = function(self, X, y) error('boom') end, predict = function(self, X) return {} end})")
         let message = lua.error("rally.evaluate{data = ds, features = fx, labeler = lab, split = sp, models = {rally.model.new('broken')}, bootstrap = 0, quiet = true}")
         #expect(message.contains("model 'broken' fit: test:1: boom"), "\(message)")

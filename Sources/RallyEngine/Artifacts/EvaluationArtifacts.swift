@@ -45,6 +45,12 @@ import Foundation
 /// All but `run.json` are pure functions of the result, so two runs of the same recipe write
 /// byte-identical files; `run.json` differs only in its `seconds`.
 public struct EvaluationArtifacts {
+    /// The options of `res:write(dir, options)`.
+    public static let writeOptions = OptionSchema("write", summary: "res:write(dir [, options]) -- writes the run's artifacts into dir.", [
+        OptionDeclaration("recipe", .nonEmptyText, default: .string("rally.evaluate"), doc: "the recipe's name in run.json"),
+        OptionDeclaration("seconds", kind: .table("{stage = seconds, ...}"), doc: "seconds per stage the recipe measured (e.g. the load), recorded in run.json"),
+    ])
+
     /// The result rendered.
     public let result: EvaluationResult
 

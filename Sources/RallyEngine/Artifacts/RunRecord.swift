@@ -115,3 +115,19 @@ public struct RunRecord: Sendable {
 
     private static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
 }
+
+extension RunRecord {
+    /// The seconds per stage a recipe measured itself (`seconds = {load = 0.4, ...}` of
+    /// `res:write`), in name order.
+    public static func stageSeconds(_ tree: OptionTree) throws -> [(String, Double)] {
+        guard case .table(let list, let fields, let other) = tree, list.isEmpty, other.isEmpty else {
+            throw RallyError("stage names (strings) with seconds (numbers) expected")
+        }
+        return try fields.map { name, value in
+            guard case .number(let seconds, _) = value, seconds.isFinite, seconds >= 0 else {
+                throw RallyError("stage '\(name)': seconds (a finite number >= 0) expected, got \(value.typeName)")
+            }
+            return (name, seconds)
+        }
+    }
+}

@@ -28,6 +28,15 @@ public enum SyntheticPanel {
     /// The name of location `k` (0-based).
     static func name(_ k: Int) -> String { k < knownNames.count ? knownNames[k] : "ZONE \(k + 1)" }
 
+    /// The dataset of `rally.dataset.synthetic`'s decoded options (``EntryPointOptions/synthetic``):
+    /// one series, or a panel of `locations` series.
+    public static func generate(_ values: OptionValues) throws -> Dataset {
+        let years = values.integer("years")!, seed = UInt64(values.integer("seed")!)
+        let start = try TimeStamp.option(values, "start", dateOnly: .startOfDay) ?? 1_356_998_400
+        if let locations = values.integer("locations") { return try generate(locations: locations, years: years, seed: seed, start: start) }
+        return try SyntheticPJM.generate(years: years, seed: seed, start: start)
+    }
+
     /// Generates `locations` locations over `years` calendar years of hourly rows from `start`.
     public static func generate(locations: Int, years: Int = 6, seed: UInt64 = 1, start: Int64 = 1_356_998_400) throws -> Dataset {
         guard (1...maximumLocations).contains(locations) else {

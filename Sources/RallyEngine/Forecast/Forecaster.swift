@@ -34,6 +34,31 @@ public struct ForecastPlan: Sendable {
         self.init(features: features, labeler: labeler, at: at, costRatio: values.number("cost_ratio")!, top: values.integer("top")!)
     }
 
+    /// Where `rally.forecast`'s model comes from: a saved bundle, or a model fitted here on the
+    /// given features and labeler.
+    public enum Source {
+        /// A bundle: its model as saved, its features and labeler.
+        case bundle(ModelBundle)
+        /// A model to fit, with the features it sees and the labeler that trains it.
+        case recipe(any ModelFactory, FeatureSpec, Labeler)
+    }
+
+    /// The model source of `rally.forecast`'s decoded options: `bundle` (a Bundle, or a path
+    /// read with ``ModelBundle/load(from:)``), or `model`, `features` and `labeler`.
+    public static func source(_ values: OptionValues) throws -> Source {
+        try checkSources(["bundle", "model", "features", "labeler"].filter { values.tree($0) != nil })
+        let bundle = try values.decoded("bundle") { tree -> ModelBundle in
+            switch tree {
+            case .string(let path): return try ModelBundle.load(from: path)
+            case .object(let o) where o.className == "Bundle": return o.value as! ModelBundle
+            default: throw RallyError("a Bundle or a path expected, got \(tree.typeName)")
+            }
+        }
+        if let bundle { return .bundle(bundle) }
+        return .recipe(values.object("model", as: (any ModelFactory).self)!, values.object("features", as: FeatureSpec.self)!,
+                       values.object("labeler", as: Labeler.self)!)
+    }
+
     /// Throws unless the options name exactly one source of the model: `bundle`, or `model`
     /// with `features` and `labeler` (`given`: the option names present).
     public static func checkSources(_ given: [String]) throws {

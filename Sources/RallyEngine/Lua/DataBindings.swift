@@ -31,15 +31,9 @@ enum DataBindings {
         installSplits(rally)
         rally.submodule("dataset", doc: "rally.dataset -- built-in datasets: rally.dataset.synthetic{...}.") { m in
             m.function("synthetic", schema: EntryPointOptions.synthetic) { L in
-                let o = try LuaArgs(L, "synthetic").options(1)
-                let values = try o.decode(EntryPointOptions.synthetic)
-                let years = values.integer("years")!, seed = values.integer("seed")!
-                let start = try time(o, L, "start", dateOnly: .startOfDay) ?? 1_356_998_400
-                let locations = values.integer("locations")
-                LuaObjects.push(L, DatasetObject(try o.attributing {
-                    try locations.map { try SyntheticPanel.generate(locations: $0, years: years, seed: UInt64(seed), start: start) }
-                        ?? SyntheticPJM.generate(years: years, seed: UInt64(seed), start: start)
-                }), datasetClass)
+                let args = LuaArgs(L, "synthetic")
+                let values = try args.decode(1, EntryPointOptions.synthetic)
+                LuaObjects.push(L, DatasetObject(try args.attributing(options: 1) { try SyntheticPanel.generate(values) }), datasetClass)
                 return 1
             }
         }
@@ -51,86 +45,18 @@ enum DataBindings {
         rally.function("load", schema: EntryPointOptions.load) { L in
             let args = LuaArgs(L, "load")
             let path = try args.string(1)
-            let o = try args.options(2)
-            let options = try loadOptions(o, L)
-            try o.finish()
+            let values = try args.decode(2, EntryPointOptions.load)
+            let options = try args.attributing(options: 2) { try CSVOptions(values) }
             LuaObjects.push(L, DatasetObject(try CSVReader.load(path: path, options: options)), datasetClass)
             return 1
         }
     }
 
-    static func loadOptions(_ o: LuaOptions, _ L: LuaState) throws -> CSVOptions {
-        let values = try o.decode(EntryPointOptions.load)
-        var options = try o.attributing { try CSVOptions(values) }
-        if let time = try o.strings("time") {
-            guard time.count == 1 || time.count == 2 else {
-                throw o.error("time", "a column name, or {date column, hour column}, expected; got \(time.count) names")
-            }
-            options.time = time
-        }
-        if let columns = try o.stringMap("columns") {
-            guard !columns.isEmpty else { throw o.error("columns", "at least one column expected") }
-            options.columns = columns.map { ColumnSelection(name: $0.0, header: $0.1) }
-        }
-        options.pnodes = try names(o, L, "pnodes")
-        options.locations = try names(o, L, "locations")
-        return options
-    }
-
-    /// Option `key` as a list of names or ids (a single one may stand alone), or nil when absent.
-    static func names(_ o: LuaOptions, _ L: LuaState, _ key: String) throws -> [String]? {
-        try o.with(key) { present -> [String]? in
-            guard present else { return nil }
-            if let s = L.string(-1) { return [s] }
-            if let i = L.integer(-1) { return [String(i)] }
-            guard L.type(-1) == LUA_TTABLE else { throw o.error(key, "a list of names or ids expected, got \(L.typeName(-1))") }
-            if let bad = LuaValues.firstNonListKey(L, -1, count: L.rawLength(-1), allowingN: false) {
-                throw o.error(key, "a list of names or ids expected, found \(bad)")
-            }
-            var out: [String] = []
-            for i in 0..<L.rawLength(-1) {
-                L.rawGet(-1, index: i + 1)
-                defer { L.pop() }
-                if let s = L.string(-1) { out.append(s) } else if let n = L.integer(-1) { out.append(String(n)) } else {
-                    throw o.error(key, "name or id expected at index \(i + 1), got \(L.typeName(-1))")
-                }
-            }
-            return out
-        }
-    }
-
-    // MARK: times as arguments
-
-    /// How a time argument that is only a date (`"2017-12-31"`) is read.
-    enum DateOnly {
-        /// The start of that day (00:00).
-        case startOfDay
-        /// The last second of that day: an inclusive upper bound covering the whole day.
-        case endOfDay
-    }
-
-    /// A time given as `"YYYY-MM-DD[ HH:MM[:SS]]"`; anything else, numbers included, is an error.
-    static func time(_ L: LuaState, _ index: Int32, dateOnly: DateOnly, fail: (String) -> RallyError) throws -> Int64 {
-        guard let s = L.string(index) else { throw fail("time string expected (\"YYYY-MM-DD HH:MM\"), got \(L.typeName(index))") }
-        let t: Int64
-        do { t = try TimeStamp.parse(s) } catch let e as RallyError { throw fail(e.message) }
-        return dateOnly == .endOfDay && TimeStamp.isDateOnly(s) ? t + TimeStamp.day - 1 : t
-    }
-
-    /// Option `key` as a time, or nil when absent.
-    static func time(_ o: LuaOptions, _ L: LuaState, _ key: String, dateOnly: DateOnly) throws -> Int64? {
-        try o.with(key) { present in
-            guard present else { return nil }
-            return try time(L, -1, dateOnly: dateOnly) { o.error(key, $0) }
-        }
-    }
-
-    /// Option `key` as a required time.
-    static func requiredTime(_ o: LuaOptions, _ L: LuaState, _ key: String, dateOnly: DateOnly) throws -> Int64 {
-        guard let t = try time(o, L, key, dateOnly: dateOnly) else {
-            throw o.error(key, "time string expected (\"YYYY-MM-DD HH:MM\"), got nil")
-        }
-        return t
+    /// Argument `n` as a time (`"YYYY-MM-DD[ HH:MM]"`), or nil when absent.
+    private static func time(_ args: LuaArgs, _ n: Int32, dateOnly: DateOnly) throws -> Int64? {
+        if args.isNil(n) { return nil }
+        guard let text = args.L.string(args.slot(n)) else { throw args.error(n, "time string expected (\"YYYY-MM-DD HH:MM\"), got \(args.L.typeName(args.slot(n)))") }
+        do { return try TimeStamp.option(text, dateOnly: dateOnly) } catch let e as RallyError { throw args.error(n, e.message) }
     }
 
     // MARK: Dataset
@@ -194,8 +120,7 @@ enum DataBindings {
         ds:slice(from, to) -- the rows with from <= time <= to, as a new Dataset. Times are "YYYY-MM-DD[ HH:MM]" strings in the dataset's local time, or nil (open end); a date alone as `to` covers that whole day.
         """) { object, L in
             let args = LuaArgs(L, "slice", method: true)
-            let from = args.isNil(1) ? nil : try time(L, args.slot(1), dateOnly: .startOfDay) { args.error(1, $0) }
-            let to = args.isNil(2) ? nil : try time(L, args.slot(2), dateOnly: .endOfDay) { args.error(2, $0) }
+            let from = try time(args, 1, dateOnly: .startOfDay), to = try time(args, 2, dateOnly: .endOfDay)
             if let from, let to, to < from {
                 throw args.error(2, "'to' (\(TimeStamp.format(to))) is before 'from' (\(TimeStamp.format(from)))")
             }
@@ -265,25 +190,15 @@ enum DataBindings {
 
     static func installSplits(_ rally: LuaModule) {
         rally.function("split", schema: EntryPointOptions.split) { L in
-            let o = try LuaArgs(L, "split").options(1)
-            let values = try o.decode(EntryPointOptions.split)
-            let trainEnd = try requiredTime(o, L, "train_end", dateOnly: .endOfDay)
-            let testStart = try requiredTime(o, L, "test_start", dateOnly: .startOfDay)
-            let testEnd = try time(o, L, "test_end", dateOnly: .startOfDay)
-            let trainStart = try time(o, L, "train_start", dateOnly: .startOfDay)
-            let split = try o.attributing { try TimeSplit(values, trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd) }
-            LuaObjects.push(L, SplitObject(split), splitClass)
+            let args = LuaArgs(L, "split")
+            let values = try args.decode(1, EntryPointOptions.split)
+            LuaObjects.push(L, SplitObject(try args.attributing(options: 1) { try TimeSplit(values) }), splitClass)
             return 1
         }
         rally.function("walkforward", schema: EntryPointOptions.walkforward) { L in
-            let o = try LuaArgs(L, "walkforward").options(1)
-            let values = try o.decode(EntryPointOptions.walkforward)
-            let firstTest = try requiredTime(o, L, "first_test", dateOnly: .startOfDay)
-            let data = try o.object("data", datasetClass, as: DatasetObject.self)?.dataset
-            let stop = try time(o, L, "stop", dateOnly: .startOfDay)
-            if let data, data.timestamps.isEmpty { throw o.error("data", "the dataset has no rows") }
-            let span = data.map { (first: $0.timestamps.first!, last: $0.timestamps.last!, step: $0.timeIndex.stepSeconds) }
-            let folds = try o.attributing { try WalkForward.folds(values, firstTest: firstTest, stop: stop, data: span) }
+            let args = LuaArgs(L, "walkforward")
+            let values = try args.decode(1, EntryPointOptions.walkforward)
+            let folds = try args.attributing(options: 1) { try WalkForward.folds(values) }
             L.newTable(array: folds.count)
             for (k, fold) in folds.enumerated() {
                 LuaObjects.push(L, SplitObject(fold), splitClass)

@@ -10,39 +10,29 @@ enum DecisionBindings {
     private static func tune(_ L: LuaState) throws -> Int32 {
         let args = LuaArgs(L, "tune")
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
-        let o = try args.options(1)
-        let values = try o.decode(EntryPointOptions.tune)
-        let (data, features, labeler) = try EvaluationBindings.readInputs(o)
-        let schedule = try EvaluationBindings.readSchedule(o, L)
-        let grid = try o.with("grid") { _ in try args.decodingOption("grid") { $0 } }
-        let params = try o.with("params") { present in present ? try args.decodingOption("params") { $0 } : nil }
-        let plan = try o.attributing { try TunePlan(values, grid: grid, params: params, features: features, labeler: labeler, schedule: schedule) }
-        let result = try o.attributing { try Tuning.run(plan, on: data, progress: ProgressLines.standardError(quiet: values.bool("quiet")!)) }
-        EvaluationBindings.push(L, result.json)
+        let values = try args.decode(1, EntryPointOptions.tune)
+        let plan = try args.attributing(options: 1) {
+            try TunePlan(values, grid: values.tree("grid")!, params: values.tree("params"),
+                         features: values.object("features", as: FeatureSpec.self)!, labeler: values.object("labeler", as: Labeler.self)!,
+                         schedule: try EvaluationRequest.schedule(values))
+        }
+        let data = values.object("data", as: Dataset.self)!
+        let result = try args.attributing(options: 1) { try Tuning.run(plan, on: data, progress: ProgressLines.standardError(quiet: values.bool("quiet")!)) }
+        L.push(result.json)
         return 1
     }
 
     /// Adds `res:events` and `res:value` to the Result class.
     static func addResultMethods(_ cls: inout LuaClass<ResultObject>) {
         cls.method("events", doc: EntryPointOptions.events.help) { object, L in
-            let args = LuaArgs(L, "events", method: true)
-            let values = try args.options(1).decode(EntryPointOptions.events)
-            EvaluationBindings.push(L, try object.result.episodes(EpisodeSettings(values)).luaJSON)
+            let values = try LuaArgs(L, "events", method: true).decode(1, EntryPointOptions.events)
+            L.push(try object.result.episodes(EpisodeSettings(values)).luaJSON)
             return 1
         }
         cls.method("value", doc: EntryPointOptions.value.help) { object, L in
             let args = LuaArgs(L, "value", method: true)
-            let o = try args.options(1)
-            _ = try o.decode(EntryPointOptions.value)
-            let alphas = try o.with("alpha") { present -> [Double]? in
-                guard present else { return nil }
-                if let x = L.number(-1) { return [x] }
-                guard L.type(-1) == LUA_TTABLE else { throw o.error("alpha", "number or list of numbers expected, got \(L.typeName(-1))") }
-                return try LuaValues.numbers(L, -1, notList: { o.error("alpha", "a list of numbers expected, \($0)") }) { i, got in
-                    o.error("alpha", "number expected at index \(i), got \(got)")
-                }
-            }
-            EvaluationBindings.push(L, try o.attributing { try object.result.valueCurves(alphas: alphas ?? EconomicValue.defaultAlphas).json })
+            let values = try args.decode(1, EntryPointOptions.value)
+            L.push(try args.attributing(options: 1) { try object.result.valueCurves(alphas: values.numbers("alpha") ?? EconomicValue.defaultAlphas).json })
             return 1
         }
     }

@@ -29,25 +29,18 @@ enum ForecastBindings {
         rally.function("forecast", schema: EntryPointOptions.forecast) { L in
             let args = LuaArgs(L, "forecast")
             if args.isNil(1) { throw args.typeError(1, expected: "table") }
-            let o = try args.options(1)
-            let values = try o.decode(EntryPointOptions.forecast)
-            try o.attributing { try ForecastPlan.checkSources(o.presentKeys()) }
+            let values = try args.decode(1, EntryPointOptions.forecast)
+            let data = values.object("data", as: Dataset.self)!
             let forecast: Forecast, factory: any ModelFactory
-            if let bundle = try readBundle(o, L) {
-                guard let data = try o.object("data", DataBindings.datasetClass, as: DatasetObject.self)?.dataset else {
-                    throw o.error("data", "Dataset expected, got nil")
-                }
-                let plan = try o.attributing { try ForecastPlan(values, features: bundle.features, labeler: bundle.labeler) }
-                forecast = try o.attributing { try Forecaster.run(plan, on: data, bundle: bundle) }
+            switch try args.attributing(options: 1, { try ForecastPlan.source(values) }) {
+            case .bundle(let bundle):
+                let plan = try args.attributing(options: 1) { try ForecastPlan(values, features: bundle.features, labeler: bundle.labeler) }
+                forecast = try args.attributing(options: 1) { try Forecaster.run(plan, on: data, bundle: bundle) }
                 factory = try ModelSpec(describing: bundle.model)
-            } else {
-                let (data, features, labeler) = try EvaluationBindings.readInputs(o)
-                guard let model = try o.object("model", ModelBindings.className, as: ModelObject.self) else {
-                    throw o.error("model", "Model expected, got nil (e.g. rally.model.gbdt{})")
-                }
-                factory = model.factory(L)
-                let plan = try o.attributing { try ForecastPlan(values, features: features, labeler: labeler) }
-                forecast = try o.attributing { try Forecaster.run(plan, on: data, factory: factory) }
+            case .recipe(let model, let features, let labeler):
+                factory = model
+                let plan = try args.attributing(options: 1) { try ForecastPlan(values, features: features, labeler: labeler) }
+                forecast = try args.attributing(options: 1) { try Forecaster.run(plan, on: data, factory: factory) }
             }
             LuaObjects.push(L, ForecastObject(forecast, factory: factory), className)
             return 1
@@ -63,17 +56,6 @@ enum ForecastBindings {
                 return 1
             }
         }
-    }
-
-    /// Field `bundle`: a Bundle, or a path read with ``ModelBundle/load(from:)``; nil when absent.
-    private static func readBundle(_ o: LuaOptions, _ L: LuaState) throws -> ModelBundle? {
-        if let path = try? o.string("bundle") { return try o.attributing { try attributed("bundle") { try ModelBundle.load(from: path) } } }
-        return try o.object("bundle", bundleClassName, as: BundleObject.self)?.bundle
-    }
-
-    /// `body`'s engine error as an error about option `key`.
-    private static func attributed<T>(_ key: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as RallyError where e.option == nil { throw RallyError(e.message, option: key) }
     }
 
     /// Class name of bundles in Lua.
@@ -96,7 +78,7 @@ enum ForecastBindings {
             return 1
         }
         cls.method("info", doc: "b:info() -- the bundle's manifest as a table (everything but the model's file).") { object, L in
-            EvaluationBindings.push(L, object.bundle.manifest())
+            L.push(object.bundle.manifest())
             return 1
         }
         cls.method("model", doc: "b:model() -- the bundle's fitted model (a Model).") { object, L in

@@ -32,11 +32,15 @@ public struct LuaArgs {
 
     /// Runs `body`; an engine error about one argument (``RallyError/argument``) becomes
     /// `bad argument #n to 'f' (message)`, other errors pass unchanged.
-    public func attributing<T>(_ body: () throws -> T) throws -> T {
+    /// With `options`, an error about one option (``RallyError/option``) becomes
+    /// `bad argument #options to 'f' (field 'key': message)`.
+    public func attributing<T>(options n: Int32? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let e as RallyError where e.argument != nil {
             throw error(Int32(clamping: e.argument!), e.message)
+        } catch let e as RallyError where e.option != nil && n != nil {
+            throw error(n!, "field '\(e.option!)': \(e.message)")
         }
     }
 
@@ -111,12 +115,6 @@ public struct LuaArgs {
     public func function(_ n: Int32) throws -> Int32 {
         guard L.type(slot(n)) == LUA_TFUNCTION else { throw typeError(n, expected: "function") }
         return L.absolute(slot(n))
-    }
-
-    /// Argument `n` as an option table reader (an empty one when the argument is absent).
-    public func options(_ n: Int32) throws -> LuaOptions {
-        if isNil(n) { return LuaOptions(L, table: nil, function: function, argument: n) }
-        return LuaOptions(L, table: try table(n), function: function, argument: n)
     }
 
     /// Argument `n` as the Swift object behind a rally userdata of class `className`.

@@ -187,6 +187,12 @@ public enum LuaObjects {
         slot(L, index, className) != nil
     }
 
+    /// The Swift object at `index` if it is an open userdata of class `className`, whatever its type.
+    static func peekAny(_ L: LuaState, _ index: Int32, _ className: String) -> AnyObject? {
+        guard let s = slot(L, index, className), let p = s.pointee else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(p).takeUnretainedValue()
+    }
+
     /// The object at `index` if it is an open userdata of class `className`.
     public static func peek<Object: AnyObject>(_ L: LuaState, _ index: Int32, _ className: String, as type: Object.Type) -> Object? {
         guard let s = slot(L, index, className), let p = s.pointee else { return nil }

@@ -10,12 +10,20 @@ extension LuaValues {
         return try tree(L, L.absolute(index), depth: 0, entries: &entries)
     }
 
+    /// A rally userdata as the engine value its box holds (``OptionValueBox``); other userdata by type name.
+    private static func object(_ L: LuaState, _ t: Int32) throws -> OptionTree {
+        guard let cls = L.className(t) else { return .other(L.typeName(t)) }
+        guard let box = LuaObjects.peekAny(L, t, cls) else { throw RallyError("attempt to use a closed \(cls)") }
+        return .object(OptionObject(className: cls, value: (box as? OptionValueBox)?.optionValue(L) ?? box))
+    }
+
     private static func tree(_ L: LuaState, _ t: Int32, depth: Int, entries: inout Int) throws -> OptionTree {
         switch L.type(t) {
         case LUA_TNUMBER: return .number(L.number(t)!, integer: L.integer(t))
         case LUA_TSTRING: return .string(L.string(t)!)
         case LUA_TBOOLEAN: return .bool(L.boolean(t)!)
         case LUA_TTABLE: break
+        case LUA_TUSERDATA: return try object(L, t)
         default: return .other(L.typeName(t))
         }
         guard depth < OptionTree.maximumDepth else {
@@ -56,25 +64,77 @@ extension LuaValues {
     }
 }
 
+/// The Swift box behind a rally userdata that hands the engine its value when a script passes
+/// the object as an option (`data = ds` gives the ``Dataset``, `models = {m}` a model factory).
+protocol OptionValueBox: AnyObject {
+    /// The engine value, made to call Lua (if it does) in `L`, the state of the current call.
+    func optionValue(_ L: LuaState) -> Any
+}
+
 extension LuaArgs {
-    /// The value on top of the stack (an option's) as an ``OptionTree`` read by `body`: an
-    /// engine error about it becomes `bad argument #1 to 'f' (field 'path': message)`.
-    public func decodingOption<T>(_ key: String, argument n: Int32 = 1, _ body: (OptionTree) throws -> T) throws -> T {
+    /// Argument `n` (an options table, or nil for none) decoded against `schema`, the one
+    /// declaration of these options: `bad argument #n to 'f' (field 'x': message)` for an
+    /// error about one option, `bad argument #n to 'f' (message)` for others.
+    public func decode(_ n: Int32, _ schema: OptionSchema) throws -> OptionValues {
+        if isNil(n) { return try options(n) { try schema.decode(nil) } }
+        guard L.type(slot(n)) == LUA_TTABLE else { throw typeError(n, expected: "table") }
+        return try decoding(n) { try schema.decode($0) }
+    }
+
+    /// Runs the engine's `body` on argument `n`'s options: an error about one option becomes
+    /// `bad argument #n to 'f' (field 'path': message)`, any other engine error
+    /// `bad argument #n to 'f' (message)` (``attributing(options:_:)`` passes those unchanged).
+    public func options<T>(_ n: Int32, _ body: () throws -> T) throws -> T {
         do {
-            return try body(try LuaValues.tree(L, -1))
+            return try body()
         } catch let e as RallyError where e != .interrupted {
-            throw error(n, "field '\(e.option ?? key)': \(e.message)")
+            throw error(e.argument.map { Int32(clamping: $0) } ?? n, e.option.map { "field '\($0)': \(e.message)" } ?? e.message)
         }
+    }
+
+    /// Argument `n` as an ``OptionTree``, or nil when absent.
+    public func tree(_ n: Int32) throws -> OptionTree? {
+        isNil(n) ? nil : try LuaValues.tree(L, slot(n))
     }
 
     /// Argument `n` as an ``OptionTree`` read by the engine's `body`: an error about one option
     /// becomes `bad argument #n to 'f' (field 'path': message)`, any other engine error
     /// `bad argument #n to 'f' (message)`.
     public func decoding<T>(_ n: Int32, _ body: (OptionTree) throws -> T) throws -> T {
-        do {
-            return try body(try LuaValues.tree(L, slot(n)))
-        } catch let e as RallyError where e != .interrupted {
-            throw error(n, e.option.map { "field '\($0)': \(e.message)" } ?? e.message)
+        try options(n) { try body(try LuaValues.tree(L, slot(n))) }
+    }
+}
+
+extension LuaState {
+    /// Pushes an engine JSON value as Lua values: objects as tables, arrays as sequences, null
+    /// and non-finite numbers as nil.
+    public func push(_ value: JSONValue) {
+        switch value {
+        case .null: pushNil()
+        case .bool(let b): push(b)
+        case .integer(let i): push(i)
+        case .number(let x): push(x, nanAsNil: true)
+        case .string(let s): push(s)
+        case .array(let items):
+            newTable(array: items.count)
+            for (i, item) in items.enumerated() {
+                push(item)
+                rawSet(-2, index: i + 1)
+            }
+        case .object(let fields):
+            newTable(record: fields.count)
+            for (key, item) in fields {
+                push(item)
+                rawSet(-2, key)
+            }
         }
     }
 }
+
+extension DatasetObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { dataset } }
+extension SplitObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { split } }
+extension FeatureSpecObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { spec } }
+extension LabelerObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { labeler } }
+extension ModelObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { factory(L) } }
+extension VintagesObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { vintages } }
+extension BundleObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { bundle } }

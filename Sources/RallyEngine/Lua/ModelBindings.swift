@@ -75,14 +75,7 @@ public enum ModelBindings {
             """) { L in
                 let args = LuaArgs(L, "calibrated")
                 if args.isNil(1) { throw args.typeError(1, expected: "table") }
-                guard let base = try args.options(1).object("base", className, as: ModelObject.self) else {
-                    throw args.error(1, "field 'base': Model expected, got nil (e.g. rally.model.gbdt{})")
-                }
-                guard let spec = base.factory.sendableSpec else {
-                    throw args.error(1, "field 'base': a model written in Lua cannot be calibrated (built-in models can)")
-                }
-                let (parameters, name) = try readParameters(args, 1, skipping: "base")
-                LuaObjects.push(L, try ModelObject(factory: try argument(args, 1) { try ModelSpec(calibrating: spec, parameters: parameters, name: name) }), className)
+                LuaObjects.push(L, try ModelObject(factory: try args.decoding(1) { try ModelSpec(calibratedOptions: $0) }), className)
                 return 1
             }
             m.function("new", doc: """
@@ -120,39 +113,14 @@ public enum ModelBindings {
         }
     }
 
-    /// Reads the parameter table at argument `n` (absent: none): string keys, number, string
-    /// or boolean values; `name` is taken out as the display name.
-    private static func readParameters(_ args: LuaArgs, _ n: Int32, skipping skipped: String? = nil) throws -> (ModelParameters, String?) {
-        if args.isNil(n) { return ([:], nil) }
-        let table = try args.table(n)
-        let L = args.L
-        var pairs: [(String, ParameterValue)] = []
-        var name: String?
-        try L.forEach(table) {
-            guard let key = L.string(-2) else { throw args.error(n, "parameter names must be strings, got a \(L.typeName(-2)) key") }
-            if key == skipped { return }
-            if key == "name" {
-                guard let s = L.string(-1) else { throw args.error(n, "field 'name': string expected, got \(L.typeName(-1))") }
-                guard !s.isEmpty else { throw args.error(n, "field 'name': a non-empty string expected, got \"\"") }
-                name = s
-            } else if let value = L.parameterValue(-1) {
-                pairs.append((key, value))
-            } else {
-                throw args.error(n, "field '\(key)': number, string or boolean expected, got \(L.typeName(-1))")
-            }
-        }
-        return (ModelParameters(pairs.sorted { $0.0 < $1.0 }), name)
-    }
-
     private static func pushNew(_ L: LuaState, kind: String, function: String, tableArgument n: Int32) throws -> Int32 {
         let args = LuaArgs(L, function)
-        let (parameters, name) = try readParameters(args, n)
-        let factory: any ModelFactory = try argument(args, n) {
+        let factory: any ModelFactory = try args.options(n) {
+            let (parameters, name) = try ModelParameters.given(try args.tree(n))
             if let definition = try luaDefinition(L, kind) {
-                try LuaScriptedModel.Factory(definition: definition, given: parameters, name: name, state: L)
-            } else {
-                try ModelSpec(kind: kind, parameters: parameters, name: name)
+                return try LuaScriptedModel.Factory(definition: definition, given: parameters, name: name, state: L)
             }
+            return try ModelSpec(kind: kind, parameters: parameters, name: name)
         }
         LuaObjects.push(L, try ModelObject(factory: factory), className)
         return 1
@@ -198,78 +166,19 @@ public enum ModelBindings {
         let name = try args.string(1)
         try argument(args, 1) { try ModelKind.checkScriptedName(name) }
         if args.isNil(2) { throw args.typeError(2, expected: "table") }
-        let options = try args.options(2)
-        L.newTable(record: 2)
-        let copy = L.top
-        for key in ["fit", "predict"] {
-            try options.with(key) { present in
-                guard present, L.type(-1) == LUA_TFUNCTION else {
-                    throw options.error(key, "function expected, got \(L.typeName(-1))")
-                }
-                L.pushValue(-1)
-                L.rawSet(copy, key)
-            }
+        let kind = try args.decoding(2) { try ModelKind(scripted: name, options: $0) }
+        // the engine checked the table; keep its functions
+        let options = args.slot(2)
+        L.newTable(record: 3)
+        for key in ["fit", "predict", "explain"] {
+            L.rawGet(options, key)
+            L.rawSet(-2, key)
         }
-        try options.with("explain") { present in
-            guard present else { return }
-            guard L.type(-1) == LUA_TFUNCTION else { throw options.error("explain", "function expected, got \(L.typeName(-1))") }
-            L.pushValue(-1)
-            L.rawSet(copy, "explain")
-        }
-        let doc = try options.string("doc") ?? ""
-        var declared: [ParameterDefinition] = []
-        try options.with("params") { present in
-            guard present else { return }
-            guard L.type(-1) == LUA_TTABLE else { throw options.error("params", "table expected, got \(L.typeName(-1))") }
-            try L.forEach(-1) {
-                guard let key = L.string(-2) else { throw options.error("params", "names must be strings") }
-                declared.append(try declaredParameter(L, key, options))
-            }
-        }
-        try options.finish()
-        let kind = ModelKind(scripted: name, doc: doc, parameters: declared.sorted { $0.name < $1.name })
         let definition = LuaScriptedModel.Definition(L, kind: kind)
         pushRegistered(L)
         LuaObjects.push(L, definition, definitionClass)
         L.rawSet(-2, name)
         L.pop()
-    }
-
-    /// The declaration of parameter `key` of `params` from the value on top of the stack: a
-    /// default, or `{default = v, min = a, max = b, integer = true, choices = {...}, doc = "..."}`.
-    private static func declaredParameter(_ L: LuaState, _ key: String, _ options: LuaOptions) throws -> ParameterDefinition {
-        func fail(_ message: String) -> RallyError { options.error("params", "'\(key)': \(message)") }
-        func declare(_ body: () throws -> ParameterDefinition) throws -> ParameterDefinition {
-            do { return try body() } catch let e as RallyError { throw options.error("params", e.message) }
-        }
-        if let value = L.parameterValue(-1) { return try declare { try ModelKind.scriptedParameter(key, default: value) } }
-        guard L.type(-1) == LUA_TTABLE else {
-            throw fail("a default (number, string or boolean) or a table {default = ..., min = ..., ...} expected, got \(L.typeName(-1))")
-        }
-        let t = L.absolute(-1)
-        let fields = ["choices", "default", "doc", "integer", "max", "min"]
-        try L.forEach(t) {
-            guard let name = L.string(-2), fields.contains(name) else {
-                throw fail("unknown field '\(L.string(-2) ?? L.typeName(-2))'; valid fields: \(fields.joined(separator: ", "))")
-            }
-        }
-        func field<T>(_ name: String, _ expected: String, _ read: () -> T?) throws -> T? {
-            defer { L.pop() }
-            if L.rawGet(t, name) == LUA_TNIL { return nil }
-            guard let value = read() else { throw fail("field '\(name)': \(expected) expected, got \(L.typeName(-1))") }
-            return value
-        }
-        let what = "number, string or boolean"
-        guard let value = try field("default", what, { L.parameterValue(-1) }) else { throw fail("field 'default': \(what) expected, got nil") }
-        let min = try field("min", "number") { L.number(-1) }, max = try field("max", "number") { L.number(-1) }
-        let integer = try field("integer", "boolean") { L.type(-1) == LUA_TBOOLEAN ? L.boolean(-1) : nil } ?? false
-        let choices = try field("choices", "list of strings") {
-            L.type(-1) == LUA_TTABLE ? try? LuaValues.strings(L, -1) { _, _ in RallyError("") } : nil
-        }
-        let doc = try field("doc", "string") { L.type(-1) == LUA_TSTRING ? L.string(-1) : nil }
-        return try declare {
-            try ModelKind.scriptedParameter(key, default: value, min: min, max: max, integer: integer, choices: choices, doc: doc)
-        }
     }
 
     // MARK: the Model class

@@ -39,29 +39,19 @@ enum SweepBindings {
     private static func sweep(_ L: LuaState) throws -> Int32 {
         let args = LuaArgs(L, "sweep")
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
-        let o = try args.options(1)
-        let values = try o.decode(EntryPointOptions.sweep)
-        let (data, features, labeler) = try EvaluationBindings.readInputs(o)
-        let (grid, locationAxis) = try readGrid(o, L, labeler: labeler)
-        let schedule = try EvaluationBindings.readSchedule(o, L)
-        let models = try EvaluationBindings.modelList(o, L)
-        let metric = Metric(key: values.string("metric")!)!
-        let resume = values.string("resume")
-        let shard = try o.with("shard") { present in present ? try args.decodingOption("shard") { try SweepShard(options: $0) } : nil }
-        if shard != nil && resume == nil {
-            throw o.error("shard", "a shard's configurations are merged from its resume file: give resume = path too")
+        let values = try args.decode(1, EntryPointOptions.sweep)
+        let resume = values.string("resume"), quiet = values.bool("quiet")!
+        let (request, plan, shard) = try args.attributing(options: 1) {
+            let request = try EvaluationRequest(values, defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
+            let shard = try values.decoded("shard") { try SweepShard(options: $0) }
+            if shard != nil && resume == nil {
+                throw RallyError("a shard's configurations are merged from its resume file: give resume = path too", option: "shard")
+            }
+            return (request, try SweepPlan(values, request: request), shard)
         }
-        let spa = try o.with("spa") { present in present ? try args.decodingOption("spa") { try SweepSPAPlan.requested($0) } : nil }
-        let quiet = values.bool("quiet")!
-        let evaluation = EvaluationPlan(values, features: features, labeler: labeler, schedule: schedule,
-                                        defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
-        var plan = SweepPlan(evaluation: evaluation, grid: grid, metric: metric, spa: spa)
-        plan.episodes = try o.with("events") { present in present ? try args.decodingOption("events") { try EpisodeSettings(options: $0) } : nil }
-        let locations = try o.strings("locations")
-        plan.locations = try o.attributing { try SweepPlan.panelLocations(axis: locationAxis, option: locations, dataset: data) }
         let display = ProgressDisplay(quiet: quiet)
         defer { display.end() }
-        let outcome = try SweepRunner(plan: plan, resumePath: resume, shard: shard, progress: display.show).run(on: data, models: models)
+        let outcome = try SweepRunner(plan: plan, resumePath: resume, shard: shard, progress: display.show).run(on: request.data, models: request.models)
         display.end()
         if outcome.interrupted {
             // Ctrl-C ended the sweep, not the script: keep the finished rows and let the caller go on.
@@ -73,56 +63,6 @@ enum SweepBindings {
         return 1
     }
 
-    /// Field `grid`: labeler parameter = value or list of values; axes in the labeler's parameter
-    /// order; every combination is checked against the labeler here, so a bad value is an argument error.
-    /// A `location` axis is taken out and returned apart (its keys).
-    private static func readGrid(_ o: LuaOptions, _ L: LuaState, labeler: Labeler) throws -> (SweepGrid, [String]?) {
-        var axes = try o.with("grid") { present -> [SweepAxis] in
-            guard present else { return [] }
-            guard L.type(-1) == LUA_TTABLE else { throw o.error("grid", "table expected ({q = {0.9, 0.95}, window = {168, 672}}), got \(L.typeName(-1))") }
-            var axes: [SweepAxis] = []
-            try L.forEach(-1) {
-                guard let name = L.string(-2) else { throw o.error("grid", "parameter names must be strings, got a \(L.typeName(-2)) key") }
-                axes.append(SweepAxis(name: name, values: try gridValues(o, L, name)))
-            }
-            let order = labeler.parameters.names
-            return axes.sorted { a, b in
-                let ia = order.firstIndex(of: a.name) ?? order.count, ib = order.firstIndex(of: b.name) ?? order.count
-                return ia != ib ? ia < ib : a.name < b.name
-            }
-        }
-        let locations = SweepPlan.takeLocationAxis(&axes)
-        let grid: SweepGrid
-        do { grid = try SweepGrid(axes) } catch let error as RallyError { throw o.error("grid", error.message) }
-        for values in grid.combinations() {
-            do {
-                _ = try labeler.with(ModelParameters(values.map { ($0.name, $0.value) }))
-            } catch let problem as Labeler.InvalidParameter {
-                throw o.error("grid", values.map { "\($0.name)=\($0.value)" }.joined(separator: " ") + ": \(problem)")
-            }
-        }
-        return (grid, locations)
-    }
-
-    /// The values of grid axis `name` (the value on top of the stack): one number or string, or a list of them.
-    private static func gridValues(_ o: LuaOptions, _ L: LuaState, _ name: String) throws -> [ParameterValue] {
-        func value(_ index: Int32, _ place: String) throws -> ParameterValue {
-            if let x = L.number(index) { return .number(x) }
-            if let s = L.string(index) { return .string(s) }
-            throw o.error("grid", "\(place): number or string expected, got \(L.typeName(index))")
-        }
-        guard L.type(-1) == LUA_TTABLE else { return [try value(-1, name)] }
-        let t = L.absolute(-1)
-        let n = L.rawLength(t)
-        guard n > 0 else { throw o.error("grid", "\(name): a list of values expected, got an empty table") }
-        return try (1...n).map { i in
-            L.rawGet(t, index: i)
-            defer { L.pop() }
-            return try value(-1, "\(name)[\(i)]")
-        }
-    }
-
-    /// Fields `split` (a Split) or `walkforward` (a list of Splits, as rally.walkforward returns).
     // MARK: the SweepTable class
 
     /// Pushes row `i` as a Lua table keyed by column name; missing values are absent, values of
@@ -164,7 +104,7 @@ enum SweepBindings {
             case "warnings": L.push(strings: object.result.warnings)
             case "spa":
                 guard let spa = object.result.spa else { return 0 }
-                EvaluationBindings.push(L, spa.json)
+                L.push(spa.json)
             default: return 0
             }
             return 1

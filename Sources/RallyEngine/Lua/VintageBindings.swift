@@ -25,11 +25,12 @@ enum VintageBindings {
             let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self).dataset
             let vintages = try args.object(2, className, as: VintagesObject.self).vintages
             if args.isNil(3) { throw args.typeError(3, expected: "table") }
-            let o = try args.options(3)
-            let values = try o.decode(AsOfJoin.schema)
-            let columns = try o.stringMap("columns")?.map { (name: $0.0, source: $0.1) } ?? []
-            let join = try o.attributing { try AsOfJoin(values, columns: columns, stepSeconds: data.timeIndex.stepSeconds) }
-            let outcome = try o.attributing { try join.apply(vintages, to: data) }
+            let values = try args.decode(3, AsOfJoin.schema)
+            let join = try args.attributing(options: 3) {
+                try AsOfJoin(values, columns: try values.decoded("columns") { try $0.stringMap() }?.map { (name: $0.0, source: $0.1) } ?? [],
+                             stepSeconds: data.timeIndex.stepSeconds)
+            }
+            let outcome = try args.attributing(options: 3) { try join.apply(vintages, to: data) }
             LuaObjects.push(L, DatasetObject(outcome.dataset), DataBindings.datasetClass)
             L.push(outcome.missing)
             return 2

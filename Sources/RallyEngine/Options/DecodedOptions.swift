@@ -69,7 +69,15 @@ extension WalkForward.Step {
 }
 
 extension TimeSplit {
-    /// The split of `rally.split`'s decoded options (its times decoded by the caller): the
+    /// The split of `rally.split`'s decoded options (``EntryPointOptions/split``).
+    public init(_ values: OptionValues) throws {
+        try self.init(values, trainStart: try TimeStamp.option(values, "train_start", dateOnly: .startOfDay),
+                      trainEnd: try TimeStamp.option(values, "train_end", dateOnly: .endOfDay)!,
+                      testStart: try TimeStamp.option(values, "test_start", dateOnly: .startOfDay)!,
+                      testEnd: try TimeStamp.option(values, "test_end", dateOnly: .startOfDay))
+    }
+
+    /// The split of `rally.split`'s decoded options with its times given: the
     /// embargo in hours (or a duration of whole hours, `"1d"`), checked now against `horizon`
     /// when given. Errors name the option they concern.
     public init(_ values: OptionValues, trainStart: Int64?, trainEnd: Int64, testStart: Int64, testEnd: Int64?) throws {
@@ -100,6 +108,16 @@ extension TimeSplit {
 }
 
 extension WalkForward {
+    /// The folds of `rally.walkforward`'s decoded options (``EntryPointOptions/walkforward``):
+    /// they end at `stop`, or one step after the last row of `data`.
+    public static func folds(_ values: OptionValues) throws -> [TimeSplit] {
+        let data = values.object("data", as: Dataset.self)
+        if let data, data.timestamps.isEmpty { throw RallyError("the dataset has no rows", option: "data") }
+        let span = data.map { (first: $0.timestamps.first!, last: $0.timestamps.last!, step: $0.timeIndex.stepSeconds) }
+        return try folds(values, firstTest: try TimeStamp.option(values, "first_test", dateOnly: .startOfDay)!,
+                         stop: try TimeStamp.option(values, "stop", dateOnly: .startOfDay), data: span)
+    }
+
     /// The folds `rally.walkforward` makes from its decoded options: `first_test`, `step`,
     /// `embargo`, `window` and `train`, and `horizon` when given (the embargo is checked against
     /// it now). The folds end at `stop`, or one step after the last of `data` (its first and
@@ -149,9 +167,21 @@ extension WalkForward {
 }
 
 extension CSVOptions {
-    /// The load options of `values` (the lists `time`, `columns` and `pnodes` are decoded by the caller).
+    /// The load options of `values` (decoded against ``EntryPointOptions/load``).
     public init(_ values: OptionValues) throws {
         self.init()
+        if let time = values.strings("time") {
+            guard time.count == 1 || time.count == 2 else {
+                throw RallyError("a column name, or {date column, hour column}, expected; got \(time.count) names", option: "time")
+            }
+            self.time = time
+        }
+        if let columns = try values.decoded("columns", { try $0.stringMap() }) {
+            guard !columns.isEmpty else { throw RallyError("at least one column expected", option: "columns") }
+            self.columns = columns.map { ColumnSelection(name: $0.0, header: $0.1) }
+        }
+        pnodes = try values.decoded("pnodes") { try $0.namesOrIds() }
+        locations = try values.decoded("locations") { try $0.namesOrIds() }
         delimiter = values.string("delimiter").map { $0.utf8.first! }
         decimal = values.string("decimal")!.utf8.first!
         hourConvention = values.string("hours").flatMap(HourConvention.init)

@@ -53,7 +53,7 @@ public enum EntryPointOptions {
         OptionDeclaration("data", kind: .object("Dataset"), required: true, doc: "the dataset, e.g. rally.load(path)"),
         OptionDeclaration("features", kind: .object("FeatureSpec"), required: true, doc: "the features the models see, e.g. rally.features.protocol_v1()"),
         OptionDeclaration("labeler", kind: .object("Labeler"), required: true, doc: "the rally labeler, e.g. rally.labeler.quantile{...}"),
-        OptionDeclaration("split", kind: .object("Split"), doc: "one train/test split (or walkforward)"),
+        OptionDeclaration("split", kind: .object("Split"), doc: "one train/test split, as rally.split makes (a list of Splits, as rally.walkforward makes, goes in walkforward = ...)"),
         OptionDeclaration("walkforward", kind: .objects("Split"), doc: "walk-forward folds, as rally.walkforward makes (or split)"),
         OptionDeclaration("models", kind: .objects("Model"), required: true, doc: "the models to compare, e.g. {rally.model.naive(), rally.model.logreg{}}"),
     ]
@@ -285,7 +285,7 @@ public enum EntryPointOptions {
         OptionDeclaration("features", kind: .object("FeatureSpec"), doc: "the features the model sees, e.g. rally.features.protocol_v1() (not with bundle)"),
         OptionDeclaration("labeler", kind: .object("Labeler"), doc: "the rally labeler (its threshold at t is the level to beat; not with bundle)"),
         OptionDeclaration("model", kind: .object("Model"), doc: "the model to fit (a fresh copy is fitted; m itself is unchanged; not with bundle)"),
-        OptionDeclaration("bundle", kind: .object("Bundle or path"),
+        OptionDeclaration("bundle", kind: .table("a Bundle or a path"),
                           doc: "a saved bundle (a path or rally.bundle.load(path)): its model as saved, its features and labeler"),
         OptionDeclaration("at", .nonEmptyText, default: .string("latest"), doc: "the issue time: \"latest\" or a time \"YYYY-MM-DD[ HH:MM]\""),
         costRatio,

@@ -104,13 +104,16 @@ public struct OptionSchema: Sendable {
     public var help: String { summary + "\noptions:\n" + optionLines }
 }
 
-/// The scalar values of one call's options after decoding against an ``OptionSchema``: every
-/// value checked by its rule, defaults filled in. Objects, lists and tables stay with the
-/// binding that decoded them.
+/// The values of one call's options after decoding against an ``OptionSchema``: every scalar
+/// checked by its rule, defaults filled in; objects, lists, times and tables checked for their
+/// kind (``OptionSchema/decode(_:)``) and read with ``object(_:as:)``, ``strings(_:)``,
+/// ``tree(_:)``. Not a declaration: that is the schema.
 public struct OptionValues: Sendable {
     /// The schema the values were checked against.
     public let schema: OptionSchema
     private var values: [String: ParameterValue]
+    /// The options of other kinds than scalars, as given (lists normalised to tables).
+    var trees: [String: OptionTree] = [:]
 
     /// Values for `schema`: `given` (already checked against each declaration's rule) plus the
     /// defaults of the options not given. Throws when a given value breaks its rule or a

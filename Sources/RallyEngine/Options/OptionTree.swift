@@ -12,7 +12,9 @@ public indirect enum OptionTree: Sendable, Equatable {
     /// A table: its list positions 1...n in order, then its named fields sorted by name, then
     /// a description of every other key (`key 7 (past the list's end, 3)`, `a boolean key`).
     case table(list: [OptionTree], fields: [(String, OptionTree)], otherKeys: [String])
-    /// Anything else, by its type name (`function`, `Dataset`).
+    /// A rally object (a Dataset, a Model, a Split) with the engine value behind it.
+    case object(OptionObject)
+    /// Anything else, by its type name (`function`, `nil`).
     case other(String)
 
     /// The most levels of nesting a tree may have.
@@ -27,6 +29,7 @@ public indirect enum OptionTree: Sendable, Equatable {
         case .string: "string"
         case .bool: "boolean"
         case .table: "table"
+        case .object(let o): o.className
         case .other(let name): name
         }
     }
@@ -37,10 +40,29 @@ public indirect enum OptionTree: Sendable, Equatable {
         case let (.string(x), .string(y)): return x == y
         case let (.bool(x), .bool(y)): return x == y
         case let (.other(x), .other(y)): return x == y
+        case let (.object(x), .object(y)): return x.className == y.className && (x.value as AnyObject) === (y.value as AnyObject)
         case let (.table(l1, f1, o1), .table(l2, f2, o2)):
             return l1 == l2 && o1 == o2 && f1.count == f2.count && zip(f1, f2).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: return false
         }
+    }
+}
+
+/// A rally object a script gave as an option value: its class name as users see it (`Dataset`)
+/// and the engine value behind it (a ``Dataset``, a model factory, a ``TimeSplit``). It is not a
+/// copy and not a Lua value: the binding layer hands over what the userdata holds.
+///
+/// Unchecked Sendable: an options tree lives for one call, on the thread that made it.
+public struct OptionObject: @unchecked Sendable {
+    /// The class name (`Dataset`, `Model`, `Split`).
+    public let className: String
+    /// The engine value.
+    public let value: Any
+
+    /// An object of class `className` holding `value`.
+    public init(className: String, value: Any) {
+        self.className = className
+        self.value = value
     }
 }
 
@@ -141,10 +163,11 @@ public final class OptionReader {
     }
 
     /// Throws when the table has a key that was never read, or more than `positions` list positions.
-    public func finish(allowingPositions positions: Int = 0) throws {
+    /// `noun` names the keys in the message (`option`, or `field` for a table inside an option).
+    public func finish(allowingPositions positions: Int = 0, noun: String = "option") throws {
         var unknown = fields.map(\.0).filter { !known.contains($0) } + otherKeys
         if list.count > positions { unknown.append("<number key>") }
         guard let first = unknown.sorted().first else { return }
-        throw error("unknown option '\(first)'; valid options: \(known.sorted().joined(separator: ", "))")
+        throw error("unknown \(noun) '\(first)'; valid \(noun)s: \(known.sorted().joined(separator: ", "))")
     }
 }

@@ -12,6 +12,14 @@ public struct ReportOutput: Sendable {
     public var notes: [String]
 }
 
+extension ReportOutput {
+    /// What `rally.report` returns: `{markdown =, html =, figures = {...}, notes = {...}}`.
+    public var json: JSONValue {
+        .object([("markdown", .string(markdown)), ("html", .string(html)),
+                 ("figures", .array(figures.map(JSONValue.string))), ("notes", .array(notes.map(JSONValue.string)))])
+    }
+}
+
 /// Renders the colleague-ready report from an artifacts directory: figures as SVG files, a
 /// Markdown file linking them, and one HTML page with them inlined. The same artifacts and
 /// options always give byte-identical files.

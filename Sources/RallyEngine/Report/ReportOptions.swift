@@ -31,6 +31,36 @@ public struct ReportWindow: Sendable, Equatable {
     ]
 }
 
+extension ReportWindow {
+    /// The `windows` option of `rally.report`: a non-empty list of `{from = time, to = time,
+    /// title = text}` tables (`to` as a date alone covers that day; the title defaults to the dates).
+    public static func list(_ tree: OptionTree) throws -> [ReportWindow] {
+        let shape = "{from = ..., to = ..., title = ...}"
+        guard case .table(let list, let fields, let other) = tree, fields.isEmpty, other.isEmpty else {
+            throw RallyError("a list of \(shape) tables expected, got \(tree.typeName)")
+        }
+        guard !list.isEmpty else { throw RallyError("at least one window expected, got an empty table") }
+        return try list.enumerated().map { i, item in
+            do { return try window(item, shape: shape) } catch let e as RallyError where e != .interrupted {
+                throw RallyError("window \(i + 1): \(e.message)")
+            }
+        }
+    }
+
+    private static func window(_ tree: OptionTree, shape: String) throws -> ReportWindow {
+        let w = try OptionReader(tree, expected: "a table \(shape)")
+        func time(_ key: String, _ dateOnly: DateOnly) throws -> Int64 {
+            guard let value = w.field(key) else { throw RallyError("field '\(key)': time string expected (\"YYYY-MM-DD HH:MM\"), got nil") }
+            do { return try TimeStamp.option(value, dateOnly: dateOnly) } catch let e as RallyError { throw RallyError("field '\(key)': \(e.message)") }
+        }
+        let from = try time("from", .startOfDay), to = try time("to", .endOfDay)
+        let title: String?
+        do { title = try w.string("title") } catch let e as RallyError { throw RallyError("field 'title': \(e.message)") }
+        try w.finish(noun: "field")
+        return try ReportWindow(title: title ?? "\(TimeStamp.format(from).prefix(10)) to \(TimeStamp.format(to).prefix(10))", from: from, to: to)
+    }
+}
+
 /// How `rally.report` renders: where it reads and writes, and the knobs of the computed parts.
 public struct ReportOptions: Sendable {
     /// The artifacts directory (metrics.json, predictions.csv, ...).

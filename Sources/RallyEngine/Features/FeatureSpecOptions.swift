@@ -1,12 +1,43 @@
 /// A ``FeatureSpec`` from the options of `rally.features{...}` (an ``OptionTree``): every field
 /// and every list entry is checked here, with errors naming its path (`rolling[2].window`).
 extension FeatureSpec {
-    /// The top-level options, in the order their columns come.
-    public static let optionNames = ["col", "horizon", "lags", "rolling", "relative", "gap_to_thr", "calendar", "exogenous",
-                                     "ratio", "difference"]
+    /// The options of `rally.features{...}`, declared once: help shows them, unknown keys and
+    /// the scalars' types and ranges are checked from them; the lists are read below.
+    public static let schema = OptionSchema("features", summary: """
+        rally.features{...} -- a FeatureSpec: leak-safe features known at t (fx:build(ds [, labeler]) computes them).
+          col = "price" (the main series), horizon = 24 (steps to the target hour of calendar and exogenous features),
+          lags = {0, 1, 24}                                          -- col[t-k]: lag0, lag1, lag24
+          rolling = {{stat = "mean", window = 24}, {stat = "quantile", q = 0.95, window = 672}, ...}
+                    -- stat mean | std | min | max | quantile over col[t-window+1 ... t]; optional col, name: mean24, q95_672
+          relative = {168} or {{window = 168, col = ..., name = ...}} -- col[t] / trailing mean: rel168
+          gap_to_thr = true                                          -- col[t] / the labeler's threshold(t)
+          calendar = {"hour", "dow", "month", "weekend", "doy", "holiday"}  -- of the target hour t+horizon (holiday: NERC)
+          exogenous = {"sys_load_fc", {col = "zonal_load_fc", rel = 168}}   -- known-ahead columns at t+horizon
+                    (rel: also that value / the column's mean over [t-rel+1 ... t], named <col>_rel)
+          ratio = {{"lag0", "mean24"}, {a = "lag0", b = "mean168", name = "r"}}, difference = {{"lag0", "lag1"}}
+                    -- of features listed before them: lag0/mean24, lag0-lag1
+        Columns come in that order: lags, rolling, relative, gap_to_thr, calendar, exogenous, ratio, difference.
+        Every lag, window, rel and the horizon is integer steps or a duration such as "24h", "7d", "15m", "1w" (steps of the
+        dataset's step when built: lags = {"1h", "1d"} names lag1h, lag1d). Exogenous columns joined from forecast vintages
+        (rally.asof) are read at t only when published by t.
+        """, [
+        OptionDeclaration("col", .nonEmptyText, default: .string("price"), doc: "the main series"),
+        OptionDeclaration("horizon", .steps(0...EntryPointOptions.maximumSteps), default: .number(24),
+                          doc: "steps (or a duration) to the target hour of calendar and exogenous features"),
+        OptionDeclaration("lags", kind: .table("{k, ...}"), doc: "col[t-k] for each k (steps or durations): lag0, lag1, lag24"),
+        OptionDeclaration("rolling", kind: .table("{{stat =, window = [, q, col, name]}, ...}"), doc: "trailing rolling statistics of col"),
+        OptionDeclaration("relative", kind: .table("{window, ...} or {{window =, col =, name =}, ...}"), doc: "col[t] / its trailing mean"),
+        OptionDeclaration("gap_to_thr", .flag, default: .bool(false), doc: "col[t] / the labeler's threshold(t)"),
+        OptionDeclaration("calendar", kind: .table("{field, ...}"), doc: "calendar fields of the target hour: hour, dow, month, weekend, doy, holiday"),
+        OptionDeclaration("exogenous", kind: .table("{col, ...} or {{col =, rel =, name =}, ...}"), doc: "known-ahead columns at t+horizon"),
+        OptionDeclaration("ratio", kind: .table("{{a, b}, ...}"), doc: "ratios of features listed before them"),
+        OptionDeclaration("difference", kind: .table("{{a, b}, ...}"), doc: "differences of features listed before them"),
+    ])
 
-    /// Reads a spec from `tree`, the options table of `rally.features{...}`.
+    /// Reads a spec from `tree`, the options table of `rally.features{...}`: first checked
+    /// against ``schema``, then each list entry with its path in errors.
     public init(options tree: OptionTree) throws {
+        _ = try Self.schema.decode(tree)
         let o = try OptionReader(tree)
         let main = try o.string("col") ?? "price"
         let horizon = try o.steps("horizon", minimum: 0) ?? 24

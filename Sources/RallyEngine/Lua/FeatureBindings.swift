@@ -27,24 +27,7 @@ enum FeatureBindings {
     static func install(_ rally: LuaModule) {
         rally.register(specLuaClass())
         rally.register(matrixLuaClass())
-        rally.submodule("features", doc: """
-        rally.features{...} -- a FeatureSpec: leak-safe features known at t (fx:build(ds [, labeler]) computes them).
-          col = "price" (the main series), horizon = 24 (steps to the target hour of calendar and exogenous features),
-          lags = {0, 1, 24}                                          -- col[t-k]: lag0, lag1, lag24
-          rolling = {{stat = "mean", window = 24}, {stat = "quantile", q = 0.95, window = 672}, ...}
-                    -- stat mean | std | min | max | quantile over col[t-window+1 ... t]; optional col, name: mean24, q95_672
-          relative = {168} or {{window = 168, col = ..., name = ...}} -- col[t] / trailing mean: rel168
-          gap_to_thr = true                                          -- col[t] / the labeler's threshold(t)
-          calendar = {"hour", "dow", "month", "weekend", "doy", "holiday"}  -- of the target hour t+horizon (holiday: NERC)
-          exogenous = {"sys_load_fc", {col = "zonal_load_fc", rel = 168}}   -- known-ahead columns at t+horizon
-                    (rel: also that value / the column's mean over [t-rel+1 ... t], named <col>_rel)
-          ratio = {{"lag0", "mean24"}, {a = "lag0", b = "mean168", name = "r"}}, difference = {{"lag0", "lag1"}}
-                    -- of features listed before them: lag0/mean24, lag0-lag1
-        Columns come in that order: lags, rolling, relative, gap_to_thr, calendar, exogenous, ratio, difference.
-        Every lag, window, rel and the horizon is integer steps or a duration such as "24h", "7d", "15m", "1w" (steps of the
-        dataset's step when built: lags = {"1h", "1d"} names lag1h, lag1d). Exogenous columns joined from forecast vintages
-        (rally.asof) are read at t only when published by t.
-        """, call: makeSpec, installFunctions)
+        rally.submodule("features", doc: FeatureSpec.schema.help, call: makeSpec, installFunctions)
     }
 
     /// `rally.features.protocol_v1` and `rally.features.rolling`.

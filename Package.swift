@@ -13,15 +13,20 @@ let package = Package(
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CXGBoost", pkgConfig: "xgboost", providers: [.apt(["libxgboost-dev"])]),
-        .target(name: "RallyEngine", dependencies: ["CLua", "CXGBoost"]),
+        // the error type and number formatting every layer shares
+        .target(name: "RallyCore"),
+        // the Swift <-> Lua bridge (stack access in protected steps, userdata classes, dispatch, help):
+        // it knows nothing of rally's engine; RallyEngine's Lua/ writes the bindings with it
+        .target(name: "LuaBridge", dependencies: ["CLua", "RallyCore"]),
+        .target(name: "RallyEngine", dependencies: ["RallyCore", "LuaBridge", "CLua", "CXGBoost"]),
         // the REPL's Lua side (chunk completion, top-level locals, pretty-printing, completion): the shell's, not the engine's
-        .target(name: "RallyConsole", dependencies: ["RallyEngine", "CLua"]),
-        .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "RallyConsole", "CLua", "CReadline"]),
+        .target(name: "RallyConsole", dependencies: ["RallyEngine", "LuaBridge", "CLua"]),
+        .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua", "CReadline"]),
         .testTarget(name: "DataTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "FeatureTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "ModelTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "EvaluationTests", dependencies: ["RallyEngine"]),
-        .testTarget(name: "LuaTests", dependencies: ["RallyEngine", "RallyConsole", "CLua"]),
+        .testTarget(name: "LuaTests", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua"]),
         .testTarget(name: "ShellTests", dependencies: ["RallyEngine"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

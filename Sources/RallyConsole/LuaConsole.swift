@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 import RallyEngine
 
 /// What an interactive front end (the rally shell) needs from Lua, kept here so the shell

@@ -1,3 +1,4 @@
+import LuaBridge
 /// Makes the top-level `local` declarations of a chunk global, for the interactive console: each
 /// line typed is its own chunk, so a `local` would vanish before the next line. A small Lua
 /// lexer (strings, long brackets, comments, numbers, names) tracks block depth, so every

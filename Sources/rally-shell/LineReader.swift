@@ -1,3 +1,4 @@
+import LuaBridge
 import CReadline
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import LuaBridge
 /// The command line, parsed the way lua(1) parses its own.
 struct Options {
     /// `-e CHUNK` and `-l MOD` in the order given.

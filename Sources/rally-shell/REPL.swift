@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 import RallyEngine
 import RallyConsole
 #if canImport(Glibc)

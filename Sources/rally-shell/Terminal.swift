@@ -1,3 +1,4 @@
+import LuaBridge
 #if canImport(Glibc)
 import Glibc
 #endif

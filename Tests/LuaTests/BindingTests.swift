@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 import Synchronization
 import Testing
 @testable import RallyEngine

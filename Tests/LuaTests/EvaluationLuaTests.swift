@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 import Foundation
 import Testing
 @testable import RallyEngine

@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 import Testing
 @testable import RallyEngine
 

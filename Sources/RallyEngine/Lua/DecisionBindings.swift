@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 
 /// The Lua face of the decision figures: `rally.tune{...}`, and `res:events()` and `res:value()`
 /// on results. It translates options and results; the engine computes and lays out.

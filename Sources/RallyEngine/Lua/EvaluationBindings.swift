@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 import Foundation
 
 /// The Swift object behind a Lua `Result`: an evaluation's result and where its data came from.

@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 
 /// The Swift object behind a Lua `FeatureSpec`.
 public final class FeatureSpecObject {

@@ -1,3 +1,4 @@
+import LuaBridge
 /// The Swift object behind a Lua `Forecast`: one ``Forecast`` and the factory of its model.
 public final class ForecastObject {
     /// The forecast.

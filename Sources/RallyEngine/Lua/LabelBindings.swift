@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 
 /// The Swift object behind a Lua `Labeler`.
 public final class LabelerObject {

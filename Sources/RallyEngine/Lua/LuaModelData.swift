@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 
 /// How model data crosses between Lua and Swift: X into models written in Lua, and X from Lua
 /// into `m:fit`/`m:predict` (parameters cross through the `LuaState` extension below).

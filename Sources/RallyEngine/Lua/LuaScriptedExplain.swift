@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 
 extension LuaScriptedModel: ExplainableModel {
     /// Whether the definition has an `explain` function.

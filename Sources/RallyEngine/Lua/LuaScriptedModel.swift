@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 
 /// A model written in Lua (`rally.model.register`): a ``RallyModel`` whose `fit` and `predict`
 /// are Lua functions, called with `L.protectedCall` only.

@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 
 extension LuaValues {
     /// The value at `index` as an ``OptionTree``, translated as it is (raw gets, no metamethods):
@@ -72,6 +73,28 @@ protocol OptionValueBox: AnyObject {
 }
 
 extension LuaArgs {
+    /// Argument `n` as a whole number checked by the declaration's rule (an engine declaration
+    /// such as ``EntryPointOptions/horizon``): out of range is `bad argument #n (an integer in
+    /// [a, b] expected, got x (doc))`.
+    /// An absent argument takes the declaration's default (when it has one).
+    public func integer(_ n: Int32, _ declaration: OptionDeclaration) throws -> Int {
+        guard case .scalar(let rule) = declaration.kind else { preconditionFailure("\(declaration.name) is not a scalar") }
+        if isNil(n), let x = declaration.defaultValue?.number { return Int(x) }
+        guard let x = L.number(slot(n)) else { throw typeError(n, expected: "number") }
+        if let problem = rule.problem(.number(x), shown: L.integer(slot(n)).map(String.init)) { throw error(n, "\(problem) (\(declaration.doc))") }
+        return Int(x)
+    }
+
+    /// Argument `n` as a list of numbers: a rally Vector, or a Lua list (with a field `n`, a nil
+    /// at a position up to `n` is a missing value, NaN); keys that are not list positions are errors.
+    public func numbers(_ n: Int32) throws -> [Double] {
+        if let v = LuaObjects.peek(L, slot(n), LuaVector.className, as: VectorObject.self) { return v.values }
+        guard L.type(slot(n)) == LUA_TTABLE else { throw typeError(n, expected: "table of numbers") }
+        return try LuaValues.numbers(L, slot(n), notList: { error(n, "a list of numbers expected, \($0)") }) { i, got in
+            error(n, "number expected at index \(i), got \(got)\(got == "nil" ? LuaValues.missingHint : "")")
+        }
+    }
+
     /// Argument `n` (an options table, or nil for none) decoded against `schema`, the one
     /// declaration of these options: `bad argument #n to 'f' (field 'x': message)` for an
     /// error about one option, `bad argument #n to 'f' (message)` for others.
@@ -138,3 +161,11 @@ extension LabelerObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any
 extension ModelObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { factory(L) } }
 extension VintagesObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { vintages } }
 extension BundleObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { bundle } }
+
+extension LuaModule {
+    /// Adds `path.name`, documented by the engine's `schema` (its summary and options), the
+    /// declaration its option table is decoded from.
+    public func function(_ name: String, schema: OptionSchema, _ body: @escaping LuaFunction) {
+        function(name, doc: schema.help, body)
+    }
+}

@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 
 /// The Swift object behind a Lua `Vector`: a named, immutable array of numbers.
 public final class VectorObject {

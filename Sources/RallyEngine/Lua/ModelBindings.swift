@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 
 /// The Swift object behind a Lua `Model`: what makes its models (a ``ModelFactory``) and the
 /// current model, unfitted until `m:fit` (or loaded fitted). A box for Lua, not a model.
@@ -129,16 +130,7 @@ public enum ModelBindings {
     // MARK: models written in Lua
 
     /// Pushes the registry table of models written in Lua (name → Definition userdata).
-    private static func pushRegistered(_ L: LuaState) {
-        L.pushRegistry()
-        if L.rawGet(-1, registryKey) != LUA_TTABLE {
-            L.pop()
-            L.newTable()
-            L.pushValue(-1)
-            L.rawSet(-3, registryKey)
-        }
-        L.remove(-2)
-    }
+    private static func pushRegistered(_ L: LuaState) { L.pushRegistryTable(registryKey) }
 
     private static func luaModelNames(_ L: LuaState) -> [String] {
         pushRegistered(L)

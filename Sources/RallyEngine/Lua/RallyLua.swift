@@ -1,4 +1,5 @@
 import CLua
+import LuaBridge
 
 /// The `rally` Lua module: opening it in a state, and the entry point stock Lua uses.
 public enum RallyLua {
@@ -29,6 +30,10 @@ public enum RallyLua {
         L.newTable()
         let rally = LuaModule(L, table: -1, path: "rally")
         rally.set("version", version)
+        LuaHelp.record(L, name: "rally", doc: """
+        rally \(version) -- rally-risk workbench for PJM prices.
+        help(x) explains a rally function, class, method or object: help(rally.load), help("Dataset"), help(ds).
+        """)
         rally.register(LuaVector.luaClass())
         rally.function("help", doc: """
         rally.help(x) -- the documentation of x: a rally function, class, method, object or module, or a name such as "rally.load" or "Dataset".

@@ -1,3 +1,4 @@
+import LuaBridge
 /// The Lua face of the report: `rally.report{...}`.
 enum ReportBindings {
     static func install(_ rally: LuaModule) {

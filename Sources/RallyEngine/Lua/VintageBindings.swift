@@ -1,3 +1,4 @@
+import LuaBridge
 /// The Swift object behind a Lua `Vintages`.
 public final class VintagesObject {
     /// The vintages.

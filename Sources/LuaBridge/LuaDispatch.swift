@@ -1,4 +1,5 @@
 import CLua
+import RallyCore
 
 // The Swift end of the C trampoline (see the protected-call rule on ``LuaState``): the box a
 // Lua function holds, the dispatcher that runs it and turns errors into return codes, and the
@@ -70,7 +71,7 @@ func bounded(_ message: String) -> String {
 /// How many Swift function calls are running on this thread (counted by the trampoline). Back
 /// at 0 after every call from the top level, unless a `longjmp` skipped a Swift frame: tests
 /// check it.
-var luaSwiftCallDepth: Int32 { rally_swift_depth().pointee }
+public var luaSwiftCallDepth: Int32 { rally_swift_depth().pointee }
 
 /// Called by the shim's protected steps that cannot return their status to Swift: records the
 /// error object on top as the pending error.

@@ -1,4 +1,5 @@
 import CLua
+import RallyCore
 
 /// One method of a userdata class: its Lua name, its doc string and its body, which receives
 /// the Swift object behind `self` and the state (arguments from slot 2 on; use
@@ -188,7 +189,7 @@ public enum LuaObjects {
     }
 
     /// The Swift object at `index` if it is an open userdata of class `className`, whatever its type.
-    static func peekAny(_ L: LuaState, _ index: Int32, _ className: String) -> AnyObject? {
+    public static func peekAny(_ L: LuaState, _ index: Int32, _ className: String) -> AnyObject? {
         guard let s = slot(L, index, className), let p = s.pointee else { return nil }
         return Unmanaged<AnyObject>.fromOpaque(p).takeUnretainedValue()
     }

@@ -1,4 +1,5 @@
 import CLua
+import RallyCore
 
 /// Fills a Lua table with documented functions: the way every engine area publishes its Lua
 /// face (`rally.load`, `rally.labeler.quantile`, ...).
@@ -22,12 +23,6 @@ public struct LuaModule {
         L.push(function: name, body)
         LuaHelp.record(L, function: -1, name: "\(path).\(name)", doc: doc)
         L.rawSet(table, name)
-    }
-
-    /// Adds `path.name`, documented by the engine's `schema` (its summary and options), the
-    /// declaration its option table is decoded from.
-    public func function(_ name: String, schema: OptionSchema, _ body: @escaping LuaFunction) {
-        function(name, doc: schema.help, body)
     }
 
     /// Sets a string field.

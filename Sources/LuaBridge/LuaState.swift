@@ -1,4 +1,5 @@
 import CLua
+import RallyCore
 
 /// A Swift function callable from Lua. It reads its arguments from the stack, pushes its
 /// results and returns how many; it reports failure by throwing, never by raising a Lua error.
@@ -226,6 +227,18 @@ public struct LuaState {
     public func pushRegistry() { lua_pushvalue(raw, rally_registryindex()) }
     /// Pushes the global table.
     public func pushGlobals() { _ = lua_rawgeti(raw, rally_registryindex(), lua_Integer(LUA_RIDX_GLOBALS)) }
+    /// Pushes the registry's table under `key`, creating it when missing (a place of the host's
+    /// own: help docs, registered models).
+    public func pushRegistryTable(_ key: String) {
+        pushRegistry()
+        if rawGet(-1, key) != LUA_TTABLE {
+            pop()
+            newTable()
+            pushValue(-1)
+            rawSet(-3, key)
+        }
+        remove(-2)
+    }
 
     /// Pops the top value into the registry and returns its reference (`luaL_ref`, protected);
     /// `LUA_NOREF` and a pending error when memory runs out. Release it with `luaL_unref`,
@@ -306,7 +319,7 @@ public struct LuaState {
     }
 
     /// Whether an error is pending (the slot holds something other than nil or false).
-    var hasPendingError: Bool {
+    public var hasPendingError: Bool {
         let t = lua_rawgetp(raw, rally_registryindex(), pendingKey)
         defer { pop() }
         return t != LUA_TNIL && (t != LUA_TBOOLEAN || lua_toboolean(raw, -1) != 0)
@@ -333,7 +346,7 @@ public struct LuaState {
     /// false when there is no memory even for that (nothing could be recorded: callers treat it
     /// as out of memory). ``RallyLua`` does this before anything else in a state.
     @discardableResult
-    func preparePendingSlot() -> Bool {
+    public func preparePendingSlot() -> Bool {
         guard lua_rawgetp(raw, rally_registryindex(), pendingKey) == LUA_TNIL else { pop(); return true }
         pop()
         lua_pushlightuserdata(raw, pendingKey)
@@ -344,7 +357,7 @@ public struct LuaState {
 
     /// Pops the error object a failed protected step left on top and records it as the pending
     /// error (the first one is kept), then pushes `count` nils in place of the step's values.
-    func recordFailure(pushingNils count: Int32 = 0) {
+    public func recordFailure(pushingNils count: Int32 = 0) {
         switch lua_rawgetp(raw, rally_registryindex(), pendingKey) {
         case LUA_TNIL: // no slot: make it now (protected), or give up
             pop()

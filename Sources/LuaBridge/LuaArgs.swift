@@ -1,4 +1,5 @@
 import CLua
+import RallyCore
 
 /// Reads and checks the arguments of one call, producing lua-style error messages such as
 /// `bad argument #1 to 'load' (string expected, got nil)`.
@@ -87,18 +88,6 @@ public struct LuaArgs {
         isNil(n) ? fallback : try integer(n)
     }
 
-    /// Argument `n` as a whole number checked by the declaration's rule (an engine declaration
-    /// such as ``EntryPointOptions/horizon``): out of range is `bad argument #n (an integer in
-    /// [a, b] expected, got x (doc))`.
-    /// An absent argument takes the declaration's default (when it has one).
-    public func integer(_ n: Int32, _ declaration: OptionDeclaration) throws -> Int {
-        guard case .scalar(let rule) = declaration.kind else { preconditionFailure("\(declaration.name) is not a scalar") }
-        if isNil(n), let x = declaration.defaultValue?.number { return Int(x) }
-        guard let x = L.number(slot(n)) else { throw typeError(n, expected: "number") }
-        if let problem = rule.problem(.number(x), shown: L.integer(slot(n)).map(String.init)) { throw error(n, "\(problem) (\(declaration.doc))") }
-        return Int(x)
-    }
-
     /// Argument `n` as a boolean (only `true` or `false`).
     public func boolean(_ n: Int32) throws -> Bool {
         guard let b = L.boolean(slot(n)) else { throw typeError(n, expected: "boolean") }
@@ -121,16 +110,6 @@ public struct LuaArgs {
     public func object<Object: AnyObject>(_ n: Int32, _ className: String, as type: Object.Type) throws -> Object {
         try LuaObjects.object(L, slot(n), className, as: type) {
             typeError(n, expected: className)
-        }
-    }
-
-    /// Argument `n` as a list of numbers: a rally Vector, or a Lua list (with a field `n`, a nil
-    /// at a position up to `n` is a missing value, NaN); keys that are not list positions are errors.
-    public func numbers(_ n: Int32) throws -> [Double] {
-        if let v = LuaObjects.peek(L, slot(n), LuaVector.className, as: VectorObject.self) { return v.values }
-        guard L.type(slot(n)) == LUA_TTABLE else { throw typeError(n, expected: "table of numbers") }
-        return try LuaValues.numbers(L, slot(n), notList: { error(n, "a list of numbers expected, \($0)") }) { i, got in
-            error(n, "number expected at index \(i), got \(got)\(got == "nil" ? LuaValues.missingHint : "")")
         }
     }
 }
@@ -187,7 +166,7 @@ public enum LuaValues {
     }
 
     /// Appended to a "got nil" element error: how to give a missing value.
-    static let missingHint = " (a nil is a missing value only in a table with n = its length, as table.pack makes; or use 0/0)"
+    public static let missingHint = " (a nil is a missing value only in a table with n = its length, as table.pack makes; or use 0/0)"
 
     /// The table's field `n` when present (a count >= 0), else nil.
     private static func packedLength(_ L: LuaState, _ t: Int32, notList: ((String) -> RallyError)?) throws -> Int? {
@@ -208,7 +187,7 @@ public enum LuaValues {
     }
 
     /// How many missing values past its last value a table's `n` may announce.
-    static let maximumTrailingNils = 1_000_000
+    public static let maximumTrailingNils = 1_000_000
 
     /// The first key (in sorted order of their descriptions) of the table at `t` that is not a
     /// list position `1...count` nor, when `allowingN`, the field `n`: `key 'stat'`,

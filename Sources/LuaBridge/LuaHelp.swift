@@ -1,4 +1,5 @@
 import CLua
+import RallyCore
 
 /// The doc strings behind `rally.help(x)` and the shell's `help(x)`.
 ///
@@ -9,28 +10,17 @@ public enum LuaHelp {
     static let docsKey = "rally.docs"
     static let namesKey = "rally.docnames"
 
-    private static func pushTable(_ L: LuaState, _ key: String) {
-        L.pushRegistry()
-        if L.rawGet(-1, key) != LUA_TTABLE {
-            L.pop()
-            L.newTable()
-            L.pushValue(-1)
-            L.rawSet(-3, key)
-        }
-        L.remove(-2)
-    }
-
     /// Records `doc` under `name`, and under the function at `function` when given.
     public static func record(_ L: LuaState, function: Int32? = nil, name: String, doc: String) {
         let f = function.map { L.absolute($0) }
-        pushTable(L, docsKey)
+        L.pushRegistryTable(docsKey)
         L.push(doc)
         L.rawSet(-2, name)
         if let f {
             L.pushValue(f)
             L.push(doc)
             L.rawSet(-3)
-            pushTable(L, namesKey)
+            L.pushRegistryTable(namesKey)
             L.pushValue(f)
             L.push(name)
             L.rawSet(-3)
@@ -40,20 +30,15 @@ public enum LuaHelp {
     }
 
     /// The doc recorded for the value at `index` (a function or a name), or nil.
-    static func lookup(_ L: LuaState, _ index: Int32) -> String? {
-        let i = L.absolute(index)
-        pushTable(L, docsKey)
-        defer { L.pop() }
-        L.pushValue(i)
-        L.rawGet(-2)
-        defer { L.pop() }
-        return L.string(-1)
-    }
+    static func lookup(_ L: LuaState, _ index: Int32) -> String? { value(L, index, in: docsKey) }
 
     /// The qualified name recorded for the function at `index`.
-    static func name(_ L: LuaState, _ index: Int32) -> String? {
+    static func name(_ L: LuaState, _ index: Int32) -> String? { value(L, index, in: namesKey) }
+
+    /// The string the registry table `key` holds for the value at `index`.
+    private static func value(_ L: LuaState, _ index: Int32, in key: String) -> String? {
         let i = L.absolute(index)
-        pushTable(L, namesKey)
+        L.pushRegistryTable(key)
         defer { L.pop() }
         L.pushValue(i)
         L.rawGet(-2)
@@ -107,13 +92,11 @@ public enum LuaHelp {
         }
     }
 
-    /// The help of the `rally` table itself.
+    /// The help of the `rally` table itself: the doc recorded under `rally`, then its members.
     private static func rootText(_ L: LuaState) -> String {
-        """
-        rally \(RallyLua.version) -- rally-risk workbench for PJM prices.
-        help(x) explains a rally function, class, method or object: help(rally.load), help("Dataset"), help(ds).
-        \(listing(L, globalName: "rally"))
-        """
+        L.push("rally")
+        defer { L.pop() }
+        return (lookup(L, -1).map { $0 + "\n" } ?? "") + listing(L, globalName: "rally")
     }
 
     /// A module's description (when it has one) followed by its members.

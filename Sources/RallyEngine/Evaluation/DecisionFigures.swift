@@ -67,7 +67,7 @@ public struct EpisodeTable: Sendable {
     }
 
     /// ``json`` with the ``text`` (what `res:events()` returns).
-    public var luaJSON: JSONValue {
+    public var jsonWithText: JSONValue {
         guard case .object(let fields) = json else { return json }
         return .object(fields + [("text", .string(text))])
     }

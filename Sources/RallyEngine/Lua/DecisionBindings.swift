@@ -27,7 +27,7 @@ enum DecisionBindings {
     static func addResultMethods(_ cls: inout LuaClass<ResultObject>) {
         cls.method("events", doc: EntryPointOptions.events.help) { object, L in
             let values = try LuaArgs(L, "events", method: true).decode(1, EntryPointOptions.events)
-            L.push(try object.result.episodes(EpisodeSettings(values)).luaJSON)
+            L.push(try object.result.episodes(EpisodeSettings(values)).jsonWithText)
             return 1
         }
         cls.method("value", doc: EntryPointOptions.value.help) { object, L in

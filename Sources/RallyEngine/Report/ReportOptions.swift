@@ -51,7 +51,8 @@ extension ReportWindow {
         let w = try OptionReader(tree, expected: "a table \(shape)")
         func time(_ key: String, _ dateOnly: DateOnly) throws -> Int64 {
             guard let value = w.field(key) else { throw RallyError("field '\(key)': time string expected (\"YYYY-MM-DD HH:MM\"), got nil") }
-            do { return try TimeStamp.option(value, dateOnly: dateOnly) } catch let e as RallyError { throw RallyError("field '\(key)': \(e.message)") }
+            // close-ups are drawn in market time: a time with an offset is read as written
+            do { return try SplitTime.option(value, dateOnly: dateOnly).reading } catch let e as RallyError { throw RallyError("field '\(key)': \(e.message)") }
         }
         let from = try time("from", .startOfDay), to = try time("to", .endOfDay)
         let title: String?

@@ -14,7 +14,7 @@ public enum SplitTime: Sendable, Equatable {
     case instant(TimeStamp.Instant)
 
     /// What ``parse(_:dateOnly:)`` accepts, for messages.
-    public static let expected = "a time \"YYYY-MM-DD[ HH:MM[:SS]]\" (market time), or with a UTC offset \"2016-11-06 01:00-05:00\", \"2016-11-06T06:00:00Z\""
+    public static let expected = "YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS (market time), or with a UTC offset (2016-11-06 01:00-05:00, 2016-11-06T06:00:00Z)"
 
     /// Parses `YYYY-MM-DD[ HH:MM[:SS]]` (a reading; a date alone as `dateOnly` says), or the same
     /// (a `T` allowed for the space) followed by a UTC offset (`Z`, `+00:00`, `-05:00`, `-0500`,

@@ -153,10 +153,10 @@ import Testing
         options.zone = "America/New_York"
         let ds = try CSVReader.load(path: path, options: options)
         let split = try TimeSplit(trainEnd: TimeStamp.make(year: 2016, month: 11, day: 6, hour: 23), testStart: TimeStamp.make(year: 2016, month: 11, day: 7), embargoHours: 1)
-        let test = split.instants(in: ds.zone).testRows(timestamps: ds.timestamps, candidates: Array(ds.timestamps.indices))
+        let test = try split.resolved(in: ds.zone).testRows(timestamps: ds.timestamps, candidates: Array(ds.timestamps.indices))
         #expect(test.first == 25 && test.count == 24)
-        let train = try split.instants(in: ds.zone).trainRows(timestamps: ds.timestamps, candidates: Array(ds.timestamps.indices), horizonSteps: 1)
+        let train = try split.resolved(in: ds.zone).trainRows(timestamps: ds.timestamps, candidates: Array(ds.timestamps.indices), horizonSteps: 1)
         #expect(train.last == 23)
-        #expect(split.instants(in: .wallClock) == split)
+        #expect(try split.resolved(in: .wallClock) == split)
     }
 }

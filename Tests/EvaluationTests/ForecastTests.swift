@@ -206,4 +206,22 @@ extension ForecastTests {
         #expect(f.csv().contains("," + local + ","))
         #expect(f.json().text().contains("\"target\": \"\(local)\""))
     }
+
+    /// `at` given as text is market time on a zoned dataset, or the instant its offset names.
+    @Test func aZonedForecastIssuesAtMarketTime() throws {
+        var ds = try Self.data()
+        ds.zone = try MarketZone.named("America/New_York")
+        let t = ds.timestamps[ds.count - 40]
+        func plan(_ at: String) throws -> ForecastPlan {
+            let values = try OptionValues(EntryPointOptions.forecast, given: ["at": .string(at)])
+            return try ForecastPlan(values, features: .protocolV1(), labeler: .protocolV1)
+        }
+        let reading = TimeStamp.format(ds.zone.local(t))
+        #expect(try Forecaster.run(try plan(reading), on: ds, factory: Self.model).rows[0].issuedAt == t)
+        #expect(try Forecaster.run(try plan(TimeStamp.format(t, offset: 0)), on: ds, factory: Self.model).rows[0].issuedAt == t)
+        var wall = ds
+        wall.zone = .wallClock
+        let e = #expect(throws: RallyError.self) { _ = try Forecaster.run(try plan("2018-01-01 00:00Z"), on: wall, factory: Self.model) }
+        #expect(e?.option == "at")
+    }
 }

@@ -105,12 +105,13 @@ enum ReportFixture {
     }
 
     /// Writes predictions.csv, metrics.json, run.json and importance.csv for `days` hourly days
-    /// from `start`; `gbdtDiff` is gbdt's PR-AUC difference vs naive with its interval.
+    /// from `start` (market time of `zone`); `gbdtDiff` is gbdt's PR-AUC difference vs naive with its interval.
     @discardableResult
     static func write(to dir: String, start: String, days: Int = 30, gbdtDiff: (Double, Double, Double) = (0.3, 0.2, 0.4),
-                      run: Bool = true, importance: Bool = true, sweep: Bool = false) throws -> PredictionTable {
+                      run: Bool = true, importance: Bool = true, sweep: Bool = false, zone: MarketZone = .wallClock) throws -> PredictionTable {
         let n = days * 24
-        let t0 = try TimeStamp.parse(start)
+        // a zoned run writes UTC instants as market time with their offsets
+        let t0 = zone.instant(local: try TimeStamp.parse(start), latest: false)
         var rng = Xoshiro256StarStar(seed: 11)
         func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
         var price = [Double](), threshold = [Double]()
@@ -130,7 +131,7 @@ enum ReportFixture {
             let gbdt = min(max(0.7 * y + 0.25 * uniform(), 0), 1)
             labels.append(y)
             for (k, p) in [naive, logreg, gbdt].enumerated() { columns[k].append(p) }
-            rows.append([TimeStamp.format(t0 + Int64(i) * 3600), CSVTable.number(y), CSVTable.number(price[i]), CSVTable.number(threshold[i]),
+            rows.append([zone.format(t0 + Int64(i) * 3600), CSVTable.number(y), CSVTable.number(price[i]), CSVTable.number(threshold[i]),
                          CSVTable.number(naive), CSVTable.number(logreg), CSVTable.number(gbdt)].joined(separator: ","))
         }
         try AtomicFile.write(rows.joined(separator: "\n") + "\n", to: dir + "/predictions.csv")
@@ -276,6 +277,33 @@ struct ReportRenderTests {
         #expect(output.notes.contains { $0.contains("no run.json") })
         #expect(!output.figures.contains { $0.hasSuffix("_importance.svg") })
         #expect(markdown.contains("run.json does not record the labeler"))
+    }
+
+    /// A zoned run's report prints its hours in market time with their offsets, and tallies and
+    /// close-ups in market time; the same predictions on the wall clock print as before.
+    @Test func aZonedRunIsReportedInMarketTime() throws {
+        let zone = try MarketZone.named("America/New_York")
+        let artifacts = try ReportFixture.directory("a"), out = try ReportFixture.directory("o")
+        try ReportFixture.write(to: artifacts, start: "2017-10-30", days: 14, run: false, importance: false, zone: zone)
+        var options = ReportFixture.options(artifacts, out)
+        options.windows = [try ReportWindow(title: "Fall back", from: try TimeStamp.parse("2017-11-05"), to: try TimeStamp.parse("2017-11-05 23:00"))]
+        let output = try ReportBuilder.render(options)
+        let markdown = try ReportFixture.read(output.markdown)
+        #expect(markdown.contains("test hours from 2017-10-30 00:00-04:00 to 2017-11-12 22:00-05:00"))   // 14 x 24 hours, one day of 25
+        #expect(markdown.contains("The test covers 2017-10-30 00:00-04:00 to 2017-11-12 22:00-05:00"))   // 14 x 24 hours, one day of 25
+        let p = try PredictionTable.load(path: artifacts + "/predictions.csv")
+        let start = try TimeStamp.parse("2017-10-30")
+        #expect(!p.clock.isWallClock && p.clock.local(p.times[0]) == start)
+        // the fall-back day has 25 market hours: the window holds them all, 01:00 twice
+        #expect(p.times.indices.filter { options.windows![0].holds(p.clock.local(p.times[$0])) }.count == 25)
+        let calendar = RallyCalendar.compute(times: p.times, labels: p.labels, horizonHours: 0, local: p.clock.local)
+        #expect(calendar.count[0].reduce(0, +) == 14 && calendar.count[1].reduce(0, +) == 15 && calendar.count[4].reduce(0, +) == 14)
+        #expect(p.clock.format(p.times[0] + 86_400 * 6 + 2 * 3600) == "2017-11-05 01:00-05:00")   // the second 01:00
+        // the same file on the wall clock (no offsets) keeps the wall-clock text
+        let wall = try ReportFixture.directory("w")
+        try ReportFixture.write(to: wall, start: "2017-10-30", days: 14, run: false, importance: false)
+        let plain = try ReportFixture.read(try ReportBuilder.render(ReportFixture.options(wall, try ReportFixture.directory("wo"))).markdown)
+        #expect(plain.contains("test hours from 2017-10-30 00:00 to 2017-11-12 23:00,"))
     }
 
     @Test func requestedWindowsMustHaveData() throws {

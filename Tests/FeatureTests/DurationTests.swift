@@ -116,7 +116,7 @@ private func message(_ body: () throws -> Void) -> String? {
     let schema = EntryPointOptions.split
     let trainEnd = try TimeStamp.parse("2016-12-31 23:00"), testStart = try TimeStamp.parse("2017-01-01")
     func split(_ given: [String: ParameterValue]) throws -> TimeSplit {
-        try TimeSplit(try OptionValues(schema, given: given), trainStart: nil, trainEnd: trainEnd, testStart: testStart, testEnd: nil)
+        try TimeSplit(try OptionValues(schema, given: given), trainStart: nil, trainEnd: .local(trainEnd), testStart: .local(testStart), testEnd: nil)
     }
     #expect(try split(["embargo": .string("1d")]).embargoHours == 24)
     #expect(try split(["embargo": .number(24), "horizon": .string("24h")]).embargoHours == 24)
@@ -127,10 +127,10 @@ private func message(_ body: () throws -> Void) -> String? {
 
     // walk-forward on 5-minute data: horizon "24h" is 288 steps, within an embargo of a day
     let wf = EntryPointOptions.walkforward
-    let data = (first: try TimeStamp.parse("2015-01-01"), last: try TimeStamp.parse("2016-12-31 23:55"), step: Int64(300))
+    let data = (first: try TimeStamp.parse("2015-01-01"), last: try TimeStamp.parse("2016-12-31 23:55"), step: Int64(300), zone: MarketZone.wallClock)
     func folds(_ given: [String: ParameterValue]) throws -> [TimeSplit] {
         try WalkForward.folds(try OptionValues(wf, given: ["step": .string("year")].merging(given) { $1 }),
-                              firstTest: try TimeStamp.parse("2016-01-01"), stop: nil, data: data)
+                              firstTest: .local(try TimeStamp.parse("2016-01-01")), stop: nil, data: data)
     }
     #expect(try folds(["embargo": .string("1d"), "horizon": .string("24h")]).count == 1)
     #expect(try folds(["embargo": .number(24), "horizon": .number(288)]).count == 1, "integers are steps of the data")

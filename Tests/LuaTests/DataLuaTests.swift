@@ -101,7 +101,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
                 == "\(path):1: no column 'Price' (asked for as 'price'); headers: Date, price, load")
         #expect(luaError("rally.load('\(path)'):col('nope')") == "bad argument #1 to 'col' (no column 'nope'; columns: price, load)")
         #expect(luaError("rally.load('\(path)'):slice('2020-13-01')")
-                == "bad argument #1 to 'slice' (bad time \"2020-13-01\": expected YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS)")
+                == "bad argument #1 to 'slice' (bad time \"2020-13-01\": expected YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS (market time), or with a UTC offset (2016-11-06 01:00-05:00, 2016-11-06T06:00:00Z))")
         #expect(luaError("rally.load('\(path)'):slice('2020-01-02', '2020-01-01 05:00')")
                 == "bad argument #2 to 'slice' ('to' (2020-01-01 05:00) is before 'from' (2020-01-02 00:00))")
     }
@@ -144,7 +144,7 @@ private let hours = "Date,price,load\n" + (0..<8).map { "2020-01-01 0\($0):00:00
         #expect(luaError("rally.split{train_end = '2017-06-01', test_start = '2017-01-01', embargo = 24}")
                 == "split: train period (.. 2017-06-01 23:59:59) overlaps the test period (2017-01-01 00:00 ..): train_end must be before test_start")
         #expect(luaError("rally.split{train_end = 'soon', test_start = '2017-01-01', embargo = 24}")
-                == "bad argument #1 to 'split' (field 'train_end': bad time \"soon\": expected YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS)")
+                == "bad argument #1 to 'split' (field 'train_end': bad time \"soon\": expected YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS (market time), or with a UTC offset (2016-11-06 01:00-05:00, 2016-11-06T06:00:00Z))")
     }
 
     @Test func splitRowsAndWalkForwardFromLua() throws {

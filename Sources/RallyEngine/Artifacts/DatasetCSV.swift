@@ -3,7 +3,9 @@
 /// time has seconds; a dataset with a zone writes its local times with their UTC offsets,
 /// `2016-11-06 01:00-05:00`, which read back to the same instants), then one column per series, numbers in their shortest round-trip form,
 /// missing values as empty fields. A name holding a comma, semicolon, tab, quote or line break
-/// is quoted (so delimiter detection reads the header as written).
+/// is quoted (so delimiter detection reads the header as written). A column joined from
+/// forecast vintages (``Dataset/published``) is followed by `<name>_published`, its publish
+/// times (see ``PublishedColumns``), which `rally.load` reads back as publish times.
 ///
 /// ``write(_:to:)`` refuses, before writing anything, a dataset the file could not bring back
 /// exactly (see ``problem(_:)``).
@@ -13,13 +15,19 @@ public enum DatasetCSV {
         let seconds = dataset.timestamps.contains { $0 % 60 != 0 }
         var out = ""
         out.reserveCapacity((dataset.count + 1) * (dataset.names.count + 1) * 12)
-        out += (["time"] + dataset.names).map(field).joined(separator: ",")
+        let published = dataset.names.map { dataset.published[$0] }
+        let header = zip(dataset.names, published).flatMap { name, times in times == nil ? [name] : [name, PublishedColumns.name(of: name)] }
+        out += (["time"] + header).map(field).joined(separator: ",")
         out += "\n"
         for row in 0..<dataset.count {
             out += time(dataset.timestamps[row], seconds: seconds, zone: dataset.zone)
-            for column in dataset.columns {
+            for (column, times) in zip(dataset.columns, published) {
                 out += ","
                 out += number(column[row])
+                if let times {
+                    out += ","
+                    if times[row] != Int64.min { out += time(times[row], seconds: times[row] % 60 != 0, zone: dataset.zone) }
+                }
             }
             out += "\n"
         }
@@ -51,7 +59,8 @@ public enum DatasetCSV {
     /// Why `dataset` cannot be written as a file `rally.load` reads back identically, or nil.
     /// Refused: no rows; a column named `time`, empty, longer than ``CSVReader/maxNameBytes``
     /// (quotes doubled), with leading or trailing blanks, with
-    /// control characters other than tab, or named twice; names that make the header look like a Data Miner
+    /// control characters other than tab, or named twice; a column `<name>_published` that would
+    /// read back as publish times (see ``PublishedColumns``); names that make the header look like a Data Miner
     /// export; infinite values; times out of order, or outside years 0000-9999.
     public static func problem(_ dataset: Dataset) -> String? {
         guard dataset.count > 0 else { return "the dataset has no rows (rally.load refuses a file without data rows)" }
@@ -71,6 +80,13 @@ public enum DatasetCSV {
             let written = name.utf8.count + name.utf8.filter { $0 == 34 }.count
             if written > CSVReader.maxNameBytes {
                 return "column '\(shown)' has a name of \(written) bytes as written; rally.load reads names of at most \(CSVReader.maxNameBytes)"
+            }
+        }
+        for (name, column) in zip(dataset.names, dataset.columns) where name.hasSuffix(PublishedColumns.suffix) {
+            let owner = String(name.dropLast(PublishedColumns.suffix.count))
+            // taken for publish times on reading when its first cells hold no number
+            if dataset.published[owner] != nil || (dataset.names.contains(owner) && column.prefix(2000).allSatisfy(\.isNaN)) {
+                return "column '\(MessageText.quote(name, limit: 40))' is named as the publish times of column '\(MessageText.quote(owner, limit: 40))' would be (rally.load would read it as those); rename it first"
             }
         }
         if DataMinerReader.recognizes(["time"] + dataset.names) {

@@ -175,8 +175,8 @@ public struct EvaluationArtifacts {
                 (m.name, .object(Metric.allCases.map { ($0.rawValue, .finite(v[$0])) }))
             }
             return .object([
-                ("test_start", .string(TimeStamp.format(f.split.testStart))),
-                ("test_end", f.split.testEnd.map { .string(TimeStamp.format($0)) } ?? .null),
+                ("test_start", .string(f.split.text(.testStart)!)),
+                ("test_end", f.split.text(.testEnd).map { .string($0) } ?? .null),
                 ("train_rows", .integer(f.trainRows)), ("train_positives", .integer(f.trainPositives)),
                 ("test_rows", .integer(f.testRows)), ("test_positives", .integer(f.testPositives)),
                 ("train_base_rate", .finite(f.trainBaseRate)),

@@ -198,8 +198,11 @@ public enum CSVReader {
         if headerless, let hour = time.hour, options.time == nil {
             notes.append("took \(header[hour.index]) for the hour of \(header[time.index])'s dates: whole numbers 0-24 covering a day, next to a date column without a header")
         }
-        let selected = try valueColumns(path: path, header: header, time: time, ignored: index ? [0] : [], options: options, notes: &notes)
-        var reader = RowReader(path: path, fieldCount: fieldCount, header: header, time: time, selected: selected, options: options)
+        let (selected, published) = PublishedColumns.part(
+            try valueColumns(path: path, header: header, time: time, ignored: index ? [0] : [], options: options, notes: &notes),
+            samples: samples, decimal: options.decimal)
+        var reader = RowReader(path: path, fieldCount: fieldCount, header: header, time: time, selected: selected, options: options,
+                               published: published)
         let expected = expectedRows(path: path, file: file, samples: samples)
         try reader.read(file: file, scanner: scanner, firstLine: line, expectedRows: expected)
         notes += reader.notes()
@@ -212,7 +215,16 @@ public enum CSVReader {
         table.zone = zone
         try Cancellation.check()
         let (checked, columns) = try options.contracts.apply(table, notes: &notes)
-        return Dataset(timestamps: checked, names: selected.map(\.name), columns: columns, report: LoadReport(source: path, notes: notes), zone: zone)
+        var dataset = Dataset(timestamps: checked, names: selected.map(\.name), columns: columns, report: LoadReport(source: path, notes: notes), zone: zone)
+        if !published.isEmpty {
+            let names = published.map { PublishedColumns.name(of: $0.of) }
+            guard checked == timestamps else {
+                throw RallyError("\(path): columns \(names.joined(separator: ", ")) hold publish times, which rally keeps only for the rows as read; sort, duplicates, fill and dst repairs change the rows")
+            }
+            dataset.published = try PublishedColumns.timestamps(reader.publishedCells, columns: published, zone: zone, path: path) { lineMap.line(of: $0) }
+            dataset.report.notes.append("publish times of \(published.map(\.of).joined(separator: ", ")) read from \(names.joined(separator: ", ")) (as rally.asof joined them: features read each value only once published)")
+        }
+        return dataset
     }
 
     /// The zone of the times read (`offsets`: their UTC offsets, nil for naive times), turning

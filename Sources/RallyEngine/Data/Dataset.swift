@@ -98,9 +98,20 @@ extension Dataset {
         slice(rows: rowRange(from: from, through: through))
     }
 
-    /// The rows whose local times (in ``zone``) lie in `from ... through` (nil bounds are open).
-    public func slice(fromLocal from: Int64?, throughLocal through: Int64?) -> Dataset {
-        slice(from: from.map { zone.instant(local: $0, latest: false) }, through: through.map { zone.instant(local: $0, latest: true) })
+    /// The rows in `from ... through` given as the user wrote them (nil bounds are open): readings
+    /// in ``zone``'s local time (a repeated fall-back reading: from its first instant through its
+    /// last), or instants (an error on the wall clock). Errors name the argument (1 or 2).
+    public func slice(from: SplitTime?, through: SplitTime?) throws -> Dataset {
+        func resolve(_ t: SplitTime?, _ argument: Int, latest: Bool) throws -> Int64? {
+            do { return try t?.resolved(in: zone, latest: latest, what: argument == 1 ? "'from'" : "'to'") } catch let e as RallyError {
+                throw RallyError(e.message, argument: argument)
+            }
+        }
+        let lo = try resolve(from, 1, latest: false), hi = try resolve(through, 2, latest: true)
+        if let lo, let hi, hi < lo, let from, let through {
+            throw RallyError("'to' (\(through.text)) is before 'from' (\(from.text))", argument: 2)
+        }
+        return slice(from: lo, through: hi)
     }
 
     /// One line: `<Dataset 52416 rows x 3 cols  2013-01-01 00:00 .. 2018-12-24 23:00  hourly, no gaps>`.

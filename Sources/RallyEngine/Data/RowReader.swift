@@ -17,6 +17,9 @@ struct RowReader {
     private(set) var offsets: [Int32] = []
     /// One array per selected column, aligned with `timestamps`.
     private(set) var values: [[Double]]
+    /// Columns holding publish times of as-of columns (``PublishedColumns``), and their cells.
+    let published: [(index: Int, of: String)]
+    private(set) var publishedCells: [[SplitTime?]]
     /// Line of each row.
     private(set) var lineMap = LineMap()
     private var missing: [Int]
@@ -24,7 +27,8 @@ struct RowReader {
     private var blankLines = 0
     private var trailingDelimiterRows = 0
 
-    init(path: String, fieldCount: Int, header: [String], time: TimeColumns, selected: [(index: Int, name: String)], options: CSVOptions) {
+    init(path: String, fieldCount: Int, header: [String], time: TimeColumns, selected: [(index: Int, name: String)], options: CSVOptions,
+         published: [(index: Int, of: String)] = []) {
         self.path = path
         self.fieldCount = fieldCount
         self.header = header
@@ -35,6 +39,8 @@ struct RowReader {
         delimiterNote = CSVReader.delimiterNote(options)
         formatGiven = options.format != nil
         values = selected.map { _ in [] }
+        self.published = published
+        publishedCells = published.map { _ in [] }
         missing = selected.map { _ in 0 }
         missingLines = selected.map { _ in [] }
     }
@@ -100,6 +106,11 @@ struct RowReader {
                     if missingLines[k].count < 3 { missingLines[k].append(line) }
                 }
                 values[k].append(v)
+            }
+            for (k, c) in published.enumerated() {
+                let (s, e) = CSVScanner.trimmed(b, scanner.starts[c.index], scanner.ends[c.index])
+                let text = String(decoding: UnsafeBufferPointer(start: b + s, count: e - s), as: UTF8.self)
+                publishedCells[k].append(try PublishedColumns.cell(text, path: path, line: line, field: c.index, column: header[c.index]))
             }
         }
     }

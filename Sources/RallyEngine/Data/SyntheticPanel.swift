@@ -32,7 +32,7 @@ public enum SyntheticPanel {
     /// one series, or a panel of `locations` series.
     public static func generate(_ values: OptionValues) throws -> Dataset {
         let years = values.integer("years")!, seed = UInt64(values.integer("seed")!)
-        let start = try TimeStamp.option(values, "start", dateOnly: .startOfDay) ?? 1_356_998_400
+        let start = try SplitTime.option(values, "start", dateOnly: .startOfDay)?.resolved(in: .wallClock, latest: false, what: "start") ?? 1_356_998_400
         if let locations = values.integer("locations") { return try generate(locations: locations, years: years, seed: seed, start: start) }
         return try SyntheticPJM.generate(years: years, seed: seed, start: start)
     }

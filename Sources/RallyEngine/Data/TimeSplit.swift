@@ -5,11 +5,22 @@
 ///   and its label, which reads row `i + horizonSteps`, reads a time `≤ trainEnd`;
 /// - a row **tests** when `testStart ≤ t` and `t < testEnd` (if set; `testEnd` is exclusive).
 ///
+/// A split is made without data, so each bound is as the user gave it (``SplitTime``): a
+/// market-time reading (naive seconds; the default), or a UTC instant when ``offsets`` holds
+/// the offset it was written with. ``resolved(in:)`` turns the readings into timestamps of a
+/// dataset's zone when the split is applied; on a wall-clock dataset a split of readings is
+/// used as it is.
+///
 /// The embargo (hours) must be at least the label horizon: otherwise the last training rows
 /// would carry labels computed from prices after `trainEnd`, and ``trainRows(timestamps:candidates:horizonSteps:stepSeconds:)``
 /// refuses with an error naming those rows. Protocol v1 uses `trainEnd = 2016-12-31 23:00`,
 /// `testStart = 2017-01-01 00:00`, embargo 24 h, horizon 24 steps of one hour.
 public struct TimeSplit: Sendable, Equatable {
+    /// One of a split's four bounds.
+    public enum Bound: String, Sendable, Hashable, CaseIterable {
+        case trainStart = "train_start", trainEnd = "train_end", testStart = "test_start", testEnd = "test_end"
+    }
+
     /// First time a training row may have (inclusive), or nil for "from the start" (expanding).
     public var trainStart: Int64?
     /// Last time a training label may read (inclusive).
@@ -20,26 +31,112 @@ public struct TimeSplit: Sendable, Equatable {
     public var testEnd: Int64?
     /// Hours before `trainEnd` in which no row trains; at least the label horizon.
     public var embargoHours: Int
+    /// The bounds that are UTC instants, with the UTC offset each is printed with; every other
+    /// bound is a market-time reading. Empty for a split of readings (all of rally's splits
+    /// until a time with an offset is given).
+    public var offsets: [Bound: Int] = [:]
 
-    /// Creates a split; throws when the ranges are out of order or overlap.
-    public init(trainStart: Int64? = nil, trainEnd: Int64, testStart: Int64, testEnd: Int64? = nil, embargoHours: Int) throws {
+    /// Creates a split; throws when the ranges are out of order or overlap. `offsets` marks the
+    /// bounds that are UTC instants (see ``offsets``).
+    public init(trainStart: Int64? = nil, trainEnd: Int64, testStart: Int64, testEnd: Int64? = nil, embargoHours: Int,
+                offsets: [Bound: Int] = [:]) throws {
         guard (0...EntryPointOptions.maximumSteps).contains(embargoHours) else {
             throw RallyError("split: embargo must be 0 to \(EntryPointOptions.maximumSteps) hours, got \(embargoHours)")
-        }
-        if let trainStart, trainStart > trainEnd {
-            throw RallyError("split: train_start \(TimeStamp.format(trainStart)) is after train_end \(TimeStamp.format(trainEnd))")
-        }
-        guard trainEnd < testStart else {
-            throw RallyError("split: train period (.. \(TimeStamp.format(trainEnd))) overlaps the test period (\(TimeStamp.format(testStart)) ..): train_end must be before test_start")
-        }
-        if let testEnd, testEnd <= testStart {
-            throw RallyError("split: test_end \(TimeStamp.format(testEnd)) is not after test_start \(TimeStamp.format(testStart))")
         }
         self.trainStart = trainStart
         self.trainEnd = trainEnd
         self.testStart = testStart
         self.testEnd = testEnd
         self.embargoHours = embargoHours
+        self.offsets = offsets.filter { b, _ in value(b) != nil }
+        try checkOrder()
+    }
+
+    /// Creates a split of times as the user gave them: readings, or instants (see ``SplitTime``).
+    public init(trainStart: SplitTime?, trainEnd: SplitTime, testStart: SplitTime, testEnd: SplitTime?, embargoHours: Int) throws {
+        var offsets: [Bound: Int] = [:]
+        func value(_ t: SplitTime?, _ b: Bound) -> Int64? {
+            switch t {
+            case nil: return nil
+            case .local(let v): return v
+            case .instant(let i): offsets[b] = i.offset; return i.utc
+            }
+        }
+        let (ts, te, ss, se) = (value(trainStart, .trainStart), value(trainEnd, .trainEnd)!, value(testStart, .testStart)!, value(testEnd, .testEnd))
+        try self.init(trainStart: ts, trainEnd: te, testStart: ss, testEnd: se, embargoHours: embargoHours, offsets: offsets)
+    }
+
+    /// The value of bound `b` (nil for an open one).
+    public func value(_ b: Bound) -> Int64? {
+        switch b {
+        case .trainStart: return trainStart
+        case .trainEnd: return trainEnd
+        case .testStart: return testStart
+        case .testEnd: return testEnd
+        }
+    }
+
+    /// Bound `b` as given (nil when open): `2017-01-01 00:00`, or an instant with its offset,
+    /// `2016-11-06 01:00-05:00`.
+    public func text(_ b: Bound) -> String? {
+        value(b).map { format($0, like: b) }
+    }
+
+    /// `t` printed as bound `b` is: with `b`'s offset when `b` is an instant.
+    func format(_ t: Int64, like b: Bound) -> String {
+        offsets[b].map { TimeStamp.format(t, offset: $0) } ?? TimeStamp.format(t)
+    }
+
+    /// Throws when the bounds are out of order. Two bounds are compared when both are readings
+    /// or both instants; a reading and an instant are compared once resolved in a zone.
+    private func checkOrder() throws {
+        func comparable(_ a: Bound, _ b: Bound) -> Bool { (offsets[a] == nil) == (offsets[b] == nil) }
+        let trainEndText = format(trainEnd, like: .trainEnd), testStartText = format(testStart, like: .testStart)
+        if let trainStart, comparable(.trainStart, .trainEnd), trainStart > trainEnd {
+            throw RallyError("split: train_start \(format(trainStart, like: .trainStart)) is after train_end \(trainEndText)")
+        }
+        if comparable(.trainEnd, .testStart), trainEnd >= testStart {
+            throw RallyError("split: train period (.. \(trainEndText)) overlaps the test period (\(testStartText) ..): train_end must be before test_start")
+        }
+        if let testEnd, comparable(.testEnd, .testStart), testEnd <= testStart {
+            throw RallyError("split: test_end \(format(testEnd, like: .testEnd)) is not after test_start \(testStartText)")
+        }
+    }
+
+    /// The split as timestamps of a dataset in `zone`, which its rows are compared with: on the
+    /// wall clock a split of readings is itself; in a zone each reading becomes an instant by
+    /// the zone's rules (``SplitTime/resolved(in:latest:what:)``: a repeated fall-back reading
+    /// is its earlier instant, the later for `train_end`, which includes its bound; a reading
+    /// the clocks skip is the instant of the change), and every bound is printed in the zone's
+    /// local time with its offset. Throws for an instant on the wall clock, or when the resolved
+    /// bounds are out of order.
+    public func resolved(in zone: MarketZone) throws -> TimeSplit {
+        if zone.isWallClock && offsets.isEmpty { return self }
+        func resolve(_ b: Bound) throws -> Int64? {
+            guard let t = value(b) else { return nil }
+            let given: SplitTime = offsets[b].map { .instant(TimeStamp.Instant(utc: t, offset: $0)) } ?? .local(t)
+            return try given.resolved(in: zone, latest: b == .trainEnd, what: "split: " + b.rawValue)
+        }
+        let (ts, te, ss, se) = (try resolve(.trainStart), try resolve(.trainEnd)!, try resolve(.testStart)!, try resolve(.testEnd))
+        var local: [Bound: Int] = [:]
+        for (b, t) in [(Bound.trainStart, ts), (.trainEnd, te), (.testStart, ss), (.testEnd, se)] {
+            if let t { local[b] = zone.offset(at: t) }
+        }
+        return try TimeSplit(trainStart: ts, trainEnd: te, testStart: ss, testEnd: se, embargoHours: embargoHours, offsets: local)
+    }
+
+    /// The split with its instants turned into `zone`'s local readings (a split of readings is
+    /// itself): what calendar arithmetic on its bounds (inner folds of a tuning) works on.
+    /// Throws for an instant on the wall clock.
+    public func readings(in zone: MarketZone) throws -> TimeSplit {
+        guard !offsets.isEmpty else { return self }
+        func reading(_ b: Bound) throws -> Int64? {
+            guard let t = value(b) else { return nil }
+            guard let offset = offsets[b] else { return t }
+            return try SplitTime.instant(TimeStamp.Instant(utc: t, offset: offset)).reading(in: zone, what: "split: " + b.rawValue)
+        }
+        return try TimeSplit(trainStart: reading(.trainStart), trainEnd: reading(.trainEnd)!, testStart: reading(.testStart)!,
+                             testEnd: reading(.testEnd), embargoHours: embargoHours)
     }
 
     /// Throws when the embargo is shorter than a label horizon of `horizonSteps` steps of
@@ -55,8 +152,8 @@ public struct TimeSplit: Sendable, Equatable {
         let lastBad = trainEnd - embargo
         throw RallyError("""
             split: embargo \(embargoHours) h is shorter than the label horizon \(horizon % 3600 == 0 ? "\(horizon / 3600) h" : TimeStamp.duration(horizon)): \
-            training rows \(TimeStamp.format(firstBad)) .. \(TimeStamp.format(lastBad)) would have labels reading \
-            past train_end \(TimeStamp.format(trainEnd)) (up to \(TimeStamp.format(lastBad + horizon))); use embargo >= \(Int(horizon / 3600))
+            training rows \(format(firstBad, like: .trainEnd)) .. \(format(lastBad, like: .trainEnd)) would have labels reading \
+            past train_end \(format(trainEnd, like: .trainEnd)) (up to \(format(lastBad + horizon, like: .trainEnd))); use embargo >= \(Int(horizon / 3600))
             """)
     }
 
@@ -74,19 +171,6 @@ public struct TimeSplit: Sendable, Equatable {
         }
     }
 
-    /// The split with its bounds, written as local times, turned into instants of `zone` (the
-    /// split itself unchanged on the wall clock): the rows of a zoned dataset are compared
-    /// with it. `train_end` takes the later instant of a repeated reading, the others the earlier.
-    public func instants(in zone: MarketZone) -> TimeSplit {
-        guard !zone.isWallClock else { return self }
-        var out = self
-        out.trainStart = trainStart.map { zone.instant(local: $0, latest: false) }
-        out.trainEnd = zone.instant(local: trainEnd, latest: true)
-        out.testStart = zone.instant(local: testStart, latest: false)
-        out.testEnd = testEnd.map { zone.instant(local: $0, latest: false) }
-        return out
-    }
-
     /// The indices among `candidates` that test: `testStart ≤ t < testEnd`.
     public func testRows(timestamps: [Int64], candidates: [Int]) -> [Int] {
         candidates.filter { i in
@@ -97,14 +181,14 @@ public struct TimeSplit: Sendable, Equatable {
 
     /// A one-line description: `train .. 2016-12-31 23:00 | test 2017-01-01 00:00 .. | embargo 24 h`.
     public var summary: String {
-        let train = (trainStart.map { TimeStamp.format($0) + " .. " } ?? ".. ") + TimeStamp.format(trainEnd)
+        let train = (text(.trainStart).map { $0 + " .. " } ?? ".. ") + text(.trainEnd)!
         return "train \(train) | test \(testPeriod) | embargo \(embargoHours) h"
     }
 
     /// The test period: `2017-01-01 00:00 .. 2018-01-01 00:00 (excl.)`, or `2017-01-01 00:00 ..`
     /// when it runs to the end of the data.
     public var testPeriod: String {
-        TimeStamp.format(testStart) + (testEnd.map { " .. " + TimeStamp.format($0) + " (excl.)" } ?? " ..")
+        text(.testStart)! + (text(.testEnd).map { " .. " + $0 + " (excl.)" } ?? " ..")
     }
 }
 

@@ -30,10 +30,10 @@ struct EvaluationFold: Sendable {
         var lastTest: Int?
         for (index, split) in try schedule.folds().enumerated() {
             try Cancellation.check()
-            let bounds = split.instants(in: dataset.zone)
+            let bounds = try split.resolved(in: dataset.zone)
             let train = try bounds.trainRows(timestamps: dataset.timestamps, candidates: kept, horizonSteps: labels.horizon, stepSeconds: step)
             let test = bounds.testRows(timestamps: dataset.timestamps, candidates: kept)
-            let name = "fold \(index + 1) (test \(TimeStamp.format(split.testStart)) ..)"
+            let name = "fold \(index + 1) (test \(split.text(.testStart)!) ..)"
             guard !train.isEmpty else { throw RallyError("\(name) has no training rows (\(split.summary))") }
             guard !test.isEmpty else { throw RallyError("\(name) has no test rows with features and label defined (\(split.summary))") }
             if let lastTest, test[0] <= lastTest {

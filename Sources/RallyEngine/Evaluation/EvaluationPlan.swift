@@ -46,10 +46,10 @@ public enum EvaluationSchedule: Sendable, Equatable {
 
     /// A split's bounds as JSON fields (nil bounds as null).
     static func fields(of s: TimeSplit) -> [(String, JSONValue)] {
-        func time(_ t: Int64?) -> JSONValue { t.map { .string(TimeStamp.format($0)) } ?? .null }
+        func time(_ b: TimeSplit.Bound) -> JSONValue { s.text(b).map { .string($0) } ?? .null }
         return [
-            ("train_start", time(s.trainStart)), ("train_end", time(s.trainEnd)),
-            ("test_start", time(s.testStart)), ("test_end", time(s.testEnd)),
+            ("train_start", time(.trainStart)), ("train_end", time(.trainEnd)),
+            ("test_start", time(.testStart)), ("test_end", time(.testEnd)),
             ("embargo_hours", .integer(s.embargoHours)),
         ]
     }

@@ -111,7 +111,9 @@ public enum Tuning {
         }
         var folds: [TuneFold] = []
         for (k, outer) in outerSplits.enumerated() {
-            let inner = try innerSplits(of: outer, count: plan.innerFolds, step: plan.innerStep, stepSeconds: step, dataStart: first)
+            // inner folds are cut in market time (readings), as the outer ones are given
+            let inner = try innerSplits(of: try outer.readings(in: dataset.zone), count: plan.innerFolds, step: plan.innerStep,
+                                        stepSeconds: step, dataStart: dataset.zone.local(first))
             guard !inner.isEmpty else {
                 throw RallyError("tune: outer fold \(k + 1) (test \(outer.testPeriod)) has no room for an inner fold of one inner_step inside its "
                                  + "training period; start the walk-forward later or give a shorter inner_step", option: "inner_step")
@@ -216,8 +218,8 @@ extension TuneResult {
                      ("metrics", .object(Metric.allCases.map { ($0.rawValue, Self.figure(fixed[c][$0], fixedIntervals[c][$0.index])) }))])
         })
         let folds = JSONValue.array(self.folds.map { fold in
-            .object([("test_start", .string(TimeStamp.format(fold.split.testStart))),
-                     ("test_end", fold.split.testEnd.map { .string(TimeStamp.format($0)) } ?? .null),
+            .object([("test_start", .string(fold.split.text(.testStart)!)),
+                     ("test_end", fold.split.text(.testEnd).map { .string($0) } ?? .null),
                      ("chosen", parameters(fold.chosen)), ("chosen_name", .string(candidates[fold.chosen].name)),
                      ("inner", .array(fold.inner.map { .string($0.testPeriod) })),
                      ("inner_scores", .object(candidates.indices.map { (candidates[$0].name, .finite(fold.innerScores[$0])) }))])

@@ -6,9 +6,12 @@ public struct ForecastPlan: Sendable {
     public var features: FeatureSpec
     /// The labeler: its labels train the model, its threshold at t is the level to beat.
     public var labeler: Labeler
-    /// The issue time; nil for "latest" (the first row after the last labelled one, so the
-    /// forecast covers every open target hour).
+    /// The issue time as a timestamp of the data; nil for "latest" (the first row after the
+    /// last labelled one, so the forecast covers every open target hour).
     public var at: Int64?
+    /// The issue time as the user gave it (`rally.forecast{at = ...}`): a market-time reading or
+    /// an instant, resolved against the dataset's zone when the plan runs (it then sets ``at``).
+    public var issueTime: SplitTime?
     /// Cost of a missed rally over the cost of a false alarm: alarm when p >= 1 / (1 + R).
     public var costRatio: Double
     /// How many top contributing features each row names.
@@ -27,11 +30,21 @@ public struct ForecastPlan: Sendable {
     /// "latest" or a time. Throws (about option `at`) for any other text.
     public init(_ values: OptionValues, features: FeatureSpec, labeler: Labeler) throws {
         let text = values.string("at")!
-        let at: Int64?
-        do { at = text == "latest" ? nil : try TimeStamp.parse(text) } catch let e as RallyError {
+        self.init(features: features, labeler: labeler, at: nil, costRatio: values.number("cost_ratio")!, top: values.integer("top")!)
+        do { issueTime = text == "latest" ? nil : try SplitTime.parse(text) } catch let e as RallyError {
             throw RallyError("\"latest\" or \(e.message)", option: "at")
         }
-        self.init(features: features, labeler: labeler, at: at, costRatio: values.number("cost_ratio")!, top: values.integer("top")!)
+    }
+
+    /// The plan with ``issueTime`` resolved in `dataset`'s zone (a repeated fall-back reading:
+    /// its first instant; a skipped one: the instant of the change).
+    func resolved(for dataset: Dataset) throws -> ForecastPlan {
+        guard let issueTime else { return self }
+        var out = self
+        do { out.at = try issueTime.resolved(in: dataset.zone, latest: false, what: "at") } catch let e as RallyError {
+            throw RallyError(e.message, option: "at")
+        }
+        return out
     }
 
     /// Where `rally.forecast`'s model comes from: a saved bundle, or a model fitted here on the
@@ -89,6 +102,7 @@ public enum Forecaster {
     /// is outside the data, no row can be trained on, or no row issued at `at` or within the
     /// next horizon can be scored (naming the undefined features).
     public static func run(_ plan: ForecastPlan, on dataset: Dataset, factory: any ModelFactory) throws -> Forecast {
+        let plan = try plan.resolved(for: dataset)
         let s = try Setting(plan, dataset)
         let training = s.matrix.rows(labeledBy: s.labels, knownAt: s.issued, step: s.step)
         guard !training.isEmpty else {
@@ -105,8 +119,8 @@ public enum Forecaster {
     /// labeler replacing the plan's. Throws as ``ModelBundle/check(_:issued:)`` does when the
     /// data do not fit the bundle, and as ``run(_:on:factory:)`` when nothing can be scored.
     public static func run(_ plan: ForecastPlan, on dataset: Dataset, bundle: ModelBundle) throws -> Forecast {
+        var plan = try plan.resolved(for: dataset)
         try bundle.check(dataset, issued: plan.at)
-        var plan = plan
         plan.features = bundle.features
         plan.labeler = bundle.labeler
         let s = try Setting(plan, dataset)
@@ -138,7 +152,8 @@ public enum Forecaster {
             guard labels.horizon >= 1 else { throw RallyError("forecast: the labeler's horizon is 0 steps: every label is known at its issue time") }
             if let at = plan.at {
                 guard let start = times.first, let end = times.last, at >= start, at <= end else {
-                    throw RallyError("\(TimeStamp.format(at)) is outside the data (\(times.first.map(TimeStamp.format) ?? "?") .. \(times.last.map(TimeStamp.format) ?? "?"))", option: "at")
+                    let z = dataset.zone
+                    throw RallyError("\(z.format(at)) is outside the data (\(times.first.map(z.format) ?? "?") .. \(times.last.map(z.format) ?? "?"))", option: "at")
                 }
                 first = dataset.firstRow(atOrAfter: at)
                 issued = at

@@ -53,11 +53,11 @@ enum DataBindings {
         }
     }
 
-    /// Argument `n` as a time (`"YYYY-MM-DD[ HH:MM]"`), or nil when absent.
-    private static func time(_ args: LuaArgs, _ n: Int32, dateOnly: DateOnly) throws -> Int64? {
+    /// Argument `n` as a time (a market-time reading, or an instant with its offset: ``SplitTime``), or nil when absent.
+    private static func time(_ args: LuaArgs, _ n: Int32, dateOnly: DateOnly) throws -> SplitTime? {
         if args.isNil(n) { return nil }
         guard let text = args.L.string(args.slot(n)) else { throw args.error(n, "time string expected (\"YYYY-MM-DD HH:MM\"), got \(args.L.typeName(args.slot(n)))") }
-        do { return try TimeStamp.option(text, dateOnly: dateOnly) } catch let e as RallyError { throw args.error(n, e.message) }
+        do { return try SplitTime.parse(text, dateOnly: dateOnly) } catch let e as RallyError { throw args.error(n, e.message) }
     }
 
     // MARK: Dataset
@@ -118,14 +118,11 @@ enum DataBindings {
             return 1
         }
         cls.method("slice", doc: """
-        ds:slice(from, to) -- the rows with from <= time <= to, as a new Dataset. Times are "YYYY-MM-DD[ HH:MM]" strings in the dataset's local time, or nil (open end); a date alone as `to` covers that whole day.
+        ds:slice(from, to) -- the rows with from <= time <= to, as a new Dataset. Times are "YYYY-MM-DD[ HH:MM]" strings in the dataset's local time (or with a UTC offset: that instant), or nil (open end); a date alone as `to` covers that whole day.
         """) { object, L in
             let args = LuaArgs(L, "slice", method: true)
             let from = try time(args, 1, dateOnly: .startOfDay), to = try time(args, 2, dateOnly: .endOfDay)
-            if let from, let to, to < from {
-                throw args.error(2, "'to' (\(TimeStamp.format(to))) is before 'from' (\(TimeStamp.format(from)))")
-            }
-            LuaObjects.push(L, DatasetObject(object.dataset.slice(fromLocal: from, throughLocal: to)), datasetClass)
+            LuaObjects.push(L, DatasetObject(try args.attributing { try object.dataset.slice(from: from, through: to) }), datasetClass)
             return 1
         }
         cls.method("locations", doc: "ds:locations() -- the names of the locations a long export held (a hub, zone or pnode each), as a Lua table; empty for a single series.") { object, L in
@@ -162,10 +159,10 @@ enum DataBindings {
         cls.index = { object, L in
             let s = object.split
             switch L.string(2) {
-            case "train_start": if let t = s.trainStart { L.push(TimeStamp.format(t)) } else { L.pushNil() }
-            case "train_end": L.push(TimeStamp.format(s.trainEnd))
-            case "test_start": L.push(TimeStamp.format(s.testStart))
-            case "test_end": if let t = s.testEnd { L.push(TimeStamp.format(t)) } else { L.pushNil() }
+            case "train_start": if let t = s.text(.trainStart) { L.push(t) } else { L.pushNil() }
+            case "train_end": L.push(s.text(.trainEnd)!)
+            case "test_start": L.push(s.text(.testStart)!)
+            case "test_end": if let t = s.text(.testEnd) { L.push(t) } else { L.pushNil() }
             case "embargo": L.push(s.embargoHours)
             default: return 0
             }
@@ -179,7 +176,7 @@ enum DataBindings {
             let horizon = try args.integer(2, EntryPointOptions.horizonSteps)
             let all = Array(0..<ds.count)
             let step = ds.timeIndex.stepSeconds ?? 3600
-            let bounds = object.split.instants(in: ds.zone)
+            let bounds = try object.split.resolved(in: ds.zone)
             let train = try bounds.trainRows(timestamps: ds.timestamps, candidates: all, horizonSteps: horizon, stepSeconds: step)
             let test = bounds.testRows(timestamps: ds.timestamps, candidates: all)
             LuaVector.push(L, train.map { Double($0 + 1) }, name: "train rows")

@@ -71,16 +71,16 @@ extension WalkForward.Step {
 extension TimeSplit {
     /// The split of `rally.split`'s decoded options (``EntryPointOptions/split``).
     public init(_ values: OptionValues) throws {
-        try self.init(values, trainStart: try TimeStamp.option(values, "train_start", dateOnly: .startOfDay),
-                      trainEnd: try TimeStamp.option(values, "train_end", dateOnly: .endOfDay)!,
-                      testStart: try TimeStamp.option(values, "test_start", dateOnly: .startOfDay)!,
-                      testEnd: try TimeStamp.option(values, "test_end", dateOnly: .startOfDay))
+        try self.init(values, trainStart: try SplitTime.option(values, "train_start", dateOnly: .startOfDay),
+                      trainEnd: try SplitTime.option(values, "train_end", dateOnly: .endOfDay)!,
+                      testStart: try SplitTime.option(values, "test_start", dateOnly: .startOfDay)!,
+                      testEnd: try SplitTime.option(values, "test_end", dateOnly: .startOfDay))
     }
 
     /// The split of `rally.split`'s decoded options with its times given: the
     /// embargo in hours (or a duration of whole hours, `"1d"`), checked now against `horizon`
     /// when given. Errors name the option they concern.
-    public init(_ values: OptionValues, trainStart: Int64?, trainEnd: Int64, testStart: Int64, testEnd: Int64?) throws {
+    public init(_ values: OptionValues, trainStart: SplitTime?, trainEnd: SplitTime, testStart: SplitTime, testEnd: SplitTime?) throws {
         let embargo = try values.stepCount("embargo")!.hours(option: "embargo")
         try self.init(trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd, embargoHours: embargo)
         if let horizon = try Self.horizon(values, stepSeconds: nil) {
@@ -113,28 +113,37 @@ extension WalkForward {
     public static func folds(_ values: OptionValues) throws -> [TimeSplit] {
         let data = values.object("data", as: Dataset.self)
         if let data, data.timestamps.isEmpty { throw RallyError("the dataset has no rows", option: "data") }
-        let span = data.map { (first: $0.timestamps.first!, last: $0.timestamps.last!, step: $0.timeIndex.stepSeconds) }
-        return try folds(values, firstTest: try TimeStamp.option(values, "first_test", dateOnly: .startOfDay)!,
-                         stop: try TimeStamp.option(values, "stop", dateOnly: .startOfDay), data: span)
+        let span = data.map { (first: $0.timestamps.first!, last: $0.timestamps.last!, step: $0.timeIndex.stepSeconds, zone: $0.zone) }
+        return try folds(values, firstTest: try SplitTime.option(values, "first_test", dateOnly: .startOfDay)!,
+                         stop: try SplitTime.option(values, "stop", dateOnly: .startOfDay), data: span)
     }
 
     /// The folds `rally.walkforward` makes from its decoded options: `first_test`, `step`,
     /// `embargo`, `window` and `train`, and `horizon` when given (the embargo is checked against
     /// it now). The folds end at `stop`, or one step after the last of `data` (its first and
-    /// last times and its step). Errors name the option they concern (``RallyError/option``).
-    public static func folds(_ values: OptionValues, firstTest: Int64, stop: Int64?,
-                             data: (first: Int64, last: Int64, step: Int64?)?) throws -> [TimeSplit] {
+    /// last times, its step and zone). Fold boundaries are market-time readings, resolved in the
+    /// zone of the data a fold is applied to: with zoned `data`, its times and an instant given
+    /// for `first_test` or `stop` are read in its zone's local time (so folds run from market
+    /// midnight to market midnight); with no data, an instant is read as written (its own
+    /// offset). Errors name the option they concern (``RallyError/option``).
+    public static func folds(_ values: OptionValues, firstTest given: SplitTime, stop givenStop: SplitTime?,
+                             data: (first: Int64, last: Int64, step: Int64?, zone: MarketZone)?) throws -> [TimeSplit] {
         let stepText = values.string("step")!
         guard let step = Step.parse(stepText) else {
             throw RallyError("expected \(Step.expected), got \"\(stepText)\"", option: "step")
         }
         let embargo = try values.stepCount("embargo")!.hours(option: "embargo")
         let rowStep = data?.step ?? 3600
+        func reading(_ t: SplitTime, _ option: String) throws -> Int64 {
+            do { return try t.reading(in: data?.zone, what: option) } catch let e as RallyError { throw RallyError(e.message, option: option) }
+        }
+        let firstTest = try reading(given, "first_test")
+        let stop = try givenStop.map { try reading($0, "stop") }
         let end: Int64
         switch (data, stop) {
         case (_, let stop?): end = stop
         case (let data?, nil):
-            let (next, overflow) = data.last.addingReportingOverflow(rowStep)
+            let (next, overflow) = data.zone.local(data.last).addingReportingOverflow(rowStep)
             guard !overflow else { throw RallyError("the dataset's last time has no next step", option: "data") }
             end = next
         case (nil, nil): throw RallyError("give data = ds or stop = \"YYYY-MM-DD\" to say where the folds end", option: "stop")
@@ -155,9 +164,10 @@ extension WalkForward {
         }
         if let data, let first = folds.first {
             let lastTrainingTime = first.trainEnd - Int64(embargo) * 3600
-            if data.first > lastTrainingTime {
+            let dataStart = data.zone.local(data.first)
+            if dataStart > lastTrainingTime {
                 throw RallyError("""
-                    \(TimeStamp.format(firstTest)) leaves fold 1 no training rows: the data starts at \(TimeStamp.format(data.first)), \
+                    \(TimeStamp.format(firstTest)) leaves fold 1 no training rows: the data starts at \(TimeStamp.format(dataStart)), \
                     after the fold's last training time \(TimeStamp.format(lastTrainingTime)) (first_test - one row - embargo \(embargo) h)
                     """, option: "first_test")
             }

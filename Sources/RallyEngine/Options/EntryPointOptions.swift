@@ -287,7 +287,7 @@ public enum EntryPointOptions {
         OptionDeclaration("model", kind: .object("Model"), doc: "the model to fit (a fresh copy is fitted; m itself is unchanged; not with bundle)"),
         OptionDeclaration("bundle", kind: .table("a Bundle or a path"),
                           doc: "a saved bundle (a path or rally.bundle.load(path)): its model as saved, its features and labeler"),
-        OptionDeclaration("at", .nonEmptyText, default: .string("latest"), doc: "the issue time: \"latest\" or a time \"YYYY-MM-DD[ HH:MM]\""),
+        OptionDeclaration("at", .nonEmptyText, default: .string("latest"), doc: "the issue time: \"latest\" or a time \"YYYY-MM-DD[ HH:MM]\" (market time, or with a UTC offset)"),
         costRatio,
         OptionDeclaration("top", .integer(0...100), default: .number(3), doc: "contributing features named per row (0: none)"),
     ])

@@ -16,7 +16,8 @@ public enum OptionKind: Sendable, Hashable {
     case texts
     /// A table whose shape the doc describes (`grid`, `columns`, `windows`).
     case table(String)
-    /// A time string (`"2017-01-01"`, `"2017-01-01 00:00"`), read by ``TimeStamp/parse(_:)``.
+    /// A time string (`"2017-01-01"`, `"2017-01-01 00:00"`: market time; or with a UTC offset,
+    /// `"2016-11-06 01:00-05:00"`), read by ``SplitTime/parse(_:dateOnly:)``.
     case time
 
     /// How help and messages name the kind: `integer in [0, 100000]`, `Dataset`, `list of numbers`.
@@ -28,7 +29,7 @@ public enum OptionKind: Sendable, Hashable {
         case .numbers(let rule): "number or list of numbers (each \(rule.summary))"
         case .texts: "string or list of strings"
         case .table(let shape): "table \(shape)"
-        case .time: "time \"YYYY-MM-DD[ HH:MM]\""
+        case .time: "time \"YYYY-MM-DD[ HH:MM]\" (market time, or with a UTC offset)"
         }
     }
 }

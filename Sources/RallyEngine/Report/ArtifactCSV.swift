@@ -124,6 +124,19 @@ public struct ArtifactCSV: Sendable {
         return out
     }
 
+    /// Column `k` as times with the clock they are on: wall-clock readings (every row naive),
+    /// or instants with each row's offset (every row with one); a mix is an error naming the line.
+    public func clockTimes(_ k: Int) throws -> (times: [Int64], clock: ReportClock) {
+        let times = try times(k)
+        let instants = rows.map { try? TimeStamp.parseInstant($0[k]) }
+        let zoned = instants.first.map { $0 != nil } ?? false
+        if let i = instants.firstIndex(where: { ($0 != nil) != zoned }) {
+            throw RallyError("\(path):\(lines[i]): column '\(header[k])': a time \(zoned ? "without" : "with") a UTC offset after times \(zoned ? "with" : "without") one; a file's times are all market time with offsets or all wall clock")
+        }
+        let offsets = instants.compactMap { $0?.offset }
+        return (times, ReportClock(times: offsets.isEmpty ? [] : times, offsets: offsets))
+    }
+
     /// A wall-clock reading (`2017-01-01 00:00`), or an instant with its offset
     /// (`2017-01-01 00:00-05:00`, a zoned evaluation's market time) as UTC seconds.
     static func time(_ text: String) throws -> Int64 {

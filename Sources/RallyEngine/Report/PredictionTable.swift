@@ -1,8 +1,11 @@
 /// `predictions.csv`: one row per test hour, in time order, with the label, the price and
 /// threshold at that hour, and each model's rally probability.
 public struct PredictionTable: Sendable {
-    /// Forecast times (seconds, naive wall clock), strictly increasing.
+    /// Forecast times, strictly increasing: naive wall-clock seconds, or UTC instants of a zoned
+    /// evaluation (see ``clock``).
     public var times: [Int64]
+    /// The clock of ``times``: how the report reads and prints them in market time.
+    public var clock: ReportClock = .wallClock
     /// Labels (0 or 1).
     public var labels: [Double]
     /// The labelled price series at t (USD/MWh).
@@ -26,7 +29,7 @@ public struct PredictionTable: Sendable {
     /// labels are 0 or 1, probabilities lie in [0, 1]. Any violation names the line.
     public static func load(path: String) throws -> PredictionTable {
         let csv = try ArtifactCSV(path: path)
-        let times = try csv.times(csv.column("ts"))
+        let (times, clock) = try csv.clockTimes(csv.column("ts"))
         let yColumn = try csv.column("y")
         let labels = try csv.numbers(yColumn)
         let price = try csv.numbers(csv.column("price"))
@@ -41,7 +44,7 @@ public struct PredictionTable: Sendable {
         for i in times.indices {
             try Cancellation.check()
             if i > 0 && times[i] <= times[i - 1] {
-                throw RallyError("\(path):\(csv.lines[i]): time \(TimeStamp.format(times[i])) does not follow \(TimeStamp.format(times[i - 1])) (rows must be in increasing time order)")
+                throw RallyError("\(path):\(csv.lines[i]): time \(clock.format(times[i])) does not follow \(clock.format(times[i - 1])) (rows must be in increasing time order)")
             }
             guard labels[i] == 0 || labels[i] == 1 else {
                 throw RallyError("\(path):\(csv.lines[i]): column 'y': expected 0 or 1, got \(csv.rows[i][yColumn].isEmpty ? "an empty field" : csv.rows[i][yColumn])")
@@ -50,6 +53,6 @@ public struct PredictionTable: Sendable {
                 throw RallyError("\(path):\(csv.lines[i]): column 'p_\(models[k])': expected a probability in [0, 1], got \(Format.number(column[i]))")
             }
         }
-        return PredictionTable(times: times, labels: labels, price: price, threshold: threshold, models: models, probabilities: probabilities)
+        return PredictionTable(times: times, clock: clock, labels: labels, price: price, threshold: threshold, models: models, probabilities: probabilities)
     }
 }

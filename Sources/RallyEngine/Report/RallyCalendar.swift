@@ -8,12 +8,13 @@ public struct RallyCalendar: Sendable {
     /// Rallies in the cell.
     public var rallies: [[Int]]
 
-    /// Tallies `labels` at `times` shifted by `horizonHours`.
-    public static func compute(times: [Int64], labels: [Double], horizonHours: Int) -> RallyCalendar {
+    /// Tallies `labels` at `times` shifted by `horizonHours`, in market time: `local` gives an
+    /// instant's reading (the time itself on the wall clock).
+    public static func compute(times: [Int64], labels: [Double], horizonHours: Int, local: (Int64) -> Int64 = { $0 }) -> RallyCalendar {
         var count = [[Int]](repeating: [Int](repeating: 0, count: 12), count: 24)
         var rallies = count
         for i in times.indices {
-            let t = times[i] + Int64(horizonHours) * 3600
+            let t = local(times[i] + Int64(horizonHours) * 3600)
             let h = TimeStamp.hour(t), m = TimeStamp.month(t) - 1
             count[h][m] += 1
             rallies[h][m] += Int(labels[i])

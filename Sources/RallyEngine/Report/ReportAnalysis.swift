@@ -38,11 +38,11 @@ struct ReportAnalysis {
         let models = artifacts.models
         let columns = models.map { artifacts.probabilities($0) }
         horizon = artifacts.run?.horizon ?? 0
-        (windows, windowNote) = try Self.chooseWindows(options.windows, times: p.times, horizon: horizon)
+        (windows, windowNote) = try Self.chooseWindows(options.windows, times: p.times, clock: p.clock, horizon: horizon)
         reliability = try ReliabilityBands.compute(labels: p.labels, models: columns, bins: options.reliabilityBins, bootstrap: options.bootstrap)
         precisionRecall = try columns.map { try PrecisionRecallCurve.compute(labels: p.labels, scores: $0) }
         lift = try columns.map { try TopShareLift.compute(labels: p.labels, scores: $0) }
-        calendar = RallyCalendar.compute(times: p.times, labels: p.labels, horizonHours: horizon)
+        calendar = RallyCalendar.compute(times: p.times, labels: p.labels, horizonHours: horizon, local: p.clock.local)
         pair = Self.choosePair(artifacts.metrics)
         paired = try PairedComparison.compute(labels: p.labels, a: artifacts.probabilities(pair.a), b: artifacts.probabilities(pair.b),
                                               bootstrap: options.bootstrap)
@@ -61,9 +61,10 @@ struct ReportAnalysis {
 
     /// The requested windows that hold data; with the defaults, the test period's first two
     /// weeks when none does. A requested window without data is an error.
-    static func chooseWindows(_ requested: [ReportWindow]?, times: [Int64], horizon: Int) throws -> ([ReportWindow], String?) {
+    /// Windows are market-time readings of `clock`.
+    static func chooseWindows(_ requested: [ReportWindow]?, times: [Int64], clock: ReportClock = .wallClock, horizon: Int) throws -> ([ReportWindow], String?) {
         let shift = Int64(horizon) * 3600
-        let first = times[0] + shift, last = times[times.count - 1] + shift
+        let first = clock.local(times[0] + shift), last = clock.local(times[times.count - 1] + shift)
         func hasData(_ w: ReportWindow) -> Bool { w.from <= last && w.to >= first }
         if let requested {
             for w in requested where !hasData(w) {

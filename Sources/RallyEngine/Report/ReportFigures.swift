@@ -37,10 +37,12 @@ struct ReportFigures {
     /// realized rallies shaded; all drawn at the hour the label is about.
     func window(_ window: ReportWindow, index: Int) -> ReportFigure {
         let shift = Int64(horizon) * 3600
-        let rows = p.times.indices.filter { p.times[$0] + shift >= window.from && p.times[$0] + shift <= window.to }
-        let target = rows.map { Double(p.times[$0] + shift) }
-        let priceRows = p.times.indices.filter { p.times[$0] >= window.from && p.times[$0] <= window.to }
-        let spans = Self.rallySpans(rows.filter { p.labels[$0] == 1 }.map { p.times[$0] + shift })
+        // drawn in market time (the clock's readings: the times themselves on the wall clock)
+        let local = { (t: Int64) in p.clock.local(t) }
+        let rows = p.times.indices.filter { window.holds(local(p.times[$0] + shift)) }
+        let target = rows.map { Double(local(p.times[$0] + shift)) }
+        let priceRows = p.times.indices.filter { window.holds(local(p.times[$0])) }
+        let spans = Self.rallySpans(rows.filter { p.labels[$0] == 1 }.map { local(p.times[$0] + shift) })
         let rallyLayer = PlotLayer.spans(SpanSeries(name: "realized rally", spans: spans, color: ChartStyle.rally))
         let barLabel = horizon > 0 ? "threshold set \(horizon) h earlier" : "threshold"
         let pricePanel = ChartPanel(
@@ -48,14 +50,14 @@ struct ReportFigures {
             y: ChartAxis("USD/MWh", includeZero: true),
             layers: [rallyLayer,
                      .line(LineSeries(name: barLabel, xs: target, ys: rows.map { p.threshold[$0] }, color: ChartStyle.neutral, width: 1.4, dash: "6 4", step: true)),
-                     .line(LineSeries(name: "price", xs: priceRows.map { Double(p.times[$0]) }, ys: priceRows.map { p.price[$0] }, color: ChartStyle.ink, width: 1.3))],
+                     .line(LineSeries(name: "price", xs: priceRows.map { Double(local(p.times[$0])) }, ys: priceRows.map { p.price[$0] }, color: ChartStyle.ink, width: 1.3))],
             height: 290)
         let probabilityLayers = models.map { m in
             PlotLayer.line(LineSeries(name: m, xs: target, ys: rows.map { artifacts.probabilities(m)[$0] }, color: color(m), width: m == artifacts.metrics.baseline ? 1.4 : 1.7, step: true))
         }
         let issued = horizon > 0 ? "issued \(horizon) h ahead" : "at forecast time"
         let probabilityPanel = ChartPanel(
-            heading: "Rally probability (\(issued))", x: ChartAxis("Hour (naive wall clock)", kind: .time, bounds: (Double(window.from), Double(window.to))),
+            heading: "Rally probability (\(issued))", x: ChartAxis(p.clock.isWallClock ? "Hour (naive wall clock)" : "Hour (market time)", kind: .time, bounds: (Double(window.from), Double(window.to))),
             y: ChartAxis("Probability", bounds: (0, 1)), layers: [rallyLayer] + probabilityLayers, height: 260)
         let figure = ChartFigure(id: "w\(index)", title: "\(window.title): \(TimeStamp.format(window.from).prefix(10)) to \(TimeStamp.format(window.to).prefix(10))",
                                  panels: [pricePanel, probabilityPanel])

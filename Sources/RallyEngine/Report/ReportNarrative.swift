@@ -53,7 +53,7 @@ struct ReportNarrative {
         let first = predictions.times[0], last = predictions.times[predictions.count - 1]
         var text = "This report is rendered by `scripts/report.lua` from the benchmark artifacts in `\(artifacts.directory)` alone. "
         text += "It compares \(T.count(models.count, "model")) (\(T.list(models.map { "`\($0)`" })); the baseline is `\(metrics.baseline)`) "
-        text += "on \(metrics.testRows) test hours from \(T.time(first)) to \(T.time(last)), of which \(metrics.testPositives) were followed by a rally "
+        text += "on \(metrics.testRows) test hours from \(predictions.clock.format(first)) to \(predictions.clock.format(last)), of which \(metrics.testPositives) were followed by a rally "
         text += "(base rate \(T.percent(metrics.baseRate, 2))). Data: \(dataDescription)."
         doc.add(.paragraph(text))
         if isSynthetic {
@@ -183,7 +183,7 @@ struct ReportNarrative {
         let shift = Int64(analysis.horizon) * 3600
         for (k, w) in analysis.windows.enumerated() {
             place("window\(k + 1)", &doc)
-            let rows = predictions.times.indices.filter { predictions.times[$0] + shift >= w.from && predictions.times[$0] + shift <= w.to }
+            let rows = predictions.times.indices.filter { w.holds(predictions.clock.local(predictions.times[$0] + shift)) }
             let rallies = rows.filter { predictions.labels[$0] == 1 }, calm = rows.filter { predictions.labels[$0] == 0 }
             guard !rallies.isEmpty, !calm.isEmpty else {
                 doc.add(.paragraph("\(w.title): \(rallies.isEmpty ? "no rally hours" : "only rally hours") in this window, so there is no contrast to read."))
@@ -310,7 +310,7 @@ struct ReportNarrative {
         let shift = Int64(analysis.horizon) * 3600
         let pa = artifacts.probabilities(d.a), pb = artifacts.probabilities(d.b)
         let rows = d.largest.map { i in
-            [T.time(predictions.times[i]), T.time(predictions.times[i] + shift), T.fixed(predictions.price[i], 1),
+            [predictions.clock.format(predictions.times[i]), predictions.clock.format(predictions.times[i] + shift), T.fixed(predictions.price[i], 1),
              predictions.labels[i] == 1 ? "yes" : "no", T.fixed(pa[i], 3), T.fixed(pb[i], 3)]
         }
         let wins = d.largest.filter { i in (pa[i] > pb[i]) == (predictions.labels[i] == 1) }.count
@@ -389,7 +389,7 @@ struct ReportNarrative {
         let first = predictions.times[0], last = predictions.times[predictions.count - 1]
         var items: [String] = []
         items.append("**One zone.** All of this is one price series (\(dataDescription)). Other zones and hubs have other congestion patterns and spike mechanics; nothing here transfers without re-running the benchmark on their data.")
-        var period = "**One period.** The test covers \(T.time(first)) to \(T.time(last)) (\(T.count(metrics.folds, "fold"))), with \(metrics.testPositives) rallies"
+        var period = "**One period.** The test covers \(predictions.clock.format(first)) to \(predictions.clock.format(last)) (\(T.count(metrics.folds, "fold"))), with \(metrics.testPositives) rallies"
         if let train = artifacts.run?.trainRows { period += " after \(train) training rows" }
         items.append(period + ". The intervals account for week-to-week noise within it, not for a different year.")
         var threshold = "**Threshold choice.** The rally definition is a choice"

@@ -2,9 +2,9 @@
 public struct ReportWindow: Sendable, Equatable {
     /// What the period was (`January 2018 cold snap`).
     public var title: String
-    /// First hour shown.
+    /// First hour shown (a market-time reading: the wall clock, or a zoned run's local time).
     public var from: Int64
-    /// Last hour shown.
+    /// Last hour shown (a market-time reading).
     public var to: Int64
 
     /// Creates a window; `from` must precede `to`.
@@ -20,6 +20,9 @@ public struct ReportWindow: Sendable, Equatable {
         self.from = from
         self.to = to
     }
+
+    /// Whether market-time reading `t` lies in the window (`from ≤ t ≤ to`).
+    public func holds(_ t: Int64) -> Bool { t >= from && t <= to }
 
     /// The default close-ups on the shared PJM data: the late-December 2017 / early-January
     /// 2018 cold snap and a summer 2018 heat spell.
@@ -51,7 +54,8 @@ extension ReportWindow {
         let w = try OptionReader(tree, expected: "a table \(shape)")
         func time(_ key: String, _ dateOnly: DateOnly) throws -> Int64 {
             guard let value = w.field(key) else { throw RallyError("field '\(key)': time string expected (\"YYYY-MM-DD HH:MM\"), got nil") }
-            do { return try TimeStamp.option(value, dateOnly: dateOnly) } catch let e as RallyError { throw RallyError("field '\(key)': \(e.message)") }
+            // close-ups are drawn in market time: a time with an offset is read as written
+            do { return try SplitTime.option(value, dateOnly: dateOnly).reading } catch let e as RallyError { throw RallyError("field '\(key)': \(e.message)") }
         }
         let from = try time("from", .startOfDay), to = try time("to", .endOfDay)
         let title: String?

@@ -68,7 +68,4 @@ enum ReportText {
     static func count(_ n: Int, _ noun: String, _ plural: String? = nil) -> String {
         "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
     }
-
-    /// A time as `YYYY-MM-DD HH:MM`.
-    static func time(_ t: Int64) -> String { TimeStamp.format(t) }
 }

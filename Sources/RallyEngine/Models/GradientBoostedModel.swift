@@ -11,7 +11,7 @@ import Foundation
 /// Saved models are XGBoost JSON models (readable by any XGBoost); rally's parameters, feature
 /// names and fit report travel as booster attributes (`rally_parameters`, `rally_features`,
 /// `rally_report`).
-public final class GradientBoostedModel: FeatureImportanceModel {
+public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPredictions {
     /// The kind declaration.
     public static let kind = ModelKind(
         name: "gbdt",
@@ -62,6 +62,12 @@ public final class GradientBoostedModel: FeatureImportanceModel {
     var threadSchedule: (@Sendable (_ round: Int, _ requested: Int) -> Int)?
     /// Boosting rounds between two looks at the CPUs (``FitThreads/update()``).
     static let roundsBetweenThreadChecks = 10
+    /// Whether a fit keeps its training rows' probabilities (``TrainingRowPredictions``).
+    var keepsTrainingPredictions = false
+    /// The last fit's training probabilities: XGBoost's prediction cache of the training
+    /// matrix, which its rounds kept up to date (the same sums, tree by tree, as predicting
+    /// those rows afresh). Nil with early stopping (the fit trained on part of the rows).
+    private(set) var trainingPredictions: [Double]?
 
     /// A gbdt model from resolved parameters.
     init(parameters: ModelParameters) throws {
@@ -86,6 +92,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
     /// Fits on the rows of `X` with 0/1 `labels` and optional `weights` (see ``RallyModel``).
     public func fit(_ X: DesignMatrix, labels: [Double], weights: [Double]?) throws {
         let w = try TrainingData.checkedWeights(model: kind, X, labels: labels, weights: weights)
+        trainingPredictions = nil
         let rounds = try parameters.integer("rounds")
         let patience = try parameters.integer("early_stopping_rounds")
         let requested = try parameters.integer("nthread")
@@ -140,6 +147,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
             report["best_validation_logloss"] = .number(best.loss)
         }
         report["rounds"] = .number(Double(try b.rounds()))
+        trainingPredictions = keepsTrainingPredictions && validRows == nil ? try b.predict(train, rows: trainRows.count) : nil
         booster = b
         boosterThreads = threads
         features = X.names

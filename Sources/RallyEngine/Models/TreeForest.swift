@@ -9,7 +9,7 @@ import Foundation
 /// `Float`, and the probability is `1 / (1 + expf(-margin))`.
 ///
 /// It is a faster path, not a second model: ``GradientBoostedModel`` compares it with XGBoost on
-/// the first rows of its first prediction and keeps XGBoost's own whenever they differ or the
+/// rows spread over its first prediction and keeps XGBoost's own whenever they differ or the
 /// saved model holds anything this layout does not (another objective or booster, categorical
 /// splits, several outputs).
 struct TreeForest: Sendable {

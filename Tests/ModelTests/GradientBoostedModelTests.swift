@@ -100,3 +100,32 @@ extension ModelParameters {
         return out
     }
 }
+
+@Test func gbdtTrainingPredictionsFromTheFitEqualPredictingTheRows() throws {
+    // XGBoost's prediction cache of the training matrix against a fresh prediction, bit for bit:
+    // NaN (missing) values, subsampling, weights, two threads, and a thread change mid-fit
+    var (X, y) = RandomProblem.make(n: 4_000, seed: 21)
+    for i in stride(from: 0, to: 4_000, by: 5) { X.columns[1][i] = .nan }
+    let weights = (0..<4_000).map { Double($0 % 3 + 1) }
+    let cases: [(ModelParameters, [Double]?)] = [
+        (["rounds": .number(60), "nthread": .number(2)], nil),
+        (["rounds": .number(40), "subsample": .number(0.7), "max_depth": .number(8), "nthread": .number(1)], weights),
+    ]
+    for (parameters, w) in cases {
+        let m = try gbdt(parameters)
+        m.keepsTrainingPredictions = true
+        m.threadSchedule = { round, requested in round >= 20 ? 1 : requested }
+        try m.fit(X, labels: y, weights: w)
+        let kept = try #require(m.trainingPredictions)
+        let fresh: [Double] = try m.predict(X)
+        #expect(kept.map { $0.bitPattern } == fresh.map { $0.bitPattern })
+    }
+    // not asked for, or early stopping (trained on part of the rows): none kept
+    let plain = try gbdt(["rounds": .number(10), "nthread": .number(1)])
+    try plain.fit(X, labels: y, weights: nil)
+    #expect(plain.trainingPredictions == nil)
+    let stopped = try gbdt(["rounds": .number(50), "early_stopping_rounds": .number(5), "nthread": .number(1)])
+    stopped.keepsTrainingPredictions = true
+    try stopped.fit(X, labels: y, weights: nil)
+    #expect(stopped.trainingPredictions == nil)
+}

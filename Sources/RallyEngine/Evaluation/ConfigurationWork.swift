@@ -106,6 +106,7 @@ enum ConfigurationWork {
     static func fit(_ model: any RallyModel, name: String, fold: EvaluationFold, at prefix: String,
                     keepTraining: Bool = false) throws -> FitOutcome {
         let t0 = Date()
+        if keepTraining, let keeper = model as? any TrainingRowPredictions { keeper.keepsTrainingPredictions = true }
         do {
             try model.fit(fold.trainX(), labels: fold.trainY, weights: nil)
         } catch let error as RallyError where error != .interrupted {
@@ -136,7 +137,7 @@ enum ConfigurationWork {
     private static func trainingPredictions(_ model: any RallyModel, name: String, fold: EvaluationFold, at prefix: String) throws -> [Double] {
         let p: [Double]
         do {
-            p = try model.predict(fold.trainX())
+            p = try (model as? any TrainingRowPredictions)?.trainingPredictions ?? model.predict(fold.trainX())
         } catch let error as RallyError where error != .interrupted {
             throw RallyError("\(prefix)'\(name)' predicting the training rows of fold \(fold.index + 1): \(error.message)")
         }

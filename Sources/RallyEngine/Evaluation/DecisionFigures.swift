@@ -20,6 +20,15 @@ public struct EpisodeTable: Sendable {
     /// The figures of every model's `probabilities` against the episodes of `labels` at `times`.
     public static func compute(times: [Int64], labels: [Double], models: [(name: String, probabilities: [Double])],
                                settings: EpisodeSettings, bootstrap: BlockBootstrap, horizon: Int = 0, threads: Int = 2) throws -> EpisodeTable {
+        try compute(times: times, labels: labels, models: models, settings: settings, bootstrap: bootstrap, horizon: horizon,
+                    threads: threads, batched: true)
+    }
+
+    /// ``compute(times:labels:models:settings:bootstrap:horizon:threads:)``, each resample
+    /// from its weights when `batched` is false (the reference the batched path is tested
+    /// against; also taken when counts would not fit a ``ResampleBatch``).
+    static func compute(times: [Int64], labels: [Double], models: [(name: String, probabilities: [Double])],
+                        settings: EpisodeSettings, bootstrap: BlockBootstrap, horizon: Int, threads: Int, batched: Bool) throws -> EpisodeTable {
         let episodes = try RallyEpisodes(times: times, labels: labels, settings: settings)
         let outcomes = try models.map { try episodes.outcome($0.probabilities) }
         let n = times.count, figures = EpisodeFigure.allCases.count
@@ -27,16 +36,27 @@ public struct EpisodeTable: Sendable {
         if resamples > 0 { try bootstrap.validate(rows: n) }
         // replicates[model][figure][resample], each resample owned by one worker
         let slots = ResampleSlots(count: models.count * figures * resamples)
-        DispatchQueue.concurrentPerform(iterations: resamples == 0 ? 0 : max(1, min(threads, resamples))) { worker in
-            var weights = [Double](repeating: 0, count: n)
-            var r = worker
-            while r < resamples {
-                if Cancellation.isRequested { return }
-                bootstrap.weights(resample: r, rows: n, into: &weights)
-                for (m, outcome) in outcomes.enumerated() {
-                    for (f, value) in outcome.figures(weights: weights).enumerated() { slots[(m * figures + f) * resamples + r] = value }
+        if batched && resamples > 0 && ResampleBatch.fits(bootstrap, rows: n) {
+            let layouts = outcomes.map(EpisodeOutcome.BatchLayout.init)
+            ResampleBatch.forEach(bootstrap, rows: n, threads: threads) { batch in
+                for (m, layout) in layouts.enumerated() {
+                    layout.figures(batch) { lane, values in
+                        for (f, value) in values.enumerated() { slots[(m * figures + f) * resamples + batch.first + lane] = value }
+                    }
                 }
-                r += max(1, min(threads, resamples))
+            }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: resamples == 0 ? 0 : max(1, min(threads, resamples))) { worker in
+                var weights = [Double](repeating: 0, count: n)
+                var r = worker
+                while r < resamples {
+                    if Cancellation.isRequested { return }
+                    bootstrap.weights(resample: r, rows: n, into: &weights)
+                    for (m, outcome) in outcomes.enumerated() {
+                        for (f, value) in outcome.figures(weights: weights).enumerated() { slots[(m * figures + f) * resamples + r] = value }
+                    }
+                    r += max(1, min(threads, resamples))
+                }
             }
         }
         try Cancellation.check()

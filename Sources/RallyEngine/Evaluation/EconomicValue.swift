@@ -111,6 +111,14 @@ public struct ValueCurves: Sendable {
     /// nil) on `labels`, whose folds are consecutive blocks of `foldSizes` rows.
     public static func compute(labels: [Double], foldSizes: [Int], models: [(name: String, probabilities: [Double], training: [ForecastSample]?)],
                                alphas: [Double], bootstrap: BlockBootstrap, threads: Int = 2) throws -> ValueCurves {
+        try compute(labels: labels, foldSizes: foldSizes, models: models, alphas: alphas, bootstrap: bootstrap, threads: threads, batched: true)
+    }
+
+    /// ``compute(labels:foldSizes:models:alphas:bootstrap:threads:)``, each resample from its
+    /// weights when `batched` is false (the reference the batched path is tested against; also
+    /// taken when counts would not fit a ``ResampleBatch`` or a label is not 0 or 1).
+    static func compute(labels: [Double], foldSizes: [Int], models: [(name: String, probabilities: [Double], training: [ForecastSample]?)],
+                        alphas: [Double], bootstrap: BlockBootstrap, threads: Int, batched: Bool) throws -> ValueCurves {
         guard !alphas.isEmpty, alphas.count <= EconomicValue.maximumAlphas else {
             throw RallyError("value: 1 to \(EconomicValue.maximumAlphas) cost/loss ratios expected, got \(alphas.count)", option: "alpha")
         }
@@ -141,19 +149,27 @@ public struct ValueCurves: Sendable {
         @Sendable func slot(_ m: Int, _ s: Int, _ a: Int, _ r: Int) -> Int { ((m * 2 + s) * ratios + a) * resamples + r }
         let slab = ResampleSlots(count: models.count * 2 * alphas.count * resamples)
         let workers = max(1, min(threads, resamples))
-        DispatchQueue.concurrentPerform(iterations: resamples == 0 ? 0 : workers) { worker in
-            var weights = [Double](repeating: 0, count: n)
-            var r = worker
-            while r < resamples {
-                if Cancellation.isRequested { return }
-                bootstrap.weights(resample: r, rows: n, into: &weights)
+        if batched && resamples > 0 && ResampleBatch.fits(bootstrap, rows: n) && (cutters.first?.batchable ?? false) {
+            ResampleBatch.forEach(bootstrap, rows: n, threads: threads) { batch in
                 for (m, cutter) in cutters.enumerated() {
-                    let values = cutter.values(weights: weights, alphas: alphas)
-                    for (s, curve) in values.enumerated() {
-                        for a in curve.indices { slab[slot(m, s, a, r)] = curve[a] }
-                    }
+                    cutter.values(batch, alphas: alphas) { lane, s, a, value in slab[slot(m, s, a, batch.first + lane)] = value }
                 }
-                r += workers
+            }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: resamples == 0 ? 0 : workers) { worker in
+                var weights = [Double](repeating: 0, count: n)
+                var r = worker
+                while r < resamples {
+                    if Cancellation.isRequested { return }
+                    bootstrap.weights(resample: r, rows: n, into: &weights)
+                    for (m, cutter) in cutters.enumerated() {
+                        let values = cutter.values(weights: weights, alphas: alphas)
+                        for (s, curve) in values.enumerated() {
+                            for a in curve.indices { slab[slot(m, s, a, r)] = curve[a] }
+                        }
+                    }
+                    r += workers
+                }
             }
         }
         try Cancellation.check()
@@ -177,7 +193,7 @@ public struct ValueCurves: Sendable {
 /// for each strategy (calibrated, trained) and α how many of them are acted on. A resample's
 /// counts at every cut come from one pass over the rows in time order: each row falls in the
 /// bucket between two consecutive cuts of its fold, and the buckets are summed up.
-private struct FoldCuts {
+struct FoldCuts {
     let labels: [Double]
     let starts: [Int], sizes: [Int]
     /// Per fold, the distinct cut counts in increasing order, from 0 to the fold's size.

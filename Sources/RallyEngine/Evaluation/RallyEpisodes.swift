@@ -182,7 +182,6 @@ public struct EpisodeOutcome: Sendable {
     /// has nothing to stand on (no episode, no caught episode).
     public func figures(weights: [Double]? = nil) -> [Double] {
         func w(_ i: Int) -> Double { weights?[i] ?? 1 }
-        var out = [Double](repeating: .nan, count: EpisodeFigure.allCases.count)
         var count = 0.0, caught = 0.0, early = 0.0
         var caughtLeads: [Double] = []
         for (e, lead) in zip(episodes.episodes, leads) {
@@ -198,6 +197,16 @@ public struct EpisodeOutcome: Sendable {
             hours += w(i)
             if alarm[i] { alarmHours += w(i) }
         }
+        caughtLeads.sort()
+        return finish(count: count, caught: caught, early: early, sortedLeads: caughtLeads, hours: hours, alarmHours: alarmHours,
+                      falseRuns: falseRunStarts.reduce(0) { $0 + w($1) })
+    }
+
+    /// The figures from the (weighted) counts: episodes, caught and caught early ones, the caught
+    /// episodes' leads sorted ascending, hours, hours in alarm and false alarm runs.
+    func finish(count: Double, caught: Double, early: Double, sortedLeads: [Double], hours: Double, alarmHours: Double,
+                falseRuns: Double) -> [Double] {
+        var out = [Double](repeating: .nan, count: EpisodeFigure.allCases.count)
         let months = hours * episodes.stepHours / (30 * 24)
         out[0] = count
         if count > 0 {
@@ -205,14 +214,13 @@ public struct EpisodeOutcome: Sendable {
             out[2] = early / count
             out[3] = (caught - early) / count
         }
-        if !caughtLeads.isEmpty {
-            caughtLeads.sort()
-            out[4] = Percentile.of(sorted: caughtLeads, 50)
-            out[5] = Percentile.of(sorted: caughtLeads, 25)
-            out[6] = Percentile.of(sorted: caughtLeads, 75)
+        if !sortedLeads.isEmpty {
+            out[4] = Percentile.of(sorted: sortedLeads, 50)
+            out[5] = Percentile.of(sorted: sortedLeads, 25)
+            out[6] = Percentile.of(sorted: sortedLeads, 75)
         }
         if months > 0 {
-            out[7] = falseRunStarts.reduce(0) { $0 + w($1) } / months
+            out[7] = falseRuns / months
             out[8] = alarmHours * episodes.stepHours / months
         }
         return out

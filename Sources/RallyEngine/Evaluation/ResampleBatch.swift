@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The row counts of up to eight bootstrap resamples of the same rows, side by side: row i's
 /// counts are one `SIMD8<UInt16>`, lane l holding how many times resample `first + l` drew the
 /// row. It is scratch memory for one worker thread (allocated once, refilled per batch), not a
@@ -74,4 +76,26 @@ final class ResampleBatch {
     /// Row i's counts as 32-bit lanes.
     @inline(__always)
     func wide(_ i: Int) -> SIMD8<Int32> { SIMD8<Int32>(truncatingIfNeeded: counts[i]) }
+}
+
+extension ResampleBatch {
+    /// Runs `body` on every batch of eight of `scheme`'s resamples of `rows` rows, on up to
+    /// `threads` workers that take batches in turn (each with its own scratch batch). `body`
+    /// must write each resample's results at slots of its own. Stops early when Ctrl-C is
+    /// pressed (check ``Cancellation`` afterwards). Call ``fits(_:rows:)`` first.
+    static func forEach(_ scheme: BlockBootstrap, rows: Int, threads: Int, _ body: @Sendable (ResampleBatch) -> Void) {
+        let batches = (scheme.resamples + lanes - 1) / lanes
+        guard batches > 0 else { return }
+        let workers = max(1, min(threads, batches))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let batch = ResampleBatch(rows: rows)
+            var b = worker
+            while b < batches {
+                if Cancellation.isRequested { return }
+                batch.fill(scheme, first: b * lanes, end: scheme.resamples)
+                body(batch)
+                b += workers
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ import Foundation
 /// Saved models are XGBoost JSON models (readable by any XGBoost); rally's parameters, feature
 /// names and fit report travel as booster attributes (`rally_parameters`, `rally_features`,
 /// `rally_report`).
-public final class GradientBoostedModel: FeatureImportanceModel {
+public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPredictions {
     /// The kind declaration.
     public static let kind = ModelKind(
         name: "gbdt",
@@ -62,6 +62,19 @@ public final class GradientBoostedModel: FeatureImportanceModel {
     var threadSchedule: (@Sendable (_ round: Int, _ requested: Int) -> Int)?
     /// Boosting rounds between two looks at the CPUs (``FitThreads/update()``).
     static let roundsBetweenThreadChecks = 10
+    /// Whether a fit keeps its training rows' probabilities (``TrainingRowPredictions``).
+    var keepsTrainingPredictions = false
+    /// The last fit's training probabilities: XGBoost's prediction cache of the training
+    /// matrix, which its rounds kept up to date (the same sums, tree by tree, as predicting
+    /// those rows afresh). Nil with early stopping (the fit trained on part of the rows).
+    private(set) var trainingPredictions: [Double]?
+    /// The fitted trees laid out for prediction (``TreeForest``), made at the first prediction;
+    /// `.some(nil)` when the model cannot be laid out or its first prediction differed from XGBoost's.
+    private var forest: TreeForest??
+    /// Whether the forest's first prediction was checked against XGBoost's.
+    private var forestChecked = false
+    /// Rows of the first prediction that XGBoost predicts too, to check the forest against.
+    static let forestCheckRows = 64
 
     /// A gbdt model from resolved parameters.
     init(parameters: ModelParameters) throws {
@@ -86,6 +99,7 @@ public final class GradientBoostedModel: FeatureImportanceModel {
     /// Fits on the rows of `X` with 0/1 `labels` and optional `weights` (see ``RallyModel``).
     public func fit(_ X: DesignMatrix, labels: [Double], weights: [Double]?) throws {
         let w = try TrainingData.checkedWeights(model: kind, X, labels: labels, weights: weights)
+        trainingPredictions = nil
         let rounds = try parameters.integer("rounds")
         let patience = try parameters.integer("early_stopping_rounds")
         let requested = try parameters.integer("nthread")
@@ -140,7 +154,10 @@ public final class GradientBoostedModel: FeatureImportanceModel {
             report["best_validation_logloss"] = .number(best.loss)
         }
         report["rounds"] = .number(Double(try b.rounds()))
+        trainingPredictions = keepsTrainingPredictions && validRows == nil ? try b.predict(train, rows: trainRows.count) : nil
         booster = b
+        forest = nil
+        forestChecked = false
         boosterThreads = threads
         features = X.names
         fitReport = report.sortedByName
@@ -157,7 +174,27 @@ public final class GradientBoostedModel: FeatureImportanceModel {
             try booster.set("nthread", String(threads))
             boosterThreads = threads
         }
+        if let p = try forestPrediction(X, booster: booster, threads: threads) { return p }
         return try booster.predict(XGMatrix(X, rows: 0..<X.rows, threads: threads), rows: X.rows)
+    }
+
+    /// The forest's prediction of `X`, or nil (predict with XGBoost): the first one is checked
+    /// against XGBoost's on rows spread over `X`, and the forest is dropped if any differs.
+    private func forestPrediction(_ X: DesignMatrix, booster: XGBooster, threads: Int) throws -> [Double]? {
+        if forest == nil { forest = .some(TreeForest(ubj: try booster.ubjModel(), features: features.count)) }
+        guard let laidOut = forest ?? nil, let p = laidOut.predict(X, threads: threads) else { return nil }
+        if !forestChecked {
+            let step = max(1, X.rows / Self.forestCheckRows)
+            let rows = Array(stride(from: 0, to: X.rows, by: step).prefix(Self.forestCheckRows))
+            let sample = DesignMatrix(names: X.names, columns: X.columns.map { col in rows.map { col[$0] } })
+            let reference = try booster.predict(XGMatrix(sample, rows: 0..<rows.count, threads: threads), rows: rows.count)
+            guard zip(rows, reference).allSatisfy({ p[$0].bitPattern == $1.bitPattern }) else {
+                forest = .some(nil)
+                return nil
+            }
+            forestChecked = true
+        }
+        return p
     }
 
     /// Importance by `type`: `gain` (average gain of the feature's splits, the default measure),

@@ -45,6 +45,19 @@ public protocol FeatureImportanceModel: RallyModel {
     func importance(type: String) throws -> [(feature: String, score: Double)]
 }
 
+/// A model that can keep the probabilities of its own training rows from the fit itself, cheaper
+/// than predicting those rows again and equal to that prediction to the last bit. It is an
+/// optional shortcut for evaluations that need training predictions (the value curve's
+/// training-chosen thresholds), not a different prediction.
+protocol TrainingRowPredictions: RallyModel {
+    /// Set before ``RallyModel/fit(_:labels:weights:)``: the fit keeps its training rows'
+    /// probabilities in ``trainingPredictions``.
+    var keepsTrainingPredictions: Bool { get set }
+    /// The last fit's probabilities for every row of its `X`, in row order, when it kept them
+    /// and could (nil otherwise: predict the rows instead).
+    var trainingPredictions: [Double]? { get }
+}
+
 extension RallyModel {
     /// The features ranked by importance measure `type`, highest first (ties in feature order).
     /// Throws for a model that cannot rank its features, or as ``FeatureImportanceModel/importance(type:)`` does.

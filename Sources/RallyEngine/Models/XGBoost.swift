@@ -171,10 +171,15 @@ final class XGBooster {
     }
 
     /// The model in XGBoost's JSON format.
-    func jsonModel() throws -> Data {
+    func jsonModel() throws -> Data { try savedModel(format: "json") }
+
+    /// The model in XGBoost's Universal Binary JSON format (numbers as their exact bits).
+    func ubjModel() throws -> Data { try savedModel(format: "ubj") }
+
+    private func savedModel(format: String) throws -> Data {
         var length: bst_ulong = 0
         var bytes: UnsafePointer<CChar>?
-        try XGBoost.check(XGBoosterSaveModelToBuffer(handle, #"{"format": "json"}"#, &length, &bytes), "save the model")
+        try XGBoost.check(XGBoosterSaveModelToBuffer(handle, "{\"format\": \"\(format)\"}", &length, &bytes), "save the model")
         guard let bytes else { throw RallyError("gbdt: XGBoost returned no model bytes") }
         return Data(bytes: bytes, count: Int(length))
     }

@@ -1,0 +1,97 @@
+/// The decision figures' resamples scored eight at a time from a ``ResampleBatch``: the value
+/// curves (``FoldCuts``) and the episode figures (``EpisodeOutcome``). It is a faster path to
+/// the same numbers, not new figures: each equals the weights path (``FoldCuts/values(weights:alphas:)``,
+/// ``EpisodeOutcome/figures(weights:)``) on the same resample to the last bit, because every
+/// sum those take is a sum of whole counts (exact in any order, kept here in integers) and the
+/// figures are finished by the same code from the same numbers (`DecisionBatchTests`).
+extension FoldCuts {
+    /// Whether the batched path computes what the weights path does: 0/1 labels.
+    var batchable: Bool { labels.allSatisfy { $0 == 0 || $0 == 1 } }
+
+    /// The value per strategy and α of each filled lane of `batch`, handed to
+    /// `store(lane, strategy, alpha, value)`.
+    func values(_ batch: ResampleBatch, alphas: [Double], store: (_ lane: Int, _ strategy: Int, _ alpha: Int, _ value: Double) -> Void) {
+        typealias Whole = SIMD8<Int32>
+        // per fold, the count and the rallies of the rows acted on at each mark, eight lanes
+        var rows: [[Whole]] = [], rallies: [[Whole]] = []
+        var total = Whole(), positives = Whole()
+        for f in marks.indices {
+            var n = [Whole](repeating: Whole(), count: marks[f].count), y = n
+            n.withUnsafeMutableBufferPointer { n in
+                y.withUnsafeMutableBufferPointer { y in
+                    for i in starts[f]..<(starts[f] + sizes[f]) {
+                        let c = batch.wide(i), k = bucket[i]
+                        n[k] &+= c
+                        if labels[i] == 1 { y[k] &+= c }
+                    }
+                    for j in 1..<n.count {
+                        n[j] &+= n[j - 1]
+                        y[j] &+= y[j - 1]
+                    }
+                }
+            }
+            total &+= n[n.count - 1]
+            positives &+= y[y.count - 1]
+            rows.append(n)
+            rallies.append(y)
+        }
+        for lane in 0..<batch.filled {
+            let total = Double(total[lane]), positives = Double(positives[lane])
+            for (s, strategy) in cuts.enumerated() {
+                for a in alphas.indices {
+                    var alarms = 0.0, hits = 0.0
+                    for (f, k) in strategy[a].enumerated() {
+                        alarms += Double(rows[f][k][lane])
+                        hits += Double(rallies[f][k][lane])
+                    }
+                    store(lane, s, a, EconomicValue.value(alpha: alphas[a], alarms: alarms, hits: hits, positives: positives, total: total))
+                }
+            }
+        }
+    }
+}
+
+extension EpisodeOutcome {
+    /// What the batched figures need, laid out once per model: the rows in alarm, and the
+    /// caught episodes' first rows with their leads, in ascending lead (ties in episode order).
+    struct BatchLayout: Sendable {
+        let outcome: EpisodeOutcome
+        let alarmRows: [Int32]
+        let caughtFirst: [Int32], caughtLeads: [Double]
+        let earlyFirst: [Int32]
+
+        init(_ outcome: EpisodeOutcome) {
+            self.outcome = outcome
+            alarmRows = outcome.alarm.indices.filter { outcome.alarm[$0] }.map { Int32($0) }
+            let caught = outcome.leads.indices.filter { outcome.leads[$0] != nil }
+                .sorted { (outcome.leads[$0]!, $0) < (outcome.leads[$1]!, $1) }
+            caughtFirst = caught.map { Int32(outcome.episodes.episodes[$0].first) }
+            caughtLeads = caught.map { outcome.leads[$0]! }
+            earlyFirst = outcome.leads.indices.filter { (outcome.leads[$0] ?? -1) >= 0 }.map { Int32(outcome.episodes.episodes[$0].first) }
+        }
+
+        /// The figures of each filled lane of `batch`, handed to `store(lane, figures)`.
+        func figures(_ batch: ResampleBatch, store: (_ lane: Int, _ figures: [Double]) -> Void) {
+            typealias Whole = SIMD8<Int32>
+            var count = Whole(), caught = Whole(), early = Whole(), hours = Whole(), alarmHours = Whole(), falseRuns = Whole()
+            for e in outcome.episodes.episodes { count &+= batch.wide(e.first) }
+            for i in caughtFirst { caught &+= batch.wide(Int(i)) }
+            for i in earlyFirst { early &+= batch.wide(Int(i)) }
+            for i in 0..<batch.rows { hours &+= batch.wide(i) }
+            for i in alarmRows { alarmHours &+= batch.wide(Int(i)) }
+            for i in outcome.falseRunStarts { falseRuns &+= batch.wide(i) }
+            var leads: [Double] = []
+            for lane in 0..<batch.filled {
+                // the caught leads, each as often as its episode's first row is drawn: sorted by construction
+                leads.removeAll(keepingCapacity: true)
+                for (i, lead) in zip(caughtFirst, caughtLeads) {
+                    let m = Int(batch.counts[Int(i)][lane])
+                    if m > 0 { leads.append(contentsOf: repeatElement(lead, count: m)) }
+                }
+                store(lane, outcome.finish(count: Double(count[lane]), caught: Double(caught[lane]), early: Double(early[lane]),
+                                           sortedLeads: leads, hours: Double(hours[lane]), alarmHours: Double(alarmHours[lane]),
+                                           falseRuns: Double(falseRuns[lane])))
+            }
+        }
+    }
+}

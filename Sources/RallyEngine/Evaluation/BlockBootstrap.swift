@@ -1,3 +1,5 @@
+import Foundation
+
 /// The moving-block bootstrap of a time-ordered sample (Künsch 1989), as the peer draws it.
 ///
 /// A resample of `m` rows is `ceil(m / block)` blocks of `block` consecutive rows, each block
@@ -49,6 +51,25 @@ public struct BlockBootstrap: Sendable, Equatable {
                 let take = min(block, remaining)
                 for i in start..<(start + take) { w[i] += 1 }
                 remaining -= take
+            }
+        }
+    }
+}
+
+extension BlockBootstrap {
+    /// Runs `body(r, weights)` for every resample `r`, spread over at most `threads` workers
+    /// (worker k takes k, k + workers, ...), each with its own buffer of the resample's row
+    /// multiplicities over `rows` rows; a worker stops when Ctrl-C is requested. `body` writes
+    /// its figures for `r` into slots of its own, so the order the workers run in cannot matter.
+    func forEachResample(rows: Int, threads: Int, _ body: @Sendable (_ r: Int, _ weights: [Double]) -> Void) {
+        guard resamples > 0 else { return }
+        let workers = max(1, min(threads, resamples))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var weights = [Double](repeating: 0, count: rows)
+            for r in stride(from: worker, to: resamples, by: workers) {
+                if Cancellation.isRequested { return }
+                self.weights(resample: r, rows: rows, into: &weights)
+                body(r, weights)
             }
         }
     }

@@ -46,16 +46,9 @@ public struct EpisodeTable: Sendable {
                 }
             }
         } else {
-            DispatchQueue.concurrentPerform(iterations: resamples == 0 ? 0 : max(1, min(threads, resamples))) { worker in
-                var weights = [Double](repeating: 0, count: n)
-                var r = worker
-                while r < resamples {
-                    if Cancellation.isRequested { return }
-                    bootstrap.weights(resample: r, rows: n, into: &weights)
-                    for (m, outcome) in outcomes.enumerated() {
-                        for (f, value) in outcome.figures(weights: weights).enumerated() { slots[(m * figures + f) * resamples + r] = value }
-                    }
-                    r += max(1, min(threads, resamples))
+            bootstrap.forEachResample(rows: n, threads: threads) { r, weights in
+                for (m, outcome) in outcomes.enumerated() {
+                    for (f, value) in outcome.figures(weights: weights).enumerated() { slots[(m * figures + f) * resamples + r] = value }
                 }
             }
         }

@@ -148,7 +148,6 @@ public struct ValueCurves: Sendable {
         let ratios = alphas.count
         @Sendable func slot(_ m: Int, _ s: Int, _ a: Int, _ r: Int) -> Int { ((m * 2 + s) * ratios + a) * resamples + r }
         let slab = ResampleSlots(count: models.count * 2 * alphas.count * resamples)
-        let workers = max(1, min(threads, resamples))
         if batched && resamples > 0 && ResampleBatch.fits(bootstrap, rows: n) && (cutters.first?.batchable ?? false) {
             ResampleBatch.forEach(bootstrap, rows: n, threads: threads) { batch in
                 for (m, cutter) in cutters.enumerated() {
@@ -156,19 +155,11 @@ public struct ValueCurves: Sendable {
                 }
             }
         } else {
-            DispatchQueue.concurrentPerform(iterations: resamples == 0 ? 0 : workers) { worker in
-                var weights = [Double](repeating: 0, count: n)
-                var r = worker
-                while r < resamples {
-                    if Cancellation.isRequested { return }
-                    bootstrap.weights(resample: r, rows: n, into: &weights)
-                    for (m, cutter) in cutters.enumerated() {
-                        let values = cutter.values(weights: weights, alphas: alphas)
-                        for (s, curve) in values.enumerated() {
-                            for a in curve.indices { slab[slot(m, s, a, r)] = curve[a] }
-                        }
+            bootstrap.forEachResample(rows: n, threads: threads) { r, weights in
+                for (m, cutter) in cutters.enumerated() {
+                    for (s, curve) in cutter.values(weights: weights, alphas: alphas).enumerated() {
+                        for a in curve.indices { slab[slot(m, s, a, r)] = curve[a] }
                     }
-                    r += workers
                 }
             }
         }

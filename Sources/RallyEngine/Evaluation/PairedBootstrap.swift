@@ -110,26 +110,17 @@ public enum PairedBootstrap {
     /// The reference: each resample's weights, each model's ``ForecastScorer/score(weights:)``.
     private static func scoreOneByOne(_ scorers: [ForecastScorer], scheme: BlockBootstrap, threads: Int,
                                       slab: SharedSlab, kept: SharedSlab) {
-        let rows = scorers[0].count, resamples = scheme.resamples
+        let rows = scorers[0].count
         let metricCount = Metric.allCases.count, stride = scorers.count * metricCount
-        let workers = max(1, min(threads, resamples))
         let labels = scorers[0].labels
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var weights = [Double](repeating: 0, count: rows)
-            var r = worker
-            while r < resamples {
-                if Cancellation.isRequested { return }
-                scheme.weights(resample: r, rows: rows, into: &weights)
-                var positives = 0.0
-                for i in 0..<rows { positives += weights[i] * labels[i] }
-                if bothClasses(positives: positives, rows: rows) {
-                    kept[r] = 1
-                    for (m, scorer) in scorers.enumerated() {
-                        let v = scorer.score(weights: weights)
-                        for j in 0..<metricCount { slab[r * stride + m * metricCount + j] = v.values[j] }
-                    }
-                }
-                r += workers
+        scheme.forEachResample(rows: rows, threads: threads) { r, weights in
+            var positives = 0.0
+            for i in 0..<rows { positives += weights[i] * labels[i] }
+            guard bothClasses(positives: positives, rows: rows) else { return }
+            kept[r] = 1
+            for (m, scorer) in scorers.enumerated() {
+                let v = scorer.score(weights: weights)
+                for j in 0..<metricCount { slab[r * stride + m * metricCount + j] = v.values[j] }
             }
         }
     }

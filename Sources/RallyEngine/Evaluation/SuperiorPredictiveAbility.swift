@@ -94,20 +94,12 @@ public struct SuperiorPredictiveAbility: Sendable, Equatable {
         try scheme.validate(rows: n)
         let k = differentials.count, resamples = scheme.resamples
         let out = ResampleMeans(resamples: resamples, width: k)
-        let workers = max(1, min(threads, resamples))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var weights = [Double](repeating: 0, count: n)
-            var r = worker
-            while r < resamples {
-                if Cancellation.isRequested { return }
-                scheme.weights(resample: r, rows: n, into: &weights)
-                weights.withUnsafeBufferPointer { w in
-                    for j in 0..<k {
-                        let s = differentials[j].withUnsafeBufferPointer { Self.dot(w, $0) }
-                        out.set(r, j, s / Double(n))
-                    }
+        scheme.forEachResample(rows: n, threads: threads) { r, weights in
+            weights.withUnsafeBufferPointer { w in
+                for j in 0..<k {
+                    let s = differentials[j].withUnsafeBufferPointer { Self.dot(w, $0) }
+                    out.set(r, j, s / Double(n))
                 }
-                r += workers
             }
         }
         try Cancellation.check()

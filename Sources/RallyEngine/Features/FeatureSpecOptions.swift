@@ -133,12 +133,9 @@ extension RollingStatistic {
         }
         let window = try FeatureSpec.window(source)
         let statistic: RollingStatistic
-        switch name {
-        case "mean": statistic = .mean
-        case "std": statistic = .std
-        case "min": statistic = .min
-        case "max": statistic = .max
-        default:
+        if let plain = RollingStatistic(plainName: name) {
+            statistic = plain
+        } else {
             guard let q = try source.number("q") else { throw source.error("q", "number expected, got nil") }
             guard q > 0 && q < 1 else { throw source.error("q", "must be in (0, 1), got \(Format.number(q))") }
             statistic = .quantile(q)

@@ -15,6 +15,18 @@ public enum RollingStatistic: Sendable, Equatable, CustomStringConvertible {
     /// numpy and pandas): with h = q (n - 1), x[⌊h⌋] + (x[⌊h⌋ + 1] - x[⌊h⌋]) (h - ⌊h⌋).
     case quantile(Double)
 
+    /// The statistic without a parameter named `name` (`mean`, `std`, `min`, `max`); nil for
+    /// `quantile`, which needs its q, and for any other name.
+    public init?(plainName name: String) {
+        switch name {
+        case "mean": self = .mean
+        case "std": self = .std
+        case "min": self = .min
+        case "max": self = .max
+        default: return nil
+        }
+    }
+
     /// The name used in feature names and Lua specs: `mean`, `std`, `min`, `max`, `quantile`.
     public var name: String {
         switch self {

@@ -71,16 +71,14 @@ enum BundleRecipe {
         case "rolling":
             let stat = try r.text(o["stat"], "\(path).stat")
             let statistic: RollingStatistic
-            switch stat {
-            case "mean": statistic = .mean
-            case "std": statistic = .std
-            case "min": statistic = .min
-            case "max": statistic = .max
-            case "quantile":
+            if let plain = RollingStatistic(plainName: stat) {
+                statistic = plain
+            } else if stat == "quantile" {
                 let q = try r.number(o["q"], "\(path).q")
                 guard q > 0 && q < 1 else { throw r.fail("\(path).q = \(Format.number(q)) must be in (0, 1)") }
                 statistic = .quantile(q)
-            default: throw r.fail("\(path).stat = \"\(MessageText.quote(stat, limit: 20))\": expected mean, std, min, max or quantile")
+            } else {
+                throw r.fail("\(path).stat = \"\(MessageText.quote(stat, limit: 20))\": expected mean, std, min, max or quantile")
             }
             source = .rolling(column: try column(), statistic: statistic, window: try count("window", 1))
         case "relative": source = .relativeToMean(column: try column(), window: try count("window", 1))

@@ -1,22 +1,6 @@
 import CLua
 import LuaBridge
 
-/// The Swift object behind a Lua `Dataset`.
-public final class DatasetObject {
-    /// The dataset.
-    public let dataset: Dataset
-    /// Wraps `dataset`.
-    public init(_ dataset: Dataset) { self.dataset = dataset }
-}
-
-/// The Swift object behind a Lua `Split` (one train/test split; walk-forward gives a list of them).
-public final class SplitObject {
-    /// The split.
-    public let split: TimeSplit
-    /// Wraps `split`.
-    public init(_ split: TimeSplit) { self.split = split }
-}
-
 /// The Lua face of the data layer: `rally.load`, `rally.split`, `rally.walkforward`,
 /// `rally.dataset.*`, and the `Dataset` and `Split` classes.
 enum DataBindings {
@@ -69,32 +53,32 @@ enum DataBindings {
         Times are UTC instants shown in the dataset's zone (print(ds) names it: America/New_York, UTC), or, for files with naive
         times and no zone, the file's own wall clock; calendar features use the same local time.
         """)
-        cls.tostring = { $0.dataset.summary }
-        cls.length = { $0.dataset.count }
+        cls.tostring = { $0.value.summary }
+        cls.length = { $0.value.count }
         cls.index = { object, L in
-            guard let key = L.string(2), let values = object.dataset.column(named: key) else { return 0 }
+            guard let key = L.string(2), let values = object.value.column(named: key) else { return 0 }
             LuaVector.push(L, values, name: key)
             return 1
         }
         cls.method("columns", doc: "ds:columns() -- the column names, as a Lua table.") { object, L in
-            L.push(strings: object.dataset.names)
+            L.push(strings: object.value.names)
             return 1
         }
         cls.method("col", doc: "ds:col(name) -- column `name` as a Vector (#v, v[i], v:totable()).") { object, L in
             let args = LuaArgs(L, "col", method: true)
             let name = try args.string(1)
-            guard let values = object.dataset.column(named: name) else {
-                throw args.error(1, "no column '\(name)'; columns: \(object.dataset.names.joined(separator: ", "))")
+            guard let values = object.value.column(named: name) else {
+                throw args.error(1, "no column '\(name)'; columns: \(object.value.names.joined(separator: ", "))")
             }
             LuaVector.push(L, values, name: name)
             return 1
         }
         cls.method("zone", doc: "ds:zone() -- the dataset's zone: an IANA name (\"America/New_York\"), \"UTC\", \"UTC-05:00\" or \"wall clock\".") { object, L in
-            L.push(object.dataset.zone.name)
+            L.push(object.value.zone.name)
             return 1
         }
         cls.method("timestamps", doc: "ds:timestamps() -- the time index as a Vector of seconds since 1970-01-01 00:00 (UTC, or the wall clock of a file without zone).") { object, L in
-            LuaVector.push(L, object.dataset.timestamps.map(Double.init), name: "timestamps")
+            LuaVector.push(L, object.value.timestamps.map(Double.init), name: "timestamps")
             return 1
         }
         cls.method("write", doc: """
@@ -105,16 +89,16 @@ enum DataBindings {
         whoever gets the file when that is UTC (a Data Miner pivot) or a local clock such as EPT.
         """) { object, L in
             let path = try LuaArgs(L, "write", method: true).string(1)
-            try DatasetCSV.write(object.dataset, to: path)
+            try DatasetCSV.write(object.value, to: path)
             L.push(path)
             return 1
         }
         cls.method("head", doc: "ds:head([n]) -- the first n rows (default 5) as a printable table (a string).") { object, L in
-            L.push(DatasetText.head(object.dataset, try LuaArgs(L, "head", method: true).integer(1, EntryPointOptions.rowCount)))
+            L.push(DatasetText.head(object.value, try LuaArgs(L, "head", method: true).integer(1, EntryPointOptions.rowCount)))
             return 1
         }
         cls.method("tail", doc: "ds:tail([n]) -- the last n rows (default 5) as a printable table (a string).") { object, L in
-            L.push(DatasetText.tail(object.dataset, try LuaArgs(L, "tail", method: true).integer(1, EntryPointOptions.rowCount)))
+            L.push(DatasetText.tail(object.value, try LuaArgs(L, "tail", method: true).integer(1, EntryPointOptions.rowCount)))
             return 1
         }
         cls.method("slice", doc: """
@@ -122,11 +106,11 @@ enum DataBindings {
         """) { object, L in
             let args = LuaArgs(L, "slice", method: true)
             let from = try time(args, 1, dateOnly: .startOfDay), to = try time(args, 2, dateOnly: .endOfDay)
-            LuaObjects.push(L, DatasetObject(try args.attributing { try object.dataset.slice(from: from, through: to) }), datasetClass)
+            LuaObjects.push(L, DatasetObject(try args.attributing { try object.value.slice(from: from, through: to) }), datasetClass)
             return 1
         }
         cls.method("locations", doc: "ds:locations() -- the names of the locations a long export held (a hub, zone or pnode each), as a Lua table; empty for a single series.") { object, L in
-            L.push(strings: object.dataset.locations.map(\.name))
+            L.push(strings: object.value.locations.map(\.name))
             return 1
         }
         cls.method("location", doc: """
@@ -134,15 +118,15 @@ enum DataBindings {
         """) { object, L in
             let args = LuaArgs(L, "location", method: true)
             let key = try args.string(1)
-            LuaObjects.push(L, DatasetObject(try args.attributing { try object.dataset.location(key) }), datasetClass)
+            LuaObjects.push(L, DatasetObject(try args.attributing { try object.value.location(key) }), datasetClass)
             return 1
         }
         cls.method("describe", doc: "ds:describe() -- count, missing, mean, std, min, quartiles and max of every column, as a printable table (a string).") { object, L in
-            L.push(DatasetText.describe(object.dataset))
+            L.push(DatasetText.describe(object.value))
             return 1
         }
         cls.method("report", doc: "ds:report() -- what the load found and every repair it made, as text.") { object, L in
-            L.push(object.dataset.report.text)
+            L.push(object.value.report.text)
             return 1
         }
         return cls
@@ -155,9 +139,9 @@ enum DataBindings {
         Split -- a train/test split in time. Fields: train_start, train_end, test_start, test_end (strings or nil), embargo (hours).
         A row trains when its time is <= train_end - embargo and its label (horizon rows ahead) reads a time <= train_end; it tests when test_start <= time < test_end.
         """)
-        cls.tostring = { "<Split \($0.split.summary)>" }
+        cls.tostring = { "<Split \($0.value.summary)>" }
         cls.index = { object, L in
-            let s = object.split
+            let s = object.value
             switch L.string(2) {
             case "train_start": if let t = s.text(.trainStart) { L.push(t) } else { L.pushNil() }
             case "train_end": L.push(s.text(.trainEnd)!)
@@ -172,11 +156,11 @@ enum DataBindings {
         split:rows(ds, horizon) -- the training and test row numbers (1-based Vectors) of ds for a label `horizon` rows ahead; errors when the embargo is shorter than the horizon.
         """) { object, L in
             let args = LuaArgs(L, "rows", method: true)
-            let ds = try args.object(1, datasetClass, as: DatasetObject.self).dataset
+            let ds = try args.object(1, datasetClass, as: DatasetObject.self).value
             let horizon = try args.integer(2, EntryPointOptions.horizonSteps)
             let all = Array(0..<ds.count)
             let step = ds.timeIndex.stepSeconds ?? 3600
-            let bounds = try object.split.resolved(in: ds.zone)
+            let bounds = try object.value.resolved(in: ds.zone)
             let train = try bounds.trainRows(timestamps: ds.timestamps, candidates: all, horizonSteps: horizon, stepSeconds: step)
             let test = bounds.testRows(timestamps: ds.timestamps, candidates: all)
             LuaVector.push(L, train.map { Double($0 + 1) }, name: "train rows")

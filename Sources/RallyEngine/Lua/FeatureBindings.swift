@@ -1,22 +1,6 @@
 import CLua
 import LuaBridge
 
-/// The Swift object behind a Lua `FeatureSpec`.
-public final class FeatureSpecObject {
-    /// The spec.
-    public let spec: FeatureSpec
-    /// Wraps `spec`.
-    public init(_ spec: FeatureSpec) { self.spec = spec }
-}
-
-/// The Swift object behind a Lua `FeatureMatrix`.
-public final class FeatureMatrixObject {
-    /// The matrix.
-    public let matrix: FeatureMatrix
-    /// Wraps `matrix`.
-    public init(_ matrix: FeatureMatrix) { self.matrix = matrix }
-}
-
 /// The Lua face of the feature builder: `rally.features{...}`, `rally.features.protocol_v1()`,
 /// `rally.features.rolling(...)`, and the `FeatureSpec` and `FeatureMatrix` classes.
 enum FeatureBindings {
@@ -75,38 +59,38 @@ enum FeatureBindings {
         FeatureSpec -- a list of features (rally.features{...}, rally.features.protocol_v1()). print(fx) lists the columns; #fx counts them;
         fx:build(ds [, labeler]) computes them over a Dataset.
         """)
-        cls.tostring = { "<FeatureSpec \($0.spec.features.count) columns, horizon \($0.spec.horizon): \($0.spec.names.joined(separator: ", "))>" }
-        cls.length = { $0.spec.features.count }
+        cls.tostring = { "<FeatureSpec \($0.value.features.count) columns, horizon \($0.value.horizon): \($0.value.names.joined(separator: ", "))>" }
+        cls.length = { $0.value.features.count }
         cls.method("build", doc: """
         fx:build(ds [, labeler]) -- the FeatureMatrix of Dataset ds (every row; nil where undefined). gap_to_thr needs the labeler (its threshold).
         """) { object, L in
             let args = LuaArgs(L, "build", method: true)
-            let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self).dataset
+            let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self).value
             var labels: LabelSeries?
             if !args.isNil(2) {
-                let labeler = try args.object(2, LabelBindings.labelerClass, as: LabelerObject.self).labeler
+                let labeler = try args.object(2, LabelBindings.labelerClass, as: LabelerObject.self).value
                 // Only gap_to_thr reads the labels; without it the labeler is not applied.
-                if object.spec.needsThreshold {
+                if object.value.needsThreshold {
                     do { labels = try labeler.apply(to: data) } catch let error as RallyError where error != .interrupted {
                         throw args.error(2, error.message)
                     }
                 }
-            } else if object.spec.needsThreshold {
+            } else if object.value.needsThreshold {
                 throw args.error(2, "Labeler expected, got no value: gap_to_thr divides by the labeler's threshold")
             }
             do {
-                LuaObjects.push(L, FeatureMatrixObject(try object.spec.build(on: data, labels: labels)), matrixClass)
+                LuaObjects.push(L, FeatureMatrixObject(try object.value.build(on: data, labels: labels)), matrixClass)
             } catch let error as RallyError where error != .interrupted {
                 throw args.error(1, error.message)
             }
             return 1
         }
         cls.method("names", doc: "fx:names() -- the column names, as a Lua table.") { object, L in
-            L.push(strings: object.spec.names)
+            L.push(strings: object.value.names)
             return 1
         }
         cls.method("describe", doc: "fx:describe() -- one line per column with its definition (t+H is the target step), as text.") { object, L in
-            L.push(object.spec.features.map(\.description).joined(separator: "\n"))
+            L.push(object.value.features.map(\.description).joined(separator: "\n"))
             return 1
         }
         return cls
@@ -118,23 +102,23 @@ enum FeatureBindings {
         X:names() the feature names; X:coverage() each feature's share of defined rows (X:describe() prints them); X:col(name) a column as a Vector;
         X:totable() every column as a Lua table keyed by name (so #X:totable() is 0); X:usable() the mask of rows where every feature is defined.
         """)
-        cls.tostring = { $0.matrix.summary }
-        cls.length = { $0.matrix.count }
+        cls.tostring = { $0.value.summary }
+        cls.length = { $0.value.count }
         cls.method("col", doc: "X:col(name) -- feature `name` as a Vector (nil where undefined).") { object, L in
             let args = LuaArgs(L, "col", method: true)
             let name = try args.string(1)
-            guard let values = object.matrix.column(named: name) else {
-                throw args.error(1, "no feature '\(name)'; features: \(object.matrix.names.joined(separator: ", "))")
+            guard let values = object.value.column(named: name) else {
+                throw args.error(1, "no feature '\(name)'; features: \(object.value.names.joined(separator: ", "))")
             }
             LuaVector.push(L, values, name: name)
             return 1
         }
         cls.method("names", doc: "X:names() -- the feature names, as a Lua table.") { object, L in
-            L.push(strings: object.matrix.names)
+            L.push(strings: object.value.names)
             return 1
         }
         cls.method("coverage", doc: "X:coverage() -- {name = share of rows (0-1) where the feature is defined, ...}.") { object, L in
-            let matrix = object.matrix
+            let matrix = object.value
             L.newTable(record: matrix.names.count)
             for (j, name) in matrix.names.enumerated() {
                 L.push(matrix.coverage(of: j))
@@ -143,25 +127,25 @@ enum FeatureBindings {
             return 1
         }
         cls.method("describe", doc: "X:describe() -- one line per feature with the share of rows where it is defined, as text.") { object, L in
-            L.push(object.matrix.coverageText)
+            L.push(object.value.coverageText)
             return 1
         }
         cls.method("totable", doc: """
         X:totable() -- {name = {values..., n = #X}, ...} for every feature (undefined values are nil holes, as table.pack makes).
         """) { object, L in
-            L.newTable(record: object.matrix.names.count)
-            for (name, column) in zip(object.matrix.names, object.matrix.columns) {
+            L.newTable(record: object.value.names.count)
+            for (name, column) in zip(object.value.names, object.value.columns) {
                 LuaVector.pushTable(L, column)
                 L.rawSet(-2, name)
             }
             return 1
         }
         cls.method("usable", doc: "X:usable() -- a Vector of 1 (every feature defined) or 0 per row.") { object, L in
-            LuaVector.push(L, object.matrix.usable.map { $0 ? 1 : 0 }, name: "usable")
+            LuaVector.push(L, object.value.usable.map { $0 ? 1 : 0 }, name: "usable")
             return 1
         }
         cls.method("timestamps", doc: "X:timestamps() -- the time index as a Vector of seconds since 1970-01-01 00:00.") { object, L in
-            LuaVector.push(L, object.matrix.timestamps.map(Double.init), name: "timestamps")
+            LuaVector.push(L, object.value.timestamps.map(Double.init), name: "timestamps")
             return 1
         }
         return cls

@@ -11,13 +11,6 @@ public final class ForecastObject {
     }
 }
 
-/// The Swift object behind a Lua `Bundle`.
-public final class BundleObject {
-    /// The bundle.
-    public let bundle: ModelBundle
-    init(_ bundle: ModelBundle) { self.bundle = bundle }
-}
-
 /// The Lua face of forecasting: `rally.forecast{...}` and the `Forecast` class. It decodes and
 /// pushes; ``Forecaster`` does the work.
 enum ForecastBindings {
@@ -68,23 +61,23 @@ enum ForecastBindings {
         b.name, b:info() (the manifest: versions, features, labeler, data step, columns and sha256, training rows and window).
         rally.forecast{data = ds, bundle = b} forecasts with it.
         """)
-        cls.tostring = { $0.bundle.summary }
+        cls.tostring = { $0.value.summary }
         cls.index = { object, L in
             switch L.string(2) {
-            case "name": L.push(object.bundle.name)
-            case "features": LuaObjects.push(L, FeatureSpecObject(object.bundle.features), FeatureBindings.specClass)
-            case "labeler": LuaObjects.push(L, LabelerObject(object.bundle.labeler), LabelBindings.labelerClass)
+            case "name": L.push(object.value.name)
+            case "features": LuaObjects.push(L, FeatureSpecObject(object.value.features), FeatureBindings.specClass)
+            case "labeler": LuaObjects.push(L, LabelerObject(object.value.labeler), LabelBindings.labelerClass)
             default: return 0
             }
             return 1
         }
         cls.method("info", doc: "b:info() -- the bundle's manifest as a table (everything but the model's file).") { object, L in
-            L.push(object.bundle.manifest())
+            L.push(object.value.manifest())
             return 1
         }
         cls.method("model", doc: "b:model() -- the bundle's fitted model (a Model).") { object, L in
-            let model = object.bundle.model
-            let bundle = object.bundle
+            let model = object.value.model
+            let bundle = object.value
             LuaObjects.push(L, ModelObject(factory: try ModelSpec(describing: model), model: model, bundle: { bundle }), ModelBindings.className)
             return 1
         }

@@ -1,14 +1,6 @@
 import CLua
 import LuaBridge
 
-/// The Swift object behind a Lua `Labeler`.
-public final class LabelerObject {
-    /// The labeler.
-    public let labeler: Labeler
-    /// Wraps `labeler`.
-    public init(_ labeler: Labeler) { self.labeler = labeler }
-}
-
 /// The Lua face of the labelers: `rally.labeler.quantile/threshold/jump/daily_any` and the
 /// `Labeler` class (`lab:with{...}`, `lab:apply(ds)`).
 enum LabelBindings {
@@ -71,14 +63,14 @@ enum LabelBindings {
         Labeler -- a rally labeler (rally.labeler.*). lab:apply(ds) labels a Dataset; lab:with{q = 0.99} is a modified copy.
         lab.kind, lab.horizon and every parameter (lab.col, lab.q, lab.window, ...) can be read as fields.
         """)
-        cls.tostring = { "<Labeler \($0.labeler)>" }
+        cls.tostring = { "<Labeler \($0.value)>" }
         cls.index = { object, L in
             guard let key = L.string(2) else { return 0 }
             switch key {
-            case "kind": L.push(object.labeler.kind)
-            case "horizon": L.push(object.labeler.horizon.parameterValue)
+            case "kind": L.push(object.value.kind)
+            case "horizon": L.push(object.value.horizon.parameterValue)
             default:
-                guard let value = object.labeler.parameters[key] else { return 0 }
+                guard let value = object.value.parameters[key] else { return 0 }
                 L.push(value)
             }
             return 1
@@ -90,7 +82,7 @@ enum LabelBindings {
             if args.isNil(1) { throw args.typeError(1, expected: "table") }
             let changes = try readParameters(args, 1)
             do {
-                LuaObjects.push(L, LabelerObject(try object.labeler.with(changes)), labelerClass)
+                LuaObjects.push(L, LabelerObject(try object.value.with(changes)), labelerClass)
             } catch let problem as Labeler.InvalidParameter {
                 throw args.error(1, problem.description)
             }
@@ -102,15 +94,15 @@ enum LabelBindings {
             let args = LuaArgs(L, "apply", method: true)
             let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self)
             do {
-                push(L, try object.labeler.apply(to: data.dataset))
+                push(L, try object.value.apply(to: data.value))
             } catch let error as RallyError where error != .interrupted {
                 throw args.error(1, error.message)
             }
             return 1
         }
         cls.method("parameters", doc: "lab:parameters() -- the parameters as a table {col = ..., q = ..., ...}, with kind.") { object, L in
-            L.push(parameters: object.labeler.parameters)
-            L.push(object.labeler.kind)
+            L.push(parameters: object.value.parameters)
+            L.push(object.value.kind)
             L.rawSet(-2, "kind")
             return 1
         }

@@ -40,7 +40,7 @@ enum LuaModelData {
         let L = args.L
         let slot = args.slot(n)
         if let fm = LuaObjects.peek(L, slot, FeatureBindings.matrixClass, as: FeatureMatrixObject.self) {
-            return TrainingData.Input(fm.matrix)
+            return TrainingData.Input(fm.value)
         }
         guard L.type(slot) == LUA_TTABLE else { throw args.typeError(n, expected: "FeatureMatrix or table") }
         return TrainingData.Input(L.rawLength(slot) > 0 ? try rowsTable(args, n) : try columnsTable(args, n))

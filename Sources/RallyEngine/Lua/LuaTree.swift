@@ -154,13 +154,32 @@ extension LuaState {
     }
 }
 
-extension DatasetObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { dataset } }
-extension SplitObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { split } }
-extension FeatureSpecObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { spec } }
-extension LabelerObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { labeler } }
 extension ModelObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { factory(L) } }
-extension VintagesObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { vintages } }
-extension BundleObject: OptionValueBox { func optionValue(_ L: LuaState) -> Any { bundle } }
+
+/// The Swift object behind a rally userdata that holds one engine value and nothing else (a
+/// Dataset, a Split, a FeatureSpec, ...): a box for Lua, not the value's owner or a copy.
+public final class LuaBox<Value>: OptionValueBox {
+    /// The engine value.
+    public let value: Value
+    /// Wraps `value`.
+    public init(_ value: Value) { self.value = value }
+    func optionValue(_ L: LuaState) -> Any { value }
+}
+
+/// A Lua `Dataset`.
+public typealias DatasetObject = LuaBox<Dataset>
+/// A Lua `Split` (one train/test split; walk-forward gives a list of them).
+public typealias SplitObject = LuaBox<TimeSplit>
+/// A Lua `FeatureSpec`.
+public typealias FeatureSpecObject = LuaBox<FeatureSpec>
+/// A Lua `FeatureMatrix`.
+public typealias FeatureMatrixObject = LuaBox<FeatureMatrix>
+/// A Lua `Labeler`.
+public typealias LabelerObject = LuaBox<Labeler>
+/// A Lua `Vintages`.
+public typealias VintagesObject = LuaBox<Vintages>
+/// A Lua `Bundle`.
+public typealias BundleObject = LuaBox<ModelBundle>
 
 extension LuaModule {
     /// Adds `path.name`, documented by the engine's `schema` (its summary and options), the

@@ -1,12 +1,4 @@
 import LuaBridge
-/// The Swift object behind a Lua `Vintages`.
-public final class VintagesObject {
-    /// The vintages.
-    public let vintages: Vintages
-    /// Wraps `vintages`.
-    public init(_ vintages: Vintages) { self.vintages = vintages }
-}
-
 /// The Lua face of forecast vintages: `rally.load_vintages`, `rally.asof` and the `Vintages`
 /// class. It decodes and pushes; ``VintageReader`` and ``AsOfJoin`` do the work.
 enum VintageBindings {
@@ -23,8 +15,8 @@ enum VintageBindings {
         }
         rally.function("asof", schema: AsOfJoin.schema) { L in
             let args = LuaArgs(L, "asof")
-            let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self).dataset
-            let vintages = try args.object(2, className, as: VintagesObject.self).vintages
+            let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self).value
+            let vintages = try args.object(2, className, as: VintagesObject.self).value
             if args.isNil(3) { throw args.typeError(3, expected: "table") }
             let values = try args.decode(3, AsOfJoin.schema)
             let join = try args.attributing(options: 3) {
@@ -43,14 +35,14 @@ enum VintageBindings {
         Vintages -- forecasts of target intervals, several per interval with their publish times (rally.load_vintages). #v counts
         the records; v:columns() lists the value columns; v:report() says what the load found. rally.asof(ds, v, {...}) joins them.
         """)
-        cls.tostring = { $0.vintages.summary }
-        cls.length = { $0.vintages.count }
+        cls.tostring = { $0.value.summary }
+        cls.length = { $0.value.count }
         cls.method("columns", doc: "v:columns() -- the value column names, as a Lua table.") { object, L in
-            L.push(strings: object.vintages.names)
+            L.push(strings: object.value.names)
             return 1
         }
         cls.method("report", doc: "v:report() -- what the load found, as text.") { object, L in
-            L.push(object.vintages.report.text)
+            L.push(object.value.report.text)
             return 1
         }
         return cls

@@ -71,21 +71,11 @@ public struct LuaArgs {
         return d
     }
 
-    /// Argument `n` as a number, or `fallback` when absent.
-    public func number(_ n: Int32, default fallback: Double) throws -> Double {
-        isNil(n) ? fallback : try number(n)
-    }
-
     /// Argument `n` as an integer.
     public func integer(_ n: Int32) throws -> Int {
         guard L.type(slot(n)) == LUA_TNUMBER else { throw typeError(n, expected: "number") }
         guard let i = L.integer(slot(n)) else { throw error(n, "number has no integer representation") }
         return i
-    }
-
-    /// Argument `n` as an integer, or `fallback` when absent.
-    public func integer(_ n: Int32, default fallback: Int) throws -> Int {
-        isNil(n) ? fallback : try integer(n)
     }
 
     /// Argument `n` as a boolean (only `true` or `false`).
@@ -192,7 +182,7 @@ public enum LuaValues {
     /// The first key (in sorted order of their descriptions) of the table at `t` that is not a
     /// list position `1...count` nor, when `allowingN`, the field `n`: `key 'stat'`,
     /// `key 7 (past the end, 3)`, `a boolean key`; nil when every key is a position.
-    public static func firstNonListKey(_ L: LuaState, _ t: Int32, count: Int, allowingN: Bool) -> String? {
+    private static func firstNonListKey(_ L: LuaState, _ t: Int32, count: Int, allowingN: Bool) -> String? {
         var bad: [String] = []
         L.forEach(t) {
             if L.type(-2) == LUA_TNUMBER {

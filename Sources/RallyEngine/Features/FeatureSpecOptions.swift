@@ -37,10 +37,10 @@ extension FeatureSpec {
     /// Reads a spec from `tree`, the options table of `rally.features{...}`: first checked
     /// against ``schema``, then each list entry with its path in errors.
     public init(options tree: OptionTree) throws {
-        _ = try Self.schema.decode(tree)
+        let values = try Self.schema.decode(tree)
         let o = try OptionReader(tree)
-        let main = try o.string("col") ?? "price"
-        let horizon = try o.steps("horizon", minimum: 0) ?? 24
+        let main = values.string("col")!
+        let horizon = values.stepCount("horizon")!
         var features: [Feature] = []
         func add(_ source: Feature.Source, name: String?) {
             features.append(name.map { Feature(name: $0, source: source) } ?? Feature(source, mainColumn: main))
@@ -64,7 +64,7 @@ extension FeatureSpec {
             add(.relativeToMean(column: try e.string("col") ?? main, window: try Self.window(e)), name: try e.string("name"))
             try e.finish()
         }
-        if try o.bool("gap_to_thr") == true { add(.gapToThreshold(column: main), name: nil) }
+        if values.bool("gap_to_thr")! { add(.gapToThreshold(column: main), name: nil) }
         for field in try Self.strings(o, "calendar") {
             guard let value = CalendarField(rawValue: field) else {
                 throw o.error("calendar", "expected one of \(CalendarField.allCases.map { JSONText.string($0.rawValue) }.joined(separator: ", ")), got \(JSONText.string(field))")
@@ -95,7 +95,6 @@ extension FeatureSpec {
                 try e.finish(allowingPositions: 2)
             }
         }
-        try o.finish()
         self.init(horizon: horizon, features: features)
     }
 

@@ -1,32 +1,38 @@
 #!/usr/bin/env bash
-# The gbdt fit (XGBoost, protocol v1: 300 rounds, depth 6, eta 0.05, 34,369 training rows) on a
-# quiet machine and beside one busy process, under OpenMP wait settings, in one invocation:
+# The gbdt fit (protocol v1: 300 rounds, depth 6, eta 0.05, 34,369 training rows) on a quiet
+# machine and beside one busy process, rally's trainer against XGBoost's own rounds under OpenMP
+# wait settings, in one invocation:
 #
 #   scripts/bench_gbdt.sh [--data PATH] [--runs N] [--shell PATH] [--also 'VAR=VALUE ...']...
 #
 # Settings timed (each run of each setting alternates with the others):
-#   rally           nothing set: what rally-shell chooses by itself
-#   active          OMP_WAIT_POLICY=active: threads spin for work without end (XGBoost's fastest on a quiet machine)
-#   passive         OMP_WAIT_POLICY=passive: threads sleep at once (rally-shell's choice before)
-#   --also '...'    any other environment, e.g. --also 'GOMP_SPINCOUNT=20000' (repeatable)
+#   rally           gbdt's default trainer (XGBoost's hist trees grown in rally), nothing set
+#   xgboost         trainer = "xgboost": XGBoost's own rounds with what rally-shell chooses for them
+#   active          trainer = "xgboost", OMP_WAIT_POLICY=active: threads spin for work without end
+#                   (XGBoost's fastest on a quiet machine)
+#   passive         trainer = "xgboost", OMP_WAIT_POLICY=passive: threads sleep at once
+#   --also '...'    trainer = "xgboost" with any other environment, e.g. --also 'GOMP_SPINCOUNT=20000'
+#                   (repeatable)
 # Conditions: quiet (nothing else started here) and busy (beside one CPU-bound shell loop, started
 # before the run and stopped after it). The fit seconds are run.json's fit_gbdt of
-# `rally-shell scripts/benchmark.lua --bootstrap 0`; the gbdt PR-AUC of every run is printed too
-# (it must not depend on the setting). Prints the medians and the ratios: busy / quiet of each
-# setting, and each setting's quiet time over active's.
+# `rally-shell scripts/benchmark.lua --bootstrap 0 [--trainer xgboost]`; the gbdt PR-AUC of every
+# run is printed too (it must not depend on the setting: both trainers grow the same trees).
+# Prints the medians and the ratios: busy / quiet of each setting, and each setting's quiet time
+# over active's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 data=../shared/data/pjm_comed_2013_2018.csv
 runs=5
 shell=""
-settings=("rally|" "active|OMP_WAIT_POLICY=active" "passive|OMP_WAIT_POLICY=passive")
+settings=("rally|" "xgboost|TRAINER=xgboost" "active|TRAINER=xgboost OMP_WAIT_POLICY=active"
+          "passive|TRAINER=xgboost OMP_WAIT_POLICY=passive")
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --shell) shell="$2"; shift 2 ;;
-    --also) settings+=("$2|$2"); shift 2 ;;
+    --also) settings+=("$2|TRAINER=xgboost $2"); shift 2 ;;
     *) echo "usage: scripts/bench_gbdt.sh [--data PATH] [--runs N] [--shell PATH] [--also 'VAR=VALUE ...']..." >&2; exit 2 ;;
   esac
 done
@@ -53,7 +59,9 @@ for i in $(seq 1 "$runs"); do
         busy=$!
       fi
       # shellcheck disable=SC2086  # the setting is a list of VAR=VALUE words
-      env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT $environment "$shell" scripts/benchmark.lua --data "$data" --out "$out" --bootstrap 0 --quiet > /dev/null
+      trainer=()
+      case " $environment " in *" TRAINER=xgboost "*) trainer=(--trainer xgboost) ;; esac
+      env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT ${environment//TRAINER=xgboost/} "$shell" scripts/benchmark.lua --data "$data" --out "$out" --bootstrap 0 --quiet "${trainer[@]}" > /dev/null
       if [ -n "$busy" ]; then kill "$busy"; wait "$busy" 2>/dev/null || true; busy=""; fi
     done
   done

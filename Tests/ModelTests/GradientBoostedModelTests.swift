@@ -86,7 +86,7 @@ func scratchPath(_ name: String) -> String {
 @Test func gbdtSurfacesXGBoostErrors() throws {
     var (bad, y) = RandomProblem.make(n: 200, seed: 1)
     bad.columns[1][17] = .infinity
-    let m = try gbdt(["rounds": .number(2), "nthread": .number(1)])
+    let m = try gbdt(["rounds": .number(2), "nthread": .number(1), "trainer": .string("xgboost")])
     let e = #expect(throws: RallyError.self) { try m.fit(bad, labels: y, weights: nil) }
     #expect(e?.message.hasPrefix("gbdt: XGBoost failed to create a DMatrix: ") == true)
     #expect(e?.message.contains("inf") == true)

@@ -29,10 +29,12 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
             ParameterDefinition("lambda", .number(1), .number(.nonNegative), doc: "L2 penalty on leaf weights"),
             ParameterDefinition("alpha", .number(0), .number(.nonNegative), doc: "L1 penalty on leaf weights"),
             ParameterDefinition("scale_pos_weight", .number(1), .number(.positive), doc: "weight multiplier of positive rows"),
-            ParameterDefinition("max_bin", .number(128), .integer(2...65_536),
+            ParameterDefinition("max_bin", .number(128), .integer(2...65_535),
                                 doc: "histogram bins per feature (128: ~30% faster than XGBoost's 256, same accuracy on the protocol)"),
             ParameterDefinition("seed", .number(0), .integer(0...Int(Int32.max)), doc: "random seed (row and column sampling)"),
-            ParameterDefinition("nthread", .number(2), .integer(1...256), doc: "threads XGBoost uses"),
+            ParameterDefinition("nthread", .number(2), .integer(1...256), doc: "threads a fit and a prediction use"),
+            ParameterDefinition("trainer", .string("rally"), .choice(["rally", "xgboost"]),
+                                doc: "\"rally\" grows XGBoost's hist trees in rally (the trees XGBoost grows on one thread, faster); \"xgboost\" runs XGBoost's own rounds"),
             ParameterDefinition("early_stopping_rounds", .number(0), .integer(0...100_000),
                                 doc: "stop when validation log-loss has not improved for this many rounds (0: off)"),
             ParameterDefinition("validation_fraction", .number(0.2), .number(.openFraction), needs: "early_stopping_rounds",
@@ -100,11 +102,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
     public func fit(_ X: DesignMatrix, labels: [Double], weights: [Double]?) throws {
         let w = try TrainingData.checkedWeights(model: kind, X, labels: labels, weights: weights)
         trainingPredictions = nil
-        let rounds = try parameters.integer("rounds")
         let patience = try parameters.integer("early_stopping_rounds")
-        let requested = try parameters.integer("nthread")
-        var governor = FitThreads(requested: requested)
-        var threads = threadSchedule?(0, requested) ?? governor.current
         var trainRows = 0..<X.rows
         var validRows: Range<Int>?
         if patience > 0 {
@@ -115,21 +113,113 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
             trainRows = 0..<(X.rows - held)
             validRows = (X.rows - held)..<X.rows
         }
-        let train = try XGMatrix(X, rows: trainRows, threads: threads)
-        try train.set("label", labels[trainRows])
-        if weights != nil { try train.set("weight", w[trainRows]) }
+        let rows = (train: trainRows, valid: validRows)
+        let fitted = try parameters.string("trainer") == "xgboost"
+            ? try fitXGBoost(X, labels: labels, weights: weights == nil ? nil : w, rows: rows)
+            : try fitHistogramTrees(X, labels: labels, weights: weights == nil ? nil : w, rows: rows)
+        var report: ModelParameters = ["train_rows": .number(Double(trainRows.count))]
+        if let validRows, let stop = fitted.stop {
+            report["validation_rows"] = .number(Double(validRows.count))
+            report["best_iteration"] = .number(Double(stop.round + 1))
+            report["best_validation_logloss"] = .number(stop.loss)
+        }
+        report["rounds"] = .number(Double(try fitted.booster.rounds()))
+        booster = fitted.booster
+        forest = nil
+        forestChecked = false
+        boosterThreads = fitted.threads
+        features = X.names
+        fitReport = report.sortedByName
+    }
+
+    /// What a fit leaves: the booster, the threads it last ran on, and with early stopping
+    /// the best round and its validation log-loss.
+    private typealias Fitted = (booster: XGBooster, threads: Int, stop: (round: Int, loss: Double)?)
+
+    /// Picks the best round of early stopping from each round's validation log-loss, as rounds
+    /// go; says when to stop.
+    private struct EarlyStopping {
+        let patience: Int
+        var best = (round: -1, loss: Double.infinity)
+
+        /// Records `loss` after `round`; true when the fit should stop.
+        mutating func record(_ loss: Double, round: Int) -> Bool {
+            if loss < best.loss { best = (round, loss) }
+            return round - best.round >= patience
+        }
+
+        func checkedBest() throws -> (round: Int, loss: Double) {
+            guard best.round >= 0 else { throw RallyError("gbdt: the validation log-loss was never a number; cannot pick a best round") }
+            return best
+        }
+    }
+
+    /// Fits with rally's grower of XGBoost's hist trees (``HistogramTrees``), then hands the
+    /// trees to XGBoost.
+    private func fitHistogramTrees(_ X: DesignMatrix, labels: [Double], weights: [Double]?,
+                                   rows: (train: Range<Int>, valid: Range<Int>?)) throws -> Fitted {
+        let rounds = try parameters.integer("rounds"), requested = try parameters.integer("nthread")
+        var governor = FitThreads(requested: requested)
+        var threads = threadSchedule?(0, requested) ?? governor.current
+        let trainer = try HistogramTrees(X, rows: rows.train, labels: labels[rows.train], weights: weights?[rows.train],
+                                         maxBin: try parameters.integer("max_bin"), settings: try histogramSettings())
+        var validation = try rows.valid.map { try ValidationMargins(X, rows: $0, labels: labels, weights: weights) }
+        var stopping = EarlyStopping(patience: try parameters.integer("early_stopping_rounds"))
+        var trees: [BoostedTree] = []
+        for round in 0..<rounds {
+            try Cancellation.check()
+            if requested > 1 && round > 0 && round % Self.roundsBetweenThreadChecks == 0 {
+                threads = threadSchedule?(round, requested) ?? governor.update()
+            }
+            trees.append(trainer.boost(threads: threads))
+            if let loss = validation?.add(trees[trees.count - 1]), stopping.record(loss, round: round) { break }
+        }
+        var stop: (round: Int, loss: Double)?
+        if validation != nil {
+            stop = try stopping.checkedBest()
+            trees = Array(trees.prefix(stop!.round + 1))
+        }
+        let model = BoostedTree.xgboostModel(trees, features: X.width, scalePositiveWeight: try parameters.number("scale_pos_weight"))
+        let booster = try XGBooster(model: model)
+        for (name, value) in try boosterParameters() { try booster.set(name, value) }
+        try booster.set("nthread", String(threads))
+        if keepsTrainingPredictions && rows.valid == nil {
+            trainingPredictions = trainer.margins.map { Double(HistogramTrees.probability($0)) }
+        }
+        return (booster, threads, stop)
+    }
+
+    /// The grower's settings from the model's parameters.
+    private func histogramSettings() throws -> HistogramTrees.Settings {
+        HistogramTrees.Settings(
+            eta: Float(try parameters.number("eta")), maxDepth: try parameters.integer("max_depth"),
+            lossGuide: try parameters.string("grow_policy") == "lossguide", maxLeaves: try parameters.integer("max_leaves"),
+            minChildWeight: Float(try parameters.number("min_child_weight")),
+            lambda: Float(try parameters.number("lambda")), alpha: Float(try parameters.number("alpha")),
+            subsample: Float(try parameters.number("subsample")), columnSample: Float(try parameters.number("colsample_bytree")),
+            scalePositiveWeight: Float(try parameters.number("scale_pos_weight")), seed: UInt64(try parameters.integer("seed")))
+    }
+
+    /// Fits with XGBoost's own boosting rounds (`trainer = "xgboost"`).
+    private func fitXGBoost(_ X: DesignMatrix, labels: [Double], weights: [Double]?,
+                            rows: (train: Range<Int>, valid: Range<Int>?)) throws -> Fitted {
+        let rounds = try parameters.integer("rounds"), requested = try parameters.integer("nthread")
+        var governor = FitThreads(requested: requested)
+        var threads = threadSchedule?(0, requested) ?? governor.current
+        let train = try XGMatrix(X, rows: rows.train, threads: threads)
+        try train.set("label", labels[rows.train])
+        if let weights { try train.set("weight", weights[rows.train]) }
         var valid: XGMatrix?
-        if let validRows {
+        if let validRows = rows.valid {
             let v = try XGMatrix(X, rows: validRows, threads: threads)
             try v.set("label", labels[validRows])
-            if weights != nil { try v.set("weight", w[validRows]) }
+            if let weights { try v.set("weight", weights[validRows]) }
             valid = v
         }
         let b = try XGBooster(training: [train] + (valid.map { [$0] } ?? []))
         for (name, value) in try boosterParameters() { try b.set(name, value) }
         try b.set("nthread", String(threads))
-
-        var best = (round: -1, loss: Double.infinity)
+        var stopping = EarlyStopping(patience: try parameters.integer("early_stopping_rounds"))
         for round in 0..<rounds {
             try Cancellation.check()
             if requested > 1 && round > 0 && round % Self.roundsBetweenThreadChecks == 0 {
@@ -141,26 +231,15 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
             }
             try b.update(round: round, on: train)
             guard let valid else { continue }
-            let loss = try b.evaluate(round: round, on: valid, name: "valid")
-            if loss < best.loss { best = (round, loss) }
-            if round - best.round >= patience { break }
+            if stopping.record(try b.evaluate(round: round, on: valid, name: "valid"), round: round) { break }
         }
-        var report: ModelParameters = ["train_rows": .number(Double(trainRows.count))]
-        if let validRows {
-            guard best.round >= 0 else { throw RallyError("gbdt: the validation log-loss was never a number; cannot pick a best round") }
-            try b.keepFirst(best.round + 1)
-            report["validation_rows"] = .number(Double(validRows.count))
-            report["best_iteration"] = .number(Double(best.round + 1))
-            report["best_validation_logloss"] = .number(best.loss)
+        var stop: (round: Int, loss: Double)?
+        if valid != nil {
+            stop = try stopping.checkedBest()
+            try b.keepFirst(stop!.round + 1)
         }
-        report["rounds"] = .number(Double(try b.rounds()))
-        trainingPredictions = keepsTrainingPredictions && validRows == nil ? try b.predict(train, rows: trainRows.count) : nil
-        booster = b
-        forest = nil
-        forestChecked = false
-        boosterThreads = threads
-        features = X.names
-        fitReport = report.sortedByName
+        trainingPredictions = keepsTrainingPredictions && valid == nil ? try b.predict(train, rows: rows.train.count) : nil
+        return (b, threads, stop)
     }
 
     /// The probability of a rally for each row of `X`.

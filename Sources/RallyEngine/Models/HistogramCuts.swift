@@ -1,0 +1,102 @@
+/// Where XGBoost's `hist` method puts the bin boundaries of each feature (its
+/// `HistogramCuts`), and the training rows' bins. A value `v` of feature `f` falls in the
+/// first bin whose cut is above it (`v < cut`); NaN is missing and falls in no bin.
+///
+/// The cuts come from ``QuantileSketch`` exactly as XGBoost 1.7 makes them (sketch of the
+/// column's non-missing `Float` values with the row weights, pruned to `8 × max_bin` entries
+/// and then to `max_bin + 1`, the last cut just above the maximum), so rally's trees split
+/// where XGBoost's would.
+struct HistogramCuts: Sendable {
+    /// Every feature's cut values in ascending order, feature after feature.
+    let values: [Float]
+    /// Feature `f`'s cuts are `values[pointers[f] ..< pointers[f + 1]]`; one bin per cut.
+    let pointers: [Int]
+    /// Below every value of each feature: the split value that sends no value left.
+    let minimums: [Float]
+
+    /// The cuts of `columns` (one `Float` array per feature, NaN missing) with optional row
+    /// `weights`, at most `maxBin` bins per feature.
+    init(columns: [[Float]], weights: [Float]?, maxBin: Int) {
+        var values: [Float] = [], pointers = [0], minimums: [Float] = []
+        for column in columns {
+            let count = column.reduce(0) { $1.isNaN ? $0 : $0 + 1 }
+            var summary: QuantileSketch.Summary = []
+            var bins = 0
+            if count > 0 {
+                var sketch = QuantileSketch(count: count, maxBin: maxBin)
+                for (i, v) in column.enumerated() where !v.isNaN { sketch.push(v, weight: weights?[i] ?? 1) }
+                let intermediate = min(count, maxBin * 8)
+                bins = min(intermediate, maxBin)
+                summary = QuantileSketch.pruned(QuantileSketch.pruned(sketch.summary(), to: intermediate), to: bins + 1)
+            }
+            let minimum: Float = summary.first.map { $0.value - abs($0.value) - 1e-5 } ?? 1e-5
+            minimums.append(minimum)
+            let required = min(summary.count, bins)
+            for i in stride(from: 1, to: required, by: 1) {
+                let cut = summary[i].value
+                if i == 1 || cut > values[values.count - 1] { values.append(cut) }
+            }
+            let top = summary.last?.value ?? minimum
+            values.append(top + (abs(top) + 1e-5))
+            pointers.append(values.count)
+        }
+        self.values = values
+        self.pointers = pointers
+        self.minimums = minimums
+    }
+
+    /// Number of features.
+    var features: Int { pointers.count - 1 }
+
+    /// Number of bins of feature `f`.
+    func bins(_ f: Int) -> Int { pointers[f + 1] - pointers[f] }
+
+    /// The bin of `value` within feature `f` (0-based within the feature), or nil for NaN:
+    /// the first cut above the value, the last bin for values at or above the last cut.
+    func bin(_ value: Float, feature f: Int) -> Int? {
+        guard !value.isNaN else { return nil }
+        var lo = pointers[f], hi = pointers[f + 1]
+        let end = hi
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] <= value { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo == end ? lo - 1 : lo) - pointers[f]
+    }
+}
+
+/// The training rows binned by ``HistogramCuts``: each row's bin of each feature as a
+/// `UInt16`, missing values as the feature's bin count (one slot past its last bin).
+struct BinnedColumns: Sendable {
+    /// Row-major: row `i`'s bins are `bins[i * features ..< (i + 1) * features]` (histograms
+    /// read a row's bins together).
+    let bins: [UInt16]
+    /// The same, feature-major: feature `f`'s bins are `byFeature[f * rows ..< (f + 1) * rows]`
+    /// (a partition reads one feature of many rows).
+    let byFeature: [UInt16]
+    let rows: Int
+    /// Whether some value is missing (XGBoost's dense shortcut is off then).
+    let hasMissing: Bool
+
+    /// Bins `columns` (as given to ``HistogramCuts/init(columns:weights:maxBin:)``).
+    init(columns: [[Float]], cuts: HistogramCuts) {
+        let rows = columns.first?.count ?? 0
+        var bins = [UInt16](repeating: 0, count: rows * columns.count)
+        var byFeature = bins
+        var missing = false
+        let width = columns.count
+        for (f, column) in columns.enumerated() {
+            let absent = UInt16(cuts.bins(f))
+            for (i, v) in column.enumerated() {
+                let b = cuts.bin(v, feature: f).map { UInt16($0) } ?? absent
+                bins[i * width + f] = b
+                byFeature[f * rows + i] = b
+                if b == absent { missing = true }
+            }
+        }
+        self.bins = bins
+        self.byFeature = byFeature
+        self.rows = rows
+        self.hasMissing = missing
+    }
+}

@@ -1,0 +1,492 @@
+import Dispatch
+import Foundation
+
+/// How ``HistogramTrees`` grows one tree: XGBoost 1.7's `QuantileHistMaker::ExpandTree` with
+/// its `Driver`, `HistEvaluator` and row partitioner, step for step.
+extension HistogramTrees {
+    /// The best split of a node: XGBoost's `SplitEntry`. Rows whose bin of `feature` is below
+    /// `leftBins` go left (the split value is the cut there); missing values go to
+    /// `defaultLeft`'s side.
+    struct Split {
+        var loss: Float = 0
+        var feature = 0
+        var threshold: Float = 0
+        var defaultLeft = false
+        var leftBins = 0
+        var left = Sums.zero, right = Sums.zero
+
+        /// XGBoost's `SplitEntry::NeedReplace`: a larger loss reduction wins; on a tie, the
+        /// lower feature.
+        func yields(to loss: Float, feature f: Int) -> Bool {
+            if loss.isInfinite { return false }
+            return feature <= f ? loss > self.loss : !(self.loss > loss)
+        }
+
+        mutating func update(_ other: Split) {
+            if yields(to: other.loss, feature: other.feature) { self = other }
+        }
+    }
+
+    /// A leaf with its best split, waiting to be split (XGBoost's `CPUExpandEntry`).
+    struct Candidate {
+        var node: Int, depth: Int, split: Split
+    }
+
+    /// Grows one tree on the current gradients, splitting on `chosen` features with
+    /// `threads` workers, and adds its leaves to the margins.
+    func grow(features chosen: [Int], threads: Int) -> BoostedTree {
+        var tree = BoostedTree()
+        ranges = [0..<rows]
+        sums = [.zero]
+        rootGains = [0]
+        histogramOf = [histograms.acquire()]
+        for i in 0..<rows { order[i] = Int32(i) }
+        // for data without missing values XGBoost sums the root from feature 0's histogram
+        let rootFeatures = hasMissing || chosen.first == 0 ? chosen : [0] + chosen
+        forEachShare(rootFeatures, threads: threads) { _, share in self.fill(0, features: share) }
+        sums[0] = hasMissing ? (0..<rows).reduce(into: Sums.zero) { $0 += gradients[$1] } : featureTotal(0, feature: 0)
+        let weight = calcWeight(sums[0])
+        tree.sumHessian[0] = Float(sums[0].y)
+        tree.baseWeight[0] = weight
+        tree.split[0] = settings.eta * weight
+        rootGains[0] = gain(sums[0])
+
+        let table = SplitTable(workers: threads, nodes: 1)
+        forEachShare(chosen, threads: threads) { w, share in
+            for f in share { self.evaluate(0, feature: f, into: &table.entries[w]) }
+        }
+        var queue = ExpandQueue(lossGuide: settings.lossGuide)
+        queue.push(Candidate(node: 0, depth: 0, split: table.best(node: 0)))
+        table.release()
+        var leaves = 1
+        var batch = queue.pop(leaves: &leaves, isValid: isValid)
+        while !batch.isEmpty {
+            var valid: [Candidate] = []
+            for c in batch {
+                apply(c, to: &tree)
+                if childrenMayGrow(c, leaves: leaves) { valid.append(c) } else { releaseHistogram(c.node) }
+            }
+            partition(batch, tree: tree, threads: threads)
+            for child in growChildren(valid, tree: tree, features: chosen, threads: threads, queue: &queue) {
+                if child.split.loss > Self.minimumLoss {
+                    queue.push(child)
+                } else {
+                    releaseHistogram(child.node)
+                }
+            }
+            for c in batch { releaseHistogram(c.node) }
+            batch = queue.pop(leaves: &leaves, isValid: isValid)
+        }
+        histograms.reset()
+        for node in 0..<tree.count where tree.left[node] == -1 {
+            let value = tree.split[node]
+            for k in ranges[node] { marginValues[Int(order[k])] += value }
+        }
+        return tree
+    }
+
+    // MARK: one level
+
+    /// Builds the children of `valid` candidates (the one with the smaller hessian from its
+    /// rows, its sibling by subtraction from the parent) and finds their best splits, in
+    /// order: left, right of each candidate.
+    private func growChildren(_ valid: [Candidate], tree: BoostedTree, features chosen: [Int], threads: Int,
+                              queue: inout ExpandQueue) -> [Candidate] {
+        var out: [Candidate] = []
+        var start = 0
+        while start < valid.count {
+            // bounded memory: waiting leaves, children made so far, then later parents give up
+            // their histograms (a parent without one has both children summed from rows)
+            let spare = queue.nodes + out.map(\.node) + valid[(start + 1)...].reversed().map(\.node)
+            for node in spare where histograms.available < 2 { releaseHistogram(node) }
+            let part = Array(valid[start..<min(valid.count, start + max(1, histograms.available / 2))])
+            var jobs: [(built: Int, other: Int, parent: Int)] = []
+            for c in part {
+                let l = Int(tree.left[c.node])
+                let fewerRight = c.split.right.y < c.split.left.y
+                let job = (built: fewerRight ? l + 1 : l, other: fewerRight ? l : l + 1, parent: histogramOf[c.node])
+                histogramOf[job.built] = histograms.acquire()
+                histogramOf[job.other] = histograms.acquire()
+                jobs.append(job)
+            }
+            let table = SplitTable(workers: threads, nodes: 2 * part.count)
+            let steps = jobs
+            forEachShare(chosen, threads: threads) { w, share in
+                for (j, job) in steps.enumerated() {
+                    self.fill(job.built, features: share)
+                    if job.parent >= 0 {
+                        for f in share { self.subtract(job.parent, job.built, into: job.other, feature: f) }
+                    } else {
+                        self.fill(job.other, features: share)
+                    }
+                    let l = min(job.built, job.other)
+                    for f in share {
+                        self.evaluate(l, feature: f, into: &table.entries[w * 2 * steps.count + 2 * j])
+                        self.evaluate(l + 1, feature: f, into: &table.entries[w * 2 * steps.count + 2 * j + 1])
+                    }
+                }
+            }
+            for (j, c) in part.enumerated() {
+                let l = Int(tree.left[c.node])
+                out.append(Candidate(node: l, depth: c.depth + 1, split: table.best(node: 2 * j)))
+                out.append(Candidate(node: l + 1, depth: c.depth + 1, split: table.best(node: 2 * j + 1)))
+            }
+            table.release()
+            for c in part { releaseHistogram(c.node) }
+            start += part.count
+        }
+        return out
+    }
+
+    /// Runs `body(worker, share)` on `threads` workers that share `chosen` features in turn
+    /// (so each feature's sums are made by one worker, in row order, whatever the count).
+    private func forEachShare(_ chosen: [Int], threads: Int, _ body: @escaping @Sendable (Int, [Int]) -> Void) {
+        let workers = max(1, min(threads, chosen.count))
+        if workers == 1 {
+            body(0, chosen)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            body(w, Array(stride(from: w, to: chosen.count, by: workers).map { chosen[$0] }))
+        }
+    }
+
+    // MARK: histograms
+
+    /// Sums node's rows' gradients by bin of each feature of `share`, row by row (in row
+    /// order for each bin), missing values in the slot after a feature's last bin. Going
+    /// across features row by row keeps many sums in flight at once.
+    private func fill(_ node: Int, features share: [Int]) {
+        let h = histograms[histogramOf[node]]
+        for f in share { (h + slotOffsets[f]).update(repeating: .zero, count: cuts.bins(f) + 1) }
+        let width = features, range = ranges[node], all = range.count == rows
+        let offsets = share.map { slotOffsets[$0] }
+        share.withUnsafeBufferPointer { fs in
+            offsets.withUnsafeBufferPointer { os in
+                let n = fs.count, bins = self.bins.baseAddress!
+                for k in range {
+                    let r = all ? k : Int(order[k])
+                    let g = gradients[r], row = bins + r * width
+                    for j in 0..<n { h[os[j] &+ Int(row[fs[j]])] += g }
+                }
+            }
+        }
+    }
+
+    /// `other`'s histogram of feature `f` as the parent's minus `built`'s.
+    private func subtract(_ parent: Int, _ built: Int, into other: Int, feature f: Int) {
+        let offset = slotOffsets[f], n = cuts.bins(f) + 1
+        let p = histograms[parent] + offset, b = histograms[histogramOf[built]] + offset, o = histograms[histogramOf[other]] + offset
+        for i in 0..<n { o[i] = p[i] - b[i] }
+    }
+
+    /// The sum over feature `f`'s bins of node's histogram, in bin order.
+    private func featureTotal(_ node: Int, feature f: Int) -> Sums {
+        let h = histograms[histogramOf[node]] + slotOffsets[f]
+        var total = Sums.zero
+        for i in 0..<cuts.bins(f) { total += h[i] }
+        return total
+    }
+
+    private func releaseHistogram(_ node: Int) {
+        guard histogramOf[node] >= 0 else { return }
+        histograms.release(histogramOf[node])
+        histogramOf[node] = -1
+    }
+
+    // MARK: splits
+
+    /// Updates `best` with node's best split on feature `f` (XGBoost's `EnumerateSplit`):
+    /// a forward scan with missing values right, and a backward one with them left when the
+    /// feature has missing values in the node.
+    private func evaluate(_ node: Int, feature f: Int, into best: inout Split) {
+        let h = histograms[histogramOf[node]] + slotOffsets[f]
+        let parent = sums[node], rootGain = rootGains[node], n = cuts.bins(f), first = cuts.pointers[f]
+        let minimum = Double(settings.minChildWeight)
+        var local = Split()
+        var e = Sums.zero
+        // an empty bin repeats the candidate before it, which cannot win a tie: skipped
+        for i in 0..<n where h[i] != .zero {
+            e += h[i]
+            guard e.y >= minimum else { continue }
+            let c = parent - e
+            guard c.y >= minimum else { continue }
+            let loss = splitGain(e, c) - rootGain
+            if local.yields(to: loss, feature: f) {
+                local = Split(loss: loss, feature: f, threshold: cuts.values[first + i], defaultLeft: false, leftBins: i + 1, left: e, right: c)
+            }
+        }
+        best.update(local)
+        guard e.x != parent.x || e.y != parent.y else { return }
+        local = Split()
+        e = .zero
+        for i in stride(from: n - 1, through: 0, by: -1) where h[i] != .zero {
+            e += h[i]
+            guard e.y >= minimum else { continue }
+            let c = parent - e
+            guard c.y >= minimum else { continue }
+            let loss = splitGain(c, e) - rootGain
+            if local.yields(to: loss, feature: f) {
+                let threshold = i == 0 ? cuts.minimums[f] : cuts.values[first + i - 1]
+                local = Split(loss: loss, feature: f, threshold: threshold, defaultLeft: true, leftBins: i, left: c, right: e)
+            }
+        }
+        best.update(local)
+    }
+
+    /// Makes candidate's node a split with two leaves (XGBoost's `ApplyTreeSplit`).
+    private func apply(_ c: Candidate, to tree: inout BoostedTree) {
+        let s = c.split, total = s.left + s.right, eta = settings.eta
+        _ = tree.expand(c.node, feature: s.feature, threshold: s.threshold, defaultLeft: s.defaultLeft,
+                        baseWeight: calcWeight(total), leftValue: calcWeight(s.left) * eta, rightValue: calcWeight(s.right) * eta,
+                        lossChange: s.loss, hessians: (Float(total.y), Float(s.left.y), Float(s.right.y)))
+        ranges += [0..<0, 0..<0]
+        sums += [s.left, s.right]
+        rootGains += [gain(s.left), gain(s.right)]
+        histogramOf += [-1, -1]
+    }
+
+    /// Splits each candidate's rows between its children, keeping row order on each side:
+    /// workers partition blocks of rows (left rows in place, right rows aside), then each
+    /// node's blocks are put together, left ones first.
+    private func partition(_ batch: [Candidate], tree: BoostedTree, threads: Int) {
+        let block = 8192
+        var blocks: [(candidate: Int, rows: Range<Int>)] = []
+        for (i, c) in batch.enumerated() {
+            let range = ranges[c.node]
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: block) {
+                blocks.append((i, start..<min(range.upperBound, start + block)))
+            }
+        }
+        let lefts = SplitCounts(blocks.count), steps = blocks, splits = batch.map(\.split)
+        let workers = max(1, min(threads, blocks.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for b in stride(from: w, to: steps.count, by: workers) {
+                lefts.counts[b] = self.partition(steps[b].rows, by: splits[steps[b].candidate])
+            }
+        }
+        var b = 0
+        for (i, c) in batch.enumerated() {
+            let range = ranges[c.node], first = b
+            while b < steps.count && steps[b].candidate == i { b += 1 }
+            var l = range.lowerBound
+            for k in first..<b {
+                let count = lefts.counts[k]
+                memmove(order.baseAddress! + l, order.baseAddress! + steps[k].rows.lowerBound, count * MemoryLayout<Int32>.stride)
+                l += count
+            }
+            var r = l
+            for k in first..<b {
+                let count = steps[k].rows.count - lefts.counts[k]
+                (order.baseAddress! + r).update(from: scratch.baseAddress! + steps[k].rows.lowerBound, count: count)
+                r += count
+            }
+            let left = Int(tree.left[c.node])
+            ranges[left] = range.lowerBound..<l
+            ranges[left + 1] = l..<range.upperBound
+        }
+        lefts.release()
+    }
+
+    /// Partitions `rows` of the order by `split`: left rows moved to the front in place, right
+    /// rows to the same positions of the scratch buffer; returns the left count.
+    private func partition(_ rows: Range<Int>, by split: Split) -> Int {
+        let f = split.feature, threshold = split.leftBins
+        let missing = cuts.bins(f), missingLeft = split.defaultLeft
+        let column = binsByFeature.baseAddress! + f * self.rows
+        var l = rows.lowerBound, r = rows.lowerBound
+        for k in rows {
+            let row = order[k], b = Int(column[Int(row)])
+            let goesLeft = b == missing ? missingLeft : b < threshold
+            // both writes, one kept: no branch on the row's side
+            order[l] = row
+            scratch[r] = row
+            l &+= goesLeft ? 1 : 0
+            r &+= goesLeft ? 0 : 1
+        }
+        return l - rows.lowerBound
+    }
+
+    /// XGBoost's `ExpandEntry::IsValid`.
+    private func isValid(_ c: Candidate, leaves: Int) -> Bool {
+        if c.split.loss <= Self.minimumLoss { return false }
+        if c.split.left.y == 0 || c.split.right.y == 0 { return false }
+        if c.split.loss < 0 { return false }
+        if settings.maxDepth > 0 && c.depth == settings.maxDepth { return false }
+        if settings.maxLeaves > 0 && leaves == settings.maxLeaves { return false }
+        return true
+    }
+
+    /// XGBoost's `Driver::IsChildValid`: whether a split's children may be split in turn.
+    private func childrenMayGrow(_ c: Candidate, leaves: Int) -> Bool {
+        if settings.maxDepth > 0 && c.depth + 1 >= settings.maxDepth { return false }
+        if settings.maxLeaves > 0 && leaves >= settings.maxLeaves { return false }
+        return true
+    }
+
+    // MARK: XGBoost's formulas, with its Float roundings
+
+    private func thresholdL1(_ w: Double) -> Double {
+        let alpha = Double(settings.alpha)
+        if w > alpha { return w - alpha }
+        if w < -alpha { return w + alpha }
+        return 0
+    }
+
+    /// A leaf's weight (`CalcWeight`).
+    func calcWeight(_ s: Sums) -> Float {
+        if s.y < Double(settings.minChildWeight) || s.y <= 0 { return 0 }
+        return Float(-thresholdL1(s.x) / (s.y + Double(settings.lambda)))
+    }
+
+    /// A node's score (`CalcGainGivenWeight` without constraints).
+    func gain(_ s: Sums) -> Float {
+        if s.y <= 0 { return 0 }
+        let t = thresholdL1(s.x)
+        return Float(t * t) / Float(s.y + Double(settings.lambda))
+    }
+
+    /// `CalcSplitGain`.
+    private func splitGain(_ left: Sums, _ right: Sums) -> Float { gain(left) + gain(right) }
+}
+
+/// The leaves waiting to be split, in XGBoost's `Driver` order: by node (level by level), or
+/// by loss reduction, largest first, for loss-guided growth.
+struct ExpandQueue {
+    typealias Candidate = HistogramTrees.Candidate
+    let lossGuide: Bool
+    private var heap: [Candidate] = []
+
+    init(lossGuide: Bool) { self.lossGuide = lossGuide }
+
+    /// The nodes waiting, in no particular order.
+    var nodes: [Int] { heap.map(\.node) }
+
+    private func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
+        guard lossGuide else { return a.node < b.node }
+        return a.split.loss == b.split.loss ? a.node < b.node : a.split.loss > b.split.loss
+    }
+
+    mutating func push(_ c: Candidate) {
+        heap.append(c)
+        var i = heap.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            guard precedes(heap[i], heap[p]) else { break }
+            heap.swapAt(i, p)
+            i = p
+        }
+    }
+
+    private mutating func popTop() -> Candidate {
+        let top = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && precedes(heap[l], heap[m]) { m = l }
+                if r < heap.count && precedes(heap[r], heap[m]) { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        return top
+    }
+
+    /// XGBoost's `Driver::Pop`: the next leaf to split (loss-guided; none if it may not be
+    /// split), or the valid leaves of the next level, at most 256.
+    mutating func pop(leaves: inout Int, isValid: (Candidate, Int) -> Bool) -> [Candidate] {
+        guard !heap.isEmpty else { return [] }
+        if lossGuide {
+            let e = popTop()
+            guard isValid(e, leaves) else { return [] }
+            leaves += 1
+            return [e]
+        }
+        var result: [Candidate] = []
+        var e = heap[0]
+        let level = e.depth
+        while e.depth == level && !heap.isEmpty && result.count < 256 {
+            _ = popTop()
+            if isValid(e, leaves) {
+                leaves += 1
+                result.append(e)
+            }
+            if !heap.isEmpty { e = heap[0] }
+        }
+        return result
+    }
+}
+
+/// Histogram buffers of one fit, reused from tree to tree, at most `limit` of them (about
+/// 256 MB): beyond that, parents give theirs up and their children are built from rows.
+struct HistogramPool {
+    let slots: Int
+    let limit: Int
+    private var buffers: [UnsafeMutablePointer<SIMD2<Double>>] = []
+    private var free: [Int] = []
+
+    /// A pool of buffers of `slots` sums, at most `limit` (at least 3; default about 256 MB).
+    init(slots: Int, limit: Int? = nil) {
+        self.slots = slots
+        self.limit = max(3, limit ?? (256 << 20) / max(1, slots * MemoryLayout<SIMD2<Double>>.stride))
+    }
+
+    /// Buffers that can still be handed out.
+    var available: Int { free.count + limit - buffers.count }
+
+    subscript(i: Int) -> UnsafeMutablePointer<SIMD2<Double>> { buffers[i] }
+
+    mutating func acquire() -> Int {
+        if let i = free.popLast() { return i }
+        precondition(buffers.count < limit, "histogram pool exhausted")
+        buffers.append(.allocate(capacity: max(1, slots)))
+        return buffers.count - 1
+    }
+
+    mutating func release(_ i: Int) { free.append(i) }
+
+    /// Every buffer free again (end of a tree).
+    mutating func reset() { free = Array(buffers.indices.reversed()) }
+
+    /// Frees the memory.
+    func deallocate() { buffers.forEach { $0.deallocate() } }
+}
+
+/// Left-row counts of the blocks of one partition step, each written by one worker.
+final class SplitCounts: @unchecked Sendable {
+    // @unchecked: worker w writes only the counts of its own blocks.
+    let counts: UnsafeMutableBufferPointer<Int>
+    init(_ n: Int) {
+        counts = .allocate(capacity: max(1, n))
+        counts.initialize(repeating: 0)
+    }
+    func release() { counts.deallocate() }
+}
+
+/// Each worker's best split per node of one parallel step.
+final class SplitTable: @unchecked Sendable {
+    // @unchecked: worker w writes only entries[w * nodes ..< (w + 1) * nodes].
+    let entries: UnsafeMutableBufferPointer<HistogramTrees.Split>
+    let workers: Int, nodes: Int
+
+    init(workers: Int, nodes: Int) {
+        self.workers = workers
+        self.nodes = nodes
+        entries = .allocate(capacity: max(1, workers * nodes))
+        entries.initialize(repeating: HistogramTrees.Split())
+    }
+
+    /// Node's best split over the workers (XGBoost combines them in worker order too).
+    func best(node: Int) -> HistogramTrees.Split {
+        var best = HistogramTrees.Split()
+        for w in 0..<workers { best.update(entries[w * nodes + node]) }
+        return best
+    }
+
+    func release() { entries.deallocate() }
+}

@@ -1,0 +1,232 @@
+import Dispatch
+import Foundation
+
+/// XGBoost 1.7's `hist` tree method for binary log-loss, grown in rally: the gbdt model's
+/// default trainer (``GradientBoostedModel``, `trainer = "rally"`). It does XGBoost's
+/// arithmetic step by step — `Float` gradients from the `Float` margins, histograms summed in
+/// `Double` in row order, XGBoost's gain and weight formulas with their `Float` roundings,
+/// its tie rules, the smaller child built and its sibling subtracted, depthwise or loss-guided
+/// growth, bins from XGBoost's own sketch (``HistogramCuts``) — so that, without row or column
+/// sampling, its trees are those XGBoost grows on one thread (`HistogramTreesTests` compares
+/// them node for node). Its sums do not depend on the thread count: threads share features,
+/// never rows.
+///
+/// It is faster than XGBoost on the small, dense matrices rally fits (a few features, tens of
+/// thousands of rows) because it does only this: no DMatrix, no per-round set-up, one
+/// parallel step per tree level. Row and column sampling draw from rally's own generator,
+/// not XGBoost's, so sampled fits are rally's own (same seed, same trees).
+///
+/// The trees are handed to XGBoost (``BoostedTree/xgboostModel(_:features:scalePositiveWeight:)``),
+/// which saves, explains and ranks them as it would its own.
+final class HistogramTrees: @unchecked Sendable {
+    // @unchecked: workers of one `DispatchQueue.concurrentPerform` write disjoint parts of the
+    // buffers below (their own features, their own rows); nothing else runs while they do.
+
+    /// What a fit asks for (XGBoost's parameter names in the docs).
+    struct Settings: Sendable {
+        /// `eta`.
+        var eta: Float = 0.3
+        /// `max_depth` (0: no limit).
+        var maxDepth = 6
+        /// `grow_policy = lossguide`: split the best leaf first instead of level by level.
+        var lossGuide = false
+        /// `max_leaves` (0: no limit).
+        var maxLeaves = 0
+        /// `min_child_weight`.
+        var minChildWeight: Float = 1
+        /// `lambda`, `alpha`.
+        var lambda: Float = 1, alpha: Float = 0
+        /// `subsample`, `colsample_bytree`.
+        var subsample: Float = 1, columnSample: Float = 1
+        /// `scale_pos_weight`.
+        var scalePositiveWeight: Float = 1
+        /// Seed of row and column sampling.
+        var seed: UInt64 = 0
+    }
+
+    /// Gradient and hessian sums.
+    typealias Sums = SIMD2<Double>
+
+    /// XGBoost's `kRtEps`: a split must reduce the loss by more than this.
+    static let minimumLoss: Float = 1e-6
+
+    let settings: Settings
+    let cuts: HistogramCuts
+    /// Rows and features of the training matrix.
+    let rows: Int, features: Int
+    /// Each training row's margin after the trees so far (XGBoost's prediction cache).
+    var margins: [Float] { Array(marginValues) }
+
+    let marginValues: UnsafeMutableBufferPointer<Float>
+    private let labels: UnsafeMutableBufferPointer<Float>
+    private let weights: UnsafeMutableBufferPointer<Float>?
+    let bins: UnsafeMutableBufferPointer<UInt16>
+    let binsByFeature: UnsafeMutableBufferPointer<UInt16>
+    let hasMissing: Bool
+    /// Where feature `f`'s histogram starts: its bins, then one slot for missing values.
+    let slotOffsets: [Int]
+    private let slots: Int
+    let gradients: UnsafeMutableBufferPointer<Sums>
+    let order: UnsafeMutableBufferPointer<Int32>
+    let scratch: UnsafeMutableBufferPointer<Int32>
+    var histograms: HistogramPool
+    private var random: Xoshiro256StarStar
+
+    /// Per node of the tree being grown.
+    var ranges: [Range<Int>] = []
+    var sums: [Sums] = []
+    var rootGains: [Float] = []
+    var histogramOf: [Int] = []
+
+    /// Prepares a fit on `rows` of `X` with 0/1 `labels` and optional `weights`, at most
+    /// `maxBin` bins per feature. Throws on an infinite value (after the `Float` conversion).
+    /// `histogramBudget` (tests) caps the histograms kept at once (default: about 256 MB).
+    init(_ X: DesignMatrix, rows: Range<Int>, labels: ArraySlice<Double>, weights: ArraySlice<Double>?,
+         maxBin: Int, settings: Settings, histogramBudget: Int? = nil) throws {
+        var columns: [[Float]] = []
+        for (j, column) in X.columns.enumerated() {
+            let values = column[rows].map { Float($0) }
+            if let i = values.firstIndex(where: { $0.isInfinite }) {
+                throw RallyError("gbdt: feature '\(X.names[j])' is \(column[rows.lowerBound + i]) at row \(i + 1), which is infinite as a 32-bit float; use NaN for missing values")
+            }
+            columns.append(values)
+        }
+        let weightValues = weights.map { $0.map { Float($0) } }
+        self.settings = settings
+        self.rows = rows.count
+        self.features = X.width
+        let labelValues = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, rows.count))
+        _ = labelValues.initialize(from: labels.map { Float($0) })
+        self.labels = labelValues
+        self.weights = weightValues.map { values in
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, values.count))
+            _ = buffer.initialize(from: values)
+            return buffer
+        }
+        let cuts = HistogramCuts(columns: columns, weights: weightValues, maxBin: maxBin)
+        self.cuts = cuts
+        let binned = BinnedColumns(columns: columns, cuts: cuts)
+        hasMissing = binned.hasMissing
+        bins = .allocate(capacity: max(1, binned.bins.count))
+        _ = bins.initialize(from: binned.bins)
+        binsByFeature = .allocate(capacity: max(1, binned.byFeature.count))
+        _ = binsByFeature.initialize(from: binned.byFeature)
+        slotOffsets = (0..<X.width).map { cuts.pointers[$0] + $0 }
+        slots = cuts.values.count + X.width
+        marginValues = .allocate(capacity: max(1, rows.count))
+        marginValues.initialize(repeating: 0)
+        gradients = .allocate(capacity: max(1, rows.count))
+        order = .allocate(capacity: max(1, rows.count))
+        scratch = .allocate(capacity: max(1, rows.count))
+        histograms = HistogramPool(slots: slots, limit: histogramBudget)
+        random = Xoshiro256StarStar(seed: settings.seed)
+    }
+
+    deinit {
+        marginValues.deallocate()
+        labels.deallocate()
+        weights?.deallocate()
+        bins.deallocate()
+        binsByFeature.deallocate()
+        gradients.deallocate()
+        order.deallocate()
+        scratch.deallocate()
+        histograms.deallocate()
+    }
+
+    /// XGBoost's sigmoid (`common::Sigmoid`): the probability of a margin.
+    static func probability(_ margin: Float) -> Float {
+        1 / (expf(min(-margin, 88.7)) + 1 + 1e-16)
+    }
+
+    /// Grows one tree on the current margins with `threads` workers and adds it to the margins.
+    func boost(threads: Int) -> BoostedTree {
+        computeGradients(threads: threads)
+        if settings.subsample < 1 { sampleRows() }
+        let chosen = sampledFeatures()
+        return grow(features: chosen, threads: max(1, min(threads, chosen.count)))
+    }
+
+    // MARK: gradients and sampling
+
+    private func computeGradients(threads: Int) {
+        let n = rows, spw = settings.scalePositiveWeight
+        let chunk = 4096, chunks = (n + chunk - 1) / chunk
+        let workers = max(1, min(threads, chunks))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var c = worker
+            while c < chunks {
+                for i in (c * chunk)..<min(n, (c + 1) * chunk) {
+                    let p = Self.probability(self.marginValues[i]), label = self.labels[i]
+                    var weight = self.weights?[i] ?? 1
+                    if label == 1 { weight *= spw }
+                    let g = (p - label) * weight, h = max(p * (1 - p), 1e-16) * weight
+                    self.gradients[i] = Sums(Double(g), Double(h))
+                }
+                c += workers
+            }
+        }
+    }
+
+    /// Zeroes the gradients of rows left out of this tree (`subsample`).
+    private func sampleRows() {
+        for i in 0..<rows {
+            let u = Float(random.next() >> 40) * 0x1p-24
+            if !(gradients[i].y >= 0 && u < settings.subsample) { gradients[i] = .zero }
+        }
+    }
+
+    /// The features this tree may split on (`colsample_bytree`), ascending.
+    private func sampledFeatures() -> [Int] {
+        guard settings.columnSample < 1 else { return Array(0..<features) }
+        var all = Array(0..<features)
+        let n = max(1, Int(settings.columnSample * Float(features)))
+        for i in stride(from: all.count - 1, to: 0, by: -1) {
+            all.swapAt(i, Int(random.below(UInt64(i + 1))))
+        }
+        return all.prefix(n).sorted()
+    }
+}
+
+/// The held-out rows of a fit with early stopping: their margins after each tree and
+/// XGBoost's `logloss` of them (its `EvalRowLogLoss`, in `Float`, weighted mean in `Double`).
+struct ValidationMargins {
+    private let columns: [[Float]]
+    private let labels: [Float]
+    private let weights: [Float]?
+    private var margins: [Float]
+
+    /// `rows` of `X` with their `labels` and optional `weights` (indexed like `X`'s rows).
+    init(_ X: DesignMatrix, rows: Range<Int>, labels: [Double], weights: [Double]?) throws {
+        columns = X.columns.map { $0[rows].map { Float($0) } }
+        self.labels = labels[rows].map { Float($0) }
+        self.weights = weights.map { $0[rows].map { Float($0) } }
+        margins = [Float](repeating: 0, count: rows.count)
+    }
+
+    /// Adds `tree`'s leaf to each row's margin; the log-loss after it.
+    mutating func add(_ tree: BoostedTree) -> Double {
+        var loss = 0.0, total = 0.0
+        for i in margins.indices {
+            var k = 0
+            while tree.left[k] >= 0 {
+                let v = columns[Int(tree.feature[k])][i]
+                let goLeft = v.isNaN ? tree.defaultLeft[k] : v < tree.split[k]
+                k = Int(goLeft ? tree.left[k] : tree.right[k])
+            }
+            margins[i] += tree.split[k]
+            let w = Double(weights?[i] ?? 1)
+            loss += Double(Self.rowLoss(labels[i], HistogramTrees.probability(margins[i]))) * w
+            total += w
+        }
+        return loss / total
+    }
+
+    /// XGBoost's `EvalRowLogLoss`.
+    private static func rowLoss(_ y: Float, _ p: Float) -> Float {
+        let eps: Float = 1e-16, q = 1 - p
+        if p < eps { return -y * logf(eps) - (1 - y) * logf(1 - eps) }
+        if q < eps { return -y * logf(1 - eps) - (1 - y) * logf(eps) }
+        return -y * logf(p) - (1 - y) * logf(q)
+    }
+}

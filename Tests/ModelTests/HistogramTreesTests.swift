@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+@testable import RallyEngine
+
+/// rally's grower of XGBoost's hist trees (`trainer = "rally"`) against XGBoost's own rounds
+/// (`trainer = "xgboost"`) on one thread: the saved trees must be the same, node for node.
+struct HistogramTreesTests {
+    /// A problem with what trips a tree grower: ties (a 0-20 integer feature), a binary
+    /// feature, NaN in two features, a constant feature, and a continuous one with more
+    /// distinct values than XGBoost's sketch keeps exactly (at `n` above 8,194).
+    static func problem(n: Int, seed: UInt64) -> (X: DesignMatrix, y: [Double]) {
+        var (X, y) = RandomProblem.make(n: n, seed: seed)
+        var state = seed &+ 99
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(UInt64(1) << 53)
+        }
+        let ticks = (0..<n).map { _ in (next() * 21).rounded(.down) }
+        let flag = (0..<n).map { _ in next() < 0.3 ? 1.0 : 0.0 }
+        for i in stride(from: 3, to: n, by: 11) { X.columns[0][i] = .nan }
+        var gappy = (0..<n).map { i in ticks[i] * 0.5 + (next() < 0.1 ? 3 : 0) }
+        for i in stride(from: 5, to: n, by: 6) { gappy[i] = .nan }
+        for i in 0..<n where flag[i] == 1 && next() < 0.5 { y[i] = 1 - y[i] }
+        X = DesignMatrix(names: X.names + ["ticks", "flag", "gappy", "constant"],
+                         columns: X.columns + [ticks, flag, gappy, [Double](repeating: 7, count: n)])
+        return (X, y)
+    }
+
+    /// The `trees` of a fitted model's XGBoost JSON.
+    static func trees(_ m: GradientBoostedModel) throws -> NSArray {
+        let data = try #require(try m.booster?.jsonModel())
+        let doc = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let learner = try #require(doc["learner"] as? [String: Any])
+        let booster = try #require(learner["gradient_booster"] as? [String: Any])
+        let model = try #require(booster["model"] as? [String: Any])
+        return try #require(model["trees"] as? NSArray)
+    }
+
+    static func fitted(_ parameters: ModelParameters, trainer: String, _ X: DesignMatrix, _ y: [Double],
+                       weights: [Double]? = nil) throws -> GradientBoostedModel {
+        let m = try gbdt(parameters.merging(["trainer": .string(trainer), "nthread": .number(1)]))
+        try m.fit(X, labels: y, weights: weights)
+        return m
+    }
+
+    static let settings: [ModelParameters] = [
+        ["rounds": .number(15), "max_depth": .number(4)],
+        ["rounds": .number(10), "grow_policy": .string("lossguide"), "max_leaves": .number(11), "max_depth": .number(0)],
+        ["rounds": .number(10), "min_child_weight": .number(4), "lambda": .number(3), "alpha": .number(0.4), "eta": .number(0.2)],
+        ["rounds": .number(10), "max_bin": .number(8), "scale_pos_weight": .number(3)],
+        ["rounds": .number(5), "max_depth": .number(8), "min_child_weight": .number(0)],
+    ]
+
+    @Test(arguments: 0..<5) func treesEqualXGBoostsOnOneThread(setting: Int) throws {
+        let (X, y) = Self.problem(n: 3_000, seed: UInt64(20 + setting))
+        let parameters = Self.settings[setting]
+        let ours = try Self.fitted(parameters, trainer: "rally", X, y)
+        let theirs = try Self.fitted(parameters, trainer: "xgboost", X, y)
+        #expect(try Self.trees(ours).isEqual(Self.trees(theirs)))
+        #expect(try ours.predict(X) == theirs.predict(X))
+    }
+
+    @Test func treesEqualXGBoostsWithWeightsAndAPrunedSketch() throws {
+        // 20,000 rows: the continuous features' sketches merge and prune, as XGBoost's do
+        let (X, y) = Self.problem(n: 20_000, seed: 3)
+        let weights = (0..<20_000).map { 0.5 + Double($0 % 5) * 0.25 }
+        let parameters: ModelParameters = ["rounds": .number(8), "max_depth": .number(6), "max_bin": .number(64)]
+        let ours = try Self.fitted(parameters, trainer: "rally", X, y, weights: weights)
+        let theirs = try Self.fitted(parameters, trainer: "xgboost", X, y, weights: weights)
+        #expect(try Self.trees(ours).isEqual(Self.trees(theirs)))
+    }
+
+    @Test func earlyStoppingPicksXGBoostsRound() throws {
+        let (X, y) = Self.problem(n: 2_000, seed: 8)
+        let parameters: ModelParameters = ["rounds": .number(200), "eta": .number(0.5), "early_stopping_rounds": .number(5)]
+        let ours = try Self.fitted(parameters, trainer: "rally", X, y)
+        let theirs = try Self.fitted(parameters, trainer: "xgboost", X, y)
+        #expect(ours.fitReport["best_iteration"] == theirs.fitReport["best_iteration"])
+        #expect(ours.fitReport["rounds"] == theirs.fitReport["rounds"])
+        let a = try #require(ours.fitReport["best_validation_logloss"]?.number)
+        let b = try #require(theirs.fitReport["best_validation_logloss"]?.number)
+        #expect(abs(a - b) < 1e-6, "\(a) vs \(b)")
+        #expect(try Self.trees(ours).isEqual(Self.trees(theirs)))
+    }
+
+    @Test func treesDoNotDependOnTheThreadCount() throws {
+        let (X, y) = Self.problem(n: 5_000, seed: 4)
+        var models: [GradientBoostedModel] = []
+        for threads in [1, 2, 3] {
+            let m = try gbdt(["rounds": .number(12), "subsample": .number(0.8), "colsample_bytree": .number(0.7), "nthread": .number(Double(threads))])
+            m.threadSchedule = { round, _ in round < 0 ? 1 : threads }
+            try m.fit(X, labels: y, weights: nil)
+            models.append(m)
+        }
+        #expect(try Self.trees(models[0]).isEqual(Self.trees(models[1])))
+        #expect(try Self.trees(models[0]).isEqual(Self.trees(models[2])))
+    }
+
+    @Test func trainingPredictionsAreThoseOfTheTrees() throws {
+        let (X, y) = Self.problem(n: 1_500, seed: 6)
+        let m = try gbdt(["rounds": .number(20), "nthread": .number(1)])
+        m.keepsTrainingPredictions = true
+        try m.fit(X, labels: y, weights: nil)
+        let kept = try #require(m.trainingPredictions)
+        let predicted = try m.booster!.predict(XGMatrix(X, rows: 0..<X.rows, threads: 1), rows: X.rows)
+        #expect(kept == predicted)
+    }
+
+    @Test func aSmallHistogramBudgetGrowsTheSameShapes() throws {
+        // beyond the budget parents give up their histograms and children are summed from rows:
+        // the same splits, sums equal up to rounding
+        let (X, y) = Self.problem(n: 4_000, seed: 12)
+        let settings = HistogramTrees.Settings(eta: 0.3, maxDepth: 0, lossGuide: true, maxLeaves: 40, minChildWeight: 0.5)
+        let labels = y[...]
+        let roomy = try HistogramTrees(X, rows: 0..<X.rows, labels: labels, weights: nil, maxBin: 32, settings: settings)
+        let tight = try HistogramTrees(X, rows: 0..<X.rows, labels: labels, weights: nil, maxBin: 32, settings: settings,
+                                       histogramBudget: 3)
+        for _ in 0..<5 {
+            let a = roomy.boost(threads: 2), b = tight.boost(threads: 2)
+            #expect(a.left == b.left && a.feature == b.feature && a.split.count == b.split.count)
+        }
+        for (a, b) in zip(roomy.margins, tight.margins) { #expect(abs(a - b) < 1e-5) }
+    }
+
+    @Test func infiniteValuesAreRefusedByName() throws {
+        var (X, y) = Self.problem(n: 200, seed: 1)
+        X.columns[4][17] = .infinity
+        let m = try gbdt(["rounds": .number(2), "nthread": .number(1)])
+        let e = #expect(throws: RallyError.self) { try m.fit(X, labels: y, weights: nil) }
+        #expect(e?.message == "gbdt: feature 'gappy' is inf at row 18, which is infinite as a 32-bit float; use NaN for missing values")
+        X.columns[4][17] = 1e39
+        let f = #expect(throws: RallyError.self) { try m.fit(X, labels: y, weights: nil) }
+        #expect(f?.message.contains("is 1e+39 at row 18") == true)
+    }
+
+    @Test func cutsEqualXGBoostsOnASmallColumn() {
+        // 5 distinct values, max_bin 3: XGBoost's rule keeps the 2nd and 3rd summary values and
+        // a last cut just above the maximum
+        let cuts = HistogramCuts(columns: [[4, 1, 2, 2, 3, 5, .nan]], weights: nil, maxBin: 3)
+        #expect(cuts.pointers == [0, 3])
+        #expect(cuts.values.count == 3)
+        #expect(cuts.values.last == Float(5) + (5 + 1e-5))
+        #expect(cuts.minimums == [Float(1) - 1 - 1e-5])
+        #expect(cuts.bin(.nan, feature: 0) == nil)
+        #expect(cuts.bin(100, feature: 0) == 2)
+    }
+}

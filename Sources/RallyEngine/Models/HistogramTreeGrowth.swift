@@ -138,16 +138,16 @@ extension HistogramTrees {
         return out
     }
 
-    /// Runs `body(worker, share)` on `threads` workers that share `chosen` features in turn
+    /// Runs `body(worker, share)` on `threads` workers, each given a run of `chosen` features
     /// (so each feature's sums are made by one worker, in row order, whatever the count).
-    private func forEachShare(_ chosen: [Int], threads: Int, _ body: @escaping @Sendable (Int, [Int]) -> Void) {
+    private func forEachShare(_ chosen: [Int], threads: Int, _ body: @escaping @Sendable (Int, ArraySlice<Int>) -> Void) {
         let workers = max(1, min(threads, chosen.count))
         if workers == 1 {
-            body(0, chosen)
+            body(0, chosen[...])
             return
         }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            body(w, Array(stride(from: w, to: chosen.count, by: workers).map { chosen[$0] }))
+            body(w, chosen[(w * chosen.count / workers)..<((w + 1) * chosen.count / workers)])
         }
     }
 
@@ -156,20 +156,32 @@ extension HistogramTrees {
     /// Sums node's rows' gradients by bin of each feature of `share`, row by row (in row
     /// order for each bin), missing values in the slot after a feature's last bin. Going
     /// across features row by row keeps many sums in flight at once.
-    private func fill(_ node: Int, features share: [Int]) {
+    private func fill(_ node: Int, features share: ArraySlice<Int>) {
+        guard let first = share.first else { return }
         let h = histograms[histogramOf[node]]
         for f in share { (h + slotOffsets[f]).update(repeating: .zero, count: cuts.bins(f) + 1) }
-        let width = features, range = ranges[node], all = range.count == rows
-        let offsets = share.map { slotOffsets[$0] }
-        share.withUnsafeBufferPointer { fs in
-            offsets.withUnsafeBufferPointer { os in
-                let n = fs.count, bins = self.bins.baseAddress!
+        let width = features, range = ranges[node], slots = rowSlots.baseAddress!
+        if share.count == share.last! - first + 1 {
+            // a run of features: a row's slots for them lie side by side
+            let n = share.count
+            if range.count == rows {
+                for r in range {
+                    let g = gradients[r], row = slots + (r &* width &+ first)
+                    for j in 0..<n { h[Int(row[j])] += g }
+                }
+            } else {
                 for k in range {
-                    let r = all ? k : Int(order[k])
-                    let g = gradients[r], row = bins + r * width
-                    for j in 0..<n { h[os[j] &+ Int(row[fs[j]])] += g }
+                    let r = Int(order[k])
+                    let g = gradients[r], row = slots + (r &* width &+ first)
+                    for j in 0..<n { h[Int(row[j])] += g }
                 }
             }
+            return
+        }
+        for k in range {
+            let r = range.count == rows ? k : Int(order[k])
+            let g = gradients[r], row = slots + r &* width
+            for f in share { h[Int(row[f])] += g }
         }
     }
 

@@ -60,7 +60,10 @@ final class HistogramTrees: @unchecked Sendable {
     let marginValues: UnsafeMutableBufferPointer<Float>
     private let labels: UnsafeMutableBufferPointer<Float>
     private let weights: UnsafeMutableBufferPointer<Float>?
-    let bins: UnsafeMutableBufferPointer<UInt16>
+    /// Row-major: row `i`'s histogram slot of feature `f` is `rowSlots[i * features + f]`
+    /// (its bin plus the feature's first slot).
+    let rowSlots: UnsafeMutableBufferPointer<UInt32>
+    /// Feature-major bins (``BinnedColumns/byFeature``), for partitions.
     let binsByFeature: UnsafeMutableBufferPointer<UInt16>
     let hasMissing: Bool
     /// Where feature `f`'s histogram starts: its bins, then one slot for missing values.
@@ -107,11 +110,12 @@ final class HistogramTrees: @unchecked Sendable {
         self.cuts = cuts
         let binned = BinnedColumns(columns: columns, cuts: cuts)
         hasMissing = binned.hasMissing
-        bins = .allocate(capacity: max(1, binned.bins.count))
-        _ = bins.initialize(from: binned.bins)
+        let offsets = (0..<X.width).map { cuts.pointers[$0] + $0 }
+        rowSlots = .allocate(capacity: max(1, binned.bins.count))
+        for (i, b) in binned.bins.enumerated() { rowSlots[i] = UInt32(offsets[i % X.width] + Int(b)) }
         binsByFeature = .allocate(capacity: max(1, binned.byFeature.count))
         _ = binsByFeature.initialize(from: binned.byFeature)
-        slotOffsets = (0..<X.width).map { cuts.pointers[$0] + $0 }
+        slotOffsets = offsets
         slots = cuts.values.count + X.width
         marginValues = .allocate(capacity: max(1, rows.count))
         marginValues.initialize(repeating: 0)
@@ -126,7 +130,7 @@ final class HistogramTrees: @unchecked Sendable {
         marginValues.deallocate()
         labels.deallocate()
         weights?.deallocate()
-        bins.deallocate()
+        rowSlots.deallocate()
         binsByFeature.deallocate()
         gradients.deallocate()
         order.deallocate()

@@ -18,13 +18,16 @@ let package = Package(
         // the Swift <-> Lua bridge (stack access in protected steps, userdata classes, dispatch, help):
         // it knows nothing of rally's engine; RallyEngine's Lua/ writes the bindings with it
         .target(name: "LuaBridge", dependencies: ["CLua", "RallyCore"]),
-        .target(name: "RallyEngine", dependencies: ["RallyCore", "LuaBridge", "CLua", "CXGBoost"]),
+        // XGBoost's hist trees grown in rally (gbdt's default trainer): compiled optimised in debug
+        // builds too, since tests and fuzzers fit real models through debug binaries
+        .target(name: "RallyTrees", dependencies: ["RallyCore"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost"]),
         // the REPL's Lua side (chunk completion, top-level locals, pretty-printing, completion): the shell's, not the engine's
         .target(name: "RallyConsole", dependencies: ["RallyEngine", "LuaBridge", "CLua"]),
         .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua", "CReadline"]),
         .testTarget(name: "DataTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "FeatureTests", dependencies: ["RallyEngine"]),
-        .testTarget(name: "ModelTests", dependencies: ["RallyEngine"]),
+        .testTarget(name: "ModelTests", dependencies: ["RallyEngine", "RallyTrees"]),
         .testTarget(name: "EvaluationTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "LuaTests", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua"]),
         .testTarget(name: "ShellTests", dependencies: ["RallyEngine"], exclude: ["Fixtures"]),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RallyEngine
+import RallyTrees
 
 /// rally's grower of XGBoost's hist trees (`trainer = "rally"`) against XGBoost's own rounds
 /// (`trainer = "xgboost"`) on one thread: the saved trees must be the same, node for node.
@@ -112,8 +113,8 @@ struct HistogramTreesTests {
         let (X, y) = Self.problem(n: 4_000, seed: 12)
         let settings = HistogramTrees.Settings(eta: 0.3, maxDepth: 0, lossGuide: true, maxLeaves: 40, minChildWeight: 0.5)
         let labels = y[...]
-        let roomy = try HistogramTrees(X, rows: 0..<X.rows, labels: labels, weights: nil, maxBin: 32, settings: settings)
-        let tight = try HistogramTrees(X, rows: 0..<X.rows, labels: labels, weights: nil, maxBin: 32, settings: settings,
+        let roomy = try HistogramTrees(columns: X.columns, names: X.names, rows: 0..<X.rows, labels: labels, weights: nil, maxBin: 32, settings: settings)
+        let tight = try HistogramTrees(columns: X.columns, names: X.names, rows: 0..<X.rows, labels: labels, weights: nil, maxBin: 32, settings: settings,
                                        histogramBudget: 3)
         for _ in 0..<5 {
             let a = roomy.boost(threads: 2), b = tight.boost(threads: 2)

@@ -1,4 +1,5 @@
 import Foundation
+import RallyTrees
 
 /// Gradient-boosted trees for binary log-loss, by XGBoost (`tree_method = hist`) through its
 /// C API. NaN in X is treated as missing.
@@ -161,9 +162,9 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         let rounds = try parameters.integer("rounds"), requested = try parameters.integer("nthread")
         var governor = FitThreads(requested: requested)
         var threads = threadSchedule?(0, requested) ?? governor.current
-        let trainer = try HistogramTrees(X, rows: rows.train, labels: labels[rows.train], weights: weights?[rows.train],
+        let trainer = try HistogramTrees(columns: X.columns, names: X.names, rows: rows.train, labels: labels[rows.train], weights: weights?[rows.train],
                                          maxBin: try parameters.integer("max_bin"), settings: try histogramSettings())
-        var validation = try rows.valid.map { try ValidationMargins(X, rows: $0, labels: labels, weights: weights) }
+        var validation = rows.valid.map { ValidationMargins(columns: X.columns, rows: $0, labels: labels, weights: weights) }
         var stopping = EarlyStopping(patience: try parameters.integer("early_stopping_rounds"))
         var trees: [BoostedTree] = []
         for round in 0..<rounds {

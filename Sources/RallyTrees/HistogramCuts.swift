@@ -6,17 +6,17 @@
 /// column's non-missing `Float` values with the row weights, pruned to `8 × max_bin` entries
 /// and then to `max_bin + 1`, the last cut just above the maximum), so rally's trees split
 /// where XGBoost's would.
-struct HistogramCuts: Sendable {
+package struct HistogramCuts: Sendable {
     /// Every feature's cut values in ascending order, feature after feature.
-    let values: [Float]
+    package let values: [Float]
     /// Feature `f`'s cuts are `values[pointers[f] ..< pointers[f + 1]]`; one bin per cut.
-    let pointers: [Int]
+    package let pointers: [Int]
     /// Below every value of each feature: the split value that sends no value left.
-    let minimums: [Float]
+    package let minimums: [Float]
 
     /// The cuts of `columns` (one `Float` array per feature, NaN missing) with optional row
     /// `weights`, at most `maxBin` bins per feature.
-    init(columns: [[Float]], weights: [Float]?, maxBin: Int) {
+    package init(columns: [[Float]], weights: [Float]?, maxBin: Int) {
         var values: [Float] = [], pointers = [0], minimums: [Float] = []
         for column in columns {
             let count = column.reduce(0) { $1.isNaN ? $0 : $0 + 1 }
@@ -46,14 +46,14 @@ struct HistogramCuts: Sendable {
     }
 
     /// Number of features.
-    var features: Int { pointers.count - 1 }
+    package var features: Int { pointers.count - 1 }
 
     /// Number of bins of feature `f`.
-    func bins(_ f: Int) -> Int { pointers[f + 1] - pointers[f] }
+    package func bins(_ f: Int) -> Int { pointers[f + 1] - pointers[f] }
 
     /// The bin of `value` within feature `f` (0-based within the feature), or nil for NaN:
     /// the first cut above the value, the last bin for values at or above the last cut.
-    func bin(_ value: Float, feature f: Int) -> Int? {
+    package func bin(_ value: Float, feature f: Int) -> Int? {
         guard !value.isNaN else { return nil }
         var lo = pointers[f], hi = pointers[f + 1]
         let end = hi
@@ -76,14 +76,16 @@ struct BinnedColumns: Sendable {
     let byFeature: [UInt16]
     let rows: Int
     /// Whether some value is missing (XGBoost's dense shortcut is off then).
-    let hasMissing: Bool
+    var hasMissing: Bool { missingIn.contains(true) }
+    /// Whether feature `f` has a missing value.
+    let missingIn: [Bool]
 
     /// Bins `columns` (as given to ``HistogramCuts/init(columns:weights:maxBin:)``).
     init(columns: [[Float]], cuts: HistogramCuts) {
         let rows = columns.first?.count ?? 0
         var bins = [UInt16](repeating: 0, count: rows * columns.count)
         var byFeature = bins
-        var missing = false
+        var missing = [Bool](repeating: false, count: columns.count)
         let width = columns.count
         for (f, column) in columns.enumerated() {
             let absent = UInt16(cuts.bins(f))
@@ -91,12 +93,12 @@ struct BinnedColumns: Sendable {
                 let b = cuts.bin(v, feature: f).map { UInt16($0) } ?? absent
                 bins[i * width + f] = b
                 byFeature[f * rows + i] = b
-                if b == absent { missing = true }
+                if b == absent { missing[f] = true }
             }
         }
         self.bins = bins
         self.byFeature = byFeature
         self.rows = rows
-        self.hasMissing = missing
+        self.missingIn = missing
     }
 }

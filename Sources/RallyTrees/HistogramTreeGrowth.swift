@@ -78,9 +78,12 @@ extension HistogramTrees {
             batch = queue.pop(leaves: &leaves, isValid: isValid)
         }
         histograms.reset()
-        for node in 0..<tree.count where tree.left[node] == -1 {
-            let value = tree.split[node]
-            for k in ranges[node] { marginValues[Int(order[k])] += value }
+        let ends = (0..<tree.count).filter { tree.left[$0] == -1 }.map { (rows: ranges[$0], value: tree.split[$0]) }
+        let workers = max(1, min(threads, ends.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for leaf in stride(from: w, to: ends.count, by: workers).map({ ends[$0] }) {
+                for k in leaf.rows { self.marginValues[Int(self.order[k])] += leaf.value }
+            }
         }
         return tree
     }
@@ -307,14 +310,24 @@ extension HistogramTrees {
         let missing = cuts.bins(f), missingLeft = split.defaultLeft
         let column = binsByFeature.baseAddress! + f * self.rows
         var l = rows.lowerBound, r = rows.lowerBound
-        for k in rows {
-            let row = order[k], b = Int(column[Int(row)])
-            let goesLeft = b == missing ? missingLeft : b < threshold
-            // both writes, one kept: no branch on the row's side
-            order[l] = row
-            scratch[r] = row
-            l &+= goesLeft ? 1 : 0
-            r &+= goesLeft ? 0 : 1
+        // both writes, one kept: no branch on the row's side
+        if missingIn[f] {
+            for k in rows {
+                let row = order[k], b = Int(column[Int(row)])
+                let goesLeft = b == missing ? missingLeft : b < threshold
+                order[l] = row
+                scratch[r] = row
+                l &+= goesLeft ? 1 : 0
+                r &+= goesLeft ? 0 : 1
+            }
+        } else {
+            for k in rows {
+                let row = order[k], goesLeft = Int(column[Int(row)]) < threshold
+                order[l] = row
+                scratch[r] = row
+                l &+= goesLeft ? 1 : 0
+                r &+= goesLeft ? 0 : 1
+            }
         }
         return l - rows.lowerBound
     }
@@ -358,8 +371,13 @@ extension HistogramTrees {
         return Float(t * t) / Float(s.y + Double(settings.lambda))
     }
 
-    /// `CalcSplitGain`.
-    private func splitGain(_ left: Sums, _ right: Sums) -> Float { gain(left) + gain(right) }
+    /// `CalcSplitGain`: both sides' ``gain(_:)`` at once (the same `Float` roundings), added.
+    @inline(__always)
+    private func splitGain(_ left: Sums, _ right: Sums) -> Float {
+        let t = settings.alpha == 0 ? SIMD2(left.x, right.x) : SIMD2(thresholdL1(left.x), thresholdL1(right.x))
+        let g = SIMD2<Float>(t * t) / SIMD2<Float>(SIMD2(left.y, right.y) + SIMD2(repeating: Double(settings.lambda)))
+        return (left.y <= 0 ? 0 : g.x) + (right.y <= 0 ? 0 : g.y)
+    }
 }
 
 /// The leaves waiting to be split, in XGBoost's `Driver` order: by node (level by level), or

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import RallyCore
 
 /// XGBoost 1.7's `hist` tree method for binary log-loss, grown in rally: the gbdt model's
 /// default trainer (``GradientBoostedModel``, `trainer = "rally"`). It does XGBoost's
@@ -18,44 +19,60 @@ import Foundation
 ///
 /// The trees are handed to XGBoost (``BoostedTree/xgboostModel(_:features:scalePositiveWeight:)``),
 /// which saves, explains and ranks them as it would its own.
-final class HistogramTrees: @unchecked Sendable {
+package final class HistogramTrees: @unchecked Sendable {
     // @unchecked: workers of one `DispatchQueue.concurrentPerform` write disjoint parts of the
     // buffers below (their own features, their own rows); nothing else runs while they do.
 
     /// What a fit asks for (XGBoost's parameter names in the docs).
-    struct Settings: Sendable {
+    package struct Settings: Sendable {
         /// `eta`.
-        var eta: Float = 0.3
+        package var eta: Float = 0.3
         /// `max_depth` (0: no limit).
-        var maxDepth = 6
+        package var maxDepth = 6
         /// `grow_policy = lossguide`: split the best leaf first instead of level by level.
-        var lossGuide = false
+        package var lossGuide = false
         /// `max_leaves` (0: no limit).
-        var maxLeaves = 0
+        package var maxLeaves = 0
         /// `min_child_weight`.
-        var minChildWeight: Float = 1
+        package var minChildWeight: Float = 1
         /// `lambda`, `alpha`.
-        var lambda: Float = 1, alpha: Float = 0
+        package var lambda: Float = 1, alpha: Float = 0
         /// `subsample`, `colsample_bytree`.
-        var subsample: Float = 1, columnSample: Float = 1
+        package var subsample: Float = 1, columnSample: Float = 1
         /// `scale_pos_weight`.
-        var scalePositiveWeight: Float = 1
+        package var scalePositiveWeight: Float = 1
         /// Seed of row and column sampling.
-        var seed: UInt64 = 0
+        package var seed: UInt64 = 0
+
+        package init(eta: Float = 0.3, maxDepth: Int = 6, lossGuide: Bool = false, maxLeaves: Int = 0, minChildWeight: Float = 1,
+                     lambda: Float = 1, alpha: Float = 0, subsample: Float = 1, columnSample: Float = 1,
+                     scalePositiveWeight: Float = 1, seed: UInt64 = 0) {
+            self.eta = eta
+            self.maxDepth = maxDepth
+            self.lossGuide = lossGuide
+            self.maxLeaves = maxLeaves
+            self.minChildWeight = minChildWeight
+            self.lambda = lambda
+            self.alpha = alpha
+            self.subsample = subsample
+            self.columnSample = columnSample
+            self.scalePositiveWeight = scalePositiveWeight
+            self.seed = seed
+        }
     }
 
     /// Gradient and hessian sums.
-    typealias Sums = SIMD2<Double>
+    package typealias Sums = SIMD2<Double>
 
     /// XGBoost's `kRtEps`: a split must reduce the loss by more than this.
     static let minimumLoss: Float = 1e-6
 
-    let settings: Settings
-    let cuts: HistogramCuts
+    package let settings: Settings
+    package let cuts: HistogramCuts
     /// Rows and features of the training matrix.
-    let rows: Int, features: Int
+    package let rows: Int, features: Int
     /// Each training row's margin after the trees so far (XGBoost's prediction cache).
-    var margins: [Float] { Array(marginValues) }
+    package var margins: [Float] { Array(marginValues) }
 
     let marginValues: UnsafeMutableBufferPointer<Float>
     private let labels: UnsafeMutableBufferPointer<Float>
@@ -66,6 +83,8 @@ final class HistogramTrees: @unchecked Sendable {
     /// Feature-major bins (``BinnedColumns/byFeature``), for partitions.
     let binsByFeature: UnsafeMutableBufferPointer<UInt16>
     let hasMissing: Bool
+    /// Whether feature `f` has a missing value among the training rows.
+    let missingIn: [Bool]
     /// Where feature `f`'s histogram starts: its bins, then one slot for missing values.
     let slotOffsets: [Int]
     private let slots: Int
@@ -84,20 +103,20 @@ final class HistogramTrees: @unchecked Sendable {
     /// Prepares a fit on `rows` of `X` with 0/1 `labels` and optional `weights`, at most
     /// `maxBin` bins per feature. Throws on an infinite value (after the `Float` conversion).
     /// `histogramBudget` (tests) caps the histograms kept at once (default: about 256 MB).
-    init(_ X: DesignMatrix, rows: Range<Int>, labels: ArraySlice<Double>, weights: ArraySlice<Double>?,
-         maxBin: Int, settings: Settings, histogramBudget: Int? = nil) throws {
+    package init(columns source: [[Double]], names: [String], rows: Range<Int>, labels: ArraySlice<Double>, weights: ArraySlice<Double>?,
+                 maxBin: Int, settings: Settings, histogramBudget: Int? = nil) throws {
         var columns: [[Float]] = []
-        for (j, column) in X.columns.enumerated() {
+        for (j, column) in source.enumerated() {
             let values = column[rows].map { Float($0) }
             if let i = values.firstIndex(where: { $0.isInfinite }) {
-                throw RallyError("gbdt: feature '\(X.names[j])' is \(column[rows.lowerBound + i]) at row \(i + 1), which is infinite as a 32-bit float; use NaN for missing values")
+                throw RallyError("gbdt: feature '\(names[j])' is \(column[rows.lowerBound + i]) at row \(i + 1), which is infinite as a 32-bit float; use NaN for missing values")
             }
             columns.append(values)
         }
         let weightValues = weights.map { $0.map { Float($0) } }
         self.settings = settings
         self.rows = rows.count
-        self.features = X.width
+        self.features = source.count
         let labelValues = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, rows.count))
         _ = labelValues.initialize(from: labels.map { Float($0) })
         self.labels = labelValues
@@ -110,13 +129,14 @@ final class HistogramTrees: @unchecked Sendable {
         self.cuts = cuts
         let binned = BinnedColumns(columns: columns, cuts: cuts)
         hasMissing = binned.hasMissing
-        let offsets = (0..<X.width).map { cuts.pointers[$0] + $0 }
+        missingIn = binned.missingIn
+        let offsets = (0..<source.count).map { cuts.pointers[$0] + $0 }
         rowSlots = .allocate(capacity: max(1, binned.bins.count))
-        for (i, b) in binned.bins.enumerated() { rowSlots[i] = UInt32(offsets[i % X.width] + Int(b)) }
+        for (i, b) in binned.bins.enumerated() { rowSlots[i] = UInt32(offsets[i % source.count] + Int(b)) }
         binsByFeature = .allocate(capacity: max(1, binned.byFeature.count))
         _ = binsByFeature.initialize(from: binned.byFeature)
         slotOffsets = offsets
-        slots = cuts.values.count + X.width
+        slots = cuts.values.count + source.count
         marginValues = .allocate(capacity: max(1, rows.count))
         marginValues.initialize(repeating: 0)
         gradients = .allocate(capacity: max(1, rows.count))
@@ -139,12 +159,12 @@ final class HistogramTrees: @unchecked Sendable {
     }
 
     /// XGBoost's sigmoid (`common::Sigmoid`): the probability of a margin.
-    static func probability(_ margin: Float) -> Float {
+    package static func probability(_ margin: Float) -> Float {
         1 / (expf(min(-margin, 88.7)) + 1 + 1e-16)
     }
 
     /// Grows one tree on the current margins with `threads` workers and adds it to the margins.
-    func boost(threads: Int) -> BoostedTree {
+    package func boost(threads: Int) -> BoostedTree {
         computeGradients(threads: threads)
         if settings.subsample < 1 { sampleRows() }
         let chosen = sampledFeatures()
@@ -194,22 +214,22 @@ final class HistogramTrees: @unchecked Sendable {
 
 /// The held-out rows of a fit with early stopping: their margins after each tree and
 /// XGBoost's `logloss` of them (its `EvalRowLogLoss`, in `Float`, weighted mean in `Double`).
-struct ValidationMargins {
+package struct ValidationMargins {
     private let columns: [[Float]]
     private let labels: [Float]
     private let weights: [Float]?
     private var margins: [Float]
 
-    /// `rows` of `X` with their `labels` and optional `weights` (indexed like `X`'s rows).
-    init(_ X: DesignMatrix, rows: Range<Int>, labels: [Double], weights: [Double]?) throws {
-        columns = X.columns.map { $0[rows].map { Float($0) } }
+    /// `rows` of the feature `source` columns with their `labels` and optional `weights` (indexed like the columns).
+    package init(columns source: [[Double]], rows: Range<Int>, labels: [Double], weights: [Double]?) {
+        columns = source.map { $0[rows].map { Float($0) } }
         self.labels = labels[rows].map { Float($0) }
         self.weights = weights.map { $0[rows].map { Float($0) } }
         margins = [Float](repeating: 0, count: rows.count)
     }
 
     /// Adds `tree`'s leaf to each row's margin; the log-loss after it.
-    mutating func add(_ tree: BoostedTree) -> Double {
+    package mutating func add(_ tree: BoostedTree) -> Double {
         var loss = 0.0, total = 0.0
         for i in margins.indices {
             var k = 0

@@ -1,8 +1,10 @@
 import Foundation
 import RallyTrees
 
-/// Gradient-boosted trees for binary log-loss, by XGBoost (`tree_method = hist`) through its
-/// C API. NaN in X is treated as missing.
+/// Gradient-boosted trees for binary log-loss: XGBoost's `hist` trees, grown by rally's
+/// ``HistogramTrees`` (`trainer = "rally"`, the default: the trees XGBoost grows on one thread)
+/// or by XGBoost's own rounds through its C API (`trainer = "xgboost"`), then held by an XGBoost
+/// booster either way. NaN in X is treated as missing.
 ///
 /// With `early_stopping_rounds > 0`, the last `validation_fraction` of the training rows (in
 /// the order given, i.e. time order) is held out: boosting trains on the rest and stops when the
@@ -16,7 +18,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
     /// The kind declaration.
     public static let kind = ModelKind(
         name: "gbdt",
-        summary: "gradient-boosted trees (XGBoost, hist), binary log-loss; NaN is missing",
+        summary: "gradient-boosted trees (XGBoost's hist method), binary log-loss; NaN is missing",
         parameters: [
             ParameterDefinition("rounds", .number(300), .integer(1...100_000), doc: "boosting rounds (trees)"),
             ParameterDefinition("eta", .number(0.05), .number(.fraction), doc: "learning rate"),
@@ -290,7 +292,8 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
 
     /// A few lines on the model and what its fit learnt.
     public func describe() -> String {
-        var lines = ["gbdt: XGBoost \(XGBoost.version) hist, \(Self.kind.summary(of: parameters))"]
+        let grower = parameters["trainer"] == .string("xgboost") ? "grown by XGBoost" : "grown by rally"
+        var lines = ["gbdt: XGBoost \(XGBoost.version) hist trees \(grower), \(Self.kind.summary(of: parameters))"]
         guard booster != nil else { return (lines + ["  not fitted"]).joined(separator: "\n") }
         lines.append("  fitted: \(fitReport.summary)")
         if let top = try? importance().sorted(by: { $0.score > $1.score }).prefix(5) {

@@ -1,0 +1,70 @@
+// The buffers HistogramTrees grows a tree with: histograms, per-worker best splits, partition counts.
+
+/// Histogram buffers of one fit, reused from tree to tree, at most `limit` of them (about
+/// 256 MB): beyond that, parents give theirs up and their children are built from rows.
+struct HistogramPool {
+    let slots: Int
+    let limit: Int
+    private var buffers: [UnsafeMutablePointer<SIMD2<Double>>] = []
+    private var free: [Int] = []
+
+    /// A pool of buffers of `slots` sums, at most `limit` (at least 3; default about 256 MB).
+    init(slots: Int, limit: Int? = nil) {
+        self.slots = slots
+        self.limit = max(3, limit ?? (256 << 20) / max(1, slots * MemoryLayout<SIMD2<Double>>.stride))
+    }
+
+    /// Buffers that can still be handed out.
+    var available: Int { free.count + limit - buffers.count }
+
+    subscript(i: Int) -> UnsafeMutablePointer<SIMD2<Double>> { buffers[i] }
+
+    mutating func acquire() -> Int {
+        if let i = free.popLast() { return i }
+        precondition(buffers.count < limit, "histogram pool exhausted")
+        buffers.append(.allocate(capacity: max(1, slots)))
+        return buffers.count - 1
+    }
+
+    mutating func release(_ i: Int) { free.append(i) }
+
+    /// Every buffer free again (end of a tree).
+    mutating func reset() { free = Array(buffers.indices.reversed()) }
+
+    /// Frees the memory.
+    func deallocate() { buffers.forEach { $0.deallocate() } }
+}
+
+/// Left-row counts of the blocks of one partition step, each written by one worker.
+final class SplitCounts: @unchecked Sendable {
+    // @unchecked: worker w writes only the counts of its own blocks.
+    let counts: UnsafeMutableBufferPointer<Int>
+    init(_ n: Int) {
+        counts = .allocate(capacity: max(1, n))
+        counts.initialize(repeating: 0)
+    }
+    func release() { counts.deallocate() }
+}
+
+/// Each worker's best split per node of one parallel step.
+final class SplitTable: @unchecked Sendable {
+    // @unchecked: worker w writes only entries[w * nodes ..< (w + 1) * nodes].
+    let entries: UnsafeMutableBufferPointer<HistogramTrees.Split>
+    let workers: Int, nodes: Int
+
+    init(workers: Int, nodes: Int) {
+        self.workers = workers
+        self.nodes = nodes
+        entries = .allocate(capacity: max(1, workers * nodes))
+        entries.initialize(repeating: HistogramTrees.Split())
+    }
+
+    /// Node's best split over the workers (XGBoost combines them in worker order too).
+    func best(node: Int) -> HistogramTrees.Split {
+        var best = HistogramTrees.Split()
+        for w in 0..<workers { best.update(entries[w * nodes + node]) }
+        return best
+    }
+
+    func release() { entries.deallocate() }
+}

@@ -1,56 +1,155 @@
 import Foundation
 import RallyTrees
 
-/// rally's trees as XGBoost's JSON model, which `XGBoosterLoadModelFromBuffer` reads: how the
-/// trees ``HistogramTrees`` grows reach XGBoost, which then saves, explains and ranks them.
+/// rally's trees as an XGBoost 1.7 model in Universal Binary JSON, the form XGBoost saves with
+/// `{"format": "ubj"}` and `XGBoosterLoadModelFromBuffer` reads: how the trees
+/// ``HistogramTrees`` grows reach XGBoost, which then saves, explains and ranks them. Numbers
+/// travel as their bits (typed arrays of big-endian `Float` and `Int32`, as XGBoost writes its
+/// own trees), so nothing is rounded on the way.
 extension BoostedTree {
-    /// The tree as an object of XGBoost's JSON model (`trees[id]`).
-    func xgboostJSON(id: Int, features: Int) -> JSONValue {
-        func numbers(_ v: [Float]) -> JSONValue { .array(v.map { .number(Double($0)) }) }
-        func integers<T: BinaryInteger>(_ v: [T]) -> JSONValue { .array(v.map { .integer(Int($0)) }) }
-        return .object([
-            ("base_weights", numbers(baseWeight)),
-            ("categories", .array([])), ("categories_nodes", .array([])),
-            ("categories_segments", .array([])), ("categories_sizes", .array([])),
-            ("default_left", integers(defaultLeft.map { $0 ? 1 : 0 })),
-            ("id", .integer(id)),
-            ("left_children", integers(left)),
-            ("loss_changes", numbers(lossChange)),
-            ("parents", integers(parent.map { $0 < 0 ? Int64(Int32.max) : Int64($0) })),
-            ("right_children", integers(right)),
-            ("split_conditions", numbers(split)),
-            ("split_indices", integers(feature)),
-            ("split_type", integers([Int](repeating: 0, count: count))),
-            ("sum_hessian", numbers(sumHessian)),
-            ("tree_param", .object([("num_deleted", .string("0")), ("num_feature", .string(String(features))),
-                                    ("num_nodes", .string(String(count))), ("size_leaf_vector", .string("0"))])),
-        ])
+    /// The model (`gbtree`, `binary:logistic`, base score 0.5) of `trees` fitted on `features`
+    /// features.
+    static func xgboostModel(_ trees: [BoostedTree], features: Int, scalePositiveWeight: Double) -> Data {
+        var w = ModelWriter()
+        w.object {
+            $0.key("learner")
+            $0.object {
+                $0.key("attributes"); $0.object { _ in }
+                $0.key("feature_names"); $0.emptyArray()
+                $0.key("feature_types"); $0.emptyArray()
+                $0.key("gradient_booster")
+                $0.object {
+                    $0.key("model")
+                    $0.object {
+                        $0.key("gbtree_model_param")
+                        $0.object {
+                            $0.key("num_parallel_tree"); $0.string("1")
+                            $0.key("num_trees"); $0.string(String(trees.count))
+                            $0.key("size_leaf_vector"); $0.string("0")
+                        }
+                        $0.key("tree_info"); $0.array(trees.count) { w, _ in w.integer(0) }
+                        $0.key("trees")
+                        $0.array(trees.count) { w, i in trees[i].write(id: i, features: features, into: &w) }
+                    }
+                    $0.key("name"); $0.string("gbtree")
+                }
+                $0.key("learner_model_param")
+                $0.object {
+                    $0.key("base_score"); $0.string("5E-1")
+                    $0.key("boost_from_average"); $0.string("1")
+                    $0.key("num_class"); $0.string("0")
+                    $0.key("num_feature"); $0.string(String(features))
+                    $0.key("num_target"); $0.string("1")
+                }
+                $0.key("objective")
+                $0.object {
+                    $0.key("name"); $0.string("binary:logistic")
+                    $0.key("reg_loss_param"); $0.object { $0.key("scale_pos_weight"); $0.string(String(scalePositiveWeight)) }
+                }
+            }
+            $0.key("version"); $0.array(3) { w, i in w.integer([1, 7, 4][i]) }
+        }
+        return Data(w.bytes)
     }
 
-    /// XGBoost's JSON model (version 1.7, `gbtree`, `binary:logistic`, base score 0.5) of
-    /// `trees` fitted on `features` features, which `XGBoosterLoadModelFromBuffer` reads.
-    static func xgboostModel(_ trees: [BoostedTree], features: Int, scalePositiveWeight: Double) -> Data {
-        let model: JSONValue = .object([
-            ("learner", .object([
-                ("attributes", .object([])),
-                ("feature_names", .array([])), ("feature_types", .array([])),
-                ("gradient_booster", .object([
-                    ("model", .object([
-                        ("gbtree_model_param", .object([("num_parallel_tree", .string("1")), ("num_trees", .string(String(trees.count))),
-                                                        ("size_leaf_vector", .string("0"))])),
-                        ("tree_info", .array(trees.map { _ in .integer(0) })),
-                        ("trees", .array(trees.enumerated().map { $1.xgboostJSON(id: $0, features: features) })),
-                    ])),
-                    ("name", .string("gbtree")),
-                ])),
-                ("learner_model_param", .object([("base_score", .string("5E-1")), ("boost_from_average", .string("1")),
-                                                 ("num_class", .string("0")), ("num_feature", .string(String(features))),
-                                                 ("num_target", .string("1"))])),
-                ("objective", .object([("name", .string("binary:logistic")),
-                                       ("reg_loss_param", .object([("scale_pos_weight", .string(String(scalePositiveWeight)))]))])),
-            ])),
-            ("version", .array([.integer(1), .integer(7), .integer(4)])),
-        ])
-        return Data(model.text().utf8)
+    /// The tree as XGBoost's `RegTree::SaveModel` writes it (its typed arrays).
+    private func write(id: Int, features: Int, into w: inout ModelWriter) {
+        w.object {
+            $0.key("base_weights"); $0.floats(baseWeight)
+            // no categorical splits, in the array types XGBoost reads them as
+            $0.key("categories"); $0.int32s([])
+            $0.key("categories_nodes"); $0.int32s([])
+            $0.key("categories_segments"); $0.int64s([])
+            $0.key("categories_sizes"); $0.int64s([])
+            $0.key("default_left"); $0.uint8s(defaultLeft.map { $0 ? 1 : 0 })
+            $0.key("id"); $0.integer(id)
+            $0.key("left_children"); $0.int32s(left)
+            $0.key("loss_changes"); $0.floats(lossChange)
+            // XGBoost keeps the root's missing parent as 2^31 - 1
+            $0.key("parents"); $0.int32s(parent.map { $0 < 0 ? Int32.max : $0 })
+            $0.key("right_children"); $0.int32s(right)
+            $0.key("split_conditions"); $0.floats(split)
+            $0.key("split_indices"); $0.int32s(feature)
+            $0.key("split_type"); $0.uint8s([UInt8](repeating: 0, count: count))
+            $0.key("sum_hessian"); $0.floats(sumHessian)
+            $0.key("tree_param")
+            $0.object {
+                $0.key("num_deleted"); $0.string("0")
+                $0.key("num_feature"); $0.string(String(features))
+                $0.key("num_nodes"); $0.string(String(count))
+                $0.key("size_leaf_vector"); $0.string("0")
+            }
+        }
+    }
+}
+
+/// Writes the UBJSON XGBoost 1.7 reads (its `UBJReader`): objects of length-prefixed keys,
+/// strings, and typed arrays with a count, big-endian.
+private struct ModelWriter {
+    var bytes: [UInt8] = []
+
+    private mutating func marker(_ c: Character) { bytes.append(c.asciiValue!) }
+
+    private mutating func bigEndian<T: FixedWidthInteger>(_ v: T) {
+        withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func count(_ n: Int) {
+        marker("L")
+        bigEndian(Int64(n))
+    }
+
+    mutating func key(_ s: String) {
+        count(s.utf8.count)
+        bytes.append(contentsOf: s.utf8)
+    }
+
+    mutating func integer(_ v: Int) { count(v) }
+
+    mutating func string(_ s: String) {
+        marker("S")
+        key(s)
+    }
+
+    mutating func object(_ body: (inout ModelWriter) -> Void) {
+        marker("{")
+        body(&self)
+        marker("}")
+    }
+
+    mutating func array(_ n: Int, _ element: (inout ModelWriter, Int) -> Void) {
+        marker("[")
+        for i in 0..<n { element(&self, i) }
+        marker("]")
+    }
+
+    mutating func emptyArray() { array(0) { _, _ in } }
+
+    private mutating func typed(_ type: Character, _ n: Int) {
+        marker("[")
+        marker("$")
+        marker(type)
+        marker("#")
+        count(n)
+    }
+
+    mutating func floats(_ v: [Float]) {
+        typed("d", v.count)
+        for x in v { bigEndian(x.bitPattern) }
+    }
+
+    mutating func int32s(_ v: [Int32]) {
+        typed("l", v.count)
+        for x in v { bigEndian(x) }
+    }
+
+    mutating func int64s(_ v: [Int64]) {
+        typed("L", v.count)
+        for x in v { bigEndian(x) }
+    }
+
+    mutating func uint8s(_ v: [UInt8]) {
+        typed("U", v.count)
+        bytes.append(contentsOf: v)
     }
 }

@@ -76,6 +76,9 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
     /// The fitted trees laid out for prediction (``TreeForest``), made at the first prediction;
     /// `.some(nil)` when the model cannot be laid out or its first prediction differed from XGBoost's.
     private var forest: TreeForest??
+    /// The UBJSON model rally's trainer handed to XGBoost, which the forest is laid out from
+    /// (nil when XGBoost grew or loaded the trees: the forest asks the booster for its model).
+    private var grownModel: Data?
     /// Whether the forest's first prediction was checked against XGBoost's.
     private var forestChecked = false
     /// Rows of the first prediction that XGBoost predicts too, to check the forest against.
@@ -128,6 +131,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         }
         report["rounds"] = .number(Double(try fitted.booster.rounds()))
         booster = fitted.booster
+        grownModel = fitted.model
         forest = nil
         forestChecked = false
         boosterThreads = fitted.threads
@@ -135,9 +139,9 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         fitReport = report.sortedByName
     }
 
-    /// What a fit leaves: the booster, the threads it last ran on, and with early stopping
-    /// the best round and its validation log-loss.
-    private typealias Fitted = (booster: XGBooster, threads: Int, stop: (round: Int, loss: Double)?)
+    /// What a fit leaves: the booster, the model handed to it (rally's trainer), the threads it
+    /// last ran on, and with early stopping the best round and its validation log-loss.
+    private typealias Fitted = (booster: XGBooster, model: Data?, threads: Int, stop: (round: Int, loss: Double)?)
 
     /// Picks the best round of early stopping from each round's validation log-loss, as rounds
     /// go; says when to stop.
@@ -189,7 +193,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         if keepsTrainingPredictions && rows.valid == nil {
             trainingPredictions = trainer.margins.map { Double(HistogramTrees.probability($0)) }
         }
-        return (booster, threads, stop)
+        return (booster, model, threads, stop)
     }
 
     /// The grower's settings from the model's parameters.
@@ -242,7 +246,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
             try b.keepFirst(stop!.round + 1)
         }
         trainingPredictions = keepsTrainingPredictions && valid == nil ? try b.predict(train, rows: rows.train.count) : nil
-        return (b, threads, stop)
+        return (b, nil, threads, stop)
     }
 
     /// The probability of a rally for each row of `X`.
@@ -263,7 +267,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
     /// The forest's prediction of `X`, or nil (predict with XGBoost): the first one is checked
     /// against XGBoost's on rows spread over `X`, and the forest is dropped if any differs.
     private func forestPrediction(_ X: DesignMatrix, booster: XGBooster, threads: Int) throws -> [Double]? {
-        if forest == nil { forest = .some(TreeForest(ubj: try booster.ubjModel(), features: features.count)) }
+        if forest == nil { forest = .some(TreeForest(ubj: try grownModel ?? booster.ubjModel(), features: features.count)) }
         guard let laidOut = forest ?? nil, let p = laidOut.predict(X, threads: threads) else { return nil }
         if !forestChecked {
             let step = max(1, X.rows / Self.forestCheckRows)

@@ -35,17 +35,17 @@ extension FoldCuts {
             rows.append(n)
             rallies.append(y)
         }
-        for lane in 0..<batch.filled {
-            let total = Double(total[lane]), positives = Double(positives[lane])
-            for (s, strategy) in cuts.enumerated() {
-                for a in alphas.indices {
-                    var alarms = 0.0, hits = 0.0
-                    for (f, k) in strategy[a].enumerated() {
-                        alarms += Double(rows[f][k][lane])
-                        hits += Double(rallies[f][k][lane])
-                    }
-                    store(lane, s, a, EconomicValue.value(alpha: alphas[a], alarms: alarms, hits: hits, positives: positives, total: total))
+        typealias Lanes = EconomicValue.Lanes
+        let totals = Lanes(total), rallyCounts = Lanes(positives)
+        for (s, strategy) in cuts.enumerated() {
+            for a in alphas.indices {
+                var alarms = Lanes(), hits = Lanes()
+                for (f, k) in strategy[a].enumerated() {
+                    alarms += Lanes(rows[f][k])
+                    hits += Lanes(rallies[f][k])
                 }
+                let values = EconomicValue.values(alpha: alphas[a], alarms: alarms, hits: hits, positives: rallyCounts, total: totals)
+                for lane in 0..<batch.filled { store(lane, s, a, values[lane]) }
             }
         }
     }

@@ -39,8 +39,9 @@ public struct EpisodeTable: Sendable {
         if batched && resamples > 0 && ResampleBatch.fits(bootstrap, rows: n) {
             let layouts = outcomes.map(EpisodeOutcome.BatchLayout.init)
             ResampleBatch.forEach(bootstrap, rows: n, threads: threads) { batch in
+                let hours = batch.drawn()
                 for (m, layout) in layouts.enumerated() {
-                    layout.figures(batch) { lane, values in
+                    layout.figures(batch, hours: hours) { lane, values in
                         for (f, value) in values.enumerated() { slots[(m * figures + f) * resamples + batch.first + lane] = value }
                     }
                 }

@@ -23,29 +23,48 @@ public enum ScoreOrder {
         var spareKeys = keys, spareRows = rows
         // a histogram per byte of the keys, filled in one pass
         var counts = [Int](repeating: 0, count: 8 * 256)
-        for key in keys {
-            for byte in 0..<8 { counts[byte * 256 + Int((key >> UInt64(8 * byte)) & 0xff)] += 1 }
+        counts.withUnsafeMutableBufferPointer { counts in
+            for key in keys {
+                for byte in 0..<8 { counts[byte &* 256 &+ Int(truncatingIfNeeded: (key &>> UInt64(8 &* byte)) & 0xff)] &+= 1 }
+            }
         }
+        var next = [Int](repeating: 0, count: 256)
         for byte in 0..<8 {
             let histogram = counts[(byte * 256)..<(byte * 256 + 256)]
             if histogram.contains(n) { continue }   // every key has the same byte here: nothing to move
-            var next = [Int](repeating: 0, count: 256)
             var start = 0
-            for (value, count) in zip(histogram.indices, histogram) {
-                next[value - byte * 256] = start
+            for (value, count) in histogram.enumerated() {
+                next[value] = start
                 start += count
             }
-            let shift = UInt64(8 * byte)
-            for k in 0..<n {
-                let value = Int((keys[k] >> shift) & 0xff)
-                spareKeys[next[value]] = keys[k]
-                spareRows[next[value]] = rows[k]
-                next[value] += 1
-            }
+            Self.scatter(byte: byte, keys: keys, rows: rows, into: &spareKeys, &spareRows, next: &next)
             swap(&keys, &spareKeys)
             swap(&rows, &spareRows)
         }
         return rows
+    }
+
+    /// One pass of the radix sort: each key and its row to the next free place of its byte's bucket.
+    private static func scatter(byte: Int, keys: [UInt64], rows: [Int32], into sortedKeys: inout [UInt64], _ sortedRows: inout [Int32],
+                                next: inout [Int]) {
+        let shift = UInt64(8 * byte)
+        keys.withUnsafeBufferPointer { keys in
+            rows.withUnsafeBufferPointer { rows in
+                sortedKeys.withUnsafeMutableBufferPointer { sortedKeys in
+                    sortedRows.withUnsafeMutableBufferPointer { sortedRows in
+                        next.withUnsafeMutableBufferPointer { next in
+                            for k in 0..<keys.count {
+                                let value = Int(truncatingIfNeeded: (keys[k] &>> shift) & 0xff)
+                                let place = next[value]
+                                sortedKeys[place] = keys[k]
+                                sortedRows[place] = rows[k]
+                                next[value] = place &+ 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// A key whose ascending order is `x`'s descending order: IEEE 754 bits with the sign

@@ -166,7 +166,8 @@ public struct ValueCurves: Sendable {
         // replicates[model][strategy][alpha][resample], two strategies per model (calibrated, trained)
         let resamples = bootstrap.resamples
         let ratios = alphas.count
-        @Sendable func slot(_ m: Int, _ s: Int, _ a: Int, _ r: Int) -> Int { ((m * 2 + s) * ratios + a) * resamples + r }
+        @Sendable func series(_ m: Int, _ s: Int, _ a: Int) -> Int { (m * 2 + s) * ratios + a }
+        @Sendable func slot(_ m: Int, _ s: Int, _ a: Int, _ r: Int) -> Int { series(m, s, a) * resamples + r }
         let slab = ResampleSlots(count: models.count * 2 * alphas.count * resamples)
         if batched && resamples > 0 && ResampleBatch.fits(bootstrap, rows: n) && (cutters.first?.batchable ?? false) {
             ResampleBatch.forEach(bootstrap, rows: n, threads: threads) { batch in
@@ -184,14 +185,10 @@ public struct ValueCurves: Sendable {
             }
         }
         try Cancellation.check()
+        let intervals = slab.intervals(series: models.count * 2 * ratios, resamples: resamples, threads: threads)
         let curves = models.indices.map { m -> ModelValueCurve in
             let point = cutters[m].values(weights: ones, alphas: alphas)
-            let bands = point.indices.map { s in
-                alphas.indices.map { a -> Interval in
-                    let values = (0..<resamples).map { slab[slot(m, s, a, $0)] }.filter { !$0.isNaN }
-                    return values.isEmpty ? Interval(lower: .nan, upper: .nan) : PairedBootstrapResult.interval(values, level: 0.95)
-                }
-            }
+            let bands = point.indices.map { s in alphas.indices.map { a in intervals[series(m, s, a)] } }
             return ModelValueCurve(name: models[m].name, calibrated: point[0], calibratedBand: bands[0],
                                    trained: point.count > 1 ? point[1] : nil, trainedBand: bands.count > 1 ? bands[1] : nil,
                                    thresholds: cutters[m].thresholds)

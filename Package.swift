@@ -24,7 +24,9 @@ let package = Package(
         .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost"]),
         // the REPL's Lua side (chunk completion, top-level locals, pretty-printing, completion): the shell's, not the engine's
         .target(name: "RallyConsole", dependencies: ["RallyEngine", "LuaBridge", "CLua"]),
-        .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua", "CReadline"]),
+        // the shell's bounded OpenMP spin, set before libgomp starts (an executable's pre-initialisation step)
+        .target(name: "CStartup"),
+        .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua", "CReadline", "CStartup"]),
         .testTarget(name: "DataTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "FeatureTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "ModelTests", dependencies: ["RallyEngine", "RallyTrees"]),

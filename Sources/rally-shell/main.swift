@@ -201,5 +201,5 @@ struct ProcessEnvironment {
     }
 }
 
-ThreadWaitPolicy.preferBoundedSpin()
+// GOMP_SPINCOUNT is set (or the user's wait policy kept) before this runs: Sources/CStartup/startup.c
 exit(Shell.main())

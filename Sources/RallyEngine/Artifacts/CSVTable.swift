@@ -24,9 +24,16 @@ public struct CSVTable: Sendable {
     /// A number as a field: integers without a point, others in their shortest round-trip
     /// form (`0.0647`), NaN as an empty field (missing).
     public static func number(_ x: Double) -> String {
-        if x.isNaN { return "" }
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-        return x.description
+        var text = ""
+        write(x, to: &text)
+        return text
+    }
+
+    /// Appends ``number(_:)``'s text of `x` to `out` (Swift's `write(to:)` prints what
+    /// `description` gives, without building a string of its own).
+    private static func write(_ x: Double, to out: inout String) {
+        if x.isNaN { return }
+        if x == x.rounded() && abs(x) < 1e15 { out += String(Int64(x)) } else { x.write(to: &out) }
     }
 
     /// Appends a text field to the current row, quoted when it needs to be.
@@ -44,7 +51,7 @@ public struct CSVTable: Sendable {
     /// Appends a number field (see ``number(_:)``) to the current row.
     public mutating func number(_ x: Double) {
         separate()
-        contents += Self.number(x)
+        Self.write(x, to: &contents)
     }
 
     /// Ends the current row; it must have one field per column.

@@ -117,13 +117,14 @@ public struct EvaluationArtifacts {
         let r = result
         var table = CSVTable(header: (r.panel == nil ? [] : ["location"]) + ["ts", "y", "price", "threshold"] + r.models.map { "p_" + $0.name },
                              expectedRows: r.testTimes.count)
+        let predictions = r.models.map(\.predictions)   // not a copy of each model's record per row
         for i in r.testTimes.indices {
             if let panel = r.panel { table.field(panel.location(ofRow: i)) }
             table.field(r.zone.format(r.testTimes[i]))
             table.number(r.testLabels[i])
             table.number(r.testSeries[i])
             table.number(r.testThresholds[i])
-            for m in r.models { table.number(m.predictions[i]) }
+            for p in predictions { table.number(p[i]) }
             table.endRow()
         }
         return table
@@ -231,13 +232,13 @@ public struct EvaluationArtifacts {
     /// Writes every file into `directory` (created when missing), each atomically; `run.json`
     /// last, built by `run` from the seconds the other files took. Returns the paths written.
     @discardableResult
-    public func write(to directory: String, run: (_ writeSeconds: Double) -> RunRecord) throws -> [String] {
+    public func write(to directory: String, run: (_ writeSeconds: Double) throws -> RunRecord) throws -> [String] {
         let started = Date()
         let base = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { base.appendingPathComponent(name).path }
         let texts = [metricsJSON().text(), predictionsCSV().text(), benchmarkTableCSV().text(), importanceCSV().text()]
         for (name, text) in zip(Self.fileNames, texts) { try AtomicFile.write(text, to: path(name)) }
-        try AtomicFile.write(run(Date().timeIntervalSince(started)).json().text(), to: path("run.json"))
+        try AtomicFile.write(try run(Date().timeIntervalSince(started)).json().text(), to: path("run.json"))
         return Self.fileNames.map(path)
     }
 }
@@ -250,7 +251,8 @@ extension EvaluationArtifacts {
     public func write(to directory: String, recipe: String, data report: LoadReport, rows: Int,
                       given: [(String, Double)], hostVersions: [(String, String)]) throws -> [String] {
         let r = result
-        let source = try RunRecord.DataSource.of(report: report, rows: rows)
+        // the data file's SHA-256 takes a while: it is computed while the other files are rendered
+        let source = BackgroundResult { try RunRecord.DataSource.of(report: report, rows: rows) }
         let versions = [("rally", BuildInfo.rallyVersion), ("swift", BuildInfo.swiftVersion)] + hostVersions
             + [("xgboost", BuildInfo.xgboostVersion)]
         let commit = GitRevision.commit()
@@ -260,7 +262,7 @@ extension EvaluationArtifacts {
             seconds.append(("write", writeSeconds))
             let total = given.reduce(0) { $0 + $1.1 } + (r.seconds.last { $0.0 == "evaluate" }?.1 ?? 0) + writeSeconds
             seconds.append(("total", total))
-            return RunRecord(recipe: recipe, data: source, rowsKept: r.keptRows, rowsTrain: r.trainRows, rowsTest: r.testTimes.count,
+            return RunRecord(recipe: recipe, data: try source.value(), rowsKept: r.keptRows, rowsTrain: r.trainRows, rowsTest: r.testTimes.count,
                              split: r.plan.schedule.json, parameters: parametersJSON(), seed: r.plan.bootstrap.seed,
                              versions: versions, gitCommit: commit, seconds: seconds, warnings: r.warnings)
         }

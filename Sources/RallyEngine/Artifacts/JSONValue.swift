@@ -43,7 +43,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .integer(let i): out += String(i)
-        case .number(let x): out += x.isFinite ? x.description : "null"
+        case .number(let x): if x.isFinite { x.write(to: &out) } else { out += "null" }
         case .string(let s): out += JSONText.string(s)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }

@@ -105,9 +105,33 @@ public enum TimeStamp {
     /// `t` as `YYYY-MM-DD HH:MM` (with `:SS` appended when the seconds are not zero).
     public static func format(_ t: Int64) -> String {
         let c = components(t)
-        var s = pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2) + " " + pad(c.hour, 2) + ":" + pad(c.minute, 2)
-        if c.second != 0 { s += ":" + pad(c.second, 2) }
-        return s
+        guard (0...9999).contains(c.year) else {
+            var s = pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2) + " " + pad(c.hour, 2) + ":" + pad(c.minute, 2)
+            if c.second != 0 { s += ":" + pad(c.second, 2) }
+            return s
+        }
+        // the usual years, digit by digit into the string's own storage (a CSV writes one per row)
+        let length = c.second == 0 ? 16 : 19
+        return String(unsafeUninitializedCapacity: length) { out in
+            func put(_ value: Int, digits: Int, at start: Int) {
+                var v = value
+                for k in (start..<(start + digits)).reversed() {
+                    out[k] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+            }
+            put(c.year, digits: 4, at: 0)
+            put(c.month, digits: 2, at: 5)
+            put(c.day, digits: 2, at: 8)
+            put(c.hour, digits: 2, at: 11)
+            put(c.minute, digits: 2, at: 14)
+            (out[4], out[7], out[10], out[13]) = (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: " "), UInt8(ascii: ":"))
+            if c.second != 0 {
+                out[16] = UInt8(ascii: ":")
+                put(c.second, digits: 2, at: 17)
+            }
+            return length
+        }
     }
 
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (a `T` may replace the

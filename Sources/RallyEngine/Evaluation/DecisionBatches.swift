@@ -16,36 +16,41 @@ extension FoldCuts {
         var rows: [[Whole]] = [], rallies: [[Whole]] = []
         var total = Whole(), positives = Whole()
         for f in marks.indices {
-            var n = [Whole](repeating: Whole(), count: marks[f].count), y = n
+            // the counts go to four partial sums, row i to partial i % 4, so that a run of rows
+            // in one bucket (most rows are in the last) does not wait on each sum in turn
+            let width = marks[f].count
+            var n = [Whole](repeating: Whole(), count: 4 * width), y = [Whole](repeating: Whole(), count: width)
             n.withUnsafeMutableBufferPointer { n in
                 y.withUnsafeMutableBufferPointer { y in
                     for i in starts[f]..<(starts[f] + sizes[f]) {
                         let c = batch.wide(i), k = bucket[i]
-                        n[k] &+= c
+                        n[(i & 3) * width + k] &+= c
                         if labels[i] == 1 { y[k] &+= c }
                     }
-                    for j in 1..<n.count {
+                    for j in 0..<width { n[j] = n[j] &+ n[width + j] &+ n[2 * width + j] &+ n[3 * width + j] }
+                    for j in 1..<width {
                         n[j] &+= n[j - 1]
                         y[j] &+= y[j - 1]
                     }
                 }
             }
-            total &+= n[n.count - 1]
-            positives &+= y[y.count - 1]
+            n.removeLast(3 * width)
+            total &+= n[width - 1]
+            positives &+= y[width - 1]
             rows.append(n)
             rallies.append(y)
         }
-        for lane in 0..<batch.filled {
-            let total = Double(total[lane]), positives = Double(positives[lane])
-            for (s, strategy) in cuts.enumerated() {
-                for a in alphas.indices {
-                    var alarms = 0.0, hits = 0.0
-                    for (f, k) in strategy[a].enumerated() {
-                        alarms += Double(rows[f][k][lane])
-                        hits += Double(rallies[f][k][lane])
-                    }
-                    store(lane, s, a, EconomicValue.value(alpha: alphas[a], alarms: alarms, hits: hits, positives: positives, total: total))
+        typealias Lanes = EconomicValue.Lanes
+        let totals = Lanes(total), rallyCounts = Lanes(positives)
+        for (s, strategy) in cuts.enumerated() {
+            for a in alphas.indices {
+                var alarms = Lanes(), hits = Lanes()
+                for (f, k) in strategy[a].enumerated() {
+                    alarms += Lanes(rows[f][k])
+                    hits += Lanes(rallies[f][k])
                 }
+                let values = EconomicValue.values(alpha: alphas[a], alarms: alarms, hits: hits, positives: rallyCounts, total: totals)
+                for lane in 0..<batch.filled { store(lane, s, a, values[lane]) }
             }
         }
     }
@@ -70,23 +75,27 @@ extension EpisodeOutcome {
             earlyFirst = outcome.leads.indices.filter { (outcome.leads[$0] ?? -1) >= 0 }.map { Int32(outcome.episodes.episodes[$0].first) }
         }
 
-        /// The figures of each filled lane of `batch`, handed to `store(lane, figures)`.
-        func figures(_ batch: ResampleBatch, store: (_ lane: Int, _ figures: [Double]) -> Void) {
+        /// The figures of each filled lane of `batch`, handed to `store(lane, figures)`; `hours`
+        /// is the batch's ``ResampleBatch/drawn()``, the same for every model.
+        func figures(_ batch: ResampleBatch, hours: SIMD8<Int32>, store: (_ lane: Int, _ figures: [Double]) -> Void) {
             typealias Whole = SIMD8<Int32>
-            var count = Whole(), caught = Whole(), early = Whole(), hours = Whole(), alarmHours = Whole(), falseRuns = Whole()
+            var count = Whole(), caught = Whole(), early = Whole(), alarmHours = Whole(), falseRuns = Whole()
             for e in outcome.episodes.episodes { count &+= batch.wide(e.first) }
             for i in caughtFirst { caught &+= batch.wide(Int(i)) }
             for i in earlyFirst { early &+= batch.wide(Int(i)) }
-            for i in 0..<batch.rows { hours &+= batch.wide(i) }
             for i in alarmRows { alarmHours &+= batch.wide(Int(i)) }
             for i in outcome.falseRunStarts { falseRuns &+= batch.wide(i) }
-            var leads: [Double] = []
             for lane in 0..<batch.filled {
-                // the caught leads, each as often as its episode's first row is drawn: sorted by construction
-                leads.removeAll(keepingCapacity: true)
-                for (i, lead) in zip(caughtFirst, caughtLeads) {
-                    let m = Int(batch.counts[Int(i)][lane])
-                    if m > 0 { leads.append(contentsOf: repeatElement(lead, count: m)) }
+                // the caught leads, each as often as its episode's first row is drawn (`caught` times
+                // in all): sorted by construction
+                let leads = [Double](unsafeUninitializedCapacity: Int(caught[lane])) { buffer, written in
+                    written = 0
+                    for (i, lead) in zip(caughtFirst, caughtLeads) {
+                        for _ in 0..<Int(batch.counts[Int(i)][lane]) {
+                            buffer[written] = lead
+                            written += 1
+                        }
+                    }
                 }
                 store(lane, outcome.finish(count: Double(count[lane]), caught: Double(caught[lane]), early: Double(early[lane]),
                                            sortedLeads: leads, hours: Double(hours[lane]), alarmHours: Double(alarmHours[lane]),

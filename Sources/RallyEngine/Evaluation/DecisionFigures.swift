@@ -39,8 +39,9 @@ public struct EpisodeTable: Sendable {
         if batched && resamples > 0 && ResampleBatch.fits(bootstrap, rows: n) {
             let layouts = outcomes.map(EpisodeOutcome.BatchLayout.init)
             ResampleBatch.forEach(bootstrap, rows: n, threads: threads) { batch in
+                let hours = batch.drawn()
                 for (m, layout) in layouts.enumerated() {
-                    layout.figures(batch) { lane, values in
+                    layout.figures(batch, hours: hours) { lane, values in
                         for (f, value) in values.enumerated() { slots[(m * figures + f) * resamples + batch.first + lane] = value }
                     }
                 }
@@ -53,12 +54,8 @@ public struct EpisodeTable: Sendable {
             }
         }
         try Cancellation.check()
-        let intervals = models.indices.map { m in
-            (0..<figures).map { f -> Interval in
-                let values = (0..<resamples).map { slots[(m * figures + f) * resamples + $0] }.filter { !$0.isNaN }
-                return values.isEmpty ? Interval(lower: .nan, upper: .nan) : PairedBootstrapResult.interval(values, level: 0.95)
-            }
-        }
+        let all = slots.intervals(series: models.count * figures, resamples: resamples, threads: threads)
+        let intervals = models.indices.map { m in (0..<figures).map { f in all[m * figures + f] } }
         return EpisodeTable(settings: settings, models: models.map(\.name), values: outcomes.map { $0.figures() },
                             intervals: intervals, resamples: resamples, horizon: horizon)
     }
@@ -174,5 +171,22 @@ final class ResampleSlots: @unchecked Sendable {
     subscript(i: Int) -> Double {
         get { base[i] }
         set { base[i] = newValue }
+    }
+
+    /// The 95% percentile interval of each of `series` runs of `resamples` consecutive slots
+    /// (series j: slots `j * resamples ..< (j + 1) * resamples`), NaN values left out (NaN bounds
+    /// for a series of none), on up to `threads` workers.
+    func intervals(series: Int, resamples: Int, threads: Int) -> [Interval] {
+        let bounds = ResampleSlots(count: 2 * series)
+        let workers = max(1, min(threads, series))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for j in stride(from: worker, to: series, by: workers) {
+                let values = (0..<resamples).map { self[j * resamples + $0] }.filter { !$0.isNaN }
+                let interval = values.isEmpty ? Interval(lower: .nan, upper: .nan) : PairedBootstrapResult.interval(values, level: 0.95)
+                bounds[2 * j] = interval.lower
+                bounds[2 * j + 1] = interval.upper
+            }
+        }
+        return (0..<series).map { Interval(lower: bounds[2 * $0], upper: bounds[2 * $0 + 1]) }
     }
 }

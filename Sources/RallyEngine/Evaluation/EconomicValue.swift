@@ -28,12 +28,24 @@ public enum EconomicValue {
     /// Value of acting on `alarms` rows of `total`, `hits` of them rallies, with `positives`
     /// rallies in all, at cost/loss ratio `alpha` (weighted counts allowed). NaN without both classes.
     public static func value(alpha: Double, alarms: Double, hits: Double, positives: Double, total: Double) -> Double {
-        guard total > 0, positives > 0, positives < total else { return .nan }
+        values(alpha: alpha, alarms: Lanes(repeating: alarms), hits: Lanes(repeating: hits),
+               positives: Lanes(repeating: positives), total: Lanes(repeating: total))[0]
+    }
+
+    /// Eight values at once (a batch of resamples): ``value(alpha:alarms:hits:positives:total:)``
+    /// lane by lane, with the same operations in the same order, so the same numbers to the last bit.
+    static func values(alpha: Double, alarms: Lanes, hits: Lanes, positives: Lanes, total: Lanes) -> Lanes {
         let s = positives / total
         let forecast = (alpha * alarms + (positives - hits)) / total
-        let climatology = min(alpha, s)
-        return (climatology - forecast) / (climatology - alpha * s)
+        var climatology = Lanes(repeating: alpha)
+        climatology.replace(with: s, where: s .< climatology)   // min(alpha, s)
+        var value = (climatology - forecast) / (climatology - alpha * s)
+        value.replace(with: .nan, where: .!((total .> 0) .& (positives .> 0) .& (positives .< total)))
+        return value
     }
+
+    /// Eight doubles, one per lane of a ``ResampleBatch`` (or per cost/loss ratio).
+    typealias Lanes = SIMD8<Double>
 
     /// The threshold τ (act when p ≥ τ) with the lowest expense on `sample` at `alpha`; +∞ when
     /// acting never is cheapest. Only thresholds the sample's own probabilities take are tried;
@@ -47,25 +59,33 @@ public enum EconomicValue {
         let p = sample.probabilities
         let order = ScoreOrder.descending(p)
         let positives = sample.labels.reduce(0, +)
-        // (threshold, alarms, hits) at the end of each run of equal probabilities
+        // (threshold, alarms, hits) at the end of each run of equal probabilities, leaving out the
+        // runs that add no rally: with more alarms and no more hits than the run before, their
+        // expense is no lower at any ratio (rounding is monotone), so they never win
         var steps: [(threshold: Double, alarms: Double, hits: Double)] = []
-        var alarms = 0.0, hits = 0.0
+        var alarms = 0.0, hits = 0.0, previousHits = 0.0
         for (k, i) in order.enumerated() {
             alarms += 1
             hits += sample.labels[i]
-            if k == order.count - 1 || p[order[k + 1]] != p[i] { steps.append((p[i], alarms, hits)) }
+            guard k == order.count - 1 || p[order[k + 1]] != p[i] else { continue }
+            if hits > previousHits { steps.append((p[i], alarms, hits)) }
+            previousHits = hits
         }
-        return alphas.map { alpha in
-            var best = positives, threshold = Double.infinity
+        // eight ratios at a time, each lane keeping its own cheapest step (the same sums per ratio)
+        var thresholds: [Double] = []
+        for first in stride(from: 0, to: alphas.count, by: Lanes.scalarCount) {
+            var alpha = Lanes(repeating: alphas[first])
+            for lane in 1..<Lanes.scalarCount where first + lane < alphas.count { alpha[lane] = alphas[first + lane] }
+            var best = Lanes(repeating: positives), threshold = Lanes(repeating: .infinity)
             for step in steps {
                 let expense = alpha * step.alarms + positives - step.hits
-                if expense < best {
-                    best = expense
-                    threshold = step.threshold
-                }
+                let cheaper = expense .< best
+                best.replace(with: expense, where: cheaper)
+                threshold.replace(with: step.threshold, where: cheaper)
             }
-            return threshold
+            for lane in 0..<min(Lanes.scalarCount, alphas.count - first) { thresholds.append(threshold[lane]) }
         }
+        return thresholds
     }
 
     /// The default grid of cost/loss ratios: 0.01, 0.02, ..., 0.99.
@@ -146,7 +166,8 @@ public struct ValueCurves: Sendable {
         // replicates[model][strategy][alpha][resample], two strategies per model (calibrated, trained)
         let resamples = bootstrap.resamples
         let ratios = alphas.count
-        @Sendable func slot(_ m: Int, _ s: Int, _ a: Int, _ r: Int) -> Int { ((m * 2 + s) * ratios + a) * resamples + r }
+        @Sendable func series(_ m: Int, _ s: Int, _ a: Int) -> Int { (m * 2 + s) * ratios + a }
+        @Sendable func slot(_ m: Int, _ s: Int, _ a: Int, _ r: Int) -> Int { series(m, s, a) * resamples + r }
         let slab = ResampleSlots(count: models.count * 2 * alphas.count * resamples)
         if batched && resamples > 0 && ResampleBatch.fits(bootstrap, rows: n) && (cutters.first?.batchable ?? false) {
             ResampleBatch.forEach(bootstrap, rows: n, threads: threads) { batch in
@@ -164,14 +185,10 @@ public struct ValueCurves: Sendable {
             }
         }
         try Cancellation.check()
+        let intervals = slab.intervals(series: models.count * 2 * ratios, resamples: resamples, threads: threads)
         let curves = models.indices.map { m -> ModelValueCurve in
             let point = cutters[m].values(weights: ones, alphas: alphas)
-            let bands = point.indices.map { s in
-                alphas.indices.map { a -> Interval in
-                    let values = (0..<resamples).map { slab[slot(m, s, a, $0)] }.filter { !$0.isNaN }
-                    return values.isEmpty ? Interval(lower: .nan, upper: .nan) : PairedBootstrapResult.interval(values, level: 0.95)
-                }
-            }
+            let bands = point.indices.map { s in alphas.indices.map { a in intervals[series(m, s, a)] } }
             return ModelValueCurve(name: models[m].name, calibrated: point[0], calibratedBand: bands[0],
                                    trained: point.count > 1 ? point[1] : nil, trainedBand: bands.count > 1 ? bands[1] : nil,
                                    thresholds: cutters[m].thresholds)

@@ -73,11 +73,7 @@ public struct ForecastScorer: Sendable {
         self.probabilities = probabilities
         self.settings = settings
 
-        var order = [Int32](0..<Int32(n))
-        order.sort { a, b in
-            let pa = probabilities[Int(a)], pb = probabilities[Int(b)]
-            return pa > pb || (pa == pb && a < b)
-        }
+        let order = ScoreOrder.descendingRows(probabilities)
         self.order = order
         sortedLabels = order.map { labels[Int($0)] }
         var ends: [Int32] = []

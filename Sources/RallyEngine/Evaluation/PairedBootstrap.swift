@@ -46,9 +46,9 @@ public struct PairedBootstrapResult: Sendable {
 
     /// The percentile interval of `values`.
     static func interval(_ values: [Double], level: Double) -> Interval {
-        let sorted = values.sorted()
         let tail = (1 - level) / 2 * 100
-        return Interval(lower: Percentile.of(sorted: sorted, tail), upper: Percentile.of(sorted: sorted, 100 - tail))
+        let bounds = Percentile.of(values, ascending: [tail, 100 - tail])
+        return Interval(lower: bounds[0], upper: bounds[1])
     }
 }
 

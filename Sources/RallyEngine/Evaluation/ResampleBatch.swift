@@ -76,6 +76,13 @@ final class ResampleBatch {
     /// Row i's counts as 32-bit lanes.
     @inline(__always)
     func wide(_ i: Int) -> SIMD8<Int32> { SIMD8<Int32>(truncatingIfNeeded: counts[i]) }
+
+    /// Every row's counts summed: the rows each resample drew, as 32-bit lanes.
+    func drawn() -> SIMD8<Int32> {
+        var sum = SIMD8<Int32>()
+        for i in 0..<rows { sum &+= wide(i) }
+        return sum
+    }
 }
 
 extension ResampleBatch {

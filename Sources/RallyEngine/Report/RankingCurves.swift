@@ -1,12 +1,3 @@
-/// Row orders by score, shared by the ranking figures: highest score first, ties in time order
-/// (the protocol's rule for top-k), so every figure ranks rows the same way.
-public enum ScoreOrder {
-    /// Indices of `scores`, highest first, ties by index.
-    public static func descending(_ scores: [Double]) -> [Int] {
-        Array(scores.indices).sorted { a, b in scores[a] > scores[b] || (scores[a] == scores[b] && a < b) }
-    }
-}
-
 /// The precision–recall curve of a score against 0/1 labels, one point per distinct score
 /// threshold (ties enter together), thinned for drawing.
 public struct PrecisionRecallCurve: Sendable {

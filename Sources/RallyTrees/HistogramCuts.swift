@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Where XGBoost's `hist` method puts the bin boundaries of each feature (its
 /// `HistogramCuts`), and the training rows' bins. A value `v` of feature `f` falls in the
 /// first bin whose cut is above it (`v < cut`); NaN is missing and falls in no bin.
@@ -16,33 +18,48 @@ package struct HistogramCuts: Sendable {
 
     /// The cuts of `columns` (one `Float` array per feature, NaN missing) with optional row
     /// `weights`, at most `maxBin` bins per feature.
-    package init(columns: [[Float]], weights: [Float]?, maxBin: Int) {
+    package init(columns: [[Float]], weights: [Float]?, maxBin: Int, threads: Int = 1) {
+        // each feature's cuts on their own (features share workers in turn), then laid end to end
+        let perFeature = FeatureCuts(count: columns.count)
+        let workers = max(1, min(threads, columns.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for f in stride(from: w, to: columns.count, by: workers) {
+                perFeature.set(f, Self.cuts(of: columns[f], weights: weights, maxBin: maxBin))
+            }
+        }
         var values: [Float] = [], pointers = [0], minimums: [Float] = []
-        for column in columns {
-            let count = column.reduce(0) { $1.isNaN ? $0 : $0 + 1 }
-            var summary: QuantileSketch.Summary = []
-            var bins = 0
-            if count > 0 {
-                var sketch = QuantileSketch(count: count, maxBin: maxBin)
-                for (i, v) in column.enumerated() where !v.isNaN { sketch.push(v, weight: weights?[i] ?? 1) }
-                let intermediate = min(count, maxBin * 8)
-                bins = min(intermediate, maxBin)
-                summary = QuantileSketch.pruned(QuantileSketch.pruned(sketch.summary(), to: intermediate), to: bins + 1)
-            }
-            let minimum: Float = summary.first.map { $0.value - abs($0.value) - 1e-5 } ?? 1e-5
-            minimums.append(minimum)
-            let required = min(summary.count, bins)
-            for i in stride(from: 1, to: required, by: 1) {
-                let cut = summary[i].value
-                if i == 1 || cut > values[values.count - 1] { values.append(cut) }
-            }
-            let top = summary.last?.value ?? minimum
-            values.append(top + (abs(top) + 1e-5))
+        for f in columns.indices {
+            let (cuts, minimum) = perFeature.get(f)
+            values += cuts
             pointers.append(values.count)
+            minimums.append(minimum)
         }
         self.values = values
         self.pointers = pointers
         self.minimums = minimums
+    }
+
+    /// One feature's cut values and minimum, from its sketch (XGBoost's `MakeCuts`).
+    private static func cuts(of column: [Float], weights: [Float]?, maxBin: Int) -> (cuts: [Float], minimum: Float) {
+        let count = column.reduce(0) { $1.isNaN ? $0 : $0 + 1 }
+        var summary: QuantileSketch.Summary = []
+        var bins = 0
+        if count > 0 {
+            var sketch = QuantileSketch(count: count, maxBin: maxBin)
+            for (i, v) in column.enumerated() where !v.isNaN { sketch.push(v, weight: weights?[i] ?? 1) }
+            let intermediate = min(count, maxBin * 8)
+            bins = min(intermediate, maxBin)
+            summary = QuantileSketch.pruned(QuantileSketch.pruned(sketch.summary(), to: intermediate), to: bins + 1)
+        }
+        let minimum: Float = summary.first.map { $0.value - abs($0.value) - 1e-5 } ?? 1e-5
+        var cuts: [Float] = []
+        for i in stride(from: 1, to: min(summary.count, bins), by: 1) {
+            let cut = summary[i].value
+            if i == 1 || cut > cuts[cuts.count - 1] { cuts.append(cut) }
+        }
+        let top = summary.last?.value ?? minimum
+        cuts.append(top + (abs(top) + 1e-5))
+        return (cuts, minimum)
     }
 
     /// Number of features.
@@ -63,6 +80,22 @@ package struct HistogramCuts: Sendable {
         }
         return (lo == end ? lo - 1 : lo) - pointers[f]
     }
+}
+
+/// Each feature's cuts while they are made, written by one worker each.
+private final class FeatureCuts: @unchecked Sendable {
+    // @unchecked: worker w writes only its own features' slots; they are read after all finish.
+    private let slots: UnsafeMutableBufferPointer<(cuts: [Float], minimum: Float)>
+    init(count: Int) {
+        slots = .allocate(capacity: max(1, count))
+        slots.initialize(repeating: ([], 0))
+    }
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+    func set(_ f: Int, _ value: (cuts: [Float], minimum: Float)) { slots[f] = value }
+    func get(_ f: Int) -> (cuts: [Float], minimum: Float) { slots[f] }
 }
 
 /// The training rows binned by ``HistogramCuts``: each row's bin of each feature as a

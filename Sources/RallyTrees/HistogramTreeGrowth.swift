@@ -80,7 +80,7 @@ extension HistogramTrees {
         histograms.reset()
         let ends = (0..<tree.count).filter { tree.left[$0] == -1 }.map { (rows: ranges[$0], value: tree.split[$0]) }
         let workers = max(1, min(threads, ends.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        parallel(workers) { w in
             for leaf in stride(from: w, to: ends.count, by: workers).map({ ends[$0] }) {
                 for k in leaf.rows { self.marginValues[Int(self.order[k])] += leaf.value }
             }
@@ -143,15 +143,24 @@ extension HistogramTrees {
 
     /// Runs `body(worker, share)` on `threads` workers, each given a run of `chosen` features
     /// (so each feature's sums are made by one worker, in row order, whatever the count).
+    /// The runs are cut where their work is even: a feature costs a histogram add per row and a
+    /// split search over its bins.
     private func forEachShare(_ chosen: [Int], threads: Int, _ body: @escaping @Sendable (Int, ArraySlice<Int>) -> Void) {
         let workers = max(1, min(threads, chosen.count))
         if workers == 1 {
             body(0, chosen[...])
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            body(w, chosen[(w * chosen.count / workers)..<((w + 1) * chosen.count / workers)])
+        let cost = chosen.map { 64 + cuts.bins($0) }
+        let total = cost.reduce(0, +)
+        var bounds = [0], sum = 0
+        for (i, c) in cost.enumerated() {
+            sum += c
+            if bounds.count < workers && sum * workers >= total * bounds.count && i + 1 < chosen.count { bounds.append(i + 1) }
         }
+        while bounds.count < workers + 1 { bounds.append(chosen.count) }
+        let runs = bounds
+        parallel(workers) { w in body(w, chosen[runs[w]..<runs[w + 1]]) }
     }
 
     // MARK: histograms
@@ -265,7 +274,7 @@ extension HistogramTrees {
     /// workers partition blocks of rows (left rows in place, right rows aside), then each
     /// node's blocks are put together, left ones first.
     private func partition(_ batch: [Candidate], tree: BoostedTree, threads: Int) {
-        let block = 8192
+        let block = 2048
         var blocks: [(candidate: Int, rows: Range<Int>)] = []
         for (i, c) in batch.enumerated() {
             let range = ranges[c.node]
@@ -275,7 +284,7 @@ extension HistogramTrees {
         }
         let lefts = SplitCounts(blocks.count), steps = blocks, splits = batch.map(\.split)
         let workers = max(1, min(threads, blocks.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        parallel(workers) { w in
             for b in stride(from: w, to: steps.count, by: workers) {
                 lefts.counts[b] = self.partition(steps[b].rows, by: splits[steps[b].candidate])
             }

@@ -20,7 +20,7 @@ import RallyCore
 /// The trees are handed to XGBoost (``BoostedTree/xgboostModel(_:features:scalePositiveWeight:)``),
 /// which saves, explains and ranks them as it would its own.
 package final class HistogramTrees: @unchecked Sendable {
-    // @unchecked: workers of one `DispatchQueue.concurrentPerform` write disjoint parts of the
+    // @unchecked: the workers of one parallel step (``WorkerTeam``) write disjoint parts of the
     // buffers below (their own features, their own rows); nothing else runs while they do.
 
     /// What a fit asks for (XGBoost's parameter names in the docs).
@@ -93,6 +93,8 @@ package final class HistogramTrees: @unchecked Sendable {
     let scratch: UnsafeMutableBufferPointer<Int32>
     var histograms: HistogramPool
     private var random: Xoshiro256StarStar
+    /// The fit's helper threads, made at the first tree that uses more than one thread.
+    private var team: WorkerTeam?
 
     /// Per node of the tree being grown.
     var ranges: [Range<Int>] = []
@@ -104,7 +106,7 @@ package final class HistogramTrees: @unchecked Sendable {
     /// `maxBin` bins per feature. Throws on an infinite value (after the `Float` conversion).
     /// `histogramBudget` (tests) caps the histograms kept at once (default: about 256 MB).
     package init(columns source: [[Double]], names: [String], rows: Range<Int>, labels: ArraySlice<Double>, weights: ArraySlice<Double>?,
-                 maxBin: Int, settings: Settings, histogramBudget: Int? = nil) throws {
+                 maxBin: Int, settings: Settings, threads: Int = 1, histogramBudget: Int? = nil) throws {
         var columns: [[Float]] = []
         for (j, column) in source.enumerated() {
             let values = column[rows].map { Float($0) }
@@ -125,7 +127,7 @@ package final class HistogramTrees: @unchecked Sendable {
             _ = buffer.initialize(from: values)
             return buffer
         }
-        let cuts = HistogramCuts(columns: columns, weights: weightValues, maxBin: maxBin)
+        let cuts = HistogramCuts(columns: columns, weights: weightValues, maxBin: maxBin, threads: threads)
         self.cuts = cuts
         let binned = BinnedColumns(columns: columns, cuts: cuts)
         hasMissing = binned.hasMissing
@@ -156,6 +158,7 @@ package final class HistogramTrees: @unchecked Sendable {
         order.deallocate()
         scratch.deallocate()
         histograms.deallocate()
+        team?.stop()
     }
 
     /// XGBoost's sigmoid (`common::Sigmoid`): the probability of a margin.
@@ -165,19 +168,32 @@ package final class HistogramTrees: @unchecked Sendable {
 
     /// Grows one tree on the current margins with `threads` workers and adds it to the margins.
     package func boost(threads: Int) -> BoostedTree {
+        if threads > 1 && (team?.capacity ?? 1) < threads {
+            team?.stop()
+            team = WorkerTeam(threads: threads)
+        }
         computeGradients(threads: threads)
         if settings.subsample < 1 { sampleRows() }
         let chosen = sampledFeatures()
         return grow(features: chosen, threads: max(1, min(threads, chosen.count)))
     }
 
+    /// Runs `body(worker)` for workers `0 ..< workers`: on the team, or one after the other.
+    func parallel(_ workers: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        if workers > 1, let team, team.capacity >= workers {
+            team.run(workers, body)
+        } else {
+            for w in 0..<workers { body(w) }
+        }
+    }
+
     // MARK: gradients and sampling
 
     private func computeGradients(threads: Int) {
         let n = rows, spw = settings.scalePositiveWeight
-        let chunk = 4096, chunks = (n + chunk - 1) / chunk
+        let chunk = 1024, chunks = (n + chunk - 1) / chunk
         let workers = max(1, min(threads, chunks))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        parallel(workers) { worker in
             var c = worker
             while c < chunks {
                 for i in (c * chunk)..<min(n, (c + 1) * chunk) {

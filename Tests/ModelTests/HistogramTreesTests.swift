@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import RallyEngine
-import RallyTrees
+@testable import RallyTrees
 
 /// rally's grower of XGBoost's hist trees (`trainer = "rally"`) against XGBoost's own rounds
 /// (`trainer = "xgboost"`) on one thread: the saved trees must be the same, node for node.
@@ -144,5 +144,30 @@ struct HistogramTreesTests {
         #expect(cuts.minimums == [Float(1) - 1 - 1e-5])
         #expect(cuts.bin(.nan, feature: 0) == nil)
         #expect(cuts.bin(100, feature: 0) == 2)
+    }
+}
+
+/// The fit's helper threads: every share of every step runs exactly once, whether the helpers
+/// were spinning or had gone to sleep between steps.
+struct WorkerTeamTests {
+    final class Counts: @unchecked Sendable {
+        // @unchecked: each worker adds to its own slot only, and the team returns after all finish
+        var values = [Int](repeating: 0, count: 4)
+    }
+
+    @Test func everyShareRunsOncePerStep() {
+        let team = WorkerTeam(threads: 3)
+        defer { team.stop() }
+        let counts = Counts()
+        counts.values.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            for step in 0..<2_000 {
+                team.run(step % 4 == 0 ? 2 : 3) { w in slots[w] += 1 }
+                // now and then a pause longer than the helpers spin, so they sleep and are woken
+                if step % 500 == 0 { usleep(20_000) }
+            }
+        }
+        #expect(counts.values == [2_000, 2_000, 1_500, 0])
+        #expect(team.capacity == 3)
     }
 }

@@ -169,7 +169,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         var governor = FitThreads(requested: requested)
         var threads = threadSchedule?(0, requested) ?? governor.current
         let trainer = try HistogramTrees(columns: X.columns, names: X.names, rows: rows.train, labels: labels[rows.train], weights: weights?[rows.train],
-                                         maxBin: try parameters.integer("max_bin"), settings: try histogramSettings())
+                                         maxBin: try parameters.integer("max_bin"), settings: try histogramSettings(), threads: threads)
         var validation = rows.valid.map { ValidationMargins(columns: X.columns, rows: $0, labels: labels, weights: weights) }
         var stopping = EarlyStopping(patience: try parameters.integer("early_stopping_rounds"))
         var trees: [BoostedTree] = []

@@ -169,10 +169,19 @@ extension HistogramTrees {
     /// order for each bin), missing values in the slot after a feature's last bin. Going
     /// across features row by row keeps many sums in flight at once.
     private func fill(_ node: Int, features share: ArraySlice<Int>) {
-        guard let first = share.first else { return }
         let h = histograms[histogramOf[node]]
         for f in share { (h + slotOffsets[f]).update(repeating: .zero, count: cuts.bins(f) + 1) }
-        let width = features, range = ranges[node], slots = rowSlots.baseAddress!
+        switch rowSlots {
+        case .narrow(let slots): fill(h, ranges[node], share, UnsafePointer(slots.baseAddress!))
+        case .wide(let slots): fill(h, ranges[node], share, UnsafePointer(slots.baseAddress!))
+        }
+    }
+
+    @inline(__always)
+    private func fill<Slot: FixedWidthInteger>(_ h: UnsafeMutablePointer<Sums>, _ range: Range<Int>, _ share: ArraySlice<Int>,
+                                               _ slots: UnsafePointer<Slot>) {
+        guard let first = share.first else { return }
+        let width = features
         if share.count == share.last! - first + 1 {
             // a run of features: a row's slots for them lie side by side
             let n = share.count

@@ -78,8 +78,15 @@ package final class HistogramTrees: @unchecked Sendable {
     private let labels: UnsafeMutableBufferPointer<Float>
     private let weights: UnsafeMutableBufferPointer<Float>?
     /// Row-major: row `i`'s histogram slot of feature `f` is `rowSlots[i * features + f]`
-    /// (its bin plus the feature's first slot).
-    let rowSlots: UnsafeMutableBufferPointer<UInt32>
+    /// (its bin plus the feature's first slot), in 16 bits when every slot fits (half the
+    /// memory a histogram pass reads).
+    let rowSlots: RowSlots
+
+    /// Histogram slots of the rows, 16 or 32 bits wide.
+    enum RowSlots {
+        case narrow(UnsafeMutableBufferPointer<UInt16>)
+        case wide(UnsafeMutableBufferPointer<UInt32>)
+    }
     /// Feature-major bins (``BinnedColumns/byFeature``), for partitions.
     let binsByFeature: UnsafeMutableBufferPointer<UInt16>
     let hasMissing: Bool
@@ -133,8 +140,13 @@ package final class HistogramTrees: @unchecked Sendable {
         hasMissing = binned.hasMissing
         missingIn = binned.missingIn
         let offsets = (0..<source.count).map { cuts.pointers[$0] + $0 }
-        rowSlots = .allocate(capacity: max(1, binned.bins.count))
-        for (i, b) in binned.bins.enumerated() { rowSlots[i] = UInt32(offsets[i % source.count] + Int(b)) }
+        let slotCount = cuts.values.count + source.count
+        func laidOut<Slot: FixedWidthInteger>(_: Slot.Type) -> UnsafeMutableBufferPointer<Slot> {
+            let out = UnsafeMutableBufferPointer<Slot>.allocate(capacity: max(1, binned.bins.count))
+            for (i, b) in binned.bins.enumerated() { out[i] = Slot(offsets[i % source.count] + Int(b)) }
+            return out
+        }
+        rowSlots = slotCount <= Int(UInt16.max) ? .narrow(laidOut(UInt16.self)) : .wide(laidOut(UInt32.self))
         binsByFeature = .allocate(capacity: max(1, binned.byFeature.count))
         _ = binsByFeature.initialize(from: binned.byFeature)
         slotOffsets = offsets
@@ -152,7 +164,10 @@ package final class HistogramTrees: @unchecked Sendable {
         marginValues.deallocate()
         labels.deallocate()
         weights?.deallocate()
-        rowSlots.deallocate()
+        switch rowSlots {
+        case .narrow(let slots): slots.deallocate()
+        case .wide(let slots): slots.deallocate()
+        }
         binsByFeature.deallocate()
         gradients.deallocate()
         order.deallocate()

@@ -71,6 +71,16 @@ struct HistogramTreesTests {
         #expect(try Self.trees(ours).isEqual(Self.trees(theirs)))
     }
 
+    @Test func treesEqualXGBoostsWithMoreSlotsThan16BitsHold() throws {
+        // two continuous features of 40,000 distinct values at max_bin 40,000: over 65,535
+        // histogram slots, so rows keep them in 32 bits
+        let (X, y) = RandomProblem.make(n: 40_000, seed: 9)
+        let parameters: ModelParameters = ["rounds": .number(3), "max_depth": .number(3), "max_bin": .number(40_000)]
+        let ours = try Self.fitted(parameters, trainer: "rally", X, y)
+        let theirs = try Self.fitted(parameters, trainer: "xgboost", X, y)
+        #expect(try Self.trees(ours).isEqual(Self.trees(theirs)))
+    }
+
     @Test func earlyStoppingPicksXGBoostsRound() throws {
         let (X, y) = Self.problem(n: 2_000, seed: 8)
         let parameters: ModelParameters = ["rounds": .number(200), "eta": .number(0.5), "early_stopping_rounds": .number(5)]

@@ -44,6 +44,16 @@ struct HistogramTreesTests {
         return m
     }
 
+    /// Fits with both trainers and expects the same trees; returns the two models.
+    @discardableResult
+    static func expectSameTrees(_ parameters: ModelParameters, _ X: DesignMatrix, _ y: [Double], weights: [Double]? = nil,
+                                sourceLocation: SourceLocation = #_sourceLocation) throws -> (ours: GradientBoostedModel, theirs: GradientBoostedModel) {
+        let ours = try fitted(parameters, trainer: "rally", X, y, weights: weights)
+        let theirs = try fitted(parameters, trainer: "xgboost", X, y, weights: weights)
+        #expect(try trees(ours).isEqual(trees(theirs)), sourceLocation: sourceLocation)
+        return (ours, theirs)
+    }
+
     static let settings: [ModelParameters] = [
         ["rounds": .number(15), "max_depth": .number(4)],
         ["rounds": .number(10), "grow_policy": .string("lossguide"), "max_leaves": .number(11), "max_depth": .number(0)],
@@ -54,10 +64,7 @@ struct HistogramTreesTests {
 
     @Test(arguments: 0..<5) func treesEqualXGBoostsOnOneThread(setting: Int) throws {
         let (X, y) = Self.problem(n: 3_000, seed: UInt64(20 + setting))
-        let parameters = Self.settings[setting]
-        let ours = try Self.fitted(parameters, trainer: "rally", X, y)
-        let theirs = try Self.fitted(parameters, trainer: "xgboost", X, y)
-        #expect(try Self.trees(ours).isEqual(Self.trees(theirs)))
+        let (ours, theirs) = try Self.expectSameTrees(Self.settings[setting], X, y)
         #expect(try ours.predict(X) == theirs.predict(X))
     }
 
@@ -65,33 +72,24 @@ struct HistogramTreesTests {
         // 20,000 rows: the continuous features' sketches merge and prune, as XGBoost's do
         let (X, y) = Self.problem(n: 20_000, seed: 3)
         let weights = (0..<20_000).map { 0.5 + Double($0 % 5) * 0.25 }
-        let parameters: ModelParameters = ["rounds": .number(8), "max_depth": .number(6), "max_bin": .number(64)]
-        let ours = try Self.fitted(parameters, trainer: "rally", X, y, weights: weights)
-        let theirs = try Self.fitted(parameters, trainer: "xgboost", X, y, weights: weights)
-        #expect(try Self.trees(ours).isEqual(Self.trees(theirs)))
+        try Self.expectSameTrees(["rounds": .number(8), "max_depth": .number(6), "max_bin": .number(64)], X, y, weights: weights)
     }
 
     @Test func treesEqualXGBoostsWithMoreSlotsThan16BitsHold() throws {
         // two continuous features of 40,000 distinct values at max_bin 40,000: over 65,535
         // histogram slots, so rows keep them in 32 bits
         let (X, y) = RandomProblem.make(n: 40_000, seed: 9)
-        let parameters: ModelParameters = ["rounds": .number(3), "max_depth": .number(3), "max_bin": .number(40_000)]
-        let ours = try Self.fitted(parameters, trainer: "rally", X, y)
-        let theirs = try Self.fitted(parameters, trainer: "xgboost", X, y)
-        #expect(try Self.trees(ours).isEqual(Self.trees(theirs)))
+        try Self.expectSameTrees(["rounds": .number(3), "max_depth": .number(3), "max_bin": .number(40_000)], X, y)
     }
 
     @Test func earlyStoppingPicksXGBoostsRound() throws {
         let (X, y) = Self.problem(n: 2_000, seed: 8)
-        let parameters: ModelParameters = ["rounds": .number(200), "eta": .number(0.5), "early_stopping_rounds": .number(5)]
-        let ours = try Self.fitted(parameters, trainer: "rally", X, y)
-        let theirs = try Self.fitted(parameters, trainer: "xgboost", X, y)
+        let (ours, theirs) = try Self.expectSameTrees(["rounds": .number(200), "eta": .number(0.5), "early_stopping_rounds": .number(5)], X, y)
         #expect(ours.fitReport["best_iteration"] == theirs.fitReport["best_iteration"])
         #expect(ours.fitReport["rounds"] == theirs.fitReport["rounds"])
         let a = try #require(ours.fitReport["best_validation_logloss"]?.number)
         let b = try #require(theirs.fitReport["best_validation_logloss"]?.number)
         #expect(abs(a - b) < 1e-6, "\(a) vs \(b)")
-        #expect(try Self.trees(ours).isEqual(Self.trees(theirs)))
     }
 
     @Test func treesDoNotDependOnTheThreadCount() throws {

@@ -101,11 +101,8 @@ private final class FeatureCuts: @unchecked Sendable {
 /// The training rows binned by ``HistogramCuts``: each row's bin of each feature as a
 /// `UInt16`, missing values as the feature's bin count (one slot past its last bin).
 struct BinnedColumns: Sendable {
-    /// Row-major: row `i`'s bins are `bins[i * features ..< (i + 1) * features]` (histograms
-    /// read a row's bins together).
-    let bins: [UInt16]
-    /// The same, feature-major: feature `f`'s bins are `byFeature[f * rows ..< (f + 1) * rows]`
-    /// (a partition reads one feature of many rows).
+    /// Feature-major: feature `f`'s bins are `byFeature[f * rows ..< (f + 1) * rows]` (a
+    /// partition reads one feature of many rows; histograms read rows' slots, laid out from these).
     let byFeature: [UInt16]
     let rows: Int
     /// Whether some value is missing (XGBoost's dense shortcut is off then).
@@ -116,20 +113,16 @@ struct BinnedColumns: Sendable {
     /// Bins `columns` (as given to ``HistogramCuts/init(columns:weights:maxBin:)``).
     init(columns: [[Float]], cuts: HistogramCuts) {
         let rows = columns.first?.count ?? 0
-        var bins = [UInt16](repeating: 0, count: rows * columns.count)
-        var byFeature = bins
+        var byFeature = [UInt16](repeating: 0, count: rows * columns.count)
         var missing = [Bool](repeating: false, count: columns.count)
-        let width = columns.count
         for (f, column) in columns.enumerated() {
             let absent = UInt16(cuts.bins(f))
             for (i, v) in column.enumerated() {
                 let b = cuts.bin(v, feature: f).map { UInt16($0) } ?? absent
-                bins[i * width + f] = b
                 byFeature[f * rows + i] = b
                 if b == absent { missing[f] = true }
             }
         }
-        self.bins = bins
         self.byFeature = byFeature
         self.rows = rows
         self.missingIn = missing

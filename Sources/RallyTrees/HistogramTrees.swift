@@ -142,8 +142,11 @@ package final class HistogramTrees: @unchecked Sendable {
         let offsets = (0..<source.count).map { cuts.pointers[$0] + $0 }
         let slotCount = cuts.values.count + source.count
         func laidOut<Slot: FixedWidthInteger>(_: Slot.Type) -> UnsafeMutableBufferPointer<Slot> {
-            let out = UnsafeMutableBufferPointer<Slot>.allocate(capacity: max(1, binned.bins.count))
-            for (i, b) in binned.bins.enumerated() { out[i] = Slot(offsets[i % source.count] + Int(b)) }
+            let width = source.count, n = rows.count
+            let out = UnsafeMutableBufferPointer<Slot>.allocate(capacity: max(1, binned.byFeature.count))
+            for f in 0..<width {
+                for i in 0..<n { out[i * width + f] = Slot(offsets[f] + Int(binned.byFeature[f * n + i])) }
+            }
             return out
         }
         rowSlots = slotCount <= Int(UInt16.max) ? .narrow(laidOut(UInt16.self)) : .wide(laidOut(UInt32.self))

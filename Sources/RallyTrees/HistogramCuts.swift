@@ -62,9 +62,6 @@ package struct HistogramCuts: Sendable {
         return (cuts, minimum)
     }
 
-    /// Number of features.
-    package var features: Int { pointers.count - 1 }
-
     /// Number of bins of feature `f`.
     package func bins(_ f: Int) -> Int { pointers[f + 1] - pointers[f] }
 

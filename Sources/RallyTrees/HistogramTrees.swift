@@ -94,7 +94,6 @@ package final class HistogramTrees: @unchecked Sendable {
     let missingIn: [Bool]
     /// Where feature `f`'s histogram starts: its bins, then one slot for missing values.
     let slotOffsets: [Int]
-    private let slots: Int
     let gradients: UnsafeMutableBufferPointer<Sums>
     let order: UnsafeMutableBufferPointer<Int32>
     let scratch: UnsafeMutableBufferPointer<Int32>
@@ -153,13 +152,12 @@ package final class HistogramTrees: @unchecked Sendable {
         binsByFeature = .allocate(capacity: max(1, binned.byFeature.count))
         _ = binsByFeature.initialize(from: binned.byFeature)
         slotOffsets = offsets
-        slots = cuts.values.count + source.count
         marginValues = .allocate(capacity: max(1, rows.count))
         marginValues.initialize(repeating: 0)
         gradients = .allocate(capacity: max(1, rows.count))
         order = .allocate(capacity: max(1, rows.count))
         scratch = .allocate(capacity: max(1, rows.count))
-        histograms = HistogramPool(slots: slots, limit: histogramBudget)
+        histograms = HistogramPool(slots: slotCount, limit: histogramBudget)
         random = Xoshiro256StarStar(seed: settings.seed)
     }
 

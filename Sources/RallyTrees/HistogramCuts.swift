@@ -69,13 +69,20 @@ package struct HistogramCuts: Sendable {
     /// the first cut above the value, the last bin for values at or above the last cut.
     package func bin(_ value: Float, feature f: Int) -> Int? {
         guard !value.isNaN else { return nil }
-        var lo = pointers[f], hi = pointers[f + 1]
-        let end = hi
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if values[mid] <= value { lo = mid + 1 } else { hi = mid }
+        return values.withUnsafeBufferPointer { Self.bin(value, among: UnsafeBufferPointer(rebasing: $0[pointers[f]..<pointers[f + 1]])) }
+    }
+
+    /// The index of the first of `cuts` (ascending, at least one) above `value`, or the last
+    /// one's: a binary search without branches on the comparisons, whose outcomes are random.
+    @inline(__always)
+    static func bin(_ value: Float, among cuts: UnsafeBufferPointer<Float>) -> Int {
+        var base = 0, n = cuts.count
+        while n > 1 {
+            let half = n / 2
+            base = cuts[base + half] <= value ? base + half : base
+            n -= half
         }
-        return (lo == end ? lo - 1 : lo) - pointers[f]
+        return min(base + (cuts[base] <= value ? 1 : 0), cuts.count - 1)
     }
 }
 
@@ -107,21 +114,48 @@ struct BinnedColumns: Sendable {
     /// Whether feature `f` has a missing value.
     let missingIn: [Bool]
 
-    /// Bins `columns` (as given to ``HistogramCuts/init(columns:weights:maxBin:)``).
-    init(columns: [[Float]], cuts: HistogramCuts) {
-        let rows = columns.first?.count ?? 0
-        var byFeature = [UInt16](repeating: 0, count: rows * columns.count)
-        var missing = [Bool](repeating: false, count: columns.count)
-        for (f, column) in columns.enumerated() {
-            let absent = UInt16(cuts.bins(f))
-            for (i, v) in column.enumerated() {
-                let b = cuts.bin(v, feature: f).map { UInt16($0) } ?? absent
-                byFeature[f * rows + i] = b
-                if b == absent { missing[f] = true }
+    /// Bins `columns` (as given to ``HistogramCuts/init(columns:weights:maxBin:threads:)``),
+    /// features shared among `threads` workers.
+    init(columns: [[Float]], cuts: HistogramCuts, threads: Int = 1) {
+        let rows = columns.first?.count ?? 0, width = columns.count
+        let binned = FeatureBins(rows: rows, features: width)
+        let workers = max(1, min(threads, width))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            cuts.values.withUnsafeBufferPointer { values in
+                for f in stride(from: w, to: width, by: workers) {
+                    let own = UnsafeBufferPointer(rebasing: values[cuts.pointers[f]..<cuts.pointers[f + 1]])
+                    let absent = UInt16(own.count), out = binned.bins + f * rows
+                    var missing = false
+                    for (i, v) in columns[f].enumerated() {
+                        if v.isNaN {
+                            out[i] = absent
+                            missing = true
+                        } else {
+                            out[i] = UInt16(truncatingIfNeeded: HistogramCuts.bin(v, among: own))
+                        }
+                    }
+                    binned.missing[f] = missing
+                }
             }
         }
-        self.byFeature = byFeature
+        self.byFeature = Array(UnsafeBufferPointer(start: binned.bins, count: rows * width))
         self.rows = rows
-        self.missingIn = missing
+        self.missingIn = Array(binned.missing.prefix(width))
+    }
+}
+
+/// The bins while they are made, each feature's written by one worker.
+private final class FeatureBins: @unchecked Sendable {
+    // @unchecked: worker w writes only its own features' rows and flags; read after all finish.
+    let bins: UnsafeMutablePointer<UInt16>
+    let missing: UnsafeMutableBufferPointer<Bool>
+    init(rows: Int, features: Int) {
+        bins = .allocate(capacity: max(1, rows * features))
+        missing = .allocate(capacity: max(1, features))
+        missing.initialize(repeating: false)
+    }
+    deinit {
+        bins.deallocate()
+        missing.deallocate()
     }
 }

@@ -135,7 +135,7 @@ package final class HistogramTrees: @unchecked Sendable {
         }
         let cuts = HistogramCuts(columns: columns, weights: weightValues, maxBin: maxBin, threads: threads)
         self.cuts = cuts
-        let binned = BinnedColumns(columns: columns, cuts: cuts)
+        let binned = BinnedColumns(columns: columns, cuts: cuts, threads: threads)
         hasMissing = binned.hasMissing
         missingIn = binned.missingIn
         let offsets = (0..<source.count).map { cuts.pointers[$0] + $0 }

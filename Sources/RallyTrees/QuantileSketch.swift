@@ -99,7 +99,7 @@ struct QuantileSketch {
 
     /// The exact summary of queued values: sorted, equal values merged (`Queue::MakeSummary`).
     static func summary(of queue: inout [(value: Float, weight: Float)]) -> Summary {
-        queue.sort { $0.value < $1.value }
+        sortByValue(&queue)
         var out: Summary = []
         out.reserveCapacity(queue.count)
         var wsum: Float = 0
@@ -116,6 +116,61 @@ struct QuantileSketch {
             i = j
         }
         return out
+    }
+
+    /// Sorts `queue` by value, stably: equal values (-0 and +0 among them) keep their push
+    /// order, so equal values' weights are added in the order a stable comparison sort gives.
+    /// A radix sort on the values' order-preserving bit patterns, 11 bits a pass, a pass
+    /// skipped where every value shares its digit.
+    static func sortByValue(_ queue: inout [(value: Float, weight: Float)]) {
+        let n = queue.count
+        guard n > 64 else {
+            for i in queue.indices.dropFirst() {  // insertion sort: stable
+                let e = queue[i]
+                var j = i
+                while j > 0 && e.value < queue[j - 1].value {
+                    queue[j] = queue[j - 1]
+                    j -= 1
+                }
+                queue[j] = e
+            }
+            return
+        }
+        @inline(__always) func key(_ v: Float) -> UInt32 {
+            if v == 0 { return 0x8000_0000 }  // -0 sorts with +0
+            let bits = v.bitPattern
+            return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        }
+        let radix = 2048, passes = 3
+        var counts = [Int](repeating: 0, count: radix * passes)
+        for e in queue {
+            let k = key(e.value)
+            counts[Int(k & 0x7FF)] += 1
+            counts[radix + Int((k >> 11) & 0x7FF)] += 1
+            counts[2 * radix + Int(k >> 22)] += 1
+        }
+        let a = UnsafeMutableBufferPointer<(value: Float, weight: Float)>.allocate(capacity: n)
+        let b = UnsafeMutableBufferPointer<(value: Float, weight: Float)>.allocate(capacity: n)
+        defer { a.deallocate(); b.deallocate() }
+        _ = a.initialize(from: queue)
+        var (src, dst) = (a, b)
+        for pass in 0..<passes {
+            let base = pass * radix, shift = UInt32(11 * pass)
+            if counts[base + Int((key(src[0].value) >> shift) & 0x7FF)] == n { continue }
+            var start = 0
+            for d in 0..<radix {
+                let c = counts[base + d]
+                counts[base + d] = start
+                start += c
+            }
+            for e in src {
+                let d = base + Int((key(e.value) >> shift) & 0x7FF)
+                dst[counts[d]] = e
+                counts[d] += 1
+            }
+            swap(&src, &dst)
+        }
+        for i in 0..<n { queue[i] = src[i] }
     }
 
     /// At most `maxSize` entries of `src` at evenly spread ranks, first and last kept

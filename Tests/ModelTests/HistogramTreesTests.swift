@@ -153,6 +153,38 @@ struct HistogramTreesTests {
         #expect(cuts.bin(.nan, feature: 0) == nil)
         #expect(cuts.bin(100, feature: 0) == 2)
     }
+
+    @Test(arguments: [0, 1, 2, 64, 65, 3_000, 20_000]) func sketchSortIsAStableSortByValue(count: Int) {
+        // ties, -0 beside +0, negatives, tiny and huge magnitudes; weights tell equal values apart
+        var generator = Xoshiro256StarStar(seed: UInt64(count) + 5)
+        let pool: [Float] = [-0.0, 0.0, -1.5, 1.5, 3, -3e30, 3e30, 1e-40, -1e-40, 7]
+        let queue = (0..<count).map { i -> (value: Float, weight: Float) in
+            let r = generator.next()
+            let value = r % 3 == 0 ? pool[Int(r >> 8) % pool.count] : Float(Int64(bitPattern: r >> 1) % 10_000) / 7
+            return (value, Float(i))
+        }
+        var ours = queue
+        QuantileSketch.sortByValue(&ours)
+        // the reference: stable by construction (position breaks ties)
+        let reference = queue.enumerated().sorted { a, b in
+            a.element.value < b.element.value || (!(b.element.value < a.element.value) && a.offset < b.offset)
+        }.map(\.element)
+        #expect(ours.map(\.value.bitPattern) == reference.map(\.value.bitPattern))
+        #expect(ours.map(\.weight) == reference.map(\.weight))
+    }
+
+    @Test func binSearchFindsTheFirstCutAboveTheValue() {
+        var generator = Xoshiro256StarStar(seed: 11)
+        for count in [1, 2, 3, 7, 8, 255, 256] {
+            let cuts = (0..<count).map { Float($0 * 2) }
+            for _ in 0..<500 {
+                let value = Float(Int(generator.next() % UInt64(2 * count + 4))) - 2 + (generator.next() % 2 == 0 ? 0 : 0.5)
+                let expected = min(cuts.firstIndex { $0 > value } ?? count - 1, count - 1)
+                let found = cuts.withUnsafeBufferPointer { HistogramCuts.bin(value, among: $0) }
+                #expect(found == expected, "value \(value) among \(count) cuts")
+            }
+        }
+    }
 }
 
 /// The fit's helper threads: every share of every step runs exactly once, whether the helpers

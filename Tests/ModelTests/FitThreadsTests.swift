@@ -44,6 +44,24 @@ import Testing
         #endif
     }
 
+    @Test func aShortWaitDoesNotCostAThreadButALastingOneDoes() {
+        guard FitThreads.allowedCPUs() >= 2 else { return }
+        var threads = FitThreads(requested: 2)
+        let start = FitThreads.Sample.now()
+        let waited = start.waiting ?? 0
+        func at(_ seconds: Double, waiting: Double) -> FitThreads.Sample {
+            FitThreads.Sample(wall: start.wall + seconds, waiting: waited + waiting)
+        }
+        // both threads waiting for 40 ms (another fit beside this one), then a quiet look
+        #expect(threads.update(now: at(0.04, waiting: 0.08)) == 2)
+        #expect(threads.update(now: at(0.06, waiting: 0.08)) == 2)
+        // waiting at every look from 0.08 s: a thread is given up at the look 50 ms after
+        #expect(threads.update(now: at(0.08, waiting: 0.12)) == 2)
+        #expect(threads.update(now: at(0.10, waiting: 0.16)) == 2)
+        #expect(threads.update(now: at(0.12, waiting: 0.20)) == 2)
+        #expect(threads.update(now: at(0.14, waiting: 0.24)) == 1)
+    }
+
     @Test func threadsWaitingForACPUCostTheFitAThread() throws {
         #if os(Linux)
         // more spinning threads than CPUs: some of them always wait for a CPU
@@ -56,6 +74,8 @@ import Testing
         }
         defer { stop.store(true, ordering: .relaxed) }
         Thread.sleep(forTimeInterval: 0.2)
+        #expect(threads.update() == allowed)  // the first look that sees the waiting
+        Thread.sleep(forTimeInterval: 0.1)
         #expect(threads.update() == allowed - 1)
         #endif
     }

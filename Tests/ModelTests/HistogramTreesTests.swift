@@ -157,7 +157,7 @@ struct HistogramTreesTests {
     @Test(arguments: [0, 1, 2, 64, 65, 3_000, 20_000]) func sketchSortIsAStableSortByValue(count: Int) {
         // ties, -0 beside +0, negatives, tiny and huge magnitudes; weights tell equal values apart
         var generator = Xoshiro256StarStar(seed: UInt64(count) + 5)
-        let pool: [Float] = [-0.0, 0.0, -1.5, 1.5, 3, -3e30, 3e30, 1e-40, -1e-40, 7]
+        let pool: [Float] = [-0.0, 0.0, -1.5, 1.5, 3, -3e30, 3e30, Float(bitPattern: 0x1000), -Float(bitPattern: 0x1000), 7]  // two subnormals
         let queue = (0..<count).map { i -> (value: Float, weight: Float) in
             let r = generator.next()
             let value = r % 3 == 0 ? pool[Int(r >> 8) % pool.count] : Float(Int64(bitPattern: r >> 1) % 10_000) / 7

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 /// A fitted XGBoost binary-logistic tree ensemble laid out for prediction in rally: the trees
-/// of the booster's own saved model (UBJSON), walked eight rows at a time. It predicts what
+/// of the booster's own saved model (UBJSON), walked eight rows at a time, a tree at a time over a block of rows. It predicts what
 /// XGBoost's CPU predictor predicts, to the last bit, by doing the same arithmetic: features as
 /// `Float`, NaN missing (the node's default side), `value < split` goes left, the margin starts
 /// at the base score's (`-logf(1 / base - 1)`) and adds each tree's leaf in tree order in
@@ -102,13 +102,7 @@ struct TreeForest: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var b = worker
             while b < blocks {
-                let start = b * block, end = min(n, start + block)
-                var i = start
-                while i < end {
-                    let lanes = min(8, end - i)
-                    margins(UnsafeBufferPointer(rows.x), row: i, lanes: lanes, into: rows.out)
-                    i += lanes
-                }
+                margins(UnsafeBufferPointer(rows.x), rows: (b * block)..<min(n, (b + 1) * block), into: rows.out)
                 b += workers
             }
         }
@@ -134,15 +128,26 @@ struct TreeForest: Sendable {
         }
     }
 
-    /// The probabilities of rows `row ..< row + lanes` (lanes ≤ 8) of the row-major `x`,
-    /// written to `out`: the eight rows walk each tree side by side, a fixed number of steps
-    /// (lanes past `lanes` repeat the last row and are not written).
-    private func margins(_ x: UnsafeBufferPointer<Float>, row: Int, lanes: Int, into out: UnsafeMutableBufferPointer<Double>) {
-        let p = features
-        func start(_ lane: Int) -> Int { (row + min(lane, lanes - 1)) * p }
-        let b0 = start(0), b1 = start(1), b2 = start(2), b3 = start(3), b4 = start(4), b5 = start(5), b6 = start(6), b7 = start(7)
-        let missing = x[b0..<(b7 + p)].contains { $0.isNaN }
-        var sums = SIMD8<Float>(repeating: baseMargin)
+    /// The probabilities of `rows` of the row-major `x` (at most 256), written to `out`: each
+    /// tree in turn walks the rows eight at a time, side by side, a fixed number of steps (the
+    /// lanes of a last, short group repeat its last row and are not written). A tree's nodes stay
+    /// in cache while it walks the block; every row still adds the trees' leaves in tree order.
+    private func margins(_ x: UnsafeBufferPointer<Float>, rows: Range<Int>, into out: UnsafeMutableBufferPointer<Double>) {
+        let p = features, groups = (rows.count + 7) / 8
+        // each group's eight rows' first feature, and whether a value of theirs is missing
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: groups * 8), missing = UnsafeMutablePointer<Bool>.allocate(capacity: groups)
+        let sums = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: groups)
+        defer {
+            starts.deallocate()
+            missing.deallocate()
+            sums.deallocate()
+        }
+        sums.initialize(repeating: SIMD8(repeating: baseMargin), count: groups)
+        for g in 0..<groups {
+            let first = rows.lowerBound + 8 * g, last = min(rows.upperBound, first + 8) - 1
+            for lane in 0..<8 { starts[8 * g + lane] = min(first + lane, last) * p }
+            missing[g] = x[(first * p)..<((last + 1) * p)].contains { $0.isNaN }
+        }
         nodes.withUnsafeBufferPointer { nodes in
             leafValues.withUnsafeBufferPointer { leafValues in
                 // one step down from node k for the row whose features start at b: without NaN
@@ -158,24 +163,32 @@ struct TreeForest: Sendable {
                     return v.isNaN ? Int(node.missing) : Int(node.left) &+ (v < node.split ? 0 : 1)
                 }
                 for (root, depth) in zip(roots, depths) {
-                    var k0 = Int(root), k1 = k0, k2 = k0, k3 = k0, k4 = k0, k5 = k0, k6 = k0, k7 = k0
-                    if missing {
-                        for _ in 0..<depth {
-                            k0 = stepOrMissing(k0, b0); k1 = stepOrMissing(k1, b1); k2 = stepOrMissing(k2, b2); k3 = stepOrMissing(k3, b3)
-                            k4 = stepOrMissing(k4, b4); k5 = stepOrMissing(k5, b5); k6 = stepOrMissing(k6, b6); k7 = stepOrMissing(k7, b7)
+                    for g in 0..<groups {
+                        let s = 8 * g
+                        let b0 = starts[s], b1 = starts[s + 1], b2 = starts[s + 2], b3 = starts[s + 3]
+                        let b4 = starts[s + 4], b5 = starts[s + 5], b6 = starts[s + 6], b7 = starts[s + 7]
+                        var k0 = Int(root), k1 = k0, k2 = k0, k3 = k0, k4 = k0, k5 = k0, k6 = k0, k7 = k0
+                        if missing[g] {
+                            for _ in 0..<depth {
+                                k0 = stepOrMissing(k0, b0); k1 = stepOrMissing(k1, b1); k2 = stepOrMissing(k2, b2); k3 = stepOrMissing(k3, b3)
+                                k4 = stepOrMissing(k4, b4); k5 = stepOrMissing(k5, b5); k6 = stepOrMissing(k6, b6); k7 = stepOrMissing(k7, b7)
+                            }
+                        } else {
+                            for _ in 0..<depth {
+                                k0 = step(k0, b0); k1 = step(k1, b1); k2 = step(k2, b2); k3 = step(k3, b3)
+                                k4 = step(k4, b4); k5 = step(k5, b5); k6 = step(k6, b6); k7 = step(k7, b7)
+                            }
                         }
-                    } else {
-                        for _ in 0..<depth {
-                            k0 = step(k0, b0); k1 = step(k1, b1); k2 = step(k2, b2); k3 = step(k3, b3)
-                            k4 = step(k4, b4); k5 = step(k5, b5); k6 = step(k6, b6); k7 = step(k7, b7)
-                        }
+                        let low = SIMD4<Float>(leafValues[k0], leafValues[k1], leafValues[k2], leafValues[k3])
+                        let high = SIMD4<Float>(leafValues[k4], leafValues[k5], leafValues[k6], leafValues[k7])
+                        sums[g] += SIMD8<Float>(lowHalf: low, highHalf: high)
                     }
-                    let low = SIMD4<Float>(leafValues[k0], leafValues[k1], leafValues[k2], leafValues[k3])
-                    let high = SIMD4<Float>(leafValues[k4], leafValues[k5], leafValues[k6], leafValues[k7])
-                    sums += SIMD8<Float>(lowHalf: low, highHalf: high)
                 }
             }
         }
-        for lane in 0..<lanes { out[row + lane] = Double(1 / (1 + expf(-sums[lane]))) }
+        for i in rows {
+            let k = i - rows.lowerBound
+            out[i] = Double(1 / (1 + expf(-sums[k / 8][k % 8])))
+        }
     }
 }

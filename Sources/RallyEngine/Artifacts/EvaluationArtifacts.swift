@@ -44,7 +44,7 @@ import Foundation
 ///
 /// All but `run.json` are pure functions of the result, so two runs of the same recipe write
 /// byte-identical files; `run.json` differs only in its `seconds`.
-public struct EvaluationArtifacts {
+public struct EvaluationArtifacts: Sendable {
     /// The options of `res:write(dir, options)`.
     public static let writeOptions = OptionSchema("write", summary: "res:write(dir [, options]) -- writes the run's artifacts into dir.", [
         OptionDeclaration("recipe", .nonEmptyText, default: .string("rally.evaluate"), doc: "the recipe's name in run.json"),
@@ -236,7 +236,10 @@ public struct EvaluationArtifacts {
         let started = Date()
         let base = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { base.appendingPathComponent(name).path }
-        let texts = [metricsJSON().text(), predictionsCSV().text(), benchmarkTableCSV().text(), importanceCSV().text()]
+        // the predictions (a row per test hour) are rendered while metrics.json's figures are made
+        let artifacts = self
+        let predictions = BackgroundResult { artifacts.predictionsCSV().text() }
+        let texts = [metricsJSON().text(), try predictions.value(), benchmarkTableCSV().text(), importanceCSV().text()]
         for (name, text) in zip(Self.fileNames, texts) { try AtomicFile.write(text, to: path(name)) }
         try AtomicFile.write(try run(Date().timeIntervalSince(started)).json().text(), to: path("run.json"))
         return Self.fileNames.map(path)

@@ -1,3 +1,5 @@
+import Synchronization
+
 // The buffers HistogramTrees grows a tree with: histograms, per-worker best splits, partition counts.
 
 /// Histogram buffers of one fit, reused from tree to tree, at most `limit` of them (about
@@ -46,9 +48,18 @@ final class SplitCounts: @unchecked Sendable {
     func release() { counts.deallocate() }
 }
 
-/// Each worker's best split per node of one parallel step.
+/// Hands out the items of one parallel step, each once, to whichever worker asks next.
+final class WorkCounter: Sendable {
+    private let next = Atomic<Int>(0)
+    /// The next item's number (past the last item: no more work).
+    func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
+}
+
+/// The best split per node of each run of features (`workers` runs, in feature order) of one
+/// parallel step.
 final class SplitTable: @unchecked Sendable {
-    // @unchecked: worker w writes only entries[w * nodes ..< (w + 1) * nodes].
+    // @unchecked: run r's entries[r * nodes ..< (r + 1) * nodes] are written by one worker at a
+    // time (the one doing that run of a node's work), read after the step.
     let entries: UnsafeMutableBufferPointer<HistogramTrees.Split>
     let workers: Int, nodes: Int
 
@@ -59,7 +70,7 @@ final class SplitTable: @unchecked Sendable {
         entries.initialize(repeating: HistogramTrees.Split())
     }
 
-    /// Node's best split over the workers (XGBoost combines them in worker order too).
+    /// Node's best split over the runs, in feature order (as XGBoost's one thread sees them).
     func best(node: Int) -> HistogramTrees.Split {
         var best = HistogramTrees.Split()
         for w in 0..<workers { best.update(entries[w * nodes + node]) }

@@ -112,10 +112,16 @@ extension HistogramTrees {
                 histogramOf[job.other] = histograms.acquire()
                 jobs.append(job)
             }
-            let table = SplitTable(workers: threads, nodes: 2 * part.count)
-            let steps = jobs
-            forEachShare(chosen, threads: threads) { w, share in
-                for (j, job) in steps.enumerated() {
+            // the work of a level: each candidate's children on each run of features, taken by
+            // whichever worker is free next (a node's rows, hence its work, differ at random)
+            let workers = max(1, min(threads, chosen.count))
+            let runs = featureRuns(chosen, workers: workers)
+            let table = SplitTable(workers: runs.count - 1, nodes: 2 * part.count)
+            let steps = jobs, items = jobs.count * (runs.count - 1), next = WorkCounter()
+            parallel(workers) { _ in
+                while case let item = next.take(), item < items {
+                    let (j, r) = item.quotientAndRemainder(dividingBy: runs.count - 1)
+                    let job = steps[j], share = chosen[runs[r]..<runs[r + 1]]
                     self.fill(job.built, features: share)
                     if job.parent >= 0 {
                         for f in share { self.subtract(job.parent, job.built, into: job.other, feature: f) }
@@ -124,8 +130,8 @@ extension HistogramTrees {
                     }
                     let l = min(job.built, job.other)
                     for f in share {
-                        self.evaluate(l, feature: f, into: &table.entries[w * 2 * steps.count + 2 * j])
-                        self.evaluate(l + 1, feature: f, into: &table.entries[w * 2 * steps.count + 2 * j + 1])
+                        self.evaluate(l, feature: f, into: &table.entries[r * 2 * steps.count + 2 * j])
+                        self.evaluate(l + 1, feature: f, into: &table.entries[r * 2 * steps.count + 2 * j + 1])
                     }
                 }
             }
@@ -143,14 +149,20 @@ extension HistogramTrees {
 
     /// Runs `body(worker, share)` on `threads` workers, each given a run of `chosen` features
     /// (so each feature's sums are made by one worker, in row order, whatever the count).
-    /// The runs are cut where their work is even: a feature costs a histogram add per row and a
-    /// split search over its bins.
     private func forEachShare(_ chosen: [Int], threads: Int, _ body: @escaping @Sendable (Int, ArraySlice<Int>) -> Void) {
         let workers = max(1, min(threads, chosen.count))
         if workers == 1 {
             body(0, chosen[...])
             return
         }
+        let runs = featureRuns(chosen, workers: workers)
+        parallel(workers) { w in body(w, chosen[runs[w]..<runs[w + 1]]) }
+    }
+
+    /// Where `chosen` is cut into `workers` runs (run r is `runs[r] ..< runs[r + 1]`, at least
+    /// one feature each) of even work: a feature costs a histogram add per row and a split
+    /// search over its bins.
+    private func featureRuns(_ chosen: [Int], workers: Int) -> [Int] {
         let cost = chosen.map { 64 + cuts.bins($0) }
         let total = cost.reduce(0, +)
         var bounds = [0], sum = 0
@@ -159,8 +171,7 @@ extension HistogramTrees {
             if bounds.count < workers && sum * workers >= total * bounds.count && i + 1 < chosen.count { bounds.append(i + 1) }
         }
         while bounds.count < workers + 1 { bounds.append(chosen.count) }
-        let runs = bounds
-        parallel(workers) { w in body(w, chosen[runs[w]..<runs[w + 1]]) }
+        return bounds
     }
 
     // MARK: histograms

@@ -61,12 +61,18 @@ extension HistogramTrees {
         var leaves = 1
         var batch = queue.pop(leaves: &leaves, isValid: isValid)
         while !batch.isEmpty {
-            var valid: [Candidate] = []
+            var valid: [Candidate] = [], final: [Candidate] = []
             for c in batch {
                 apply(c, to: &tree)
-                if childrenMayGrow(c, leaves: leaves) { valid.append(c) } else { releaseHistogram(c.node) }
+                if childrenMayGrow(c, leaves: leaves) {
+                    valid.append(c)
+                } else {
+                    final.append(c)
+                    releaseHistogram(c.node)
+                }
             }
-            partition(batch, tree: tree, threads: threads)
+            partition(valid, tree: tree, threads: threads)
+            settle(final, tree: tree, threads: threads)
             for child in growChildren(valid, tree: tree, features: chosen, threads: threads, queue: &queue) {
                 if child.split.loss > Self.minimumLoss {
                     queue.push(child)
@@ -366,14 +372,8 @@ extension HistogramTrees {
     /// workers partition blocks of rows (left rows in place, right rows aside), then each
     /// node's blocks are put together, left ones first.
     private func partition(_ batch: [Candidate], tree: BoostedTree, threads: Int) {
-        let block = 2048
-        var blocks: [(candidate: Int, rows: Range<Int>)] = []
-        for (i, c) in batch.enumerated() {
-            let range = ranges[c.node]
-            for start in stride(from: range.lowerBound, to: range.upperBound, by: block) {
-                blocks.append((i, start..<min(range.upperBound, start + block)))
-            }
-        }
+        guard !batch.isEmpty else { return }
+        let blocks = rowBlocks(batch)
         let lefts = SplitCounts(blocks.count), steps = blocks, splits = batch.map(\.split)
         let workers = max(1, min(threads, blocks.count))
         parallel(workers) { w in
@@ -402,6 +402,45 @@ extension HistogramTrees {
             ranges[left + 1] = l..<range.upperBound
         }
         lefts.release()
+    }
+
+    /// Blocks of at most 2,048 of the candidates' rows, candidate after candidate.
+    private func rowBlocks(_ batch: [Candidate]) -> [(candidate: Int, rows: Range<Int>)] {
+        let block = 2048
+        var blocks: [(candidate: Int, rows: Range<Int>)] = []
+        for (i, c) in batch.enumerated() {
+            let range = ranges[c.node]
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: block) {
+                blocks.append((i, start..<min(range.upperBound, start + block)))
+            }
+        }
+        return blocks
+    }
+
+    /// Adds the leaf values of candidates whose children are leaves for good straight to their
+    /// rows' margins, without partitioning the rows (each row still gets its one leaf of this tree).
+    private func settle(_ batch: [Candidate], tree: BoostedTree, threads: Int) {
+        guard !batch.isEmpty else { return }
+        let steps = rowBlocks(batch), splits = batch.map(\.split)
+        let values = batch.map { c in (left: tree.split[Int(tree.left[c.node])], right: tree.split[Int(tree.left[c.node]) + 1]) }
+        let workers = max(1, min(threads, steps.count))
+        parallel(workers) { w in
+            for b in stride(from: w, to: steps.count, by: workers) {
+                let i = steps[b].candidate
+                self.settle(steps[b].rows, by: splits[i], values: values[i])
+            }
+        }
+    }
+
+    private func settle(_ rows: Range<Int>, by split: Split, values: (left: Float, right: Float)) {
+        let f = split.feature, threshold = split.leftBins
+        let missing = cuts.bins(f), missingLeft = split.defaultLeft
+        let column = binsByFeature.baseAddress! + f * self.rows
+        for k in rows {
+            let row = Int(order[k]), b = Int(column[row])
+            let goesLeft = b == missing ? missingLeft : b < threshold
+            marginValues[row] += goesLeft ? values.left : values.right
+        }
     }
 
     /// Partitions `rows` of the order by `split`: left rows moved to the front in place, right

@@ -96,30 +96,51 @@ public struct SHA256: Sendable {
         return hash.hexDigest()
     }
 
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    /// Rotates right by `n` (masking shifts: one rotate instruction).
+    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
 
-    private mutating func compress<Block: RandomAccessCollection>(_ block: Block) where Block.Element == UInt8, Block.Index == Int {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            let base = block.startIndex
-            for t in 0..<16 {
-                let i = base + 4 * t
-                w[t] = UInt32(block[i]) << 24 | UInt32(block[i + 1]) << 16 | UInt32(block[i + 2]) << 8 | UInt32(block[i + 3])
-            }
-            for t in 16..<64 {
-                let s0 = Self.rotr(w[t - 15], 7) ^ Self.rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                let s1 = Self.rotr(w[t - 2], 17) ^ Self.rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-            }
-            Self.k.withUnsafeBufferPointer { k in
+    /// One round: `d` takes `T1` added, `h` becomes `T1 + T2` (FIPS 180-4, 6.2.2 step 3, with
+    /// the renaming of the working variables left to the caller).
+    @inline(__always)
+    private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32) {
+        let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ kw
+        let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+        d = d &+ t1
+        h = t1 &+ t2
+    }
+
+    /// One 64-byte block held in `bytes`.
+    private mutating func compress(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { compress($0.baseAddress!) }
+    }
+
+    private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>) {
+        compress(UnsafeRawPointer(bytes.baseAddress!))
+    }
+
+    /// One 64-byte block at `p`.
+    private mutating func compress(_ p: UnsafeRawPointer) {
+        Self.k.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                for t in 0..<16 { w[t] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: 4 &* t, as: UInt32.self)) }
+                for t in 16..<64 {
+                    let w15 = w[t &- 15], w2 = w[t &- 2]
+                    let s0 = Self.rotr(w15, 7) ^ Self.rotr(w15, 18) ^ (w15 &>> 3)
+                    let s1 = Self.rotr(w2, 17) ^ Self.rotr(w2, 19) ^ (w2 &>> 10)
+                    w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
+                }
                 var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-                for t in 0..<64 {
-                    let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
-                    let choice = (e & f) ^ (~e & g)
-                    let t1 = hh &+ s1 &+ choice &+ k[t] &+ w[t]
-                    let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
-                    let majority = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ majority
-                    hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                // eight rounds a pass, the letters' roles rotating instead of their values
+                for t in stride(from: 0, to: 64, by: 8) {
+                    Self.round(a, b, c, &d, e, f, g, &hh, k[t] &+ w[t])
+                    Self.round(hh, a, b, &c, d, e, f, &g, k[t &+ 1] &+ w[t &+ 1])
+                    Self.round(g, hh, a, &b, c, d, e, &f, k[t &+ 2] &+ w[t &+ 2])
+                    Self.round(f, g, hh, &a, b, c, d, &e, k[t &+ 3] &+ w[t &+ 3])
+                    Self.round(e, f, g, &hh, a, b, c, &d, k[t &+ 4] &+ w[t &+ 4])
+                    Self.round(d, e, f, &g, hh, a, b, &c, k[t &+ 5] &+ w[t &+ 5])
+                    Self.round(c, d, e, &f, g, hh, a, &b, k[t &+ 6] &+ w[t &+ 6])
+                    Self.round(b, c, d, &e, f, g, hh, &a, k[t &+ 7] &+ w[t &+ 7])
                 }
                 h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
             }

@@ -28,17 +28,16 @@ struct FitThreads {
     private var looksSinceChange = 0, looksBeforeTry = 4
     /// Whether the last thread taken back was a try that has not yet held for a look.
     private var trying = false
-    /// The first of the looks in a row that have seen the fit's threads waiting, if the last did.
-    private var waitingSince: Double?
+    /// Whether the last look saw the fit's threads waiting. A thread is given up at the second
+    /// look in a row that sees it (a thread just taken back as a try, at the first): the first
+    /// look's window also spans the fit's set-up, and a short step of this process's own beside
+    /// the fit, such as the logistic fit of the same evaluation, is over by the next look.
+    /// Giving a thread up at once for it had left the fit on one thread for 40 rounds after it
+    /// ended; waiting 50 ms instead cost two gbdt fits side by side (README, "Speed").
+    private var sawWaiting = false
 
     /// Average threads of this process waiting for a CPU above which the fit gives one up.
     static let waitingToShrink = 0.25
-    /// Seconds over which looks in a row must see the waiting before a thread is given up (a
-    /// thread just taken back as a try is given up at the first look that sees it): a short
-    /// step of this process's own beside the fit, such as another model's fit in the same
-    /// evaluation, is over sooner, and shrinking for it left the fit on one thread for 40
-    /// rounds after it had ended (README, "Speed").
-    static let waitingToPersist = 0.05
     /// Idle CPUs (averaged over at least ``idleWindow`` seconds) above which the fit takes one more thread.
     static let idleToGrow = 0.75
     /// Seconds of machine idle time needed to judge (`/proc/stat` counts in 10 ms ticks).
@@ -68,20 +67,19 @@ struct FitThreads {
         let waiting = max(0, waitNow - waitBefore) / window
         looksSinceChange += 1
         if current > 1 && waiting > Self.waitingToShrink {
-            // waiting seen since the first look in a row that saw it (not that look's window's
-            // start: the first window also spans the fit's set-up)
-            let since = waitingSince ?? now.wall
-            waitingSince = since
-            guard trying || now.wall - since >= Self.waitingToPersist else { return current }
+            guard trying || sawWaiting else {
+                sawWaiting = true
+                return current
+            }
             current -= 1
             if trying { looksBeforeTry = min(2 * looksBeforeTry, 64) }
             trying = false
             looksSinceChange = 0
-            waitingSince = nil
+            sawWaiting = false
             lastIdle = Self.machineIdleSeconds().map { (now.wall, $0) }
             return current
         }
-        waitingSince = nil
+        sawWaiting = false
         if current < limit {
             var grow = looksSinceChange >= looksBeforeTry
             if let before = lastIdle, now.wall - before.wall >= Self.idleWindow, let idle = Self.machineIdleSeconds() {

@@ -65,15 +65,9 @@ package struct HistogramCuts: Sendable {
     /// Number of bins of feature `f`.
     package func bins(_ f: Int) -> Int { pointers[f + 1] - pointers[f] }
 
-    /// The bin of `value` within feature `f` (0-based within the feature), or nil for NaN:
-    /// the first cut above the value, the last bin for values at or above the last cut.
-    package func bin(_ value: Float, feature f: Int) -> Int? {
-        guard !value.isNaN else { return nil }
-        return values.withUnsafeBufferPointer { Self.bin(value, among: UnsafeBufferPointer(rebasing: $0[pointers[f]..<pointers[f + 1]])) }
-    }
-
-    /// The index of the first of `cuts` (ascending, at least one) above `value`, or the last
-    /// one's: a binary search without branches on the comparisons, whose outcomes are random.
+    /// The bin of a (non-NaN) `value` among a feature's `cuts` (ascending, at least one): the
+    /// first cut above it, the last bin for values at or above the last cut. A binary search
+    /// without branches on the comparisons, whose outcomes are random.
     @inline(__always)
     static func bin(_ value: Float, among cuts: UnsafeBufferPointer<Float>) -> Int {
         var base = 0, n = cuts.count

@@ -150,8 +150,10 @@ struct HistogramTreesTests {
         #expect(cuts.values.count == 3)
         #expect(cuts.values.last == Float(5) + (5 + 1e-5))
         #expect(cuts.minimums == [Float(1) - 1 - 1e-5])
-        #expect(cuts.bin(.nan, feature: 0) == nil)
-        #expect(cuts.bin(100, feature: 0) == 2)
+        // NaN in the slot after the last bin, a value above the last cut in the last bin
+        let binned = BinnedColumns(columns: [[.nan, 100, 1]], cuts: cuts)
+        #expect(binned.byFeature == [3, 2, 0])
+        #expect(binned.missingIn == [true])
     }
 
     @Test(arguments: [0, 1, 2, 64, 65, 3_000, 20_000]) func sketchSortIsAStableSortByValue(count: Int) {

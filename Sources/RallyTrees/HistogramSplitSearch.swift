@@ -6,63 +6,57 @@ extension HistogramTrees {
     /// a forward scan with missing values right, and a backward one with them left when the
     /// feature has missing values in the node.
     func evaluate(_ node: Int, feature f: Int, into best: inout Split) {
-        let h = histograms[histogramOf[node]] + slotOffsets[f]
-        let parent = sums[node], n = cuts.bins(f), first = cuts.pointers[f]
         let chunk = Self.evaluationChunk
         withUnsafeTemporaryAllocation(of: Sums.self, capacity: chunk + 4) { partial in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: chunk) { bins in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk + 4) { losses in
-                    let partial = partial.baseAddress!, bins = bins.baseAddress!, losses = losses.baseAddress!
-                    // forward: bins below the cut go left, missing values right
-                    var local = Split()
-                    var e = Sums.zero, i = 0
-                    while i < n {
-                        // the next non-empty bins' running sums (an empty bin repeats the candidate
-                        // before it, which cannot win a tie: overwritten by the next)
-                        var k = 0
-                        while i < n && k < chunk {
-                            let v = h[i]
-                            e += v
-                            partial[k] = e
-                            bins[k] = i
-                            k &+= v == .zero ? 0 : 1  // no branch: empty bins come at random
-                            i += 1
-                        }
-                        splitLosses(partial, count: k, node: node, leftIsSum: true, into: losses)
-                        for j in 0..<k where local.yields(to: losses[j], feature: f) {
-                            let b = bins[j]
-                            local = Split(loss: losses[j], feature: f, threshold: cuts.values[first + b], defaultLeft: false, leftBins: b + 1,
-                                          left: partial[j], right: parent - partial[j])
-                        }
-                    }
-                    best.update(local)
-                    guard e.x != parent.x || e.y != parent.y else { return }
-                    // backward: bins from the cut up go right, missing values left
-                    local = Split()
-                    e = .zero
-                    i = n - 1
-                    while i >= 0 {
-                        var k = 0
-                        while i >= 0 && k < chunk {
-                            let v = h[i]
-                            e += v
-                            partial[k] = e
-                            bins[k] = i
-                            k &+= v == .zero ? 0 : 1  // no branch: empty bins come at random
-                            i -= 1
-                        }
-                        splitLosses(partial, count: k, node: node, leftIsSum: false, into: losses)
-                        for j in 0..<k where local.yields(to: losses[j], feature: f) {
-                            let b = bins[j]
-                            let threshold = b == 0 ? cuts.minimums[f] : cuts.values[first + b - 1]
-                            local = Split(loss: losses[j], feature: f, threshold: threshold, defaultLeft: true, leftBins: b,
-                                          left: parent - partial[j], right: partial[j])
-                        }
-                    }
-                    best.update(local)
+                    let scratch = (partial: partial.baseAddress!, bins: bins.baseAddress!, losses: losses.baseAddress!)
+                    let (forward, total) = scan(node, feature: f, forward: true, scratch)
+                    best.update(forward)
+                    let parent = sums[node]
+                    // the bins sum to the node's total: no missing values here, and XGBoost then
+                    // scans forward only
+                    guard total.x != parent.x || total.y != parent.y else { return }
+                    best.update(scan(node, feature: f, forward: false, scratch).best)
                 }
             }
         }
+    }
+
+    /// One scan of feature `f`'s bins of `node`: forward, bins below the cut go left and missing
+    /// values right; backward, bins from the cut up go right and missing values left. Returns
+    /// the best split (ties to the first candidate met) and the sum of all bins.
+    private func scan(_ node: Int, feature f: Int, forward: Bool,
+                      _ scratch: (partial: UnsafeMutablePointer<Sums>, bins: UnsafeMutablePointer<Int>, losses: UnsafeMutablePointer<Float>))
+        -> (best: Split, total: Sums) {
+        let h = histograms[histogramOf[node]] + slotOffsets[f]
+        let parent = sums[node], n = cuts.bins(f), first = cuts.pointers[f]
+        let (partial, bins, losses) = scratch
+        var local = Split()
+        var e = Sums.zero, step = 0
+        while step < n {
+            // the next non-empty bins' running sums (an empty bin repeats the candidate before
+            // it, which cannot win a tie: overwritten by the next)
+            var k = 0
+            while step < n && k < Self.evaluationChunk {
+                let i = forward ? step : n - 1 - step, v = h[i]
+                e += v
+                partial[k] = e
+                bins[k] = i
+                k &+= v == .zero ? 0 : 1  // no branch: empty bins come at random
+                step += 1
+            }
+            splitLosses(partial, count: k, node: node, leftIsSum: forward, into: losses)
+            for j in 0..<k where local.yields(to: losses[j], feature: f) {
+                let b = bins[j], other = parent - partial[j]
+                local = forward
+                    ? Split(loss: losses[j], feature: f, threshold: cuts.values[first + b], defaultLeft: false, leftBins: b + 1,
+                            left: partial[j], right: other)
+                    : Split(loss: losses[j], feature: f, threshold: b == 0 ? cuts.minimums[f] : cuts.values[first + b - 1],
+                            defaultLeft: true, leftBins: b, left: other, right: partial[j])
+            }
+        }
+        return (local, e)
     }
 
     /// A mask of `Double` lanes as one of `Float` lanes.

@@ -1,6 +1,7 @@
 import Synchronization
 
-// The buffers HistogramTrees grows a tree with: histograms, per-worker best splits, partition counts.
+// The buffers HistogramTrees grows a tree with: histograms, best splits per run of features,
+// partition counts, and the counter that hands out a step's work.
 
 /// Histogram buffers of one fit, reused from tree to tree, at most `limit` of them (about
 /// 256 MB): beyond that, parents give theirs up and their children are built from rows.
@@ -55,25 +56,25 @@ final class WorkCounter: Sendable {
     func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
 }
 
-/// The best split per node of each run of features (`workers` runs, in feature order) of one
+/// The best split per node of each run of features (`runs` of them, in feature order) of one
 /// parallel step.
 final class SplitTable: @unchecked Sendable {
     // @unchecked: run r's entries[r * nodes ..< (r + 1) * nodes] are written by one worker at a
     // time (the one doing that run of a node's work), read after the step.
     let entries: UnsafeMutableBufferPointer<HistogramTrees.Split>
-    let workers: Int, nodes: Int
+    let runs: Int, nodes: Int
 
-    init(workers: Int, nodes: Int) {
-        self.workers = workers
+    init(runs: Int, nodes: Int) {
+        self.runs = runs
         self.nodes = nodes
-        entries = .allocate(capacity: max(1, workers * nodes))
+        entries = .allocate(capacity: max(1, runs * nodes))
         entries.initialize(repeating: HistogramTrees.Split())
     }
 
     /// Node's best split over the runs, in feature order (as XGBoost's one thread sees them).
     func best(node: Int) -> HistogramTrees.Split {
         var best = HistogramTrees.Split()
-        for w in 0..<workers { best.update(entries[w * nodes + node]) }
+        for r in 0..<runs { best.update(entries[r * nodes + node]) }
         return best
     }
 

@@ -51,7 +51,7 @@ extension HistogramTrees {
         tree.split[0] = settings.eta * weight
         rootGains[0] = gain(sums[0])
 
-        let table = SplitTable(workers: threads, nodes: 1)
+        let table = SplitTable(runs: threads, nodes: 1)
         forEachShare(chosen, threads: threads) { w, share in
             for f in share { self.evaluate(0, feature: f, into: &table.entries[w]) }
         }
@@ -122,7 +122,7 @@ extension HistogramTrees {
             // whichever worker is free next (a node's rows, hence its work, differ at random)
             let workers = max(1, min(threads, chosen.count))
             let runs = featureRuns(chosen, workers: workers)
-            let table = SplitTable(workers: runs.count - 1, nodes: 2 * part.count)
+            let table = SplitTable(runs: runs.count - 1, nodes: 2 * part.count)
             let steps = jobs, items = jobs.count * (runs.count - 1), next = WorkCounter()
             parallel(workers) { _ in
                 while case let item = next.take(), item < items {

@@ -20,7 +20,7 @@ package struct HistogramCuts: Sendable {
     /// `weights`, at most `maxBin` bins per feature.
     package init(columns: [[Float]], weights: [Float]?, maxBin: Int, threads: Int = 1) {
         // each feature's cuts on their own (features share workers in turn), then laid end to end
-        let perFeature = FeatureCuts(count: columns.count)
+        let perFeature = FeatureSlots<(cuts: [Float], minimum: Float)>(count: columns.count, initial: ([], 0))
         let workers = max(1, min(threads, columns.count))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for f in stride(from: w, to: columns.count, by: workers) {
@@ -78,22 +78,58 @@ package struct HistogramCuts: Sendable {
         }
         return min(base + (cuts[base] <= value ? 1 : 0), cuts.count - 1)
     }
+
+    /// ``bin(_:among:)`` of each of `values` into `out`, NaN as `missing`; returns whether a
+    /// value was NaN. Eight searches run side by side: each step of a search waits for the load
+    /// before it, and eight independent chains keep the loads overlapping.
+    static func bins(of values: UnsafeBufferPointer<Float>, among cuts: UnsafeBufferPointer<Float>, missing: UInt16,
+                     into out: UnsafeMutablePointer<UInt16>) -> Bool {
+        let c = cuts.baseAddress!, last = cuts.count - 1
+        var anyMissing = false, i = 0
+        while i + 8 <= values.count {
+            var v = SIMD8<Float>(), base = SIMD8<Int32>()
+            for l in 0..<8 { v[l] = values[i + l] }
+            var n = cuts.count
+            while n > 1 {
+                let half = n / 2
+                for l in 0..<8 {
+                    let b = Int(base[l])
+                    base[l] = Int32(c[b + half] <= v[l] ? b + half : b)
+                }
+                n -= half
+            }
+            for l in 0..<8 {
+                let b = Int(base[l])
+                let bin = UInt16(truncatingIfNeeded: min(b + (c[b] <= v[l] ? 1 : 0), last))
+                out[i + l] = v[l].isNaN ? missing : bin
+            }
+            anyMissing = anyMissing || any(v .!= v)
+            i += 8
+        }
+        while i < values.count {
+            let v = values[i]
+            out[i] = v.isNaN ? missing : UInt16(truncatingIfNeeded: bin(v, among: cuts))
+            anyMissing = anyMissing || v.isNaN
+            i += 1
+        }
+        return anyMissing
+    }
 }
 
-/// Each feature's cuts while they are made, written by one worker each.
-private final class FeatureCuts: @unchecked Sendable {
+/// One value per feature while workers make them, each feature's written by one worker.
+final class FeatureSlots<Value>: @unchecked Sendable {
     // @unchecked: worker w writes only its own features' slots; they are read after all finish.
-    private let slots: UnsafeMutableBufferPointer<(cuts: [Float], minimum: Float)>
-    init(count: Int) {
+    private let slots: UnsafeMutableBufferPointer<Value>
+    init(count: Int, initial: Value) {
         slots = .allocate(capacity: max(1, count))
-        slots.initialize(repeating: ([], 0))
+        slots.initialize(repeating: initial)
     }
     deinit {
         _ = slots.deinitialize()
         slots.deallocate()
     }
-    func set(_ f: Int, _ value: (cuts: [Float], minimum: Float)) { slots[f] = value }
-    func get(_ f: Int) -> (cuts: [Float], minimum: Float) { slots[f] }
+    func set(_ f: Int, _ value: Value) { slots[f] = value }
+    func get(_ f: Int) -> Value { slots[f] }
 }
 
 /// The training rows binned by ``HistogramCuts``: each row's bin of each feature as a
@@ -118,17 +154,9 @@ struct BinnedColumns: Sendable {
             cuts.values.withUnsafeBufferPointer { values in
                 for f in stride(from: w, to: width, by: workers) {
                     let own = UnsafeBufferPointer(rebasing: values[cuts.pointers[f]..<cuts.pointers[f + 1]])
-                    let absent = UInt16(own.count), out = binned.bins + f * rows
-                    var missing = false
-                    for (i, v) in columns[f].enumerated() {
-                        if v.isNaN {
-                            out[i] = absent
-                            missing = true
-                        } else {
-                            out[i] = UInt16(truncatingIfNeeded: HistogramCuts.bin(v, among: own))
-                        }
+                    binned.missing[f] = columns[f].withUnsafeBufferPointer { column in
+                        HistogramCuts.bins(of: column, among: own, missing: UInt16(own.count), into: binned.bins + f * rows)
                     }
-                    binned.missing[f] = missing
                 }
             }
         }

@@ -187,6 +187,31 @@ struct HistogramTreesTests {
             }
         }
     }
+
+    /// The eight-at-a-time binning gives each value the scalar search's bin, NaN the missing
+    /// slot, for lengths that are and are not multiples of eight.
+    @Test func batchBinningMatchesOneValueAtATime() {
+        var generator = Xoshiro256StarStar(seed: 12)
+        for count in [1, 2, 5, 128] {
+            let cuts = (0..<count).map { Float($0 * 2) }
+            for length in [0, 1, 7, 8, 9, 64, 203] {
+                let values: [Float] = (0..<length).map { _ in
+                    generator.next() % 9 == 0 ? .nan : Float(Int(generator.next() % UInt64(2 * count + 4))) - 2 + (generator.next() % 2 == 0 ? 0 : 0.5)
+                }
+                var out = [UInt16](repeating: 7_777, count: length)
+                let missing = cuts.withUnsafeBufferPointer { c in
+                    values.withUnsafeBufferPointer { v in
+                        out.withUnsafeMutableBufferPointer { HistogramCuts.bins(of: v, among: c, missing: UInt16(count), into: $0.baseAddress!) }
+                    }
+                }
+                let expected = values.map { v in
+                    v.isNaN ? UInt16(count) : UInt16(cuts.withUnsafeBufferPointer { HistogramCuts.bin(v, among: $0) })
+                }
+                #expect(out == expected, "\(length) values among \(count) cuts")
+                #expect(missing == values.contains { $0.isNaN })
+            }
+        }
+    }
 }
 
 /// The fit's helper threads: every share of every step runs exactly once, whether the helpers

@@ -11,6 +11,7 @@ extension BoostedTree {
     /// features.
     static func xgboostModel(_ trees: [BoostedTree], features: Int, scalePositiveWeight: Double) -> Data {
         var w = ModelWriter()
+        w.bytes.reserveCapacity(1024 + trees.reduce(0) { $0 + 700 + 40 * $1.count })  // about a tree's typed arrays and keys
         w.object {
             $0.key("learner")
             $0.object {
@@ -88,14 +89,24 @@ extension BoostedTree {
 private struct ModelWriter {
     var bytes: [UInt8] = []
 
-    private mutating func marker(_ c: Character) { bytes.append(c.asciiValue!) }
+    private mutating func marker(_ c: UInt8) { bytes.append(c) }
 
     private mutating func bigEndian<T: FixedWidthInteger>(_ v: T) {
         withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
+    /// Appends every element of `values` big-endian, in one pass over a buffer grown once
+    /// (a tree's typed arrays: an append per element cost most of a 300-tree model's writing).
+    private mutating func bigEndian<T: FixedWidthInteger>(all values: [T]) {
+        let size = MemoryLayout<T>.size, start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: values.count * size))
+        bytes.withUnsafeMutableBytes { out in
+            for (i, v) in values.enumerated() { out.storeBytes(of: v.bigEndian, toByteOffset: start + i * size, as: T.self) }
+        }
+    }
+
     private mutating func count(_ n: Int) {
-        marker("L")
+        marker(UInt8(ascii: "L"))
         bigEndian(Int64(n))
     }
 
@@ -107,45 +118,42 @@ private struct ModelWriter {
     mutating func integer(_ v: Int) { count(v) }
 
     mutating func string(_ s: String) {
-        marker("S")
+        marker(UInt8(ascii: "S"))
         key(s)
     }
 
     mutating func object(_ body: (inout ModelWriter) -> Void) {
-        marker("{")
+        marker(UInt8(ascii: "{"))
         body(&self)
-        marker("}")
+        marker(UInt8(ascii: "}"))
     }
 
     mutating func array(_ n: Int, _ element: (inout ModelWriter, Int) -> Void) {
-        marker("[")
+        marker(UInt8(ascii: "["))
         for i in 0..<n { element(&self, i) }
-        marker("]")
+        marker(UInt8(ascii: "]"))
     }
 
     mutating func emptyArray() { array(0) { _, _ in } }
 
-    private mutating func typed(_ type: Character, _ n: Int) {
-        marker("[")
-        marker("$")
-        marker(type)
-        marker("#")
+    private mutating func typed(_ type: Unicode.Scalar, _ n: Int) {
+        bytes += [UInt8(ascii: "["), UInt8(ascii: "$"), UInt8(ascii: type), UInt8(ascii: "#")]
         count(n)
     }
 
     mutating func floats(_ v: [Float]) {
         typed("d", v.count)
-        for x in v { bigEndian(x.bitPattern) }
+        bigEndian(all: v.map(\.bitPattern))
     }
 
     mutating func int32s(_ v: [Int32]) {
         typed("l", v.count)
-        for x in v { bigEndian(x) }
+        bigEndian(all: v)
     }
 
     mutating func int64s(_ v: [Int64]) {
         typed("L", v.count)
-        for x in v { bigEndian(x) }
+        bigEndian(all: v)
     }
 
     mutating func uint8s(_ v: [UInt8]) {

@@ -119,13 +119,17 @@ struct FitThreads {
     }
 
     /// Seconds this process's live threads have spent runnable but not running (the second
-    /// field of each `/proc/self/task/<tid>/schedstat`, in nanoseconds), or nil.
+    /// field of each `/proc/self/task/<tid>/schedstat`, in nanoseconds), or nil. Plain system
+    /// calls: a fit looks every few rounds, between two of its steps, while its helpers wait.
     static func ownWaitingSeconds() -> Double? {
-        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return nil }
+        guard let tasks = opendir("/proc/self/task") else { return nil }
+        defer { closedir(tasks) }
+        let directory = dirfd(tasks)
         var nanoseconds = 0.0
         var seen = false
-        for task in tasks {
-            guard let text = read("/proc/self/task/\(task)/schedstat") else { continue }
+        while let entry = readdir(tasks) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.first?.isNumber == true, let text = read(name + "/schedstat", in: directory) else { continue }
             let fields = text.split(separator: " ")
             guard fields.count >= 2, let wait = Double(fields[1]) else { continue }
             nanoseconds += wait
@@ -144,11 +148,22 @@ struct FitThreads {
         return (fields[3] + fields[4]) / 100
     }
 
-    /// A small file's text, or nil.
-    private static func read(_ path: String, limit: Int = 4096) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: limit) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+    /// A small file's text (its first `limit` bytes), or nil; `path` relative to the directory
+    /// `directory` when given.
+    private static func read(_ path: String, in directory: Int32 = AT_FDCWD, limit: Int = 4096) -> String? {
+        let fd = openat(directory, path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: limit) { buffer -> String? in
+            var used = 0
+            while used < limit {
+                let got = Glibc.read(fd, buffer.baseAddress! + used, limit - used)
+                if got < 0 && errno == EINTR { continue }
+                guard got >= 0 else { return nil }
+                if got == 0 { break }
+                used += got
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<used]), as: UTF8.self)
+        }
     }
 }

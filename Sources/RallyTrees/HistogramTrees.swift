@@ -202,6 +202,10 @@ package final class HistogramTrees: @unchecked Sendable {
         return grow(features: chosen, threads: max(1, min(threads, chosen.count)))
     }
 
+    /// Seconds the fit's helper threads have spent waiting for a CPU (0 before the first tree
+    /// on several threads), or nil when unreadable. The caller's own thread is the caller's to clock.
+    package var helpersWaitingSeconds: Double? { team?.helpersWaitingSeconds() ?? 0 }
+
     /// Runs `body(worker)` for workers `0 ..< workers`: on the team, or one after the other.
     func parallel(_ workers: Int, _ body: @escaping @Sendable (Int) -> Void) {
         if workers > 1, let team, team.capacity >= workers {

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import RallyCore
 
 /// The threads one fit keeps for its parallel steps: a tree level runs a few short steps
 /// (tens to hundreds of microseconds each) with sequential work between them, and a thread
@@ -22,6 +23,8 @@ final class WorkerTeam: @unchecked Sendable {
         let sleeping = Atomic<Bool>(false)
         let wake = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
+        /// The helper thread's wait clock, made when the thread starts.
+        let clock = AtomicLazyReference<ThreadWaitClock>()
     }
 
     /// Spins of a waiting helper before it sleeps (a few hundred microseconds).
@@ -49,6 +52,18 @@ final class WorkerTeam: @unchecked Sendable {
 
     /// Workers a step can have.
     var capacity: Int { helpers.count + 1 }
+
+    /// Seconds the helper threads have spent waiting for a CPU (0 for one not started yet), or
+    /// nil when a clock cannot be read.
+    func helpersWaitingSeconds() -> Double? {
+        var total = 0.0
+        for helper in helpers {
+            guard let clock = helper.clock.load() else { continue }
+            guard let seconds = clock.waitingSeconds else { return nil }
+            total += seconds
+        }
+        return total
+    }
 
     /// Runs `body(worker)` for workers `0 ..< min(workers, capacity)`, the caller being worker
     /// 0, and returns when all are done.
@@ -86,6 +101,7 @@ final class WorkerTeam: @unchecked Sendable {
 
     /// A helper's life: wait for the next step (spinning, then asleep), run its share, count out.
     private func serve(worker: Int, _ helper: Helper) {
+        _ = helper.clock.storeIfNil(ThreadWaitClock())
         var seen = 0
         while true {
             var spins = 0

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import RallyEngine
+import RallyCore
 
 /// A gbdt fit chooses its thread count from the free CPUs (FitThreads) and may change it every
 /// few rounds: its trees must not depend on that.
@@ -47,7 +48,7 @@ import Testing
     @Test func oneLookSeeingWaitDoesNotCostAThreadTwoInARowDo() {
         guard FitThreads.allowedCPUs() >= 2 else { return }
         var threads = FitThreads(requested: 2)
-        let start = FitThreads.Sample.now()
+        let start = FitThreads.Sample(wall: ProcessInfo.processInfo.systemUptime, waiting: FitThreads.ownWaitingSeconds())
         let waited = start.waiting ?? 0
         func at(_ seconds: Double, waiting: Double) -> FitThreads.Sample {
             FitThreads.Sample(wall: start.wall + seconds, waiting: waited + waiting)
@@ -75,6 +76,51 @@ import Testing
         #expect(threads.update() == allowed)  // the first look in a row that sees the waiting
         Thread.sleep(forTimeInterval: 0.1)
         #expect(threads.update() == allowed - 1)
+        #endif
+    }
+
+    /// The fit's own clocks: a thread among more spinning threads than CPUs is seen waiting by
+    /// the clock it made, and the governor watching that clock gives a thread up.
+    @Test func aWatchedThreadWaitingForACPUCostsTheFitAThread() throws {
+        #if os(Linux)
+        let allowed = FitThreads.allowedCPUs()
+        guard allowed >= 2 else { return }
+        let stop = Atomic<Bool>(false)
+        let clocks = Mutex<[ThreadWaitClock]>([])
+        for _ in 0..<(2 * allowed) {
+            Thread {
+                let clock = ThreadWaitClock()
+                clocks.withLock { $0.append(clock) }
+                while !stop.load(ordering: .relaxed) {}
+            }.start()
+        }
+        defer { stop.store(true, ordering: .relaxed) }
+        while clocks.withLock({ $0.count }) < 2 * allowed { Thread.sleep(forTimeInterval: 0.01) }
+        let watched = clocks.withLock { $0 }
+        func waited() -> Double? { watched.reduce(0.0) { sum, clock in clock.waitingSeconds.flatMap { w in sum.map { $0 + w } } } }
+        var threads = FitThreads(requested: allowed)
+        threads.watch(waited)
+        let before = try #require(waited())
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try #require(waited()) > before)
+        #expect(threads.update() == allowed)  // the first look in a row that sees the waiting
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(threads.update() == allowed - 1)
+        #endif
+    }
+
+    /// schedstat's second field, and nothing where the text is not what Linux writes.
+    @Test func aWaitClockReadsTheSecondFieldOfSchedstat() {
+        func field(_ text: String) -> UInt64? {
+            Array(text.utf8).withUnsafeBufferPointer { ThreadWaitClock.secondField($0) }
+        }
+        #expect(field("4512 87000 31\n") == 87000)
+        #expect(field("1 0 0\n") == 0)
+        #expect(field("4512\n") == nil)
+        #expect(field("4512 x7 3\n") == nil)
+        #expect(field("1 99999999999999999999999 2") == nil)
+        #if os(Linux)
+        #expect(ThreadWaitClock().waitingSeconds != nil)
         #endif
     }
 }

@@ -11,11 +11,13 @@ import Foundation
 /// process on 2 cores a 2-thread fit took 2.8 times its quiet time, a 1-thread fit 1.1 times
 /// its own (README, "Speed").
 ///
-/// What it reads (Linux; elsewhere the count stays at the start value): the time each of this
-/// process's threads spent runnable but waiting for a CPU (`/proc/self/task/*/schedstat`,
-/// second field), and the machine's idle time (`/proc/stat`). Waiting is measured on this
-/// process's own threads, so it reflects the CPU share the scheduler actually grants (a busy
-/// process of lower priority does not count), not a count of other processes.
+/// What it reads (Linux; elsewhere the count stays at the start value): the time the fit's
+/// threads spent runnable but waiting for a CPU (schedstat's second field: rally's trainer
+/// names its own thread and helpers, ``watch(_:)``; for XGBoost's OpenMP threads, which rally
+/// cannot name, every thread of this process, `/proc/self/task/*/schedstat`), and the machine's
+/// idle time (`/proc/stat`). Waiting is measured on this process's own threads, so it reflects
+/// the CPU share the scheduler actually grants (a busy process of lower priority does not
+/// count), not a count of other processes.
 struct FitThreads {
     /// The most threads the fit may use (`nthread`, capped by the allowed CPUs).
     let limit: Int
@@ -35,6 +37,8 @@ struct FitThreads {
     /// Giving a thread up at once for it had left the fit on one thread for 40 rounds after it
     /// ended; waiting 50 ms instead cost two gbdt fits side by side (README, "Speed").
     private var sawWaiting = false
+    /// The waiting seconds looked at: every thread of this process unless ``watch(_:)`` named the fit's.
+    private var waiting: () -> Double? = FitThreads.ownWaitingSeconds
 
     /// Average threads of this process waiting for a CPU above which the fit gives one up.
     static let waitingToShrink = 0.25
@@ -47,7 +51,7 @@ struct FitThreads {
     init(requested: Int) {
         limit = max(1, min(requested, Self.allowedCPUs()))
         current = limit
-        last = Sample.now()
+        last = Sample(wall: ProcessInfo.processInfo.systemUptime, waiting: Self.ownWaitingSeconds())
         lastIdle = Self.machineIdleSeconds().map { (last.wall, $0) }
     }
 
@@ -56,7 +60,15 @@ struct FitThreads {
     /// keeps every CPU busy, idle time never shows although the fit would get the CPU).
     mutating func update() -> Int {
         guard limit > 1 else { return current }
-        return update(now: Sample.now())
+        return update(now: Sample(wall: ProcessInfo.processInfo.systemUptime, waiting: waiting()))
+    }
+
+    /// From now on, judges waiting by `source`: the seconds the fit's own threads have waited
+    /// (a few reads of open files, where listing every thread of the process took over 100 µs,
+    /// between two steps of a tree while its helpers wait).
+    mutating func watch(_ source: @escaping () -> Double?) {
+        waiting = source
+        last = Sample(wall: ProcessInfo.processInfo.systemUptime, waiting: source())
     }
 
     /// ``update()`` at `now` (tests give their own samples).
@@ -102,8 +114,6 @@ struct FitThreads {
     struct Sample {
         var wall: Double
         var waiting: Double?
-
-        static func now() -> Sample { Sample(wall: ProcessInfo.processInfo.systemUptime, waiting: FitThreads.ownWaitingSeconds()) }
     }
 
     /// CPUs in this process's affinity mask (the `Cpus_allowed` mask of `/proc/self/status`,

@@ -1,4 +1,5 @@
 import Foundation
+import RallyCore
 import RallyTrees
 
 /// Gradient-boosted trees for binary log-loss: XGBoost's `hist` trees, grown by rally's
@@ -170,6 +171,12 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         var threads = threadSchedule?(0, requested) ?? governor.current
         let trainer = try HistogramTrees(columns: X.columns, names: X.names, rows: rows.train, labels: labels[rows.train], weights: weights?[rows.train],
                                          maxBin: try parameters.integer("max_bin"), settings: try histogramSettings(), threads: threads)
+        // the governor judges by the fit's own threads: this one and the trainer's helpers
+        let ownClock = ThreadWaitClock()
+        governor.watch {
+            guard let own = ownClock.waitingSeconds, let helpers = trainer.helpersWaitingSeconds else { return nil }
+            return own + helpers
+        }
         var validation = rows.valid.map { ValidationMargins(columns: X.columns, rows: $0, labels: labels, weights: weights) }
         var stopping = EarlyStopping(patience: try parameters.integer("early_stopping_rounds"))
         var trees: [BoostedTree] = []

@@ -23,7 +23,9 @@ let package = Package(
         // run-time exclusivity checks (each access to the grower's per-node arrays in the split
         // search paid one; its tests compare every tree with XGBoost's)
         .target(name: "RallyTrees", dependencies: ["RallyCore"], swiftSettings: [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]),
-        .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost"]),
+        // SHA-256's block compression with the x86 SHA extensions, for the engine's SHA256 when the CPU has them
+        .target(name: "CSHA256"),
+        .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost", "CSHA256"]),
         // the REPL's Lua side (chunk completion, top-level locals, pretty-printing, completion): the shell's, not the engine's
         .target(name: "RallyConsole", dependencies: ["RallyEngine", "LuaBridge", "CLua"]),
         // the shell's bounded OpenMP spin, set before libgomp starts (an executable's pre-initialisation step)

@@ -85,14 +85,65 @@ private final class ScratchDirectory {
 }
 
 @Suite struct SHA256Tests {
-    // FIPS 180-2 appendix B test vectors
-    @Test func standardVectors() {
-        #expect(SHA256.hex(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(SHA256.hex(Data(repeating: UInt8(ascii: "a"), count: 1_000_000))
-                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    /// Why the tests of the SHA-extension path are skipped where they are.
+    static let noSHAExtensions: Comment = "this CPU lacks the x86 SHA extensions (SHA-NI, SSSE3, SSE4.1): only the Swift compression is tested"
+
+    /// The digest of `chunks` fed in turn, through the SHA extensions or the Swift compression.
+    static func digest(_ chunks: [Data], accelerated: Bool) -> String {
+        var hash = SHA256(accelerated: accelerated)
+        for chunk in chunks { hash.update(chunk) }
+        return hash.hexDigest()
+    }
+
+    /// FIPS 180-2 appendix B and the NIST examples: "", "abc", the 448- and 896-bit messages, a million 'a'.
+    static func checkStandardVectors(accelerated: Bool) {
+        let vectors: [(Data, String)] = [
+            (Data(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            (Data("abc".utf8), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            (Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8),
+             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+            (Data(("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+                   + "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu").utf8),
+             "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+            (Data(repeating: UInt8(ascii: "a"), count: 1_000_000),
+             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+        ]
+        for (message, expected) in vectors {
+            #expect(digest([message], accelerated: accelerated) == expected, "\(message.count) bytes")
+        }
+    }
+
+    /// `bytes` cut into pieces of random lengths (some empty, some longer than a block).
+    static func randomChunks(_ bytes: Data, using rng: inout Xoshiro256StarStar) -> [Data] {
+        var chunks: [Data] = [], start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + Int.random(in: 0...(bytes.count > 1000 ? 200_000 : 130), using: &rng))
+            chunks.append(bytes[start..<end])
+            start = end
+        }
+        return chunks
+    }
+
+    @Test func standardVectorsInSwift() {
+        Self.checkStandardVectors(accelerated: false)
+    }
+
+    @Test(.enabled(if: SHA256.hardwareAvailable, noSHAExtensions))
+    func standardVectorsWithSHAExtensions() {
+        Self.checkStandardVectors(accelerated: true)
+    }
+
+    @Test(.enabled(if: SHA256.hardwareAvailable, noSHAExtensions))
+    func bothPathsAgreeOnRandomInputs() {
+        var rng = Xoshiro256StarStar(seed: 256)
+        let lengths = Array(0...300) + [1 << 20, 3_000_017, 4 << 20]
+        for length in lengths {
+            let bytes = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            let whole = Self.digest([bytes], accelerated: false)
+            let chunks = Self.randomChunks(bytes, using: &rng)
+            #expect(Self.digest(chunks, accelerated: true) == whole, "\(length) bytes in \(chunks.count) pieces")
+            #expect(Self.digest(chunks, accelerated: false) == whole, "\(length) bytes in \(chunks.count) pieces")
+        }
     }
 
     @Test func chunkingDoesNotChangeTheDigest() {

@@ -1,12 +1,22 @@
+import CSHA256
 import Foundation
 
-/// SHA-256 (FIPS 180-4), for fingerprinting data files in `run.json`.
+/// SHA-256 (FIPS 180-4), for fingerprinting data files in `run.json` and models in bundles.
+///
+/// Whole blocks go through the CPU's SHA extensions where it has them (`CSHA256`), else through
+/// the compression written here; both give the same digests. Not a keyed hash or a
+/// constant-time one: it fingerprints files, it keeps no secrets.
 public struct SHA256: Sendable {
+    /// Whether this CPU has the x86 SHA extensions (and the SSSE3 and SSE4.1 used with them).
+    static let hardwareAvailable = rally_sha256_accelerated() != 0
+
     private var h: [UInt32] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
+    /// Whether blocks go through the SHA extensions.
+    private let accelerated: Bool
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -19,18 +29,19 @@ public struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    /// A fresh hash.
-    public init() {}
+    /// A fresh hash, using the SHA extensions if the CPU has them.
+    public init() { self.init(accelerated: true) }
+
+    /// A fresh hash that uses the SHA extensions only if `accelerated` and the CPU has them
+    /// (tests pass `false` to check the compression written here).
+    init(accelerated: Bool) { self.accelerated = accelerated && Self.hardwareAvailable }
 
     /// Feeds `bytes`.
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         for byte in bytes {
             pending.append(byte)
             length &+= 1
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
+            if pending.count == 64 { compressPending() }
         }
     }
 
@@ -43,10 +54,11 @@ public struct SHA256: Sendable {
                 update(CollectionOfOne(bytes[i]))
                 i += 1
             }
-            while bytes.count - i >= 64 {
-                compress(UnsafeBufferPointer(rebasing: bytes[i..<(i + 64)]))
-                length &+= 64
-                i += 64
+            let blocks = (bytes.count - i) / 64
+            if blocks > 0 {
+                compress(UnsafeRawPointer(bytes.baseAddress! + i), blocks: blocks)
+                length &+= UInt64(64 * blocks)
+                i += 64 * blocks
             }
             if i < bytes.count { update(UnsafeBufferPointer(rebasing: bytes[i...])) }
         }
@@ -60,10 +72,7 @@ public struct SHA256: Sendable {
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
         for byte in tail {
             pending.append(byte)
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
+            if pending.count == 64 { compressPending() }
         }
         return h.map { word in
             let hex = String(word, radix: 16)
@@ -110,16 +119,25 @@ public struct SHA256: Sendable {
         h = t1 &+ t2
     }
 
-    /// One 64-byte block held in `bytes`.
-    private mutating func compress(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { compress($0.baseAddress!) }
+    /// Compresses the full block in `pending` and empties it.
+    private mutating func compressPending() {
+        let block = pending // a reference, not a copy: `compress` may not read self's array while it writes self
+        block.withUnsafeBytes { bytes in compress(bytes.baseAddress!, blocks: 1) }
+        pending.removeAll(keepingCapacity: true)
     }
 
-    private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>) {
-        compress(UnsafeRawPointer(bytes.baseAddress!))
+    /// Compresses `blocks` whole 64-byte blocks at `p`, in hardware if this hash may.
+    private mutating func compress(_ p: UnsafeRawPointer, blocks: Int) {
+        if accelerated {
+            h.withUnsafeMutableBufferPointer { state in
+                rally_sha256_blocks(state.baseAddress!, p.assumingMemoryBound(to: UInt8.self), blocks)
+            }
+        } else {
+            for block in 0..<blocks { compress(p + 64 &* block) }
+        }
     }
 
-    /// One 64-byte block at `p`.
+    /// One 64-byte block at `p`, in Swift.
     private mutating func compress(_ p: UnsafeRawPointer) {
         Self.k.withUnsafeBufferPointer { k in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in

@@ -20,12 +20,12 @@ import Testing
 
     /// XGBoost's prediction of every row of `X` by `model`.
     private func xgboost(_ model: GradientBoostedModel, _ X: DesignMatrix) throws -> [Double] {
-        let booster = try #require(model.booster)
+        let booster = try #require(try model.booster)
         return try booster.predict(XGMatrix(X, rows: 0..<X.rows, threads: 1), rows: X.rows)
     }
 
     private func forest(_ model: GradientBoostedModel, features: Int) throws -> TreeForest {
-        let booster = try #require(model.booster)
+        let booster = try #require(try model.booster)
         return try #require(TreeForest(ubj: try booster.ubjModel(), features: features))
     }
 
@@ -66,6 +66,25 @@ import Testing
         #expect(try loaded.predict(X).map(\.bitPattern) == xgboost(m, X).map(\.bitPattern))
     }
 
+    /// Trees rally grew are predicted and ranked without XGBoost: the forest's first prediction is
+    /// checked against the trainer's own margins, and the booster is made only when asked for.
+    /// With early stopping (margins of rounds the model drops) the check is XGBoost's.
+    @Test func aFitAndItsPredictionsNeedNoBooster() throws {
+        let (X, y) = problem(n: 2_500, seed: 45, missing: true)
+        let m = try gbdt(["rounds": .number(30), "nthread": .number(2)])
+        try m.fit(X, labels: y, weights: nil)
+        let p = try m.predict(X)
+        _ = try m.importance(type: "gain")
+        #expect(!m.boosterIsLoaded)
+        #expect(p.map(\.bitPattern) == (try xgboost(m, X)).map(\.bitPattern))
+        #expect(m.boosterIsLoaded)
+        let stopping = try gbdt(["rounds": .number(60), "nthread": .number(1), "early_stopping_rounds": .number(5)])
+        try stopping.fit(X, labels: y, weights: nil)
+        let q = try stopping.predict(X)
+        #expect(stopping.boosterIsLoaded)
+        #expect(q.map(\.bitPattern) == (try xgboost(stopping, X)).map(\.bitPattern))
+    }
+
     @Test func infiniteValuesAreLeftToXGBoost() throws {
         let (X, y) = problem(n: 500, seed: 43, missing: false)
         let m = try gbdt(["rounds": .number(5), "nthread": .number(1)])
@@ -80,7 +99,7 @@ import Testing
         let (X, y) = problem(n: 500, seed: 44, missing: false)
         let m = try gbdt(["rounds": .number(5), "nthread": .number(1)])
         try m.fit(X, labels: y, weights: nil)
-        let booster = try #require(m.booster)
+        let booster = try #require(try m.booster)
         let data = try booster.ubjModel()
         #expect(TreeForest(ubj: data, features: 4) != nil)
         // fewer features than the splits name, truncated documents, trailing bytes, not UBJSON

@@ -53,6 +53,35 @@ extension BoostedTree {
         return Data(w.bytes)
     }
 
+    /// XGBoost 1.7's feature importance of `trees` (its `GBTree::FeatureScore`) for `features`
+    /// features: `weight` (splits on the feature), `total_gain` / `total_cover` (their loss
+    /// changes / hessian sums added in `Float`, each tree walked depth first, right child before
+    /// left, as XGBoost's `WalkTree` does), `gain` / `cover` (those over the splits); nil for a
+    /// feature no tree splits on (XGBoost leaves it out).
+    static func featureScores(_ trees: [BoostedTree], type: String, features: Int) -> [Float?] {
+        var counts = [Int](repeating: 0, count: features), sums = [Float](repeating: 0, count: features)
+        for tree in trees {
+            var stack: [Int32] = [0]
+            while let node = stack.popLast() {
+                let n = Int(node)
+                guard tree.left[n] >= 0 else { continue }
+                let f = Int(tree.feature[n])
+                counts[f] += 1
+                switch type {
+                case "weight": sums[f] = Float(counts[f])
+                case "gain", "total_gain": sums[f] += tree.lossChange[n]
+                default: sums[f] += tree.sumHessian[n]
+                }
+                stack.append(tree.left[n])
+                stack.append(tree.right[n])
+            }
+        }
+        if type == "gain" || type == "cover" {
+            for f in 0..<features { sums[f] /= max(1, Float(counts[f])) }
+        }
+        return (0..<features).map { counts[$0] == 0 ? nil : sums[$0] }
+    }
+
     /// The tree as XGBoost's `RegTree::SaveModel` writes it (its typed arrays).
     private func write(id: Int, features: Int, into w: inout ModelWriter) {
         w.object {

@@ -5,7 +5,8 @@ import RallyTrees
 /// Gradient-boosted trees for binary log-loss: XGBoost's `hist` trees, grown by rally's
 /// ``HistogramTrees`` (`trainer = "rally"`, the default: the trees XGBoost grows on one thread)
 /// or by XGBoost's own rounds through its C API (`trainer = "xgboost"`), then held by an XGBoost
-/// booster either way. NaN in X is treated as missing.
+/// booster either way (for trees rally grew, made when first needed: predictions and gain
+/// importance need none). NaN in X is treated as missing.
 ///
 /// With `early_stopping_rounds > 0`, the last `validation_fraction` of the training rows (in
 /// the order given, i.e. time order) is held out: boosting trains on the rest and stops when the
@@ -57,9 +58,26 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
     /// Facts about the last fit, in name order (empty before fitting).
     public private(set) var fitReport = ModelParameters()
     /// Whether the model has been fitted (or loaded fitted).
-    public var isFitted: Bool { booster != nil }
+    public var isFitted: Bool { loaded != nil || grownModel != nil }
 
-    private(set) var booster: XGBooster?
+    /// The booster holding the fitted trees; nil before fitting.
+    private var loaded: XGBooster?
+    /// Whether the booster has been made (tests: a fit and its predictions need none).
+    var boosterIsLoaded: Bool { loaded != nil }
+    /// The XGBoost booster of the fitted trees (nil before fitting). For trees rally's trainer
+    /// grew it is made from their model at the first call (saving, explaining, importance other
+    /// than gain, or a prediction the forest cannot make): a fit and its predictions need none.
+    var booster: XGBooster? {
+        get throws {
+            if loaded == nil, let grownModel {
+                let made = try XGBooster(model: grownModel)
+                for (name, value) in try boosterParameters() { try made.set(name, value) }
+                try made.set("nthread", String(boosterThreads))
+                loaded = made
+            }
+            return loaded
+        }
+    }
     private(set) var features: [String] = []
     /// The thread count the booster was last given.
     private var boosterThreads = 0
@@ -77,12 +95,21 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
     /// The fitted trees laid out for prediction (``TreeForest``), made at the first prediction;
     /// `.some(nil)` when the model cannot be laid out or its first prediction differed from XGBoost's.
     private var forest: TreeForest??
-    /// The UBJSON model rally's trainer handed to XGBoost, which the forest is laid out from
-    /// (nil when XGBoost grew or loaded the trees: the forest asks the booster for its model).
+    /// The UBJSON model of the trees rally's trainer grew, which the forest is laid out from and
+    /// the booster made from (nil when XGBoost grew or loaded the trees: the forest asks the
+    /// booster for its model).
     private var grownModel: Data?
-    /// Whether the forest's first prediction was checked against XGBoost's.
+    /// The trees rally's trainer grew (nil when XGBoost grew or loaded them).
+    private var grownTrees: [BoostedTree]?
+    /// Training rows spread over the fit and the probabilities the trainer's own margins give
+    /// them (nil with early stopping, whose margins include rounds the model drops): what the
+    /// forest's first prediction is checked against when rally grew the trees. XGBoost predicts
+    /// those same probabilities (the trainer's margins are its prediction cache, tests check), so
+    /// the check needs no booster.
+    private var grownCheck: (rows: DesignMatrix, probabilities: [Double])?
+    /// Whether the forest's first prediction was checked.
     private var forestChecked = false
-    /// Rows of the first prediction that XGBoost predicts too, to check the forest against.
+    /// Rows the forest's first prediction is checked on.
     static let forestCheckRows = 64
 
     /// A gbdt model from resolved parameters.
@@ -130,9 +157,11 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
             report["best_iteration"] = .number(Double(stop.round + 1))
             report["best_validation_logloss"] = .number(stop.loss)
         }
-        report["rounds"] = .number(Double(try fitted.booster.rounds()))
-        booster = fitted.booster
-        grownModel = fitted.model
+        report["rounds"] = .number(Double(fitted.rounds))
+        loaded = fitted.booster
+        grownModel = fitted.grown?.model
+        grownTrees = fitted.grown?.trees
+        grownCheck = fitted.grown?.check
         forest = nil
         forestChecked = false
         boosterThreads = fitted.threads
@@ -140,9 +169,11 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         fitReport = report.sortedByName
     }
 
-    /// What a fit leaves: the booster, the model handed to it (rally's trainer), the threads it
-    /// last ran on, and with early stopping the best round and its validation log-loss.
-    private typealias Fitted = (booster: XGBooster, model: Data?, threads: Int, stop: (round: Int, loss: Double)?)
+    /// What a fit leaves: XGBoost's booster (XGBoost's trainer) or the trees rally grew with their
+    /// model and the forest's check (rally's), the rounds kept, the threads it last ran on, and
+    /// with early stopping the best round and its validation log-loss.
+    private typealias Fitted = (booster: XGBooster?, grown: Grown?, rounds: Int, threads: Int, stop: (round: Int, loss: Double)?)
+    private typealias Grown = (trees: [BoostedTree], model: Data, check: (rows: DesignMatrix, probabilities: [Double])?)
 
     /// Picks the best round of early stopping from each round's validation log-loss, as rounds
     /// go; says when to stop.
@@ -162,8 +193,8 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         }
     }
 
-    /// Fits with rally's grower of XGBoost's hist trees (``HistogramTrees``), then hands the
-    /// trees to XGBoost.
+    /// Fits with rally's grower of XGBoost's hist trees (``HistogramTrees``); the booster is made
+    /// from their model when first needed.
     private func fitHistogramTrees(_ X: DesignMatrix, labels: [Double], weights: [Double]?,
                                    rows: (train: Range<Int>, valid: Range<Int>?)) throws -> Fitted {
         let rounds = try parameters.integer("rounds"), requested = try parameters.integer("nthread")
@@ -194,13 +225,18 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
             trees = Array(trees.prefix(stop!.round + 1))
         }
         let model = BoostedTree.xgboostModel(trees, features: X.width, scalePositiveWeight: try parameters.number("scale_pos_weight"))
-        let booster = try XGBooster(model: model)
-        for (name, value) in try boosterParameters() { try booster.set(name, value) }
-        try booster.set("nthread", String(threads))
+        let margins = trainer.margins
         if keepsTrainingPredictions && rows.valid == nil {
-            trainingPredictions = trainer.margins.map { Double(HistogramTrees.probability($0)) }
+            trainingPredictions = margins.map { Double(HistogramTrees.probability($0)) }
         }
-        return (booster, model, threads, stop)
+        var check: (rows: DesignMatrix, probabilities: [Double])?
+        if rows.valid == nil {
+            let step = max(1, rows.train.count / Self.forestCheckRows)
+            let picked = Array(stride(from: 0, to: rows.train.count, by: step).prefix(Self.forestCheckRows))
+            check = (DesignMatrix(names: X.names, columns: X.columns.map { col in picked.map { col[rows.train.lowerBound + $0] } }),
+                     picked.map { TreeForest.probability(margin: margins[$0]) })
+        }
+        return (nil, (trees, model, check), trees.count, threads, stop)
     }
 
     /// The grower's settings from the model's parameters.
@@ -253,35 +289,37 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
             try b.keepFirst(stop!.round + 1)
         }
         trainingPredictions = keepsTrainingPredictions && valid == nil ? try b.predict(train, rows: rows.train.count) : nil
-        return (b, nil, threads, stop)
+        return (b, nil, try b.rounds(), threads, stop)
     }
 
     /// The probability of a rally for each row of `X`.
     public func predict(_ X: DesignMatrix) throws -> [Double] {
-        guard let booster else { try TrainingData.requireFitted(model: kind, false); return [] }
+        guard isFitted else { try TrainingData.requireFitted(model: kind, false); return [] }
         try TrainingData.checkSameFeatures(model: kind, fitted: features, X)
         guard X.rows > 0 else { return [] }
         let requested = try parameters.integer("nthread")
         let threads = threadSchedule?(-1, requested) ?? min(requested, FitThreads.allowedCPUs())
         if threads != boosterThreads {
-            try booster.set("nthread", String(threads))
+            try loaded?.set("nthread", String(threads))
             boosterThreads = threads
         }
-        if let p = try forestPrediction(X, booster: booster, threads: threads) { return p }
+        if let p = try forestPrediction(X, threads: threads) { return p }
+        guard let booster = try booster else { return [] }
         return try booster.predict(XGMatrix(X, rows: 0..<X.rows, threads: threads), rows: X.rows)
     }
 
-    /// The forest's prediction of `X`, or nil (predict with XGBoost): the first one is checked
-    /// against XGBoost's on rows spread over `X`, and the forest is dropped if any differs.
-    private func forestPrediction(_ X: DesignMatrix, booster: XGBooster, threads: Int) throws -> [Double]? {
-        if forest == nil { forest = .some(TreeForest(ubj: try grownModel ?? booster.ubjModel(), features: features.count)) }
+    /// The forest's prediction of `X`, or nil (predict with XGBoost). The first one is checked,
+    /// and the forest dropped if any row differs: for trees rally grew, on training rows against
+    /// the trainer's own margins (``grownCheck``); otherwise against XGBoost's prediction of
+    /// rows spread over `X`.
+    private func forestPrediction(_ X: DesignMatrix, threads: Int) throws -> [Double]? {
+        if forest == nil {
+            guard let model = try grownModel ?? booster?.ubjModel() else { return nil }
+            forest = .some(TreeForest(ubj: model, features: features.count))
+        }
         guard let laidOut = forest ?? nil, let p = laidOut.predict(X, threads: threads) else { return nil }
         if !forestChecked {
-            let step = max(1, X.rows / Self.forestCheckRows)
-            let rows = Array(stride(from: 0, to: X.rows, by: step).prefix(Self.forestCheckRows))
-            let sample = DesignMatrix(names: X.names, columns: X.columns.map { col in rows.map { col[$0] } })
-            let reference = try booster.predict(XGMatrix(sample, rows: 0..<rows.count, threads: threads), rows: rows.count)
-            guard zip(rows, reference).allSatisfy({ p[$0].bitPattern == $1.bitPattern }) else {
+            guard try forestAgrees(laidOut, p, X, threads: threads) else {
                 forest = .some(nil)
                 return nil
             }
@@ -290,13 +328,34 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         return p
     }
 
+    /// Whether the forest's prediction `p` of `X` is the reference's, bit for bit, on the rows
+    /// checked (see ``forestPrediction(_:threads:)``).
+    private func forestAgrees(_ laidOut: TreeForest, _ p: [Double], _ X: DesignMatrix, threads: Int) throws -> Bool {
+        if let grownCheck {
+            guard let q = laidOut.predict(grownCheck.rows, threads: 1) else { return false }
+            return zip(q, grownCheck.probabilities).allSatisfy { $0.bitPattern == $1.bitPattern }
+        }
+        guard let booster = try booster else { return false }
+        let step = max(1, X.rows / Self.forestCheckRows)
+        let rows = Array(stride(from: 0, to: X.rows, by: step).prefix(Self.forestCheckRows))
+        let sample = DesignMatrix(names: X.names, columns: X.columns.map { col in rows.map { col[$0] } })
+        let reference = try booster.predict(XGMatrix(sample, rows: 0..<rows.count, threads: threads), rows: rows.count)
+        return zip(rows, reference).allSatisfy { p[$0].bitPattern == $1.bitPattern }
+    }
+
     /// Importance by `type`: `gain` (average gain of the feature's splits, the default measure),
     /// `total_gain`, `weight` (number of splits), `cover` or `total_cover`.
+    /// For trees rally grew, computed from them as XGBoost 1.7 computes it (``BoostedTree/featureScores(_:type:features:)``).
     public func importance(type: String = "gain") throws -> [(feature: String, score: Double)] {
-        guard let booster else { try TrainingData.requireFitted(model: kind, false); return [] }
+        guard isFitted else { try TrainingData.requireFitted(model: kind, false); return [] }
         guard Self.importanceTypes.contains(type) else {
             throw RallyError("gbdt: unknown importance type '\(type)'; valid types: \(Self.importanceTypes.joined(separator: ", "))")
         }
+        if let grownTrees {
+            let scores = BoostedTree.featureScores(grownTrees, type: type, features: features.count)
+            return zip(features, scores).map { ($0, Double($1 ?? 0)) }
+        }
+        guard let booster = try booster else { return [] }
         let scores = try booster.featureScores(type: type, names: features)
         return features.map { ($0, scores[$0] ?? 0) }
     }
@@ -305,7 +364,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
     public func describe() -> String {
         let grower = parameters["trainer"] == .string("xgboost") ? "grown by XGBoost" : "grown by rally"
         var lines = ["gbdt: XGBoost \(XGBoost.version) hist trees \(grower), \(Self.kind.summary(of: parameters))"]
-        guard booster != nil else { return (lines + ["  not fitted"]).joined(separator: "\n") }
+        guard isFitted else { return (lines + ["  not fitted"]).joined(separator: "\n") }
         lines.append("  fitted: \(fitReport.summary)")
         if let top = try? importance().sorted(by: { $0.score > $1.score }).prefix(5) {
             lines.append("  top features by gain: " + top.map { "\($0.feature) \(Format.number($0.score))" }.joined(separator: ", "))
@@ -315,7 +374,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
 
     /// Writes the fitted model to `path` (``ModelFile/load(from:)`` reads it back).
     public func save(to path: String) throws {
-        guard let booster else { return try TrainingData.requireFitted(model: kind, false) }
+        guard let booster = try booster else { return try TrainingData.requireFitted(model: kind, false) }
         try booster.setAttribute("rally_parameters", parameters.json)
         try booster.setAttribute("rally_features", "[" + features.map(JSONText.string).joined(separator: ", ") + "]")
         try booster.setAttribute("rally_report", fitReport.json)
@@ -352,7 +411,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         try booster.set("nthread", String(try resolved.integer("nthread")))
         self.boosterThreads = try resolved.integer("nthread")
         self.features = try decoded("rally_features", as: [String].self)
-        self.booster = booster
+        self.loaded = booster
         self.fitReport = ModelParameters(report.map { ($0.key, $0.value) }).sortedByName
     }
 }

@@ -26,7 +26,7 @@ extension GradientBoostedModel: ExplainableModel {
     /// contribution its Shapley value on the margin. Computed in single precision by XGBoost,
     /// so bias + contributions equal the margin to about 1e-6.
     public func explain(_ X: DesignMatrix) throws -> Explanation {
-        guard let booster else { try TrainingData.requireFitted(model: kind, false); return Explanation(features: [], contributions: [], bias: []) }
+        guard let booster = try booster else { try TrainingData.requireFitted(model: kind, false); return Explanation(features: [], contributions: [], bias: []) }
         try TrainingData.checkSameFeatures(model: kind, fitted: features, X)
         guard X.rows > 0 else { return Explanation(features: X.names, contributions: X.names.map { _ in [] }, bias: []) }
         let matrix = try XGMatrix(X, rows: 0..<X.rows, threads: try parameters.integer("nthread"))
@@ -38,7 +38,7 @@ extension GradientBoostedModel: ExplainableModel {
 
     /// XGBoost's margins (log-odds before the logistic link) for the rows of `X`.
     func margins(_ X: DesignMatrix) throws -> [Double] {
-        guard let booster else { try TrainingData.requireFitted(model: kind, false); return [] }
+        guard let booster = try booster else { try TrainingData.requireFitted(model: kind, false); return [] }
         let matrix = try XGMatrix(X, rows: 0..<X.rows, threads: try parameters.integer("nthread"))
         return try booster.predict(matrix, type: 1, count: X.rows).map(Double.init)
     }

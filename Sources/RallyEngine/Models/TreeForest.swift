@@ -82,6 +82,9 @@ struct TreeForest: Sendable {
         baseMargin = -logf(1 / base - 1)
     }
 
+    /// XGBoost's prediction of a margin: `1 / (1 + expf(-margin))` in `Float`.
+    static func probability(margin: Float) -> Double { Double(1 / (1 + expf(-margin))) }
+
     /// The probability of each row of `X` (its first ``features`` columns, as `Float`), or nil
     /// when a value is infinite (XGBoost refuses those; let it say so). `threads` workers share
     /// blocks of rows; the values do not depend on how many.
@@ -188,7 +191,7 @@ struct TreeForest: Sendable {
         }
         for i in rows {
             let k = i - rows.lowerBound
-            out[i] = Double(1 / (1 + expf(-sums[k / 8][k % 8])))
+            out[i] = Self.probability(margin: sums[k / 8][k % 8])
         }
     }
 }

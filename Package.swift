@@ -12,7 +12,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
-        .systemLibrary(name: "CXGBoost", pkgConfig: "xgboost", providers: [.apt(["libxgboost-dev"])]),
+        // XGBoost's C API behind wrappers that load libxgboost.so.0 with dlopen at their first call
+        // (xgboost_loader.c): only processes that use XGBoost load it, libstdc++ and libgomp.
+        // libxgboost-dev stays a build dependency, for the header's types; `dl` is libc's own from
+        // glibc 2.34 (libdl.a is then empty), a library of its own before.
+        .target(name: "CXGBoost", linkerSettings: [.linkedLibrary("dl")]),
         // the error type and number formatting every layer shares
         .target(name: "RallyCore"),
         // the Swift <-> Lua bridge (stack access in protected steps, userdata classes, dispatch, help):

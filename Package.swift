@@ -27,10 +27,11 @@ let package = Package(
         // run-time exclusivity checks (each access to the grower's per-node arrays in the split
         // search paid one; its tests compare every tree with XGBoost's)
         .target(name: "RallyTrees", dependencies: ["RallyCore"], swiftSettings: [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]),
-        .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost"]),
+        .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost", "CStartup"]),
         // the REPL's Lua side (chunk completion, top-level locals, pretty-printing, completion): the shell's, not the engine's
         .target(name: "RallyConsole", dependencies: ["RallyEngine", "LuaBridge", "CLua"]),
-        // the shell's bounded OpenMP spin, set before libgomp starts (an executable's pre-initialisation step)
+        // the bounded OpenMP spin (GOMP_SPINCOUNT) that rally-shell and `require "rally"` set before
+        // XGBoost, and with it libgomp, is loaded
         .target(name: "CStartup"),
         .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua", "CReadline", "CStartup"]),
         .testTarget(name: "DataTests", dependencies: ["RallyEngine"]),

@@ -12,7 +12,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
-        .systemLibrary(name: "CXGBoost", pkgConfig: "xgboost", providers: [.apt(["libxgboost-dev"])]),
+        // XGBoost's C API behind wrappers that load libxgboost.so.0 with dlopen at their first call
+        // (xgboost_loader.c): only processes that use XGBoost load it, libstdc++ and libgomp.
+        // libxgboost-dev stays a build dependency, for the header's types; `dl` is libc's own from
+        // glibc 2.34 (libdl.a is then empty), a library of its own before.
+        .target(name: "CXGBoost", linkerSettings: [.linkedLibrary("dl")]),
         // the error type and number formatting every layer shares
         .target(name: "RallyCore"),
         // the Swift <-> Lua bridge (stack access in protected steps, userdata classes, dispatch, help):
@@ -25,10 +29,11 @@ let package = Package(
         .target(name: "RallyTrees", dependencies: ["RallyCore"], swiftSettings: [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]),
         // SHA-256's block compression with the x86 SHA extensions, for the engine's SHA256 when the CPU has them
         .target(name: "CSHA256"),
-        .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost", "CSHA256"]),
+        .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost", "CSHA256", "CStartup"]),
         // the REPL's Lua side (chunk completion, top-level locals, pretty-printing, completion): the shell's, not the engine's
         .target(name: "RallyConsole", dependencies: ["RallyEngine", "LuaBridge", "CLua"]),
-        // the shell's bounded OpenMP spin, set before libgomp starts (an executable's pre-initialisation step)
+        // the bounded OpenMP spin (GOMP_SPINCOUNT) that rally-shell and `require "rally"` set before
+        // XGBoost, and with it libgomp, is loaded
         .target(name: "CStartup"),
         .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua", "CReadline", "CStartup"]),
         .testTarget(name: "DataTests", dependencies: ["RallyEngine"]),

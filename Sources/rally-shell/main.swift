@@ -1,4 +1,5 @@
 import CLua
+import CStartup
 import LuaBridge
 import RallyEngine
 import RallyConsole
@@ -201,5 +202,8 @@ struct ProcessEnvironment {
     }
 }
 
-// GOMP_SPINCOUNT is set (or the user's wait policy kept) before this runs: Sources/CStartup/startup.c
+// First, while the shell has one thread: XGBoost's OpenMP threads spin briefly between steps
+// (GOMP_SPINCOUNT, unless the user chose a wait policy or a count). libgomp reads it as it is
+// loaded, at the first XGBoost call (Sources/CStartup/startup.c).
+rally_prefer_bounded_spin()
 exit(Shell.main())

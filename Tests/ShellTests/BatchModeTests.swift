@@ -6,13 +6,21 @@ import Testing
         let chunk = "print(os.getenv('GOMP_SPINCOUNT'), os.getenv('OMP_WAIT_POLICY'), arg[0], #arg, ...)"
         let r = try ShellHarness.run(["-e", chunk, "-", "a", "b"], input: "", unset: ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT"])
         #expect(r.status == 0)
-        // the re-executed shell sees the same arguments
         #expect(r.stdout == "10000\tnil\t-\t2\n", "\(r.stdout)")
         let policy = "print(os.getenv('GOMP_SPINCOUNT'), os.getenv('OMP_WAIT_POLICY'))"
         let kept = try ShellHarness.run(["-e", policy], environment: ["OMP_WAIT_POLICY": "active"], unset: ["GOMP_SPINCOUNT"])
         #expect(kept.stdout == "nil\tactive\n")
         let spin = try ShellHarness.run(["-e", policy], environment: ["GOMP_SPINCOUNT": "500"], unset: ["OMP_WAIT_POLICY"])
         #expect(spin.stdout == "500\tnil\n")
+    }
+
+    @Test func libgompStartsWithTheShellsSpinCount() throws {
+        // libgomp prints the settings it read when OMP_DISPLAY_ENV is set; rally.versions() loads
+        // XGBoost, and libgomp with it, after the shell set the count
+        let r = try ShellHarness.run(["-e", "print(rally.versions().xgboost)"], environment: ["OMP_DISPLAY_ENV": "verbose"],
+                                     unset: ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("GOMP_SPINCOUNT = '10000'"), "stderr: \(r.stderr)")
     }
 
     @Test func scriptGetsArgTableAndVarargs() throws {

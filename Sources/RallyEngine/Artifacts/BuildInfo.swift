@@ -1,16 +1,11 @@
-import CXGBoost
-
 /// Facts about the build that `run.json` records.
 public enum BuildInfo {
     /// The rally version.
     public static let rallyVersion = "0.1.0"
 
-    /// The XGBoost library version (e.g. "1.7.4").
-    public static var xgboostVersion: String {
-        var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
-        XGBoostVersion(&major, &minor, &patch)
-        return "\(major).\(minor).\(patch)"
-    }
+    /// The XGBoost library version (e.g. "1.7.4"; "unavailable (why)" when libxgboost.so.0
+    /// cannot be loaded). Loads XGBoost if nothing has yet.
+    public static var xgboostVersion: String { XGBoost.version }
 
     /// The Swift compiler release the engine was built with ("6.3", or "6.5 or later").
     public static var swiftVersion: String {

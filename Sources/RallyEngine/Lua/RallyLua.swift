@@ -1,4 +1,5 @@
 import CLua
+import CStartup
 import LuaBridge
 
 /// The `rally` Lua module: opening it in a state, and the entry point stock Lua uses.
@@ -130,8 +131,15 @@ public enum RallyLua {
 /// Lua calls this Swift function directly (not through the trampoline), so it cannot raise:
 /// when memory runs out while the module is built, it returns false (so `require` tries again
 /// next time) and emits the error as a Lua warning.
+///
+/// It first gives XGBoost's OpenMP threads the shell's bounded spin (`GOMP_SPINCOUNT`, unless
+/// the user chose a wait policy or a count): libgomp reads it only as it is loaded, which is at
+/// rally's first XGBoost call, after this (Sources/CStartup/startup.c). Setting it changes the
+/// process's environment (setenv), which is safe while no other thread reads it, as in stock
+/// lua5.4; once set, later calls leave it alone.
 @_cdecl("luaopen_rally")
 public func luaopen_rally(_ L: OpaquePointer?) -> Int32 {
+    rally_prefer_bounded_spin()
     guard let L else { return 0 }
     let state = LuaState(L)
     let base = state.top

@@ -52,7 +52,7 @@ extension XGBooster {
         var dim: bst_ulong = 0
         var result: UnsafePointer<Float>?
         let config = "{\"type\": \(type), \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, \"strict_shape\": false}"
-        try XGBoost.check(XGBoosterPredictFromDMatrix(handle, matrix.handle, config, &shape, &dim, &result), "predict (type \(type))")
+        try XGBoost.check(rally_xgb_BoosterPredictFromDMatrix(handle, matrix.handle, config, &shape, &dim, &result), "predict (type \(type))")
         guard let result, let shape else { throw RallyError("gbdt: XGBoost returned no predictions") }
         let size = (0..<Int(dim)).reduce(1) { $0 * Int(shape[$1]) }
         guard size == count else { throw RallyError("gbdt: XGBoost returned \(size) values, expected \(count)") }

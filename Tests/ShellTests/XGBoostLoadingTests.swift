@@ -52,7 +52,8 @@ struct StockLuaSpinTests {
 }
 
 /// Without a usable libxgboost.so.0, what needs XGBoost fails with an error that says so, and
-/// the rest of rally works: XGBoost is loaded at its first use. A folder on `LD_LIBRARY_PATH`
+/// the rest of rally works (gbdt fits and predictions by rally's trainer among it): XGBoost is
+/// loaded at its first use. A folder on `LD_LIBRARY_PATH`
 /// holding an empty libxgboost.so.0 stands in for a broken installation.
 @Suite struct MissingXGBoostTests {
     static func runWithoutXGBoost(_ chunk: String) throws -> ShellHarness.Run {
@@ -62,11 +63,25 @@ struct StockLuaSpinTests {
         return try ShellHarness.run(["-e", chunk], environment: ["LD_LIBRARY_PATH": path.joined(separator: ":")])
     }
 
-    @Test func aGbdtFitFailsWithTheLoadersMessage() throws {
-        let r = try Self.runWithoutXGBoost("rally.model.gbdt{rounds = 2, nthread = 1}:fit({a = {0.5, 2, 3}, n = 4}, {0, 1, 1, 0})")
+    @Test func xgboostsTrainerFailsWithTheLoadersMessage() throws {
+        let r = try Self.runWithoutXGBoost("rally.model.gbdt{rounds = 2, nthread = 1, trainer = 'xgboost'}:fit({a = {0.5, 2, 3, 1}}, {0, 1, 1, 0})")
         #expect(r.status == 1)
-        #expect(r.stderr.hasPrefix("rally-shell: (command line):1: gbdt: XGBoost failed to create a booster: cannot load libxgboost.so.0: "), "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("rally-shell: (command line):1: gbdt: XGBoost failed to create a DMatrix: cannot load libxgboost.so.0: "), "\(r.stderr)")
         #expect(r.stderr.contains("libxgboost.so.0: file too short"), "\(r.stderr)")
+    }
+
+    /// rally's trainer fits, predicts and ranks features without XGBoost; saving the model
+    /// (an XGBoost JSON model) is what needs it.
+    @Test func rallysTrainerNeedsXGBoostOnlyToSave() throws {
+        let fit = "local m = rally.model.gbdt{rounds = 2, nthread = 1}:fit({a = {0.5, 2, 3, 1}}, {0, 1, 1, 0}); "
+            + "print(#m:predict({a = {2, 0.5}}), m:importance()[1].feature); "
+        let r = try Self.runWithoutXGBoost(fit)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout == "2\ta\n")
+        let path = try ShellHarness.temporaryDirectory().appendingPathComponent("m.json").path
+        let save = try Self.runWithoutXGBoost(fit + "m:save('\(path)')")
+        #expect(save.status == 1)
+        #expect(save.stderr.contains("gbdt: XGBoost failed to create a booster: cannot load libxgboost.so.0: "), "\(save.stderr)")
     }
 
     @Test func theRestOfRallyRunsAndTheVersionSaysWhy() throws {

@@ -67,7 +67,8 @@ struct EvaluationPipeline: Sendable {
         let folds = try plan.schedule.folds().count
         let workers = min(plan.threads, Self.maximumWorkers)
         let board = WorkBoard(configurations: todo, models: models.count, folds: folds,
-                              onCaller: models.map { $0.sendableSpec == nil }, workers: workers)
+                              onCaller: models.map { $0.sendableSpec == nil }, costs: models.map { $0.sendableSpec?.fitCost ?? 0 },
+                              workers: workers)
         let group = DispatchGroup()
         if !todo.isEmpty {
             let specs = models.map(\.sendableSpec)

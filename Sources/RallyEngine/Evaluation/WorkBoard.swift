@@ -26,7 +26,9 @@ enum WorkNews: Sendable {
 ///
 /// Order of work, for an even load on the cores: scoring first (it frees a configuration's
 /// matrices), then preparing the next configuration while fewer fits are queued than there
-/// are workers, then fits, slowest model first (by the fit seconds measured so far). At most
+/// are workers, then fits, slowest model first (by the fit seconds measured so far; before a
+/// model's first fit ends, by its kind's relative cost, so a gbdt fit starts before a naive one
+/// of the first configuration). At most
 /// `workers + 1` configurations are prepared and not yet scored, which bounds memory.
 ///
 /// All state is guarded by one `NSCondition`; `@unchecked Sendable` rests on that.
@@ -35,6 +37,7 @@ final class WorkBoard: @unchecked Sendable {
     private let models: Int
     private let folds: Int
     private let onCaller: [Bool]
+    private let costs: [Double]
     private let workers: Int
     private let maxInFlight: Int
 
@@ -58,11 +61,13 @@ final class WorkBoard: @unchecked Sendable {
     private(set) var failure: (any Error)?
 
     /// A board for `configurations` (positions in the pipeline's list) of `models` models, each
-    /// fitted on `folds` folds; `onCaller[m]` says model m runs on the calling thread.
-    init(configurations: [Int], models: Int, folds: Int, onCaller: [Bool], workers: Int) {
+    /// fitted on `folds` folds; `onCaller[m]` says model m runs on the calling thread, `costs[m]`
+    /// ranks its fits before any is timed (``ModelSpec/fitCost``; default: all alike).
+    init(configurations: [Int], models: Int, folds: Int, onCaller: [Bool], costs: [Double]? = nil, workers: Int) {
         self.models = models
         self.folds = folds
         self.onCaller = onCaller
+        self.costs = costs ?? [Double](repeating: 0, count: models)
         self.workers = workers
         self.maxInFlight = workers + 1
         pending = configurations
@@ -158,11 +163,13 @@ final class WorkBoard: @unchecked Sendable {
             outcomes[c] = Array(repeating: Array(repeating: nil, count: folds), count: models)
             fitsLeft[c] = models * folds
             foldsLeft[c] = Array(repeating: folds, count: models)
-            // slowest first: models not yet timed, then by mean fit seconds
+            // slowest first: models not yet timed (the costlier kind first), then by mean fit seconds
             let order = (0..<models).sorted { a, b in
                 let ta = fitCounts[a] == 0 ? Double.infinity : fitSeconds[a] / Double(fitCounts[a])
                 let tb = fitCounts[b] == 0 ? Double.infinity : fitSeconds[b] / Double(fitCounts[b])
-                return ta != tb ? ta > tb : a < b
+                if ta != tb { return ta > tb }
+                if ta == .infinity && costs[a] != costs[b] { return costs[a] > costs[b] }
+                return a < b
             }
             for m in order {
                 for f in 0..<folds {

@@ -1,3 +1,5 @@
+import Dispatch
+
 extension FeatureSpec {
     /// Computes every feature over `dataset`'s full time index (durations become steps of its step).
     ///
@@ -5,18 +7,81 @@ extension FeatureSpec {
     /// every labeler's threshold at t is known at t). Throws when the spec is invalid, a column
     /// is missing, the time index is not regular, or a window, lag or the horizon is longer
     /// than the data.
+    ///
+    /// The features read from the data are computed on two workers, in groups that share a
+    /// rolling window's pass (a group's features on one worker); ratios and differences of other
+    /// features follow, in order. Each feature is computed as on one thread, and the first
+    /// failing feature in spec order is the error thrown.
     public func build(on dataset: Dataset, labels: LabelSeries? = nil) throws -> FeatureMatrix {
         let step = try TimeGrid.step(dataset.timestamps, for: "features")
         let spec = try resolved(every: step)
         try spec.validate()
-        var builder = try FeatureBuilder(spec: spec, dataset: dataset, labels: labels, step: step)
+        let start = try FeatureBuilder(spec: spec, dataset: dataset, labels: labels, step: step)
+        var builder = start
+        let features = spec.features
+        let shares = Self.shares(of: features, workers: 2)
+        let computed = FeatureSlots(count: features.count)
+        DispatchQueue.concurrentPerform(iterations: shares.count) { w in
+            var own = start
+            for j in shares[w] {
+                computed.set(j, Result { try Cancellation.check(); return try own.compute(features[j], built: []) })
+            }
+        }
         var columns: [[Double]] = []
-        columns.reserveCapacity(spec.features.count)
-        for f in spec.features {
+        columns.reserveCapacity(features.count)
+        for (j, f) in features.enumerated() {
             try Cancellation.check()
-            columns.append(try builder.compute(f, built: columns))
+            columns.append(try computed.take(j)?.get() ?? builder.compute(f, built: columns))
         }
         return FeatureMatrix(names: names, timestamps: dataset.timestamps, columns: columns)
+    }
+
+    /// The features read from the data (not ratios or differences) split among `workers`: those
+    /// of one column and window together (they share rolling sums), groups handed to the
+    /// least-loaded worker, costliest first (a rolling pass 3, a calendar field 2, a shift 1).
+    private static func shares(of features: [Feature], workers: Int) -> [[Int]] {
+        var groups: [(key: String, cost: Int, members: [Int])] = []
+        for (j, f) in features.enumerated() {
+            let key: String, cost: Int
+            switch f.source {
+            case .rolling(let c, _, let w), .relativeToMean(let c, let w), .knownAheadRelative(let c, let w): (key, cost) = ("\(c)\u{1}\(w)", 3)
+            case .calendar: (key, cost) = ("\u{2}\(j)", 2)
+            case .lag, .gapToThreshold, .knownAhead: (key, cost) = ("\u{2}\(j)", 1)
+            case .ratio, .difference: continue
+            }
+            if let g = groups.firstIndex(where: { $0.key == key }) {
+                groups[g].members.append(j)
+            } else {
+                groups.append((key, cost, [j]))
+            }
+        }
+        var shares = [[Int]](repeating: [], count: max(1, min(workers, groups.count))), loads = [Int](repeating: 0, count: shares.count)
+        for group in groups.enumerated().sorted(by: { ($0.element.cost, -$0.offset) > ($1.element.cost, -$1.offset) }).map(\.element) {
+            let w = loads.indices.min { loads[$0] < loads[$1] }!
+            shares[w] += group.members
+            loads[w] += group.cost
+        }
+        return shares
+    }
+}
+
+/// Each feature's column (or error) while workers compute them, each slot written by one worker
+/// and taken once they have all finished.
+private final class FeatureSlots: @unchecked Sendable {
+    // @unchecked: worker w writes only its own features' slots; read after concurrentPerform returns.
+    private let slots: UnsafeMutableBufferPointer<Result<[Double], any Error>?>
+    init(count: Int) {
+        slots = .allocate(capacity: max(1, count))
+        slots.initialize(repeating: nil)
+    }
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+    func set(_ j: Int, _ value: Result<[Double], any Error>) { slots[j] = value }
+    func take(_ j: Int) -> Result<[Double], any Error>? {
+        defer { slots[j] = nil }
+        return slots[j]
     }
 }
 

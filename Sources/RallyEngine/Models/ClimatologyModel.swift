@@ -11,6 +11,7 @@ public final class ClimatologyModel: RallyModel {
         summary: "training rally rate by hour of day (feature 'hour', 0-23) x month (feature 'month', 1-12)",
         parameters: [],
         headline: [],
+        cost: { _ in 0 },
         build: { try ClimatologyModel(parameters: $0) })
 
     static let hours = 24

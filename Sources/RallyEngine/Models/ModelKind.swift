@@ -15,16 +15,26 @@ public struct ModelKind: Sendable {
     public let headline: [String]
     /// Builds a model from resolved parameters; nil for a kind registered from a script.
     private let build: (@Sendable (ModelParameters) throws -> any RallyModel)?
+    /// A fit's cost relative to other kinds' (0 for a table lookup, 1 for a logistic fit), from
+    /// resolved parameters: the order of an evaluation's first fits, slowest first, before any
+    /// has been timed. Not a time: a ranking.
+    private let cost: @Sendable (ModelParameters) -> Double
 
-    /// Declares a built-in kind; `build` receives parameters already resolved by ``resolve(_:)``.
+    /// Declares a built-in kind; `build` receives parameters already resolved by ``resolve(_:)``,
+    /// `cost` ranks its fits among other kinds' (default 1, a logistic fit's).
     public init(name: String, summary: String, parameters: [ParameterDefinition], headline: [String],
+                cost: @escaping @Sendable (ModelParameters) -> Double = { _ in 1 },
                 build: @escaping @Sendable (ModelParameters) throws -> any RallyModel) {
         self.name = name
         self.summary = summary
         self.parameters = parameters
         self.headline = headline
+        self.cost = cost
         self.build = build
     }
+
+    /// The relative cost of fitting a model of this kind with resolved `parameters` (see `cost`).
+    public func fitCost(_ parameters: ModelParameters) -> Double { cost(parameters) }
 
     /// The complete parameters for `given`: every declared parameter in order, given values
     /// (under their name or an alias) replacing defaults. Throws on an unknown name (listing the
@@ -156,6 +166,7 @@ extension ModelKind {
         self.summary = doc
         self.parameters = parameters
         self.headline = parameters.map(\.name)
+        self.cost = { _ in 1 }
         self.build = nil
     }
 

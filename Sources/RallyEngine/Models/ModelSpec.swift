@@ -75,6 +75,13 @@ public struct ModelSpec: ModelFactory, Sendable, Hashable {
     /// Itself: built-in models may be made and fitted on any thread.
     public var sendableSpec: ModelSpec? { self }
 
+    /// A fit's cost relative to other specs' (``ModelKind/fitCost(_:)``; a calibrated spec: its
+    /// base's, and a little more for the calibration): a ranking, not a time.
+    public var fitCost: Double {
+        if let base { return base.fitCost + 0.5 }
+        return (try? ModelKind.builtIn(named: kind).fitCost(parameters)) ?? 1
+    }
+
     /// `kind` and the headline parameters: `gbdt rounds=300 max_depth=6 eta=0.05`.
     public var summary: String {
         if let base, let calibration { return "\(CalibratedModel.kind.line(of: calibration)) of \(base.summary)" }

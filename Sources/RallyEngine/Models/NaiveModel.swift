@@ -14,6 +14,7 @@ public final class NaiveModel: RallyModel {
             ParameterDefinition("cut", .number(1), .number(.finite), doc: "rows with feature > cut form the 'above' group"),
         ],
         headline: [],
+        cost: { _ in 0 },
         build: { try NaiveModel(parameters: $0) })
 
     /// The model kind.

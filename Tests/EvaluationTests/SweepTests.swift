@@ -185,3 +185,29 @@ enum SmallSweep {
         #expect(SweepProgress.clock(3725) == "1:02:05")
     }
 }
+
+/// The pipeline's first fits start with the costliest kind (``ModelKind/fitCost(_:)``): on one
+/// worker, a gbdt fit runs before logreg's and logreg's before naive's, whatever their order in
+/// the list; a calibrated gbdt ranks just above its base.
+@Suite struct FitOrderTests {
+    @Test func untimedFitsRunCostliestKindFirst() throws {
+        let data = try SyntheticPJM.generate(years: 3, seed: 9)
+        var plan = EvaluationPlan(features: .protocolV1(), labeler: .protocolV1,
+                                  schedule: .split(try TimeSplit(trainEnd: TimeStamp.parse("2014-12-31 23:00"),
+                                                                 testStart: TimeStamp.parse("2015-01-01 00:00"), embargoHours: 24)),
+                                  bootstrap: BlockBootstrap(resamples: 0))
+        plan.threads = 1
+        let gbdt = try ModelSpec(kind: "gbdt", parameters: ["rounds": .number(30), "nthread": .number(1)])
+        let models: [any ModelFactory] = [try ModelSpec(kind: "naive"), try ModelSpec(kind: "logreg"), gbdt,
+                                          try ModelSpec(calibrating: gbdt, parameters: ["method": .string("platt")])]
+        #expect(models.map { $0.sendableSpec!.fitCost } == [0, 1, 3, 3.5])
+        let pipeline = EvaluationPipeline(plan: plan, configurations: [SweepConfiguration(index: 0, values: [], labeler: plan.labeler)],
+                                          command: "evaluate")
+        let baseline = try pipeline.check(dataset: data, names: models.map(\.name))
+        var finished: [Int] = []
+        var listener = EvaluationPipeline.Listener()
+        listener.runFinished = { _, m in finished.append(m) }
+        try pipeline.run(on: data, models: models, baseline: baseline, listener: listener)
+        #expect(finished == [3, 2, 1, 0])
+    }
+}

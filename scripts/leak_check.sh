@@ -29,7 +29,7 @@ for _ = 1, n do
 end
 collectgarbage()
 LUA
-# OMP_WAIT_POLICY set: rally-shell would otherwise re-execute itself, out of valgrind's sight
+# OMP_WAIT_POLICY=passive: XGBoost's OpenMP threads sleep at once rather than spin under valgrind's slow emulation
 summary() {
     OMP_WAIT_POLICY=passive valgrind --leak-check=full "$shell" "$work/errors.lua" "$1" 2> "$work/vg$1.txt"
     awk '/definitely lost:|indirectly lost:|possibly lost:|still reachable:/ { sub(/^==[0-9]+== +/, ""); print }' "$work/vg$1.txt"

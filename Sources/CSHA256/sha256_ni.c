@@ -12,14 +12,6 @@
 // of the build needs no -m flags; other architectures compile the stubs at the end.
 #include "CSHA256.h"
 
-#if defined(__x86_64__) || defined(__i386__)
-
-#include <cpuid.h>
-#include <immintrin.h>
-#include <stdatomic.h>
-
-#define RALLY_SHA_TARGET __attribute__((target("sha,sse4.1,ssse3")))
-
 // The round constants K[0..63] (FIPS 180-4, 4.2.2), four per schedule register.
 static const uint32_t rally_k[64] __attribute__((aligned(16))) = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -31,6 +23,16 @@ static const uint32_t rally_k[64] __attribute__((aligned(16))) = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
+
+const uint32_t *rally_sha256_round_constants(void) { return rally_k; }
+
+#if defined(__x86_64__) || defined(__i386__)
+
+#include <cpuid.h>
+#include <immintrin.h>
+#include <stdatomic.h>
+
+#define RALLY_SHA_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
 // Asks the CPU: leaf 7 EBX bit 29 (SHA), leaf 1 ECX bits 9 (SSSE3) and 19 (SSE4.1).
 static int rally_cpu_has_sha(void) {

@@ -9,6 +9,10 @@
 /// other architectures.
 int rally_sha256_accelerated(void);
 
+/// SHA-256's 64 round constants K (FIPS 180-4, 4.2.2), in order: the one table of them, which
+/// the engine's own compression reads too.
+const uint32_t *rally_sha256_round_constants(void);
+
 /// SHA-256's compression (FIPS 180-4, 6.2.2) of `blocks` whole 64-byte blocks at `data` into
 /// `state` (H0..H7), with the SHA extensions. Padding and the length are the caller's. Call it
 /// only when `rally_sha256_accelerated()` is nonzero.

@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// C targets keep their debug information in DWARF 4: valgrind 3.19 (Debian's, which
+// scripts/leak_check.sh runs on the debug build) gives up on a binary with several DWARF 5 units.
+let cDebugInfo: [CSetting] = [.unsafeFlags(["-gdwarf-4"])]
+
 let package = Package(
     name: "rally",
     products: [
@@ -16,7 +20,7 @@ let package = Package(
         // (xgboost_loader.c): only processes that use XGBoost load it, libstdc++ and libgomp.
         // libxgboost-dev stays a build dependency, for the header's types; `dl` is libc's own from
         // glibc 2.34 (libdl.a is then empty), a library of its own before.
-        .target(name: "CXGBoost", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CXGBoost", cSettings: cDebugInfo, linkerSettings: [.linkedLibrary("dl")]),
         // the error type, number formatting, random numbers and thread wait clocks every layer shares
         .target(name: "RallyCore"),
         // the Swift <-> Lua bridge (stack access in protected steps, userdata classes, dispatch, help):
@@ -28,13 +32,13 @@ let package = Package(
         // search paid one; its tests compare every tree with XGBoost's)
         .target(name: "RallyTrees", dependencies: ["RallyCore"], swiftSettings: [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]),
         // SHA-256's block compression with the x86 SHA extensions, for the engine's SHA256 when the CPU has them
-        .target(name: "CSHA256"),
+        .target(name: "CSHA256", cSettings: cDebugInfo),
         .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost", "CSHA256", "CStartup"]),
         // the REPL's Lua side (chunk completion, top-level locals, pretty-printing, completion): the shell's, not the engine's
         .target(name: "RallyConsole", dependencies: ["RallyEngine", "LuaBridge", "CLua"]),
         // the bounded OpenMP spin (GOMP_SPINCOUNT) that rally-shell and `require "rally"` set before
         // XGBoost, and with it libgomp, is loaded
-        .target(name: "CStartup"),
+        .target(name: "CStartup", cSettings: cDebugInfo),
         .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua", "CReadline", "CStartup"]),
         .testTarget(name: "DataTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "FeatureTests", dependencies: ["RallyEngine"]),

@@ -95,7 +95,7 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
     /// those rows afresh). Nil with early stopping (the fit trained on part of the rows).
     private(set) var trainingPredictions: [Double]?
     /// The fitted trees laid out for prediction (``TreeForest``), made at the first prediction;
-    /// `.some(nil)` when the model cannot be laid out or its first prediction differed from XGBoost's.
+    /// `.some(nil)` when the model cannot be laid out or its first prediction failed its check.
     private var forest: TreeForest??
     /// The UBJSON model of the trees rally's trainer grew, which the forest is laid out from and
     /// the booster made from (nil when XGBoost grew or loaded the trees: the forest asks the

@@ -1,4 +1,5 @@
 import Dispatch
+import RallyCore
 
 /// Where XGBoost's `hist` method puts the bin boundaries of each feature (its
 /// `HistogramCuts`), and the training rows' bins. A value `v` of feature `f` falls in the
@@ -20,7 +21,7 @@ package struct HistogramCuts: Sendable {
     /// `weights`, at most `maxBin` bins per feature.
     package init(columns: [[Float]], weights: [Float]?, maxBin: Int, threads: Int = 1) {
         // each feature's cuts on their own (features share workers in turn), then laid end to end
-        let perFeature = FeatureSlots<(cuts: [Float], minimum: Float)>(count: columns.count, initial: ([], 0))
+        let perFeature = WorkerSlots<(cuts: [Float], minimum: Float)>(count: columns.count, initial: ([], 0))
         let workers = max(1, min(threads, columns.count))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for f in stride(from: w, to: columns.count, by: workers) {
@@ -114,22 +115,6 @@ package struct HistogramCuts: Sendable {
         }
         return anyMissing
     }
-}
-
-/// One value per feature while workers make them, each feature's written by one worker.
-final class FeatureSlots<Value>: @unchecked Sendable {
-    // @unchecked: worker w writes only its own features' slots; they are read after all finish.
-    private let slots: UnsafeMutableBufferPointer<Value>
-    init(count: Int, initial: Value) {
-        slots = .allocate(capacity: max(1, count))
-        slots.initialize(repeating: initial)
-    }
-    deinit {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
-    func set(_ f: Int, _ value: Value) { slots[f] = value }
-    func get(_ f: Int) -> Value { slots[f] }
 }
 
 /// The training rows binned by ``HistogramCuts``: each row's bin of each feature as a

@@ -114,7 +114,7 @@ package final class HistogramTrees: @unchecked Sendable {
     package init(columns source: [[Double]], names: [String], rows: Range<Int>, labels: ArraySlice<Double>, weights: ArraySlice<Double>?,
                  maxBin: Int, settings: Settings, threads: Int = 1, histogramBudget: Int? = nil) throws {
         // the rows as 32-bit floats, features shared among the workers
-        let converted = FeatureSlots<(values: [Float], infinite: Int?)>(count: source.count, initial: ([], nil))
+        let converted = WorkerSlots<(values: [Float], infinite: Int?)>(count: source.count, initial: ([], nil))
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, source.count))) { w in
             for j in stride(from: w, to: source.count, by: max(1, min(threads, source.count))) {
                 let values = source[j][rows].map { Float($0) }

@@ -1,4 +1,5 @@
 import Dispatch
+import RallyCore
 
 extension FeatureSpec {
     /// Computes every feature over `dataset`'s full time index (durations become steps of its step).
@@ -20,7 +21,7 @@ extension FeatureSpec {
         var builder = start
         let features = spec.features
         let shares = Self.shares(of: features, workers: 2)
-        let computed = FeatureSlots(count: features.count)
+        let computed = WorkerSlots<Result<[Double], any Error>?>(count: features.count, initial: nil)
         DispatchQueue.concurrentPerform(iterations: shares.count) { w in
             var own = start
             for j in shares[w] {
@@ -31,7 +32,7 @@ extension FeatureSpec {
         columns.reserveCapacity(features.count)
         for (j, f) in features.enumerated() {
             try Cancellation.check()
-            columns.append(try computed.take(j)?.get() ?? builder.compute(f, built: columns))
+            columns.append(try computed.get(j)?.get() ?? builder.compute(f, built: columns))
         }
         return FeatureMatrix(names: names, timestamps: dataset.timestamps, columns: columns)
     }
@@ -62,26 +63,6 @@ extension FeatureSpec {
             loads[w] += group.cost
         }
         return shares
-    }
-}
-
-/// Each feature's column (or error) while workers compute them, each slot written by one worker
-/// and taken once they have all finished.
-private final class FeatureSlots: @unchecked Sendable {
-    // @unchecked: worker w writes only its own features' slots; read after concurrentPerform returns.
-    private let slots: UnsafeMutableBufferPointer<Result<[Double], any Error>?>
-    init(count: Int) {
-        slots = .allocate(capacity: max(1, count))
-        slots.initialize(repeating: nil)
-    }
-    deinit {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
-    func set(_ j: Int, _ value: Result<[Double], any Error>) { slots[j] = value }
-    func take(_ j: Int) -> Result<[Double], any Error>? {
-        defer { slots[j] = nil }
-        return slots[j]
     }
 }
 

@@ -40,7 +40,7 @@ import RallyCore
             #expect(now >= 1 && now <= min(256, allowed))
         }
         #if os(Linux)
-        #expect(FitThreads.ownWaitingSeconds() != nil)
+        #expect(FitThreads.ProcessWaiting().seconds() != nil)
         #expect(FitThreads.machineIdleSeconds() != nil)
         #endif
     }
@@ -48,7 +48,7 @@ import RallyCore
     @Test func oneLookSeeingWaitDoesNotCostAThreadTwoInARowDo() {
         guard FitThreads.allowedCPUs() >= 2 else { return }
         var threads = FitThreads(requested: 2)
-        let start = FitThreads.Sample(wall: ProcessInfo.processInfo.systemUptime, waiting: FitThreads.ownWaitingSeconds())
+        let start = FitThreads.Sample(wall: ProcessInfo.processInfo.systemUptime, waiting: FitThreads.ProcessWaiting().seconds())
         let waited = start.waiting ?? 0
         func at(_ seconds: Double, waiting: Double) -> FitThreads.Sample {
             FitThreads.Sample(wall: start.wall + seconds, waiting: waited + waiting)
@@ -77,6 +77,38 @@ import RallyCore
         Thread.sleep(forTimeInterval: 0.1)
         #expect(threads.update() == allowed - 1)
         #endif
+    }
+
+    /// Threads that waited for a CPU and then ended: the process's waiting keeps what they
+    /// waited (a sum over the live threads fell when they ended, and a fit beside them saw no waiting).
+    @Test func theProcessWaitingKeepsWhatEndedThreadsWaited() throws {
+        #if os(Linux)
+        let allowed = FitThreads.allowedCPUs()
+        let stop = Atomic<Bool>(false)
+        let threadIDs = Mutex<[String]>([])
+        for _ in 0..<(2 * allowed + 1) {
+            Thread {
+                threadIDs.withLock { $0.append(Self.threadID()) }
+                while !stop.load(ordering: .relaxed) {}
+            }.start()
+        }
+        while threadIDs.withLock({ $0.count }) < 2 * allowed + 1 { Thread.sleep(forTimeInterval: 0.01) }
+        let waiting = FitThreads.ProcessWaiting()
+        let start = try #require(waiting.seconds())
+        Thread.sleep(forTimeInterval: 0.2)
+        let spun = try #require(waiting.seconds())
+        #expect(spun > start)
+        stop.store(true, ordering: .relaxed)
+        for tid in threadIDs.withLock({ $0 }) {
+            while access("/proc/self/task/\(tid)", F_OK) == 0 { Thread.sleep(forTimeInterval: 0.005) }
+        }
+        #expect(try #require(waiting.seconds()) >= spun)
+        #endif
+    }
+
+    /// The calling thread's id, from the link `/proc/thread-self` (`<pid>/task/<tid>`).
+    static func threadID() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self"))?.components(separatedBy: "/").last ?? ""
     }
 
     /// The fit's own clocks: a thread among more spinning threads than CPUs is seen waiting by

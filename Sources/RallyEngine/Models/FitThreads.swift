@@ -1,4 +1,5 @@
 import Foundation
+import RallyCore
 
 /// How many threads one XGBoost fit runs on, decided again every few boosting rounds from what
 /// the CPUs actually give: at most `nthread` and the CPUs this process may run on (its affinity
@@ -38,7 +39,7 @@ struct FitThreads {
     /// ended; waiting 50 ms instead cost two gbdt fits side by side (README, "Speed").
     private var sawWaiting = false
     /// The waiting seconds looked at: every thread of this process unless ``watch(_:)`` named the fit's.
-    private var waiting: () -> Double? = FitThreads.ownWaitingSeconds
+    private var waiting: () -> Double?
 
     /// Average threads of this process waiting for a CPU above which the fit gives one up.
     static let waitingToShrink = 0.25
@@ -51,7 +52,9 @@ struct FitThreads {
     init(requested: Int) {
         limit = max(1, min(requested, Self.allowedCPUs()))
         current = limit
-        last = Sample(wall: ProcessInfo.processInfo.systemUptime, waiting: Self.ownWaitingSeconds())
+        let process = ProcessWaiting()
+        waiting = process.seconds
+        last = Sample(wall: ProcessInfo.processInfo.systemUptime, waiting: process.seconds())
         lastIdle = Self.machineIdleSeconds().map { (last.wall, $0) }
     }
 
@@ -128,24 +131,36 @@ struct FitThreads {
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// Seconds this process's live threads have spent runnable but not running (the second
-    /// field of each `/proc/self/task/<tid>/schedstat`, in nanoseconds), or nil. Plain system
-    /// calls: a fit looks every few rounds, between two of its steps, while its helpers wait.
-    static func ownWaitingSeconds() -> Double? {
-        guard let tasks = opendir("/proc/self/task") else { return nil }
-        defer { closedir(tasks) }
-        let directory = dirfd(tasks)
-        var nanoseconds = 0.0
-        var seen = false
-        while let entry = readdir(tasks) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.first?.isNumber == true, let text = read(name + "/schedstat", in: directory) else { continue }
-            let fields = text.split(separator: " ")
-            guard fields.count >= 2, let wait = Double(fields[1]) else { continue }
-            nanoseconds += wait
-            seen = true
+    /// Seconds this process's threads have spent runnable but not running (the second field of
+    /// each `/proc/self/task/<tid>/schedstat`, in nanoseconds), or nil. Plain system calls: a fit
+    /// looks every few rounds, between two of its steps, while its helpers wait.
+    ///
+    /// A sum over the live threads would fall when a thread ends (its waiting leaves the sum), and
+    /// a look would see no waiting at all beside the busiest neighbour. So the total grows by what
+    /// each thread waited since the last read (all of it for a thread new since then) and never falls.
+    final class ProcessWaiting {
+        /// Each live thread's waiting, in nanoseconds, at the last read.
+        private var byThread: [Int: UInt64] = [:]
+        private var total: UInt64 = 0
+
+        /// The total so far, or nil where no thread's schedstat can be read.
+        func seconds() -> Double? {
+            guard let tasks = opendir("/proc/self/task") else { return nil }
+            defer { closedir(tasks) }
+            let directory = dirfd(tasks)
+            var now: [Int: UInt64] = [:]
+            while let entry = readdir(tasks) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard let tid = Int(name), let text = read(name + "/schedstat", in: directory),
+                      let wait = Array(text.utf8).withUnsafeBufferPointer(ThreadWaitClock.secondField) else { continue }
+                now[tid] = wait
+                let before = byThread[tid] ?? 0
+                total &+= wait >= before ? wait - before : wait  // a smaller value: the tid was reused
+            }
+            guard !now.isEmpty else { return nil }
+            byThread = now
+            return Double(total) / 1e9
         }
-        return seen ? nanoseconds / 1e9 : nil
     }
 
     /// The machine's idle seconds summed over CPUs (idle and iowait of `/proc/stat`'s `cpu`

@@ -214,3 +214,27 @@ private final class ScratchDirectory {
         #expect(try PredictionTable.load(path: path).times == r.testTimes)
     }
 }
+
+@Suite struct ArtifactWriteTests {
+    /// predictions.csv is written beside metrics.json's figures; when a file fails, the error
+    /// names it and nothing is still being written into the directory once `write` returns.
+    @Test func aFailedWriteNamesTheFileAndLeavesNothingWriting() throws {
+        // many test hours and no resamples: the predictions take longer to write than the rest
+        let data = try SyntheticPJM.generate(years: 8, seed: 5)
+        let split = try TimeSplit(trainEnd: TimeStamp.parse("2013-12-31 23:00"), testStart: TimeStamp.parse("2014-01-01"), embargoHours: 24)
+        let plan = EvaluationPlan(features: .protocolV1(), labeler: .protocolV1, schedule: .split(split), bootstrap: BlockBootstrap(resamples: 0))
+        let artifacts = EvaluationArtifacts(try Evaluator(plan: plan).run(on: data, models: [try ModelSpec(kind: "naive")]))
+        let scratch = try ScratchDirectory("failed-write")
+        // a directory where metrics.json goes: renaming a file over it fails
+        try FileManager.default.createDirectory(atPath: scratch.path + "/metrics.json/x", withIntermediateDirectories: true)
+        let error = #expect(throws: RallyError.self) {
+            try artifacts.write(to: scratch.path, recipe: "test", data: LoadReport(), rows: data.count, given: [], hostVersions: [])
+        }
+        #expect(error.map { "\($0)" }?.contains("/metrics.json'") == true, "\(String(describing: error))")
+        let predictions = try String(contentsOfFile: scratch.path + "/predictions.csv", encoding: .utf8)
+        #expect(predictions == artifacts.predictionsCSV().text())
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/run.json"))
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
+        #expect(left == ["metrics.json", "predictions.csv"])
+    }
+}

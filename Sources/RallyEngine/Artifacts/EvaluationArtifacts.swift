@@ -236,11 +236,19 @@ public struct EvaluationArtifacts: Sendable {
         let started = Date()
         let base = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { base.appendingPathComponent(name).path }
-        // the predictions (a row per test hour) are rendered while metrics.json's figures are made
-        let artifacts = self
-        let predictions = BackgroundResult { artifacts.predictionsCSV().text() }
-        let texts = [metricsJSON().text(), try predictions.value(), benchmarkTableCSV().text(), importanceCSV().text()]
-        for (name, text) in zip(Self.fileNames, texts) { try AtomicFile.write(text, to: path(name)) }
+        // the predictions (a row per test hour, the largest file) are rendered and written while
+        // metrics.json's figures are made
+        let artifacts = self, predictionsPath = path("predictions.csv")
+        let predictions = BackgroundResult { try AtomicFile.write(artifacts.predictionsCSV().text(), to: predictionsPath) }
+        let texts = [("metrics.json", metricsJSON().text()), ("benchmark_table.csv", benchmarkTableCSV().text()),
+                     ("importance.csv", importanceCSV().text())]
+        do {
+            for (name, text) in texts { try AtomicFile.write(text, to: path(name)) }
+        } catch {
+            _ = try? predictions.value()  // nothing writes into the directory once this returns
+            throw error
+        }
+        try predictions.value()
         try AtomicFile.write(try run(Date().timeIntervalSince(started)).json().text(), to: path("run.json"))
         return Self.fileNames.map(path)
     }
@@ -256,8 +264,8 @@ extension EvaluationArtifacts {
         let r = result
         // the data file's SHA-256 takes a while: it is computed while the other files are rendered
         let source = BackgroundResult { try RunRecord.DataSource.of(report: report, rows: rows) }
-        let versions = [("rally", BuildInfo.rallyVersion), ("swift", BuildInfo.swiftVersion)] + hostVersions
-            + [("xgboost", BuildInfo.xgboostVersion)]
+        // asking XGBoost its version loads the library (a few ms) when no fit needed it
+        let xgboost = BackgroundResult { BuildInfo.xgboostVersion }
         let commit = GitRevision.commit()
         return try write(to: directory) { writeSeconds in
             var seconds = given + r.seconds
@@ -265,6 +273,8 @@ extension EvaluationArtifacts {
             seconds.append(("write", writeSeconds))
             let total = given.reduce(0) { $0 + $1.1 } + (r.seconds.last { $0.0 == "evaluate" }?.1 ?? 0) + writeSeconds
             seconds.append(("total", total))
+            let versions = [("rally", BuildInfo.rallyVersion), ("swift", BuildInfo.swiftVersion)] + hostVersions
+                + [("xgboost", try xgboost.value())]
             return RunRecord(recipe: recipe, data: try source.value(), rowsKept: r.keptRows, rowsTrain: r.trainRows, rowsTest: r.testTimes.count,
                              split: r.plan.schedule.json, parameters: parametersJSON(), seed: r.plan.bootstrap.seed,
                              versions: versions, gitCommit: commit, seconds: seconds, warnings: r.warnings)

@@ -30,7 +30,10 @@ let package = Package(
         // builds too, since tests and fuzzers fit real models through debug binaries, and without
         // run-time exclusivity checks (each access to the grower's per-node arrays in the split
         // search paid one; its tests compare every tree with XGBoost's)
-        .target(name: "RallyTrees", dependencies: ["RallyCore"], swiftSettings: [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]),
+        .target(name: "RallyTrees", dependencies: ["RallyCore", "CSigmoid"], swiftSettings: [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]),
+        // XGBoost's sigmoid four margins at a time (AVX2 and FMA), bit for bit what glibc's expf
+        // gives, for rally's trainer's gradients; optimised in debug builds too, like RallyTrees
+        .target(name: "CSigmoid", cSettings: cDebugInfo + [.unsafeFlags(["-O2"])]),
         // SHA-256's block compression with the x86 SHA extensions, for the engine's SHA256 when the CPU has them
         .target(name: "CSHA256", cSettings: cDebugInfo),
         .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost", "CSHA256", "CStartup"]),
@@ -42,7 +45,7 @@ let package = Package(
         .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua", "CReadline", "CStartup"]),
         .testTarget(name: "DataTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "FeatureTests", dependencies: ["RallyEngine"]),
-        .testTarget(name: "ModelTests", dependencies: ["RallyEngine", "RallyTrees"]),
+        .testTarget(name: "ModelTests", dependencies: ["RallyEngine", "RallyTrees", "CSigmoid"]),
         .testTarget(name: "EvaluationTests", dependencies: ["RallyEngine"]),
         .testTarget(name: "LuaTests", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua"]),
         .testTarget(name: "ShellTests", dependencies: ["RallyEngine"], exclude: ["Fixtures"]),

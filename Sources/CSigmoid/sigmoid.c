@@ -10,7 +10,9 @@
 //
 // Trusting that is not enough: at the first call the vector path is compared with the C
 // library's own `expf` on probes spread over the whole fast range, and used only if every one
-// agrees (another libm, or its non-FMA build, leaves rally on `expf`). Margins outside the fast
+// agrees (a libm whose expf differs leaves rally on `expf`). The same operations unfused, as
+// glibc's build for CPUs without FMA does them, give the same sigmoid bits for every margin too:
+// both were compared with `expf` on every float of magnitude below 88. Margins outside the fast
 // range (|x| >= 88, infinities, NaN) always go through `expf`.
 #include "CSigmoid.h"
 

@@ -233,10 +233,8 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
         }
         var check: (rows: DesignMatrix, probabilities: [Double])?
         if rows.valid == nil {
-            let step = max(1, rows.train.count / Self.forestCheckRows)
-            let picked = Array(stride(from: 0, to: rows.train.count, by: step).prefix(Self.forestCheckRows))
-            check = (DesignMatrix(names: X.names, columns: X.columns.map { col in picked.map { col[rows.train.lowerBound + $0] } }),
-                     picked.map { TreeForest.probability(margin: margins[$0]) })
+            let (picked, sample) = Self.checkSample(X, rows: rows.train)
+            check = (sample, picked.map { TreeForest.probability(margin: margins[$0 - rows.train.lowerBound]) })
         }
         return (nil, (trees, model, check), trees.count, threads, stop)
     }
@@ -338,11 +336,17 @@ public final class GradientBoostedModel: FeatureImportanceModel, TrainingRowPred
             return zip(q, grownCheck.probabilities).allSatisfy { $0.bitPattern == $1.bitPattern }
         }
         guard let booster = try booster else { return false }
-        let step = max(1, X.rows / Self.forestCheckRows)
-        let rows = Array(stride(from: 0, to: X.rows, by: step).prefix(Self.forestCheckRows))
-        let sample = DesignMatrix(names: X.names, columns: X.columns.map { col in rows.map { col[$0] } })
+        let (rows, sample) = Self.checkSample(X, rows: 0..<X.rows)
         let reference = try booster.predict(XGMatrix(sample, rows: 0..<rows.count, threads: threads), rows: rows.count)
         return zip(rows, reference).allSatisfy { p[$0].bitPattern == $1.bitPattern }
+    }
+
+    /// At most ``forestCheckRows`` of `rows` of `X`, spread evenly from the first, and those rows
+    /// as a matrix: where the forest's first prediction is checked.
+    private static func checkSample(_ X: DesignMatrix, rows: Range<Int>) -> (rows: [Int], sample: DesignMatrix) {
+        let step = max(1, rows.count / forestCheckRows)
+        let picked = Array(stride(from: rows.lowerBound, to: rows.upperBound, by: step).prefix(forestCheckRows))
+        return (picked, DesignMatrix(names: X.names, columns: X.columns.map { col in picked.map { col[$0] } }))
     }
 
     /// Importance by `type`: `gain` (average gain of the feature's splits, the default measure),

@@ -6,104 +6,139 @@ extension HistogramTrees {
     /// a forward scan with missing values right, and a backward one with them left when the
     /// feature has missing values in the node.
     func evaluate(_ node: Int, feature f: Int, into best: inout Split) {
-        let chunk = Self.evaluationChunk
-        withUnsafeTemporaryAllocation(of: Sums.self, capacity: chunk + 4) { partial in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: chunk) { bins in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk + 4) { losses in
-                    let scratch = (partial: partial.baseAddress!, bins: bins.baseAddress!, losses: losses.baseAddress!)
-                    let (forward, total) = scan(node, feature: f, forward: true, scratch)
-                    best.update(forward)
-                    let parent = sums[node]
-                    // the bins sum to the node's total: no missing values here, and XGBoost then
-                    // scans forward only
-                    guard total.x != parent.x || total.y != parent.y else { return }
-                    best.update(scan(node, feature: f, forward: false, scratch).best)
-                }
-            }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * (cuts.bins(f) + 4)) { partial in
+            let (forward, total) = scan(node, feature: f, forward: true, partial.baseAddress!)
+            best.update(forward)
+            let parent = sums[node]
+            // the bins sum to the node's total: no missing values here, and XGBoost then scans
+            // forward only
+            guard total.x != parent.x || total.y != parent.y else { return }
+            best.update(scan(node, feature: f, forward: false, partial.baseAddress!).best)
         }
     }
 
     /// One scan of feature `f`'s bins of `node`: forward, bins below the cut go left and missing
     /// values right; backward, bins from the cut up go right and missing values left. Returns
     /// the best split (ties to the first candidate met) and the sum of all bins.
-    private func scan(_ node: Int, feature f: Int, forward: Bool,
-                      _ scratch: (partial: UnsafeMutablePointer<Sums>, bins: UnsafeMutablePointer<Int>, losses: UnsafeMutablePointer<Float>))
-        -> (best: Split, total: Sums) {
+    ///
+    /// Every bin is a candidate, four at a time: the running sums are one chain of additions,
+    /// and four candidates are scored while the next four are summed. An empty bin repeats the
+    /// running sum, hence the loss, of the candidate before it, and a repeat never wins (the
+    /// first of equal losses does), so the winner is XGBoost's. `partial` has room for the
+    /// running sums' gradients and hessians (twice the bins and eight more).
+    private func scan(_ node: Int, feature f: Int, forward: Bool, _ partial: UnsafeMutablePointer<Double>) -> (best: Split, total: Sums) {
         let h = histograms[histogramOf[node]] + slotOffsets[f]
         let parent = sums[node], n = cuts.bins(f), first = cuts.pointers[f]
-        let (partial, bins, losses) = scratch
-        var local = Split()
-        var e = Sums.zero, step = 0
-        while step < n {
-            // the next non-empty bins' running sums (an empty bin repeats the candidate before
-            // it, which cannot win a tie: overwritten by the next)
-            var k = 0
-            while step < n && k < Self.evaluationChunk {
-                let i = forward ? step : n - 1 - step, v = h[i]
-                e += v
-                partial[k] = e
-                bins[k] = i
-                k &+= v == .zero ? 0 : 1  // no branch: empty bins come at random
-                step += 1
+        let scorer = SplitScorer(parent: parent, rootGain: rootGains[node], settings: settings)
+        let gradients = partial, hessians = partial + (n + 4)
+        // each lane keeps its best loss and where it was met (a loss must exceed 0 to count)
+        var best = (loss: SIMD4<Float>(repeating: 0), at: SIMD4<Int32>(repeating: -1))
+        var e = Sums.zero, position = 0
+        let stride = forward ? 1 : -1
+        var bin = forward ? h : h + (n - 1)
+        while position + 4 <= n {
+            let e0 = e + bin[0], e1 = e0 + bin[stride], e2 = e1 + bin[2 &* stride], e3 = e2 + bin[3 &* stride]
+            e = e3
+            let x = SIMD4(e0.x, e1.x, e2.x, e3.x), y = SIMD4(e0.y, e1.y, e2.y, e3.y)
+            UnsafeMutableRawPointer(gradients + position).storeBytes(of: x, as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(hessians + position).storeBytes(of: y, as: SIMD4<Double>.self)
+            scorer.consider(x: x, y: y, at: position, live: 4, best: &best)
+            bin += 4 &* stride
+            position += 4
+        }
+        if position < n {
+            for k in 0..<4 {
+                if position + k < n { e += bin[k &* stride] }
+                gradients[position + k] = e.x
+                hessians[position + k] = e.y
             }
-            splitLosses(partial, count: k, node: node, leftIsSum: forward, into: losses)
-            for j in 0..<k where local.yields(to: losses[j], feature: f) {
-                let b = bins[j], other = parent - partial[j]
-                local = forward
-                    ? Split(loss: losses[j], feature: f, threshold: cuts.values[first + b], defaultLeft: false, leftBins: b + 1,
-                            left: partial[j], right: other)
-                    : Split(loss: losses[j], feature: f, threshold: b == 0 ? cuts.minimums[f] : cuts.values[first + b - 1],
-                            defaultLeft: true, leftBins: b, left: other, right: partial[j])
+            let x = UnsafeRawPointer(gradients + position).loadUnaligned(as: SIMD4<Double>.self)
+            let y = UnsafeRawPointer(hessians + position).loadUnaligned(as: SIMD4<Double>.self)
+            scorer.consider(x: x, y: y, at: position, live: n - position, best: &best)
+        }
+        // the highest loss over the lanes; of equal ones, the first met
+        var winner = -1, winning: Float = 0
+        for lane in 0..<4 where best.at[lane] >= 0 {
+            if winner < 0 || best.loss[lane] > winning || (best.loss[lane] == winning && Int(best.at[lane]) < winner) {
+                winner = Int(best.at[lane])
+                winning = best.loss[lane]
             }
         }
-        return (local, e)
+        guard winner >= 0 else { return (Split(), e) }
+        let b = forward ? winner : n - 1 - winner, sum = Sums(gradients[winner], hessians[winner]), other = parent - sum
+        let split = forward
+            ? Split(loss: winning, feature: f, threshold: cuts.values[first + b], defaultLeft: false, leftBins: b + 1, left: sum, right: other)
+            : Split(loss: winning, feature: f, threshold: b == 0 ? cuts.minimums[f] : cuts.values[first + b - 1],
+                    defaultLeft: true, leftBins: b, left: other, right: sum)
+        return (split, e)
     }
 
-    /// A mask of `Double` lanes as one of `Float` lanes.
-    @inline(__always)
-    private static func narrowed(_ m: SIMDMask<SIMD4<Int64>>) -> SIMDMask<SIMD4<Int32>> {
-        var out = SIMDMask<SIMD4<Int32>>()
-        for lane in 0..<4 { out[lane] = m[lane] }
-        return out
-    }
+    /// Scores splits of one node whose one side sums to a running sum and the other to the rest
+    /// of the node, four candidates at a time: XGBoost's `CalcSplitGain` (the two sides'
+    /// ``gain(_:)``) minus the node's own gain, with the same `Float` roundings (the sum of the
+    /// two sides' `Float` gains does not depend on their order).
+    struct SplitScorer {
+        private static let lanes = SIMD4<Int32>(0, 1, 2, 3)
+        let parentX: SIMD4<Double>, parentY: SIMD4<Double>, rootGain: SIMD4<Float>
+        let minimum: SIMD4<Double>, lambda: SIMD4<Double>, alpha: Double
+        /// No L1 term and a positive `min_child_weight`: a valid candidate's sides both have
+        /// hessian, so their gains need no guard.
+        let plain: Bool
 
-    /// Non-empty bins a split search scores at once.
-    static let evaluationChunk = 64
-
-    /// The loss reduction of the splits whose one side sums to `partial[j]` (the left side when
-    /// `leftIsSum`, else the right) and the other to the rest of `node`: XGBoost's
-    /// `CalcSplitGain` (left ``gain(_:)`` plus right) minus the node's own gain, four
-    /// candidates at a time with the same `Float` roundings; -∞ (never chosen) where a side's
-    /// hessian is below `min_child_weight`.
-    @inline(__always)
-    private func splitLosses(_ partial: UnsafeMutablePointer<Sums>, count: Int, node: Int, leftIsSum: Bool, into losses: UnsafeMutablePointer<Float>) {
-        let parent = sums[node], rootGain = rootGains[node]
-        let minimum = SIMD4(repeating: Double(settings.minChildWeight)), lambda = SIMD4(repeating: Double(settings.lambda))
-        let alpha = Double(settings.alpha)
-        var tail = count
-        while tail % 4 != 0 {
-            partial[tail] = .zero
-            tail += 1
+        init(parent: Sums, rootGain: Float, settings: Settings) {
+            parentX = SIMD4(repeating: parent.x)
+            parentY = SIMD4(repeating: parent.y)
+            self.rootGain = SIMD4(repeating: rootGain)
+            minimum = SIMD4(repeating: Double(settings.minChildWeight))
+            lambda = SIMD4(repeating: Double(settings.lambda))
+            alpha = Double(settings.alpha)
+            plain = settings.alpha == 0 && settings.minChildWeight > 0
         }
-        @inline(__always) func score(_ x: SIMD4<Double>, _ y: SIMD4<Double>) -> SIMD4<Float> {
+
+        /// Scores the candidates `at ..< at + live` (running sums `x`, `y`) and keeps, lane by
+        /// lane, the first loss above the lane's best. A candidate with a side's hessian below
+        /// `min_child_weight` scores -∞ or NaN, and an infinite loss is dropped: neither ever
+        /// wins (XGBoost's -∞ and `SplitEntry::NeedReplace`). Transparent: with
+        /// `@inline(__always)` the scan still called it for every four bins.
+        @_transparent
+        func consider(x: SIMD4<Double>, y: SIMD4<Double>, at position: Int, live: Int,
+                      best: inout (loss: SIMD4<Float>, at: SIMD4<Int32>)) {
+            let ox = parentX - x, oy = parentY - y
+            let valid = (y .>= minimum) .& (oy .>= minimum)
+            var loss: SIMD4<Float>
+            if plain {
+                // a valid candidate has hessian on both sides: XGBoost's gains without their guards
+                loss = SIMD4<Float>(x * x) / SIMD4<Float>(y + lambda) + SIMD4<Float>(ox * ox) / SIMD4<Float>(oy + lambda) - rootGain
+            } else {
+                loss = side(x, y) + side(ox, oy) - rootGain
+            }
+            let dropped = .!Self.narrowed(valid) .| (loss .== .infinity) .| (Self.lanes .>= Int32(truncatingIfNeeded: live))
+            loss.replace(with: -.infinity, where: dropped)
+            let better = loss .> best.loss
+            best.loss.replace(with: loss, where: better)
+            best.at.replace(with: Self.lanes &+ Int32(truncatingIfNeeded: position), where: better)
+        }
+
+        /// One side's gain (``gain(_:)``: 0 without hessian).
+        @inline(__always)
+        private func side(_ x: SIMD4<Double>, _ y: SIMD4<Double>) -> SIMD4<Float> {
             var t = x
             if alpha != 0 {
                 let a = SIMD4(repeating: alpha)
                 t = SIMD4<Double>(repeating: 0).replacing(with: x - a, where: x .> a).replacing(with: x + a, where: x .< -a)
             }
-            let g = SIMD4<Float>(t * t) / SIMD4<Float>(y + lambda)
-            return g.replacing(with: 0, where: Self.narrowed(y .<= 0))
+            let empty = y .<= 0
+            let numerator = (t * t).replacing(with: 0, where: empty)
+            let denominator = (y + lambda).replacing(with: 1, where: empty)
+            return SIMD4<Float>(numerator) / SIMD4<Float>(denominator)
         }
-        var j = 0
-        while j < count {
-            let s0 = partial[j], s1 = partial[j + 1], s2 = partial[j + 2], s3 = partial[j + 3]
-            let sx = SIMD4(s0.x, s1.x, s2.x, s3.x), sy = SIMD4(s0.y, s1.y, s2.y, s3.y)
-            let ox = SIMD4(repeating: parent.x) - sx, oy = SIMD4(repeating: parent.y) - sy
-            let valid = (sy .>= minimum) .& (oy .>= minimum)
-            let gain = leftIsSum ? score(sx, sy) + score(ox, oy) : score(ox, oy) + score(sx, sy)
-            let loss = (gain - SIMD4(repeating: rootGain)).replacing(with: -.infinity, where: .!Self.narrowed(valid))
-            UnsafeMutableRawPointer(losses + j).storeBytes(of: loss, as: SIMD4<Float>.self)  // lanes past count: never read
-            j += 4
+
+        /// A mask of `Double` lanes as one of `Float` lanes.
+        @inline(__always)
+        private static func narrowed(_ m: SIMDMask<SIMD4<Int64>>) -> SIMDMask<SIMD4<Int32>> {
+            var out = SIMDMask<SIMD4<Int32>>()
+            for lane in 0..<4 { out[lane] = m[lane] }
+            return out
         }
     }
 

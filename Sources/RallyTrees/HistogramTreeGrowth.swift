@@ -43,7 +43,8 @@ extension HistogramTrees {
         for i in 0..<rows { order[i] = Int32(i) }
         // for data without missing values XGBoost sums the root from feature 0's histogram
         let rootFeatures = hasMissing || chosen.first == 0 ? chosen : [0] + chosen
-        forEachShare(rootFeatures, threads: threads) { _, share in self.fill(0, features: share) }
+        // the root's histograms: every feature costs an add per row
+        forEachShare(rootFeatures, threads: threads, cost: { _ in 1 }) { _, share in self.fill(0, features: share) }
         sums[0] = hasMissing ? (0..<rows).reduce(into: Sums.zero) { $0 += gradients[$1] } : featureTotal(0, feature: 0)
         let weight = calcWeight(sums[0])
         tree.sumHessian[0] = Float(sums[0].y)
@@ -52,7 +53,7 @@ extension HistogramTrees {
         rootGains[0] = gain(sums[0])
 
         let table = SplitTable(runs: threads, nodes: 1)
-        forEachShare(chosen, threads: threads) { w, share in
+        forEachShare(chosen, threads: threads, cost: { self.cuts.bins($0) }) { w, share in
             for f in share { self.evaluate(0, feature: f, into: &table.entries[w]) }
         }
         var queue = ExpandQueue(lossGuide: settings.lossGuide)
@@ -121,7 +122,9 @@ extension HistogramTrees {
             // the work of a level: each candidate's children on each run of features, taken by
             // whichever worker is free next (a node's rows, hence its work, differ at random)
             let workers = max(1, min(threads, chosen.count))
-            let runs = featureRuns(chosen, workers: workers)
+            // a feature costs a histogram add per row of the built child and a split search over
+            // its bins for each child
+            let runs = featureRuns(chosen, workers: workers) { 64 + self.cuts.bins($0) }
             let table = SplitTable(runs: runs.count - 1, nodes: 2 * part.count)
             let steps = jobs, items = jobs.count * (runs.count - 1), next = WorkCounter()
             parallel(workers) { _ in
@@ -154,22 +157,23 @@ extension HistogramTrees {
     }
 
     /// Runs `body(worker, share)` on `threads` workers, each given a run of `chosen` features
-    /// (so each feature's sums are made by one worker, in row order, whatever the count).
-    private func forEachShare(_ chosen: [Int], threads: Int, _ body: @escaping @Sendable (Int, ArraySlice<Int>) -> Void) {
+    /// of about even `cost` (so each feature's sums are made by one worker, in row order,
+    /// whatever the count).
+    private func forEachShare(_ chosen: [Int], threads: Int, cost: (Int) -> Int,
+                              _ body: @escaping @Sendable (Int, ArraySlice<Int>) -> Void) {
         let workers = max(1, min(threads, chosen.count))
         if workers == 1 {
             body(0, chosen[...])
             return
         }
-        let runs = featureRuns(chosen, workers: workers)
+        let runs = featureRuns(chosen, workers: workers, cost: cost)
         parallel(workers) { w in body(w, chosen[runs[w]..<runs[w + 1]]) }
     }
 
     /// Where `chosen` is cut into `workers` runs (run r is `runs[r] ..< runs[r + 1]`, at least
-    /// one feature each) of even work: a feature costs a histogram add per row and a split
-    /// search over its bins.
-    private func featureRuns(_ chosen: [Int], workers: Int) -> [Int] {
-        let cost = chosen.map { 64 + cuts.bins($0) }
+    /// one feature each) of even work, feature `f` costing `cost(f)`.
+    private func featureRuns(_ chosen: [Int], workers: Int, cost: (Int) -> Int) -> [Int] {
+        let cost = chosen.map(cost)
         let total = cost.reduce(0, +)
         var bounds = [0], sum = 0
         for (i, c) in cost.enumerated() {

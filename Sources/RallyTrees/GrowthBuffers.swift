@@ -1,7 +1,5 @@
-import Synchronization
-
-// The buffers HistogramTrees grows a tree with: histograms, best splits per run of features,
-// partition counts, and the counter that hands out a step's work.
+// The buffers HistogramTrees grows a tree with: histograms, best splits per run of features and
+// partition counts.
 
 /// Histogram buffers of one fit, reused from tree to tree, at most `limit` of them (about
 /// 256 MB): beyond that, parents give theirs up and their children are built from rows.
@@ -47,13 +45,6 @@ final class SplitCounts: @unchecked Sendable {
         counts.initialize(repeating: 0)
     }
     func release() { counts.deallocate() }
-}
-
-/// Hands out the items of one parallel step, each once, to whichever worker asks next.
-final class WorkCounter: Sendable {
-    private let next = Atomic<Int>(0)
-    /// The next item's number (past the last item: no more work).
-    func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
 }
 
 /// The best split per node of each run of features (`runs` of them, in feature order) of one

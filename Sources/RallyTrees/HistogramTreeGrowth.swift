@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import RallyCore
 
 /// How ``HistogramTrees`` grows one tree: XGBoost 1.7's `QuantileHistMaker::ExpandTree` with
 /// its `Driver`, `HistEvaluator` and row partitioner, step for step.

@@ -126,7 +126,7 @@ public enum PairedBootstrap {
     }
 
     /// The fast path: batches of eight resamples' row counts, every model scored on a batch
-    /// before the next is drawn; workers take batches in turn and write each resample's figures
+    /// before the next is drawn; whichever worker is free takes the next batch and writes each resample's figures
     /// at its own slots. Memory per worker is fixed (two vectors per row), nothing is allocated
     /// per resample.
     private static func scoreInBatches(_ scorers: [ForecastScorer], scheme: BlockBootstrap, threads: Int,
@@ -138,15 +138,15 @@ public enum PairedBootstrap {
         let layouts = scorers.map(ResampleBatchScorer.init)
         let positiveRows = scorers[0].labels.indices.filter { scorers[0].labels[$0] == 1 }
         let binCount = scorers.map(\.settings.calibrationBins).max() ?? 1
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let next = WorkCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let batch = ResampleBatch(rows: rows)
             let bins = UnsafeMutableBufferPointer<ForecastScorer.BinSums>.allocate(capacity: lanes * binCount)
             bins.initialize(repeating: ForecastScorer.BinSums())
             let out = UnsafeMutableBufferPointer<Double>.allocate(capacity: lanes * metricCount)
             out.initialize(repeating: 0)
             defer { bins.deallocate(); out.deallocate() }
-            var b = worker
-            while b < batches {
+            while case let b = next.take(), b < batches {
                 if Cancellation.isRequested { return }
                 batch.fill(scheme, first: b * lanes, end: resamples)
                 var positives = SIMD8<Int32>()
@@ -162,7 +162,6 @@ public enum PairedBootstrap {
                     }
                     for lane in used { kept[batch.first + lane] = 1 }
                 }
-                b += workers
             }
         }
     }

@@ -87,21 +87,20 @@ final class ResampleBatch {
 
 extension ResampleBatch {
     /// Runs `body` on every batch of eight of `scheme`'s resamples of `rows` rows, on up to
-    /// `threads` workers that take batches in turn (each with its own scratch batch). `body`
+    /// `threads` workers, whichever is free taking the next batch (each with its own scratch batch). `body`
     /// must write each resample's results at slots of its own. Stops early when Ctrl-C is
     /// pressed (check ``Cancellation`` afterwards). Call ``fits(_:rows:)`` first.
     static func forEach(_ scheme: BlockBootstrap, rows: Int, threads: Int, _ body: @Sendable (ResampleBatch) -> Void) {
         let batches = (scheme.resamples + lanes - 1) / lanes
         guard batches > 0 else { return }
         let workers = max(1, min(threads, batches))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let next = WorkCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let batch = ResampleBatch(rows: rows)
-            var b = worker
-            while b < batches {
+            while case let b = next.take(), b < batches {
                 if Cancellation.isRequested { return }
                 batch.fill(scheme, first: b * lanes, end: scheme.resamples)
                 body(batch)
-                b += workers
             }
         }
     }

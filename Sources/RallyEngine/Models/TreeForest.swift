@@ -102,11 +102,10 @@ struct TreeForest: Sendable {
         let block = 256
         let blocks = (n + block - 1) / block
         let workers = max(1, min(threads, blocks))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var b = worker
-            while b < blocks {
+        let next = WorkCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while case let b = next.take(), b < blocks {
                 margins(UnsafeBufferPointer(rows.x), rows: (b * block)..<min(n, (b + 1) * block), into: rows.out)
-                b += workers
             }
         }
         return Array(out.prefix(n))

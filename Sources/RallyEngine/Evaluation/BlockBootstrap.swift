@@ -58,15 +58,16 @@ public struct BlockBootstrap: Sendable, Equatable {
 
 extension BlockBootstrap {
     /// Runs `body(r, weights)` for every resample `r`, spread over at most `threads` workers
-    /// (worker k takes k, k + workers, ...), each with its own buffer of the resample's row
+    /// (whichever is free takes the next resample), each with its own buffer of the resample's row
     /// multiplicities over `rows` rows; a worker stops when Ctrl-C is requested. `body` writes
     /// its figures for `r` into slots of its own, so the order the workers run in cannot matter.
     func forEachResample(rows: Int, threads: Int, _ body: @Sendable (_ r: Int, _ weights: [Double]) -> Void) {
         guard resamples > 0 else { return }
         let workers = max(1, min(threads, resamples))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let next = WorkCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var weights = [Double](repeating: 0, count: rows)
-            for r in stride(from: worker, to: resamples, by: workers) {
+            while case let r = next.take(), r < resamples {
                 if Cancellation.isRequested { return }
                 self.weights(resample: r, rows: rows, into: &weights)
                 body(r, weights)

@@ -155,8 +155,8 @@ enum ConfigurationWork {
         let names = models.map(\.name)
         var t = Date()
         let pooled = try PooledScores(folds: prepared.folds, outcomes: outcomes, labels: prepared.labels, names: names,
-                                      baseline: baseline, metrics: plan.metrics, lag: plan.dieboldMarianoLag)
-        let folds = try foldEvaluations(prepared, outcomes: outcomes, names: names, plan: plan)
+                                      baseline: baseline, metrics: plan.metrics, lag: plan.dieboldMarianoLag, threads: threads)
+        let folds = try foldEvaluations(prepared, outcomes: outcomes, names: names, plan: plan, pooled: pooled)
         let metricSeconds = Date().timeIntervalSince(t)
         t = Date()
         let bootstrap = try pooled.bootstrap(names: names, baseline: baseline, scheme: plan.bootstrap, threads: threads)
@@ -196,15 +196,16 @@ enum ConfigurationWork {
             seconds: prepared.seconds + [("models", modelSeconds), ("metrics", metricSeconds), ("bootstrap", bootstrapSeconds)])
     }
 
-    /// Each fold's counts and figures, with its warnings (folds resting on few rallies).
+    /// Each fold's counts and figures, with its warnings (folds resting on few rallies). A
+    /// single fold's figures are the `pooled` ones (the same rows, predictions and climatology).
     private static func foldEvaluations(_ prepared: PreparedConfiguration, outcomes: [[FitOutcome]], names: [String],
-                                        plan: EvaluationPlan) throws -> [FoldEvaluation] {
+                                        plan: EvaluationPlan, pooled: PooledScores) throws -> [FoldEvaluation] {
         let minimum = plan.minimumPositives
         return try prepared.folds.map { fold in
             let y = fold.test.map { prepared.labels.labels[$0] }
             let rate = fold.trainY.reduce(0, +) / Double(fold.trainY.count)
             let climatology = [Double](repeating: rate, count: y.count)
-            let metrics = try names.indices.map { m in
+            let metrics = try prepared.folds.count == 1 ? pooled.points : names.indices.map { m in
                 try ForecastScorer(labels: y, probabilities: outcomes[m][fold.index].predictions, climatology: climatology,
                                    settings: plan.metrics, model: names[m]).score()
             }

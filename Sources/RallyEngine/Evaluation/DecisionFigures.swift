@@ -179,8 +179,9 @@ final class ResampleSlots: @unchecked Sendable {
     func intervals(series: Int, resamples: Int, threads: Int) -> [Interval] {
         let bounds = ResampleSlots(count: 2 * series)
         let workers = max(1, min(threads, series))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for j in stride(from: worker, to: series, by: workers) {
+        let next = WorkCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while case let j = next.take(), j < series {
                 let values = (0..<resamples).map { self[j * resamples + $0] }.filter { !$0.isNaN }
                 let interval = values.isEmpty ? Interval(lower: .nan, upper: .nan) : PairedBootstrapResult.interval(values, level: 0.95)
                 bounds[2 * j] = interval.lower

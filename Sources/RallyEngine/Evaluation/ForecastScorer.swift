@@ -47,17 +47,7 @@ public struct ForecastScorer: Sendable {
     /// reference Brier is then the uncertainty term).
     public init(labels: [Double], probabilities: [Double], climatology: [Double]? = nil,
                 settings: MetricSettings = MetricSettings(), model: String = "model") throws {
-        try settings.validate()
-        guard labels.count == probabilities.count else {
-            throw RallyError("metrics for '\(model)': \(labels.count) labels but \(probabilities.count) probabilities")
-        }
-        guard !labels.isEmpty else { throw RallyError("metrics for '\(model)': no rows to score") }
-        for (i, y) in labels.enumerated() where y != 0 && y != 1 {
-            throw RallyError("metrics for '\(model)': label at row \(i + 1) is \(Format.number(y)), expected 0 or 1")
-        }
-        for (i, p) in probabilities.enumerated() where !(p >= 0 && p <= 1) {
-            throw RallyError("metrics for '\(model)': probability at row \(i + 1) is \(Format.number(p)), expected a number in [0, 1]")
-        }
+        let losses = try ForecastLosses(labels: labels, probabilities: probabilities, settings: settings, model: model)
         if let climatology {
             guard climatology.count == labels.count else {
                 throw RallyError("metrics for '\(model)': \(labels.count) labels but \(climatology.count) climatology values")
@@ -83,12 +73,8 @@ public struct ForecastScorer: Sendable {
         ends.append(Int32(n))
         groupEnds = ends
 
-        let clip = settings.logLossClip
-        squaredErrors = zip(probabilities, labels).map { p, y in (p - y) * (p - y) }
-        logLosses = zip(probabilities, labels).map { p, y in
-            let q = min(max(p, clip), 1 - clip)
-            return y == 1 ? -log(q) : -log(1 - q)
-        }
+        squaredErrors = losses.squaredErrors
+        logLosses = losses.logLosses
         let edges = CalibrationBins.innerEdges(settings.calibrationBins)
         bins = probabilities.map { Int32(CalibrationBins.bin(of: $0, innerEdges: edges)) }
     }
@@ -243,6 +229,38 @@ public struct ForecastScorer: Sendable {
                             hits / k)
                 }
             }
+        }
+    }
+}
+
+/// One model's per-row losses, squared error and clipped log loss, with its inputs checked as
+/// ``ForecastScorer`` checks them (it keeps these for its figures): what the Diebold-Mariano
+/// and Giacomini-White tests compare. Not a scorer: no ranking, no calibration bins.
+public struct ForecastLosses: Sendable {
+    /// (pᵢ − yᵢ)² per row.
+    public let squaredErrors: [Double]
+    /// −log-likelihood of yᵢ under the clipped pᵢ, per row.
+    public let logLosses: [Double]
+
+    /// The losses of `probabilities` (in [0, 1]) against `labels` (0 or 1, same length);
+    /// `model` names the forecasts in error messages.
+    public init(labels: [Double], probabilities: [Double], settings: MetricSettings, model: String) throws {
+        try settings.validate()
+        guard labels.count == probabilities.count else {
+            throw RallyError("metrics for '\(model)': \(labels.count) labels but \(probabilities.count) probabilities")
+        }
+        guard !labels.isEmpty else { throw RallyError("metrics for '\(model)': no rows to score") }
+        for (i, y) in labels.enumerated() where y != 0 && y != 1 {
+            throw RallyError("metrics for '\(model)': label at row \(i + 1) is \(Format.number(y)), expected 0 or 1")
+        }
+        for (i, p) in probabilities.enumerated() where !(p >= 0 && p <= 1) {
+            throw RallyError("metrics for '\(model)': probability at row \(i + 1) is \(Format.number(p)), expected a number in [0, 1]")
+        }
+        let clip = settings.logLossClip
+        squaredErrors = zip(probabilities, labels).map { p, y in (p - y) * (p - y) }
+        logLosses = zip(probabilities, labels).map { p, y in
+            let q = min(max(p, clip), 1 - clip)
+            return y == 1 ? -log(q) : -log(1 - q)
         }
     }
 }

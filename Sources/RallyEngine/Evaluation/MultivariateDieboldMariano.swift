@@ -65,8 +65,8 @@ public struct DailyLosses: Sendable {
         for i in times.indices.dropFirst() where times[i] <= times[i - 1] {
             throw RallyError("daily losses: test times must ascend; row \(i + 1) (\(TimeStamp.format(times[i]))) does not")
         }
-        let scorers = try names.indices.map { m in
-            try ForecastScorer(labels: labels, probabilities: predictions[m], settings: settings, model: names[m])
+        let losses = try names.indices.map { m in
+            try ForecastLosses(labels: labels, probabilities: predictions[m], settings: settings, model: names[m])
         }
         var days: [Int64] = [], spans: [Range<Int>] = []
         var start = 0
@@ -85,8 +85,8 @@ public struct DailyLosses: Sendable {
         func means(_ losses: [Double]) -> [Double] {
             spans.map { span in losses[span].reduce(0, +) / Double(span.count) }
         }
-        brier = scorers.map { means($0.squaredErrors) }
-        logLoss = scorers.map { means($0.logLosses) }
+        brier = losses.map { means($0.squaredErrors) }
+        logLoss = losses.map { means($0.logLosses) }
     }
 
     /// 00:00 of the day holding `t`.

@@ -111,10 +111,11 @@ struct PanelScores {
         let width = 1 + scorers.count * metricCount
         let results = ResampleSlots(count: scheme.resamples * width)
         let workers = max(1, min(threads, scheme.resamples))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let next = WorkCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var timeWeights = [Double](repeating: 0, count: slots)
             var rowWeights = [Double](repeating: 0, count: slotOfRow.count)
-            for r in stride(from: worker, to: scheme.resamples, by: workers) {
+            while case let r = next.take(), r < scheme.resamples {
                 if Cancellation.isRequested { return }
                 scheme.weights(resample: r, rows: slots, into: &timeWeights)
                 var positives = 0.0, total = 0.0

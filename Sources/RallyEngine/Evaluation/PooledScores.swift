@@ -26,9 +26,9 @@ struct PooledScores {
     /// forecasts count as (nearly) constant.
     static let constantBaselineShare = 0.99
 
-    /// Scores `outcomes[model][fold]` on `folds`.
+    /// Scores `outcomes[model][fold]` on `folds`, models side by side on up to `threads` workers.
     init(folds: [EvaluationFold], outcomes: [[FitOutcome]], labels series: LabelSeries, names: [String],
-         baseline: Int, metrics: MetricSettings, lag fixedLag: Int?) throws {
+         baseline: Int, metrics: MetricSettings, lag fixedLag: Int?, threads: Int) throws {
         let rows = folds.flatMap(\.test)
         let labels = rows.map { series.labels[$0] }
         self.rows = rows
@@ -38,12 +38,16 @@ struct PooledScores {
             let rate = fold.trainY.reduce(0, +) / Double(fold.trainY.count)
             climatology += [Double](repeating: rate, count: fold.test.count)
         }
-        let scorers = try names.indices.map { m in
-            try ForecastScorer(labels: labels, probabilities: folds.indices.flatMap { outcomes[m][$0].predictions },
-                               climatology: climatology, settings: metrics, model: names[m])
+        // each model's scorer (a sort of its probabilities) and figures, models side by side
+        let climatologies = climatology
+        let scored = try concurrentMap(names.count, threads: threads) { m in
+            let scorer = try ForecastScorer(labels: labels, probabilities: folds.indices.flatMap { outcomes[m][$0].predictions },
+                                            climatology: climatologies, settings: metrics, model: names[m])
+            return (scorer, scorer.score())
         }
+        let scorers = scored.map(\.0)
         self.scorers = scorers
-        points = scorers.map { $0.score() }
+        points = scored.map(\.1)
         let lag = fixedLag ?? DieboldMariano.defaultLag(rows: labels.count, horizon: series.horizon)
         self.lag = lag
         var warnings: [String] = []

@@ -30,7 +30,7 @@ public struct EpisodeTable: Sendable {
     static func compute(times: [Int64], labels: [Double], models: [(name: String, probabilities: [Double])],
                         settings: EpisodeSettings, bootstrap: BlockBootstrap, horizon: Int, threads: Int, batched: Bool) throws -> EpisodeTable {
         let episodes = try RallyEpisodes(times: times, labels: labels, settings: settings)
-        let outcomes = try models.map { try episodes.outcome($0.probabilities) }
+        let outcomes = try concurrentMap(models.count, threads: threads) { try episodes.outcome(models[$0].probabilities) }
         let n = times.count, figures = EpisodeFigure.allCases.count
         let resamples = bootstrap.resamples
         if resamples > 0 { try bootstrap.validate(rows: n) }

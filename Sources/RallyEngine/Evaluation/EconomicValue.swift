@@ -155,12 +155,15 @@ public struct ValueCurves: Sendable {
         }
         var starts: [Int] = [0]
         for size in foldSizes.dropLast() { starts.append(starts.last! + size) }
-        let cutters = try models.map { model -> FoldCuts in
+        // each model's cut points (a sort per fold), models side by side
+        let folds = starts
+        let cutters = try concurrentMap(models.count, threads: threads) { m -> FoldCuts in
+            let model = models[m]
             guard model.probabilities.count == n else { throw RallyError("value: '\(model.name)' has \(model.probabilities.count) probabilities for \(n) rows") }
             if let training = model.training, training.count != foldSizes.count {
                 throw RallyError("value: '\(model.name)' has training predictions for \(training.count) folds, not \(foldSizes.count)")
             }
-            return FoldCuts(labels: labels, p: model.probabilities, starts: starts, sizes: foldSizes, alphas: alphas, training: model.training)
+            return FoldCuts(labels: labels, p: model.probabilities, starts: folds, sizes: foldSizes, alphas: alphas, training: model.training)
         }
         let ones = [Double](repeating: 1, count: n)
         // replicates[model][strategy][alpha][resample], two strategies per model (calibrated, trained)
@@ -201,7 +204,7 @@ public struct ValueCurves: Sendable {
 /// for each strategy (calibrated, trained) and α how many of them are acted on. A resample's
 /// counts at every cut come from one pass over the rows in time order: each row falls in the
 /// bucket between two consecutive cuts of its fold, and the buckets are summed up.
-struct FoldCuts {
+struct FoldCuts: Sendable {
     let labels: [Double]
     let starts: [Int], sizes: [Int]
     /// Per fold, the distinct cut counts in increasing order, from 0 to the fold's size.

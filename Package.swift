@@ -21,7 +21,8 @@ let package = Package(
         // libxgboost-dev stays a build dependency, for the header's types; `dl` is libc's own from
         // glibc 2.34 (libdl.a is then empty), a library of its own before.
         .target(name: "CXGBoost", cSettings: cDebugInfo, linkerSettings: [.linkedLibrary("dl")]),
-        // the error type, number formatting, random numbers and thread wait clocks every layer shares
+        // the error type, number formatting, random numbers, thread wait clocks and the pieces that
+        // share parallel work (WorkCounter, WorkerSlots, concurrentMap): what every layer shares
         .target(name: "RallyCore"),
         // the Swift <-> Lua bridge (stack access in protected steps, userdata classes, dispatch, help):
         // it knows nothing of rally's engine; RallyEngine's Lua/ writes the bindings with it

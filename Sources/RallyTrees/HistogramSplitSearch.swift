@@ -78,7 +78,8 @@ extension HistogramTrees {
     /// ``gain(_:)``) minus the node's own gain, with the same `Float` roundings (the sum of the
     /// two sides' `Float` gains does not depend on their order).
     struct SplitScorer {
-        private static let lanes = SIMD4<Int32>(0, 1, 2, 3)
+        /// The lanes' numbers (computed: a stored static is a lazy global, checked at every use).
+        private static var lanes: SIMD4<Int32> { SIMD4(0, 1, 2, 3) }
         let parentX: SIMD4<Double>, parentY: SIMD4<Double>, rootGain: SIMD4<Float>
         let minimum: SIMD4<Double>, lambda: SIMD4<Double>, alpha: Double
         /// No L1 term and a positive `min_child_weight`: a valid candidate's sides both have

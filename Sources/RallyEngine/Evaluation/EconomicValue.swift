@@ -153,17 +153,15 @@ public struct ValueCurves: Sendable {
         guard alphas.count * bootstrap.resamples <= EconomicValue.maximumReplicates else {
             throw RallyError("value: \(alphas.count) cost/loss ratios x \(bootstrap.resamples) resamples is more than \(EconomicValue.maximumReplicates) replicates per model; give fewer of either", option: "alpha")
         }
-        var starts: [Int] = [0]
-        for size in foldSizes.dropLast() { starts.append(starts.last! + size) }
+        let starts = foldSizes.dropLast().reduce(into: [0]) { $0.append($0.last! + $1) }
         // each model's cut points (a sort per fold), models side by side
-        let folds = starts
         let cutters = try concurrentMap(models.count, threads: threads) { m -> FoldCuts in
             let model = models[m]
             guard model.probabilities.count == n else { throw RallyError("value: '\(model.name)' has \(model.probabilities.count) probabilities for \(n) rows") }
             if let training = model.training, training.count != foldSizes.count {
                 throw RallyError("value: '\(model.name)' has training predictions for \(training.count) folds, not \(foldSizes.count)")
             }
-            return FoldCuts(labels: labels, p: model.probabilities, starts: folds, sizes: foldSizes, alphas: alphas, training: model.training)
+            return FoldCuts(labels: labels, p: model.probabilities, starts: starts, sizes: foldSizes, alphas: alphas, training: model.training)
         }
         let ones = [Double](repeating: 1, count: n)
         // replicates[model][strategy][alpha][resample], two strategies per model (calibrated, trained)

@@ -126,9 +126,9 @@ public enum PairedBootstrap {
     }
 
     /// The fast path: batches of eight resamples' row counts, every model scored on a batch
-    /// before the next is drawn; whichever worker is free takes the next batch and writes each resample's figures
-    /// at its own slots. Memory per worker is fixed (two vectors per row), nothing is allocated
-    /// per resample.
+    /// before the next is drawn; whichever worker is free takes the next batch and writes each
+    /// resample's figures at its own slots. Memory per worker is fixed (two vectors per row),
+    /// nothing is allocated per resample.
     private static func scoreInBatches(_ scorers: [ForecastScorer], scheme: BlockBootstrap, threads: Int,
                                        slab: SharedSlab, kept: SharedSlab) {
         let rows = scorers[0].count, resamples = scheme.resamples, lanes = ResampleBatch.lanes

@@ -33,16 +33,14 @@ struct PooledScores {
         let labels = rows.map { series.labels[$0] }
         self.rows = rows
         self.labels = labels
-        var climatology: [Double] = []
-        for fold in folds {
-            let rate = fold.trainY.reduce(0, +) / Double(fold.trainY.count)
-            climatology += [Double](repeating: rate, count: fold.test.count)
+        // each test row's climatology: the training base rate of the fold that predicted it
+        let climatology = folds.flatMap { fold in
+            [Double](repeating: fold.trainY.reduce(0, +) / Double(fold.trainY.count), count: fold.test.count)
         }
         // each model's scorer (a sort of its probabilities) and figures, models side by side
-        let climatologies = climatology
         let scored = try concurrentMap(names.count, threads: threads) { m in
             let scorer = try ForecastScorer(labels: labels, probabilities: folds.indices.flatMap { outcomes[m][$0].predictions },
-                                            climatology: climatologies, settings: metrics, model: names[m])
+                                            climatology: climatology, settings: metrics, model: names[m])
             return (scorer, scorer.score())
         }
         let scorers = scored.map(\.0)

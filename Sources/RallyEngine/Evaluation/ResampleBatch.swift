@@ -87,9 +87,9 @@ final class ResampleBatch {
 
 extension ResampleBatch {
     /// Runs `body` on every batch of eight of `scheme`'s resamples of `rows` rows, on up to
-    /// `threads` workers, whichever is free taking the next batch (each with its own scratch batch). `body`
-    /// must write each resample's results at slots of its own. Stops early when Ctrl-C is
-    /// pressed (check ``Cancellation`` afterwards). Call ``fits(_:rows:)`` first.
+    /// `threads` workers, whichever is free taking the next batch (each with its own scratch
+    /// batch). `body` must write each resample's results at slots of its own. Stops early when
+    /// Ctrl-C is pressed (check ``Cancellation`` afterwards). Call ``fits(_:rows:)`` first.
     static func forEach(_ scheme: BlockBootstrap, rows: Int, threads: Int, _ body: @Sendable (ResampleBatch) -> Void) {
         let batches = (scheme.resamples + lanes - 1) / lanes
         guard batches > 0 else { return }

@@ -20,17 +20,11 @@ package struct HistogramCuts: Sendable {
     /// The cuts of `columns` (one `Float` array per feature, NaN missing) with optional row
     /// `weights`, at most `maxBin` bins per feature.
     package init(columns: [[Float]], weights: [Float]?, maxBin: Int, threads: Int = 1) {
-        // each feature's cuts on their own (features share workers in turn), then laid end to end
-        let perFeature = WorkerSlots<(cuts: [Float], minimum: Float)>(count: columns.count, initial: ([], 0))
-        let workers = max(1, min(threads, columns.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for f in stride(from: w, to: columns.count, by: workers) {
-                perFeature.set(f, Self.cuts(of: columns[f], weights: weights, maxBin: maxBin))
-            }
-        }
+        // each feature's cuts on their own (features shared among the workers), then laid end to end
+        let perFeature = concurrentMap(columns.count, threads: threads) { f in Self.cuts(of: columns[f], weights: weights, maxBin: maxBin) }
         var values: [Float] = [], pointers = [0], minimums: [Float] = []
         for f in columns.indices {
-            let (cuts, minimum) = perFeature.get(f)
+            let (cuts, minimum) = perFeature[f]
             values += cuts
             pointers.append(values.count)
             minimums.append(minimum)
@@ -134,10 +128,10 @@ struct BinnedColumns: Sendable {
     init(columns: [[Float]], cuts: HistogramCuts, threads: Int = 1) {
         let rows = columns.first?.count ?? 0, width = columns.count
         let binned = FeatureBins(rows: rows, features: width)
-        let workers = max(1, min(threads, width))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let workers = max(1, min(threads, width)), next = WorkCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             cuts.values.withUnsafeBufferPointer { values in
-                for f in stride(from: w, to: width, by: workers) {
+                while case let f = next.take(), f < width {
                     let own = UnsafeBufferPointer(rebasing: values[cuts.pointers[f]..<cuts.pointers[f + 1]])
                     binned.missing[f] = columns[f].withUnsafeBufferPointer { column in
                         HistogramCuts.bins(of: column, among: own, missing: UInt16(own.count), into: binned.bins + f * rows)

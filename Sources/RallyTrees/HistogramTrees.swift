@@ -115,16 +115,13 @@ package final class HistogramTrees: @unchecked Sendable {
     package init(columns source: [[Double]], names: [String], rows: Range<Int>, labels: ArraySlice<Double>, weights: ArraySlice<Double>?,
                  maxBin: Int, settings: Settings, threads: Int = 1, histogramBudget: Int? = nil) throws {
         // the rows as 32-bit floats, features shared among the workers
-        let converted = WorkerSlots<(values: [Float], infinite: Int?)>(count: source.count, initial: ([], nil))
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, source.count))) { w in
-            for j in stride(from: w, to: source.count, by: max(1, min(threads, source.count))) {
-                let values = source[j][rows].map { Float($0) }
-                converted.set(j, (values, values.firstIndex { $0.isInfinite }))
-            }
+        let converted = concurrentMap(source.count, threads: threads) { j in
+            let values = source[j][rows].map { Float($0) }
+            return (values: values, infinite: values.firstIndex { $0.isInfinite })
         }
         var columns: [[Float]] = []
         for j in source.indices {
-            let (values, infinite) = converted.get(j)
+            let (values, infinite) = converted[j]
             if let i = infinite {
                 throw RallyError("gbdt: feature '\(names[j])' is \(source[j][rows.lowerBound + i]) at row \(i + 1), which is infinite as a 32-bit float; use NaN for missing values")
             }

@@ -23,12 +23,12 @@ struct ConcurrentWorkTests {
         }
     }
 
-    @Test func concurrentMapKeepsTheIndexOrder() throws {
+    @Test func concurrentMapKeepsTheIndexOrder() {
         for threads in [1, 2, 4] {
-            let out = try concurrentMap(50, threads: threads) { i in i * i }
+            let out = concurrentMap(50, threads: threads) { i in i * i }
             #expect(out == (0..<50).map { $0 * $0 })
         }
-        #expect(try concurrentMap(0, threads: 2) { $0 }.isEmpty)
+        #expect(concurrentMap(0, threads: 2) { $0 }.isEmpty)
     }
 
     @Test func concurrentMapRethrowsTheLowestIndexError() {

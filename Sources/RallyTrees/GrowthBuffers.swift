@@ -36,9 +36,11 @@ struct HistogramPool {
     func deallocate() { buffers.forEach { $0.deallocate() } }
 }
 
-/// Left-row counts of the blocks of one partition step, each written by one worker.
+/// Numbers per block of one partition step (its left-row count, or where its rows go), each
+/// written by one worker or by the caller between steps.
 final class SplitCounts: @unchecked Sendable {
-    // @unchecked: worker w writes only the counts of its own blocks.
+    // @unchecked: worker w writes only the numbers of its own blocks; the caller writes only
+    // between steps.
     let counts: UnsafeMutableBufferPointer<Int>
     init(_ n: Int) {
         counts = .allocate(capacity: max(1, n))

@@ -262,8 +262,9 @@ extension HistogramTrees {
     }
 
     /// Splits each candidate's rows between its children, keeping row order on each side:
-    /// workers partition blocks of rows (left rows in place, right rows aside), then each
-    /// node's blocks are put together, left ones first.
+    /// workers partition blocks of rows (left rows to `leftRows`, right rows to `rightRows`, at
+    /// the block's own positions), then, once every block's left count is known, copy each
+    /// block's two sides back into the order at their places (a node's left blocks first).
     private func partition(_ batch: [Candidate], tree: BoostedTree, threads: Int) {
         guard !batch.isEmpty else { return }
         let blocks = rowBlocks(batch)
@@ -274,26 +275,36 @@ extension HistogramTrees {
                 lefts.counts[b] = self.partition(steps[b].rows, by: splits[steps[b].candidate])
             }
         }
+        // where each block's left and right rows go: a node's left rows, block after block,
+        // then its right rows
+        let places = SplitCounts(2 * blocks.count)
         var b = 0
         for (i, c) in batch.enumerated() {
             let range = ranges[c.node], first = b
             while b < steps.count && steps[b].candidate == i { b += 1 }
             var l = range.lowerBound
             for k in first..<b {
-                let count = lefts.counts[k]
-                memmove(order.baseAddress! + l, order.baseAddress! + steps[k].rows.lowerBound, count * MemoryLayout<Int32>.stride)
-                l += count
+                places.counts[2 * k] = l
+                l += lefts.counts[k]
             }
             var r = l
             for k in first..<b {
-                let count = steps[k].rows.count - lefts.counts[k]
-                (order.baseAddress! + r).update(from: scratch.baseAddress! + steps[k].rows.lowerBound, count: count)
-                r += count
+                places.counts[2 * k + 1] = r
+                r += steps[k].rows.count - lefts.counts[k]
             }
             let left = Int(tree.left[c.node])
             ranges[left] = range.lowerBound..<l
             ranges[left + 1] = l..<range.upperBound
         }
+        parallel(workers) { w in
+            for b in stride(from: w, to: steps.count, by: workers) {
+                let start = steps[b].rows.lowerBound, left = lefts.counts[b]
+                (self.order.baseAddress! + places.counts[2 * b]).update(from: self.leftRows.baseAddress! + start, count: left)
+                (self.order.baseAddress! + places.counts[2 * b + 1]).update(from: self.rightRows.baseAddress! + start,
+                                                                            count: steps[b].rows.count - left)
+            }
+        }
+        places.release()
         lefts.release()
     }
 
@@ -336,8 +347,8 @@ extension HistogramTrees {
         }
     }
 
-    /// Partitions `rows` of the order by `split`: left rows moved to the front in place, right
-    /// rows to the same positions of the scratch buffer; returns the left count.
+    /// Partitions `rows` of the order by `split`: left rows, in order, to `leftRows` from the
+    /// block's first position, right rows likewise to `rightRows`; returns the left count.
     private func partition(_ rows: Range<Int>, by split: Split) -> Int {
         let f = split.feature, threshold = split.leftBins
         let missing = cuts.bins(f), missingLeft = split.defaultLeft
@@ -348,16 +359,16 @@ extension HistogramTrees {
             for k in rows {
                 let row = order[k], b = Int(column[Int(row)])
                 let goesLeft = b == missing ? missingLeft : b < threshold
-                order[l] = row
-                scratch[r] = row
+                leftRows[l] = row
+                rightRows[r] = row
                 l &+= goesLeft ? 1 : 0
                 r &+= goesLeft ? 0 : 1
             }
         } else {
             for k in rows {
                 let row = order[k], goesLeft = Int(column[Int(row)]) < threshold
-                order[l] = row
-                scratch[r] = row
+                leftRows[l] = row
+                rightRows[r] = row
                 l &+= goesLeft ? 1 : 0
                 r &+= goesLeft ? 0 : 1
             }

@@ -96,8 +96,11 @@ package final class HistogramTrees: @unchecked Sendable {
     /// Where feature `f`'s histogram starts: its bins, then one slot for missing values.
     let slotOffsets: [Int]
     let gradients: UnsafeMutableBufferPointer<Sums>
+    /// The rows of each node of the tree being grown, side by side (``ranges``), in row order.
     let order: UnsafeMutableBufferPointer<Int32>
-    let scratch: UnsafeMutableBufferPointer<Int32>
+    /// Where a partition puts each block's left and right rows before they go back to `order`.
+    let leftRows: UnsafeMutableBufferPointer<Int32>
+    let rightRows: UnsafeMutableBufferPointer<Int32>
     var histograms: HistogramPool
     private var random: Xoshiro256StarStar
     /// The fit's helper threads, made at the first tree that uses more than one thread.
@@ -162,7 +165,8 @@ package final class HistogramTrees: @unchecked Sendable {
         marginValues.initialize(repeating: 0)
         gradients = .allocate(capacity: max(1, rows.count))
         order = .allocate(capacity: max(1, rows.count))
-        scratch = .allocate(capacity: max(1, rows.count))
+        leftRows = .allocate(capacity: max(1, rows.count))
+        rightRows = .allocate(capacity: max(1, rows.count))
         histograms = HistogramPool(slots: slotCount, limit: histogramBudget)
         random = Xoshiro256StarStar(seed: settings.seed)
     }
@@ -178,7 +182,8 @@ package final class HistogramTrees: @unchecked Sendable {
         binsByFeature.deallocate()
         gradients.deallocate()
         order.deallocate()
-        scratch.deallocate()
+        leftRows.deallocate()
+        rightRows.deallocate()
         histograms.deallocate()
         team?.stop()
     }

@@ -262,16 +262,16 @@ extension HistogramTrees {
     }
 
     /// Splits each candidate's rows between its children, keeping row order on each side:
-    /// workers partition blocks of rows (left rows to `leftRows`, right rows to `rightRows`, at
+    /// workers partition blocks of rows (each taking the next block when done with one) (left rows to `leftRows`, right rows to `rightRows`, at
     /// the block's own positions), then, once every block's left count is known, copy each
     /// block's two sides back into the order at their places (a node's left blocks first).
     private func partition(_ batch: [Candidate], tree: BoostedTree, threads: Int) {
         guard !batch.isEmpty else { return }
         let blocks = rowBlocks(batch)
         let lefts = SplitCounts(blocks.count), steps = blocks, splits = batch.map(\.split)
-        let workers = max(1, min(threads, blocks.count))
-        parallel(workers) { w in
-            for b in stride(from: w, to: steps.count, by: workers) {
+        let workers = max(1, min(threads, blocks.count)), next = WorkCounter()
+        parallel(workers) { _ in
+            while case let b = next.take(), b < steps.count {
                 lefts.counts[b] = self.partition(steps[b].rows, by: splits[steps[b].candidate])
             }
         }
@@ -296,8 +296,9 @@ extension HistogramTrees {
             ranges[left] = range.lowerBound..<l
             ranges[left + 1] = l..<range.upperBound
         }
-        parallel(workers) { w in
-            for b in stride(from: w, to: steps.count, by: workers) {
+        let copies = WorkCounter()
+        parallel(workers) { _ in
+            while case let b = copies.take(), b < steps.count {
                 let start = steps[b].rows.lowerBound, left = lefts.counts[b]
                 (self.order.baseAddress! + places.counts[2 * b]).update(from: self.leftRows.baseAddress! + start, count: left)
                 (self.order.baseAddress! + places.counts[2 * b + 1]).update(from: self.rightRows.baseAddress! + start,
@@ -327,9 +328,9 @@ extension HistogramTrees {
         guard !batch.isEmpty else { return }
         let steps = rowBlocks(batch), splits = batch.map(\.split)
         let values = batch.map { c in (left: tree.split[Int(tree.left[c.node])], right: tree.split[Int(tree.left[c.node]) + 1]) }
-        let workers = max(1, min(threads, steps.count))
-        parallel(workers) { w in
-            for b in stride(from: w, to: steps.count, by: workers) {
+        let workers = max(1, min(threads, steps.count)), next = WorkCounter()
+        parallel(workers) { _ in
+            while case let b = next.take(), b < steps.count {
                 let i = steps[b].candidate
                 self.settle(steps[b].rows, by: splits[i], values: values[i])
             }

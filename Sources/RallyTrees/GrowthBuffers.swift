@@ -36,17 +36,47 @@ struct HistogramPool {
     func deallocate() { buffers.forEach { $0.deallocate() } }
 }
 
-/// Numbers per block of one partition step (its left-row count, or where its rows go), each
-/// written by one worker or by the caller between steps.
-final class SplitCounts: @unchecked Sendable {
-    // @unchecked: worker w writes only the numbers of its own blocks; the caller writes only
-    // between steps.
-    let counts: UnsafeMutableBufferPointer<Int>
-    init(_ n: Int) {
-        counts = .allocate(capacity: max(1, n))
-        counts.initialize(repeating: 0)
+/// One level's partition of its candidates' rows, in blocks of consecutive positions of the
+/// order: each block's left rows (in order) sit in `leftRows` and its right rows in `rightRows`,
+/// from the block's own first position, until they are copied back into the order at `places`.
+/// A child's histogram is summed straight from its side of its parent's blocks.
+final class LevelRows: @unchecked Sendable {
+    // @unchecked: in the partition step worker w writes only the left counts of the blocks it
+    // takes; the caller writes the places between steps; later steps only read.
+    /// The blocks, candidate after candidate.
+    let blocks: [(candidate: Int, rows: Range<Int>)]
+    /// Per candidate, its blocks' indices.
+    let spans: [Range<Int>]
+    /// Left rows of each block.
+    let lefts: UnsafeMutableBufferPointer<Int>
+    /// Where in the order block b's left rows (`places[2b]`) and right rows (`places[2b + 1]`) go.
+    let places: UnsafeMutableBufferPointer<Int>
+
+    init(blocks: [(candidate: Int, rows: Range<Int>)], candidates: Int) {
+        self.blocks = blocks
+        var spans: [Range<Int>] = [], b = 0
+        for i in 0..<candidates {
+            let first = b
+            while b < blocks.count && blocks[b].candidate == i { b += 1 }
+            spans.append(first..<b)
+        }
+        self.spans = spans
+        lefts = .allocate(capacity: max(1, blocks.count))
+        lefts.initialize(repeating: 0)
+        places = .allocate(capacity: max(1, 2 * blocks.count))
+        places.initialize(repeating: 0)
     }
-    func release() { counts.deallocate() }
+
+    /// Block b's rows on one side: their positions in `leftRows` (left) or `rightRows`.
+    func side(_ b: Int, left: Bool) -> Range<Int> {
+        let start = blocks[b].rows.lowerBound
+        return start..<(start + (left ? lefts[b] : blocks[b].rows.count - lefts[b]))
+    }
+
+    deinit {
+        lefts.deallocate()
+        places.deallocate()
+    }
 }
 
 /// The best split per node of each run of features (`runs` of them, in feature order) of one

@@ -45,7 +45,7 @@ extension HistogramTrees {
         // for data without missing values XGBoost sums the root from feature 0's histogram
         let rootFeatures = hasMissing || chosen.first == 0 ? chosen : [0] + chosen
         // the root's histograms: every feature costs an add per row
-        forEachShare(rootFeatures, threads: threads, cost: { _ in 1 }) { _, share in self.fill(0, features: share) }
+        forEachShare(rootFeatures, threads: threads, cost: { _ in 1 }) { _, share in self.fill(0, features: share, from: .all) }
         sums[0] = hasMissing ? (0..<rows).reduce(into: Sums.zero) { $0 += gradients[$1] } : featureTotal(0, feature: 0)
         let weight = calcWeight(sums[0])
         tree.sumHessian[0] = Float(sums[0].y)
@@ -73,9 +73,9 @@ extension HistogramTrees {
                     releaseHistogram(c.node)
                 }
             }
-            partition(valid, tree: tree, threads: threads)
+            let level = partition(valid, tree: tree, threads: threads)
             settle(final, tree: tree, threads: threads)
-            for child in growChildren(valid, tree: tree, features: chosen, threads: threads, queue: &queue) {
+            for child in growChildren(valid, rows: level, tree: tree, features: chosen, threads: threads, queue: &queue) {
                 if child.split.loss > Self.minimumLoss {
                     queue.push(child)
                 } else {
@@ -100,10 +100,13 @@ extension HistogramTrees {
 
     /// Builds the children of `valid` candidates (the one with the smaller hessian from its
     /// rows, its sibling by subtraction from the parent) and finds their best splits, in
-    /// order: left, right of each candidate.
-    private func growChildren(_ valid: [Candidate], tree: BoostedTree, features chosen: [Int], threads: Int,
+    /// order: left, right of each candidate. The children's rows are read from the `level`'s
+    /// blocks; copying them back into the order is work of the same step.
+    private func growChildren(_ valid: [Candidate], rows level: LevelRows?, tree: BoostedTree, features chosen: [Int], threads: Int,
                               queue: inout ExpandQueue) -> [Candidate] {
+        guard let level else { return [] }
         var out: [Candidate] = []
+        var copies = level.blocks.count
         var start = 0
         while start < valid.count {
             // bounded memory: waiting leaves, children made so far, then later parents give up
@@ -111,32 +114,38 @@ extension HistogramTrees {
             let spare = queue.nodes + out.map(\.node) + valid[(start + 1)...].reversed().map(\.node)
             for node in spare where histograms.available < 2 { releaseHistogram(node) }
             let part = Array(valid[start..<min(valid.count, start + max(1, histograms.available / 2))])
-            var jobs: [(built: Int, other: Int, parent: Int)] = []
-            for c in part {
+            var jobs: [(built: Int, other: Int, parent: Int, candidate: Int, builtLeft: Bool)] = []
+            for (i, c) in part.enumerated() {
                 let l = Int(tree.left[c.node])
                 let fewerRight = c.split.right.y < c.split.left.y
-                let job = (built: fewerRight ? l + 1 : l, other: fewerRight ? l : l + 1, parent: histogramOf[c.node])
+                let job = (built: fewerRight ? l + 1 : l, other: fewerRight ? l : l + 1, parent: histogramOf[c.node],
+                           candidate: start + i, builtLeft: !fewerRight)
                 histogramOf[job.built] = histograms.acquire()
                 histogramOf[job.other] = histograms.acquire()
                 jobs.append(job)
             }
             // the work of a level: each candidate's children on each run of features, taken by
-            // whichever worker is free next (a node's rows, hence its work, differ at random)
+            // whichever worker is free next (a node's rows, hence its work, differ at random),
+            // then the blocks' copies into the order (small items that even out the workers' ends)
             let workers = max(1, min(threads, chosen.count))
             // a feature costs a histogram add per row of the built child and a split search over
             // its bins for each child
             let runs = featureRuns(chosen, workers: workers) { 64 + self.cuts.bins($0) }
             let table = SplitTable(runs: runs.count - 1, nodes: 2 * part.count)
-            let steps = jobs, items = jobs.count * (runs.count - 1), next = WorkCounter()
+            let steps = jobs, fills = jobs.count * (runs.count - 1), items = fills + copies, next = WorkCounter()
             parallel(workers) { _ in
                 while case let item = next.take(), item < items {
+                    guard item < fills else {
+                        self.copyBack(level, block: item - fills)
+                        continue
+                    }
                     let (j, r) = item.quotientAndRemainder(dividingBy: runs.count - 1)
                     let job = steps[j], share = chosen[runs[r]..<runs[r + 1]]
-                    self.fill(job.built, features: share)
+                    self.fill(job.built, features: share, from: .side(level, candidate: job.candidate, left: job.builtLeft))
                     if job.parent >= 0 {
                         for f in share { self.subtract(job.parent, job.built, into: job.other, feature: f) }
                     } else {
-                        self.fill(job.other, features: share)
+                        self.fill(job.other, features: share, from: .side(level, candidate: job.candidate, left: !job.builtLeft))
                     }
                     let l = min(job.built, job.other)
                     for f in share {
@@ -153,6 +162,7 @@ extension HistogramTrees {
             table.release()
             for c in part { releaseHistogram(c.node) }
             start += part.count
+            copies = 0
         }
         return out
     }
@@ -187,34 +197,54 @@ extension HistogramTrees {
 
     // MARK: histograms
 
+    /// Where a node's rows are read from when its histogram is made: every row (the root), or
+    /// one side of its parent's blocks in a level's partition (before, or while, they are
+    /// copied back into the order).
+    enum NodeRows {
+        case all
+        case side(LevelRows, candidate: Int, left: Bool)
+    }
+
     /// Sums node's rows' gradients by bin of each feature of `share`, row by row (in row
     /// order for each bin), missing values in the slot after a feature's last bin. Going
     /// across features row by row keeps many sums in flight at once.
-    private func fill(_ node: Int, features share: ArraySlice<Int>) {
+    private func fill(_ node: Int, features share: ArraySlice<Int>, from rows: NodeRows) {
         let h = histograms[histogramOf[node]]
         for f in share { (h + slotOffsets[f]).update(repeating: .zero, count: cuts.bins(f) + 1) }
+        switch rows {
+        case .all:
+            fill(h, rows: nil, 0..<self.rows, share)
+        case .side(let level, let candidate, let left):
+            let ids = UnsafePointer((left ? leftRows : rightRows).baseAddress!)
+            for b in level.spans[candidate] { fill(h, rows: ids, level.side(b, left: left), share) }
+        }
+    }
+
+    /// Adds the gradients of rows `ids[k]` for k in `range` (rows `range` themselves when `ids`
+    /// is nil) to `h`.
+    private func fill(_ h: UnsafeMutablePointer<Sums>, rows ids: UnsafePointer<Int32>?, _ range: Range<Int>, _ share: ArraySlice<Int>) {
         switch rowSlots {
-        case .narrow(let slots): fill(h, ranges[node], share, UnsafePointer(slots.baseAddress!))
-        case .wide(let slots): fill(h, ranges[node], share, UnsafePointer(slots.baseAddress!))
+        case .narrow(let slots): fill(h, ids, range, share, UnsafePointer(slots.baseAddress!))
+        case .wide(let slots): fill(h, ids, range, share, UnsafePointer(slots.baseAddress!))
         }
     }
 
     @inline(__always)
-    private func fill<Slot: FixedWidthInteger>(_ h: UnsafeMutablePointer<Sums>, _ range: Range<Int>, _ share: ArraySlice<Int>,
-                                               _ slots: UnsafePointer<Slot>) {
+    private func fill<Slot: FixedWidthInteger>(_ h: UnsafeMutablePointer<Sums>, _ ids: UnsafePointer<Int32>?, _ range: Range<Int>,
+                                               _ share: ArraySlice<Int>, _ slots: UnsafePointer<Slot>) {
         guard let first = share.first else { return }
         let width = features
         if share.count == share.last! - first + 1 {
             // a run of features: a row's slots for them lie side by side
             let n = share.count
-            if range.count == rows {
-                for r in range {
+            if let ids {
+                for k in range {
+                    let r = Int(ids[k])
                     let g = gradients[r], row = slots + (r &* width &+ first)
                     for j in 0..<n { h[Int(row[j])] += g }
                 }
             } else {
-                for k in range {
-                    let r = Int(order[k])
+                for r in range {
                     let g = gradients[r], row = slots + (r &* width &+ first)
                     for j in 0..<n { h[Int(row[j])] += g }
                 }
@@ -222,7 +252,7 @@ extension HistogramTrees {
             return
         }
         for k in range {
-            let r = range.count == rows ? k : Int(order[k])
+            let r = ids.map { Int($0[k]) } ?? k
             let g = gradients[r], row = slots + r &* width
             for f in share { h[Int(row[f])] += g }
         }
@@ -262,51 +292,43 @@ extension HistogramTrees {
     }
 
     /// Splits each candidate's rows between its children, keeping row order on each side:
-    /// workers partition blocks of rows (each taking the next block when done with one) (left rows to `leftRows`, right rows to `rightRows`, at
-    /// the block's own positions), then, once every block's left count is known, copy each
-    /// block's two sides back into the order at their places (a node's left blocks first).
-    private func partition(_ batch: [Candidate], tree: BoostedTree, threads: Int) {
-        guard !batch.isEmpty else { return }
-        let blocks = rowBlocks(batch)
-        let lefts = SplitCounts(blocks.count), steps = blocks, splits = batch.map(\.split)
-        let workers = max(1, min(threads, blocks.count)), next = WorkCounter()
+    /// workers partition blocks of rows (each taking the next block when done with one) into
+    /// `leftRows` and `rightRows`; then the children's ranges and each block's places in the
+    /// order are set (a node's left blocks first). Nil for no candidates.
+    private func partition(_ batch: [Candidate], tree: BoostedTree, threads: Int) -> LevelRows? {
+        guard !batch.isEmpty else { return nil }
+        let level = LevelRows(blocks: rowBlocks(batch), candidates: batch.count), splits = batch.map(\.split)
+        let workers = max(1, min(threads, level.blocks.count)), next = WorkCounter()
         parallel(workers) { _ in
-            while case let b = next.take(), b < steps.count {
-                lefts.counts[b] = self.partition(steps[b].rows, by: splits[steps[b].candidate])
+            while case let b = next.take(), b < level.blocks.count {
+                level.lefts[b] = self.partition(level.blocks[b].rows, by: splits[level.blocks[b].candidate])
             }
         }
-        // where each block's left and right rows go: a node's left rows, block after block,
-        // then its right rows
-        let places = SplitCounts(2 * blocks.count)
-        var b = 0
         for (i, c) in batch.enumerated() {
-            let range = ranges[c.node], first = b
-            while b < steps.count && steps[b].candidate == i { b += 1 }
+            let range = ranges[c.node]
             var l = range.lowerBound
-            for k in first..<b {
-                places.counts[2 * k] = l
-                l += lefts.counts[k]
+            for b in level.spans[i] {
+                level.places[2 * b] = l
+                l += level.lefts[b]
             }
             var r = l
-            for k in first..<b {
-                places.counts[2 * k + 1] = r
-                r += steps[k].rows.count - lefts.counts[k]
+            for b in level.spans[i] {
+                level.places[2 * b + 1] = r
+                r += level.blocks[b].rows.count - level.lefts[b]
             }
             let left = Int(tree.left[c.node])
             ranges[left] = range.lowerBound..<l
             ranges[left + 1] = l..<range.upperBound
         }
-        let copies = WorkCounter()
-        parallel(workers) { _ in
-            while case let b = copies.take(), b < steps.count {
-                let start = steps[b].rows.lowerBound, left = lefts.counts[b]
-                (self.order.baseAddress! + places.counts[2 * b]).update(from: self.leftRows.baseAddress! + start, count: left)
-                (self.order.baseAddress! + places.counts[2 * b + 1]).update(from: self.rightRows.baseAddress! + start,
-                                                                            count: steps[b].rows.count - left)
-            }
-        }
-        places.release()
-        lefts.release()
+        return level
+    }
+
+    /// Copies block b of a level's partition back into the order: its left rows, then its right
+    /// rows, each at its place.
+    private func copyBack(_ level: LevelRows, block b: Int) {
+        let left = level.side(b, left: true), right = level.side(b, left: false)
+        (order.baseAddress! + level.places[2 * b]).update(from: leftRows.baseAddress! + left.lowerBound, count: left.count)
+        (order.baseAddress! + level.places[2 * b + 1]).update(from: rightRows.baseAddress! + right.lowerBound, count: right.count)
     }
 
     /// Blocks of at most 2,048 of the candidates' rows, candidate after candidate.

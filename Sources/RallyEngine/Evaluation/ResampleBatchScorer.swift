@@ -85,22 +85,18 @@ struct ResampleBatchScorer: Sendable {
 
     /// Σ c·(p − y)², Σ c·log-loss and Σ c·(climatology − y)² in time order, per lane.
     private func linearSums(_ batch: ResampleBatch) -> (brier: Lanes, logLoss: Lanes, reference: Lanes) {
-        var brier = Lanes(), logLoss = Lanes(), reference = Lanes()
-        scorer.squaredErrors.withUnsafeBufferPointer { se in
-            scorer.logLosses.withUnsafeBufferPointer { ll in
-                for i in 0..<batch.rows {
-                    let c = Lanes(batch.wide(i))
-                    brier += c * se[i]
-                    logLoss += c * ll[i]
-                }
-            }
+        (Self.weightedSum(scorer.squaredErrors, batch), Self.weightedSum(scorer.logLosses, batch),
+         scorer.referenceErrors.map { Self.weightedSum($0, batch) } ?? Lanes())
+    }
+
+    /// Σ c·x in time order, per lane. One sum per pass over the rows: its eight lanes stay in
+    /// registers (two or three sums at once did not fit, and every row's adds went through memory).
+    private static func weightedSum(_ x: [Double], _ batch: ResampleBatch) -> Lanes {
+        x.withUnsafeBufferPointer { x in
+            var sum = Lanes()
+            for i in 0..<batch.rows { sum += Lanes(batch.wide(i)) * x[i] }
+            return sum
         }
-        if let referenceErrors = scorer.referenceErrors {
-            referenceErrors.withUnsafeBufferPointer { re in
-                for i in 0..<batch.rows { reference += Lanes(batch.wide(i)) * re[i] }
-            }
-        }
-        return (brier, logLoss, reference)
     }
 
     /// Each calibration bin's count, probability sum and positive count, per lane, into

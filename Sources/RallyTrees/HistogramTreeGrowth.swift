@@ -128,9 +128,11 @@ extension HistogramTrees {
             // whichever worker is free next (a node's rows, hence its work, differ at random),
             // then the blocks' copies into the order (small items that even out the workers' ends)
             let workers = max(1, min(threads, chosen.count))
-            // a feature costs a histogram add per row of the built child and a split search over
-            // its bins for each child
-            let runs = featureRuns(chosen, workers: workers) { 64 + self.cuts.bins($0) }
+            // a feature costs a histogram add per row of the built child (about a nanosecond) and
+            // a split search over its bins for each child (a few nanoseconds a bin): near the
+            // root the rows dominate and every feature costs about the same
+            let builtRows = jobs.reduce(0) { $0 + self.ranges[$1.built].count } / max(1, jobs.count)
+            let runs = featureRuns(chosen, workers: workers) { builtRows + 4 * self.cuts.bins($0) }
             let table = SplitTable(runs: runs.count - 1, nodes: 2 * part.count)
             let steps = jobs, fills = jobs.count * (runs.count - 1), items = fills + copies, next = WorkCounter()
             parallel(workers) { _ in

@@ -1,5 +1,5 @@
 // The buffers HistogramTrees grows a tree with: histograms, best splits per run of features and
-// partition counts.
+// a level's partitioned rows.
 
 /// Histogram buffers of one fit, reused from tree to tree, at most `limit` of them (about
 /// 256 MB): beyond that, parents give theirs up and their children are built from rows.

@@ -86,11 +86,15 @@ extension HistogramTrees {
             batch = queue.pop(leaves: &leaves, isValid: isValid)
         }
         histograms.reset()
-        let ends = (0..<tree.count).filter { tree.left[$0] == -1 }.map { (rows: ranges[$0], value: tree.split[$0]) }
-        let workers = max(1, min(threads, ends.count))
-        parallel(workers) { w in
-            for leaf in stride(from: w, to: ends.count, by: workers).map({ ends[$0] }) {
-                for k in leaf.rows { self.marginValues[Int(self.order[k])] += leaf.value }
+        // the leaves whose rows were not settled with their parent's split add their value here
+        // (a settled split's leaves have no rows of their own); a few thousand rows are not
+        // worth a parallel step
+        let ends = (0..<tree.count).filter { tree.left[$0] == -1 && !ranges[$0].isEmpty }.map { (rows: ranges[$0], value: tree.split[$0]) }
+        let endRows = ends.reduce(0) { $0 + $1.rows.count }
+        let workers = endRows < 8192 ? 1 : max(1, min(threads, ends.count)), next = WorkCounter()
+        parallel(workers) { _ in
+            while case let i = next.take(), i < ends.count {
+                for k in ends[i].rows { self.marginValues[Int(self.order[k])] += ends[i].value }
             }
         }
         return tree

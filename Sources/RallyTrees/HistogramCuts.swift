@@ -126,37 +126,48 @@ struct BinnedColumns: Sendable {
     /// Bins `columns` (as given to ``HistogramCuts/init(columns:weights:maxBin:threads:)``),
     /// features shared among `threads` workers.
     init(columns: [[Float]], cuts: HistogramCuts, threads: Int = 1) {
+        let rows = columns.first?.count ?? 0, count = rows * columns.count
+        var missing: [Bool] = []
+        byFeature = [UInt16](unsafeUninitializedCapacity: count) { buffer, written in
+            missing = Self.bin(columns, cuts: cuts, threads: threads, into: buffer)
+            written = count
+        }
+        self.rows = rows
+        missingIn = missing
+    }
+
+    /// Bins `columns` into `bins` (`rows × features` slots, feature-major as ``byFeature``),
+    /// features shared among `threads` workers; returns whether each feature has a missing
+    /// value. The trainer bins straight into the buffer it keeps.
+    static func bin(_ columns: [[Float]], cuts: HistogramCuts, threads: Int, into bins: UnsafeMutableBufferPointer<UInt16>) -> [Bool] {
         let rows = columns.first?.count ?? 0, width = columns.count
-        let binned = FeatureBins(rows: rows, features: width)
+        guard rows > 0, let base = bins.baseAddress, bins.count >= rows * width else { return [Bool](repeating: false, count: width) }
+        let target = FeatureBins(bins: base, features: width)
         let workers = max(1, min(threads, width)), next = WorkCounter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             cuts.values.withUnsafeBufferPointer { values in
                 while case let f = next.take(), f < width {
                     let own = UnsafeBufferPointer(rebasing: values[cuts.pointers[f]..<cuts.pointers[f + 1]])
-                    binned.missing[f] = columns[f].withUnsafeBufferPointer { column in
-                        HistogramCuts.bins(of: column, among: own, missing: UInt16(own.count), into: binned.bins + f * rows)
+                    target.missing[f] = columns[f].withUnsafeBufferPointer { column in
+                        HistogramCuts.bins(of: column, among: own, missing: UInt16(own.count), into: target.bins + f * rows)
                     }
                 }
             }
         }
-        self.byFeature = Array(UnsafeBufferPointer(start: binned.bins, count: rows * width))
-        self.rows = rows
-        self.missingIn = Array(binned.missing.prefix(width))
+        return Array(target.missing)
     }
 }
 
-/// The bins while they are made, each feature's written by one worker.
+/// Where the workers bin, each feature's rows and flag written by one worker.
 private final class FeatureBins: @unchecked Sendable {
     // @unchecked: worker w writes only its own features' rows and flags; read after all finish.
+    /// The bins' memory (not owned).
     let bins: UnsafeMutablePointer<UInt16>
     let missing: UnsafeMutableBufferPointer<Bool>
-    init(rows: Int, features: Int) {
-        bins = .allocate(capacity: max(1, rows * features))
-        missing = .allocate(capacity: max(1, features))
+    init(bins: UnsafeMutablePointer<UInt16>, features: Int) {
+        self.bins = bins
+        missing = .allocate(capacity: features)
         missing.initialize(repeating: false)
     }
-    deinit {
-        bins.deallocate()
-        missing.deallocate()
-    }
+    deinit { missing.deallocate() }
 }

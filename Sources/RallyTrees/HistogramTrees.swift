@@ -144,22 +144,27 @@ package final class HistogramTrees: @unchecked Sendable {
         }
         let cuts = HistogramCuts(columns: columns, weights: weightValues, maxBin: maxBin, threads: threads)
         self.cuts = cuts
-        let binned = BinnedColumns(columns: columns, cuts: cuts, threads: threads)
-        hasMissing = binned.hasMissing
-        missingIn = binned.missingIn
-        let offsets = (0..<source.count).map { cuts.pointers[$0] + $0 }
-        let slotCount = cuts.values.count + source.count
+        let width = source.count, n = rows.count
+        let bins = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, n * width))
+        missingIn = BinnedColumns.bin(columns, cuts: cuts, threads: threads, into: UnsafeMutableBufferPointer(rebasing: bins[0..<(n * width)]))
+        hasMissing = missingIn.contains(true)
+        binsByFeature = bins
+        let offsets = (0..<width).map { cuts.pointers[$0] + $0 }
+        let slotCount = cuts.values.count + width
+        // row-major slots, laid out 256 rows at a time (a block's rows stay in cache while each
+        // feature's bins are read in order)
         func laidOut<Slot: FixedWidthInteger>(_: Slot.Type) -> UnsafeMutableBufferPointer<Slot> {
-            let width = source.count, n = rows.count
-            let out = UnsafeMutableBufferPointer<Slot>.allocate(capacity: max(1, binned.byFeature.count))
-            for f in 0..<width {
-                for i in 0..<n { out[i * width + f] = Slot(offsets[f] + Int(binned.byFeature[f * n + i])) }
+            let out = UnsafeMutableBufferPointer<Slot>.allocate(capacity: max(1, n * width))
+            for start in stride(from: 0, to: n, by: 256) {
+                let block = start..<min(n, start + 256)
+                for f in 0..<width {
+                    let offset = offsets[f], column = bins.baseAddress! + f * n
+                    for i in block { out[i * width + f] = Slot(truncatingIfNeeded: offset + Int(column[i])) }
+                }
             }
             return out
         }
         rowSlots = slotCount <= Int(UInt16.max) ? .narrow(laidOut(UInt16.self)) : .wide(laidOut(UInt32.self))
-        binsByFeature = .allocate(capacity: max(1, binned.byFeature.count))
-        _ = binsByFeature.initialize(from: binned.byFeature)
         slotOffsets = offsets
         marginValues = .allocate(capacity: max(1, rows.count))
         marginValues.initialize(repeating: 0)

@@ -141,7 +141,8 @@ struct BinnedColumns: Sendable {
     /// value. The trainer bins straight into the buffer it keeps.
     static func bin(_ columns: [[Float]], cuts: HistogramCuts, threads: Int, into bins: UnsafeMutableBufferPointer<UInt16>) -> [Bool] {
         let rows = columns.first?.count ?? 0, width = columns.count
-        guard rows > 0, let base = bins.baseAddress, bins.count >= rows * width else { return [Bool](repeating: false, count: width) }
+        precondition(bins.count >= rows * width, "room for \(rows * width) bins, got \(bins.count)")
+        guard rows > 0, let base = bins.baseAddress else { return [Bool](repeating: false, count: width) }
         let target = FeatureBins(bins: base, features: width)
         let workers = max(1, min(threads, width)), next = WorkCounter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -154,7 +155,7 @@ struct BinnedColumns: Sendable {
                 }
             }
         }
-        return Array(target.missing)
+        return Array(target.missing.prefix(width))
     }
 }
 
@@ -166,7 +167,7 @@ private final class FeatureBins: @unchecked Sendable {
     let missing: UnsafeMutableBufferPointer<Bool>
     init(bins: UnsafeMutablePointer<UInt16>, features: Int) {
         self.bins = bins
-        missing = .allocate(capacity: features)
+        missing = .allocate(capacity: max(1, features))
         missing.initialize(repeating: false)
     }
     deinit { missing.deallocate() }

@@ -40,8 +40,9 @@ let package = Package(
         .target(name: "RallyEngine", dependencies: ["RallyCore", "RallyTrees", "LuaBridge", "CLua", "CXGBoost", "CSHA256", "CStartup"]),
         // the REPL's Lua side (chunk completion, top-level locals, pretty-printing, completion): the shell's, not the engine's
         .target(name: "RallyConsole", dependencies: ["RallyEngine", "LuaBridge", "CLua"]),
-        // the bounded OpenMP spin (GOMP_SPINCOUNT) that rally-shell and `require "rally"` set before
-        // XGBoost, and with it libgomp, is loaded
+        // what runs first: the bounded OpenMP spin (GOMP_SPINCOUNT) that rally-shell and `require "rally"`
+        // set before XGBoost, and with it libgomp, is loaded; and the check, before main, that the CPU
+        // has the instruction set a release build was compiled for (x86-64-v3, see scripts/setup.sh)
         .target(name: "CStartup", cSettings: cDebugInfo),
         .executableTarget(name: "rally-shell", dependencies: ["RallyEngine", "LuaBridge", "RallyConsole", "CLua", "CReadline", "CStartup"]),
         .testTarget(name: "DataTests", dependencies: ["RallyEngine"]),

@@ -8,10 +8,7 @@ cd "$(dirname "$0")/.."
 years="${1:-2}"
 python3 -c "import pandas" 2>/dev/null || { echo "bench_asof: pandas is not installed (pip install pandas)" >&2; exit 1; }
 
-if ! log="$(swift build -c release --product rally-shell 2>&1)"; then
-    echo "$log" >&2
-    exit 1
-fi
+bash scripts/setup.sh release
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 echo "bench_asof: generating $years years of vintages..." >&2

@@ -9,10 +9,7 @@ data="${1:-../shared/data/pjm_comed_2013_2018.csv}"
 n="${2:-5000000}"
 [ -f "$data" ] || { echo "bench_features: no data file at $data" >&2; exit 1; }
 
-if ! log="$(swift build -c release --product rally-shell 2>&1)"; then
-    echo "$log" >&2
-    exit 1
-fi
+bash scripts/setup.sh release
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 python3 scripts/bench/features_pandas.py "$data" "$work" "$n"

@@ -11,10 +11,7 @@ days="${1:-365}"
 places="${2:-12}"
 python3 -c "import pandas" 2>/dev/null || { echo "bench_gridstatus: pandas is not installed (pip install pandas)" >&2; exit 1; }
 
-if ! log="$(swift build -c release --product rally-shell 2>&1)"; then
-    echo "$log" >&2
-    exit 1
-fi
+bash scripts/setup.sh release
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 echo "bench_gridstatus: generating $days days x $places locations of 5-minute rows..." >&2

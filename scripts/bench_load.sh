@@ -12,10 +12,7 @@ rows="${2:-5000000}"
 [ -f "$data" ] || { echo "bench_load: no data file at $data" >&2; exit 1; }
 python3 -c "import pandas" 2>/dev/null || { echo "bench_load: pandas is not installed (pip install pandas)" >&2; exit 1; }
 
-if ! log="$(swift build -c release --product rally-shell 2>&1)"; then
-    echo "$log" >&2
-    exit 1
-fi
+bash scripts/setup.sh release
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 echo "bench_load: generating $rows rows..." >&2

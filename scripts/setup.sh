@@ -32,12 +32,28 @@ if [ "$config" = debug ] && command -v python3 >/dev/null && ! python3 -c "impor
     python3 -m pip install -q arch >&2 || echo "setup: could not install arch; the SPA cross-check test will be skipped" >&2
 fi
 
+# The instruction-set level of a release build: x86-64-v3 (AVX2, FMA, BMI1/2, ...) when this
+# machine's CPU has all of it and RALLY_PORTABLE is unset, baseline otherwise. The artifacts are
+# the same to the last byte either way (scripts/check_artifacts.sh); a v3 binary refuses, with a
+# message, to start on a CPU without those instructions (Sources/CStartup/cpu_level.c).
+release_cpu() {
+    [ -z "${RALLY_PORTABLE:-}" ] && [ "$(uname -m)" = x86_64 ] && [ -r /proc/cpuinfo ] || return 0
+    local flags f
+    flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+    for f in avx avx2 fma bmi1 bmi2 popcnt sse4_2 f16c movbe abm; do
+        [[ "$flags" == *" $f "* ]] || return 0
+    done
+    echo "-Xswiftc -target-cpu -Xswiftc haswell -Xcc -DRALLY_TARGET_CPU_HASWELL"
+}
+
 if [ "$config" = release ]; then
     # release: only the shell, with the Swift runtime and Foundation linked statically, which
-    # cuts start-up from ~30 ms to ~5 ms (loading libFoundation.so dominates otherwise). The
-    # shared library for stock Lua (rally.so) comes from the debug build.
-    echo "setup: swift build -c release --static-swift-stdlib --product rally-shell" >&2
-    swift build -c release --static-swift-stdlib --product rally-shell 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
+    # cuts start-up from ~30 ms to ~5 ms (loading libFoundation.so dominates otherwise), for
+    # this machine's x86-64 level. The shared library for stock Lua (rally.so) comes from the
+    # debug build, for baseline x86-64.
+    read -r -a cpu <<< "$(release_cpu)"
+    echo "setup: swift build -c release --static-swift-stdlib --product rally-shell ${cpu[*]}" >&2
+    swift build -c release --static-swift-stdlib --product rally-shell "${cpu[@]}" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
 else
     echo "setup: swift build -c $config" >&2
     swift build -c "$config" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }

@@ -72,6 +72,13 @@ models = {rally.model.naive(), rally.model.logreg{C = 1}}
         #expect(data["synthetic"] as? Bool == true && data["path"] is NSNull)
         #expect((run["seconds"] as! [String: Any])["load"] as? Double == 0.5)
         #expect(run["recipe"] as? String == "test")
+        // the versions, in order; the target CPU as the build names it (a test build: baseline)
+        let versions = run["versions"] as! [String: Any]
+        #expect(Set(versions.keys) == ["rally", "swift", "target_cpu", "lua", "xgboost"])
+        #expect(versions["target_cpu"] as? String == BuildInfo.targetCPU && ["x86-64", "x86-64-v3", "aarch64"].contains(BuildInfo.targetCPU))
+        let text = try String(contentsOfFile: first.path + "/run.json", encoding: .utf8)
+        #expect(text.contains("\"swift\": \"\(BuildInfo.swiftVersion)\",\n    \"target_cpu\": \"\(BuildInfo.targetCPU)\",\n    \"lua\""), "target_cpu between swift and lua")
+        try lua.run("local v = rally.versions(); assert(v.target_cpu == '\(BuildInfo.targetCPU)', tostring(v.target_cpu))")
         let predictions = try String(contentsOfFile: first.path + "/predictions.csv", encoding: .utf8)
         #expect(predictions.hasPrefix("ts,y,price,threshold,p_naive,p_logreg\n2014-01-01 00:00,"))
     }

@@ -10,4 +10,9 @@
 /// before XGBoost is first used: libgomp reads the variable only as it is loaded.
 void rally_prefer_bounded_spin(void);
 
+/// The instruction-set level this build's Swift code was compiled for: "x86-64-v3" (AVX2 and FMA,
+/// a release build on a machine that has them), "x86-64" (baseline), or the architecture's name.
+/// Recorded in run.json; the numbers do not depend on it (see cpu_level.c).
+const char *rally_target_cpu(void);
+
 #endif

@@ -273,7 +273,7 @@ extension EvaluationArtifacts {
             seconds.append(("write", writeSeconds))
             let total = given.reduce(0) { $0 + $1.1 } + (r.seconds.last { $0.0 == "evaluate" }?.1 ?? 0) + writeSeconds
             seconds.append(("total", total))
-            let versions = [("rally", BuildInfo.rallyVersion), ("swift", BuildInfo.swiftVersion)] + hostVersions
+            let versions = [("rally", BuildInfo.rallyVersion), ("swift", BuildInfo.swiftVersion), ("target_cpu", BuildInfo.targetCPU)] + hostVersions
                 + [("xgboost", try xgboost.value())]
             return RunRecord(recipe: recipe, data: try source.value(), rowsKept: r.keptRows, rowsTrain: r.trainRows, rowsTest: r.testTimes.count,
                              split: r.plan.schedule.json, parameters: parametersJSON(), seed: r.plan.bootstrap.seed,

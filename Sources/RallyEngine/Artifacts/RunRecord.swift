@@ -11,13 +11,14 @@
 ///   "split": {…},                         // as the split describes itself
 ///   "parameters": {…},                    // features, labeler, models, bootstrap, metrics
 ///   "seed": 7,
-///   "versions": {"rally": "0.1.0", "swift": "6.3", "lua": "Lua 5.4.6", "xgboost": "1.7.4"},
+///   "versions": {"rally": "0.1.0", "swift": "6.3", "target_cpu": "x86-64-v3", "lua": "Lua 5.4.6", "xgboost": "1.7.4"},
 ///   "git_commit": "93017c6…",             // null outside a git checkout
 ///   "seconds": {"features_labels": 0.04, "fit_gbdt": 0.9, …, "total": 1.2},
 ///   "warnings": []                        // e.g. folds resting on fewer than 30 rallies
 /// }
 /// ```
-/// Only `seconds` changes between two runs of the same recipe on the same data.
+/// Only `seconds` changes between two runs of the same recipe on the same data (and
+/// `target_cpu` between a baseline and an x86-64-v3 build, whose other files are the same).
 public struct RunRecord: Sendable {
     /// Where the data came from.
     public struct DataSource: Sendable {
@@ -57,7 +58,7 @@ public struct RunRecord: Sendable {
     public var parameters: JSONValue
     /// The seed.
     public var seed: UInt64
-    /// Component versions, in order (rally, swift, lua, xgboost).
+    /// Component versions, in order (rally, swift, target_cpu, lua, xgboost).
     public var versions: [(String, String)]
     /// The git commit of the working copy, when there is one.
     public var gitCommit: String?

@@ -62,10 +62,12 @@ public enum RallyLua {
             return 0
         }
         rally.function("versions", doc: """
-        rally.versions() -- a table with the versions of rally, Lua and XGBoost.
+        rally.versions() -- a table with the versions of rally, Lua and XGBoost, and target_cpu: the
+        instruction-set level rally was compiled for ("x86-64-v3" or "x86-64"; the numbers do not depend on it).
         """) { L in
             L.newTable()
             L.push(version); L.rawSet(-2, "rally")
+            L.push(BuildInfo.targetCPU); L.rawSet(-2, "target_cpu")
             L.push(luaVersion); L.rawSet(-2, "lua")
             L.push(xgboostVersion); L.rawSet(-2, "xgboost")
             return 1

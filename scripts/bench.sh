@@ -16,8 +16,9 @@
 #                       protocol's three models, as the peers fit; without --protocol the recipe
 #                       also fits two recalibrated gbdt models).
 # Prints each stage's seconds as each reports them (the peers' JSON lines; our run.json), the
-# end-to-end wall time of each run (process start to artifacts written, measured here), and the
-# ratios of the medians. A peer is skipped, with a message, when its packages are missing.
+# end-to-end wall time of each run (process start to artifacts written, measured here), the
+# ratios of the medians, and each round's own ratios (a round runs the peers, then rally) with
+# their median. A peer is skipped, with a message, when its packages are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -110,7 +111,11 @@ for name, have, title in (("peer", have_peer, "reference peer (pandas + scikit-l
     show(f"{title}: seconds per stage (its JSON line), {runs} runs", stages)
     walls = [wall(f"{name}{i}") for i in range(1, runs + 1)]
     print("  end to end (wall)  " + "  ".join(f"{v:8.3f}" for v in walls) + f"   median {statistics.median(walls):8.3f}")
-    ratios.append((title.split(" (")[0], statistics.median(walls) / statistics.median(rally_wall)))
-for title, ratio in ratios:
-    print(f"end-to-end ratio ({title} median / rally median): {ratio:.1f}x")
+    # each round runs the peers and then rally within seconds: the ratio within a round is the
+    # one the host's drift between rounds moves least
+    rounds = [w / r for w, r in zip(walls, rally_wall)]
+    ratios.append((title.split(" (")[0], statistics.median(walls) / statistics.median(rally_wall), rounds))
+for title, ratio, rounds in ratios:
+    print(f"end-to-end ratio ({title} median / rally median): {ratio:.1f}x; within each round "
+          + " ".join(f"{r:.1f}x" for r in rounds) + f", median {statistics.median(rounds):.1f}x")
 PY

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rally needs when they are missing (idempotent), then builds.
 #   scripts/setup.sh [debug|release]
+#   scripts/setup.sh lua       the release engine library for stock Lua: .build/lua/release/rally.so
 #   scripts/setup.sh peers     only the Python packages of scripts/bench.sh's peers (from PyPI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,11 +47,20 @@ release_cpu() {
     echo "-Xswiftc -target-cpu -Xswiftc haswell -Xcc -DRALLY_TARGET_CPU_HASWELL"
 }
 
-if [ "$config" = release ]; then
+if [ "$config" = lua ]; then
+    # the engine as a release shared library for stock lua5.4 (`require "rally"`), for this
+    # machine's x86-64 level like the release shell. Its own scratch folder: sharing .build
+    # with the shell's release build, whose link flags differ, would rebuild one or the other
+    # from scratch at every switch (about 3 minutes each).
+    read -r -a cpu <<< "$(release_cpu)"
+    echo "setup: swift build -c release --scratch-path .build/lua --product RallyEngineShared ${cpu[*]}" >&2
+    swift build -c release --scratch-path .build/lua --product RallyEngineShared "${cpu[@]}" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
+    ln -sf libRallyEngineShared.so .build/lua/release/rally.so
+elif [ "$config" = release ]; then
     # release: only the shell, with the Swift runtime and Foundation linked statically, which
     # cuts start-up from ~30 ms to ~5 ms (loading libFoundation.so dominates otherwise), for
     # this machine's x86-64 level. The shared library for stock Lua (rally.so) comes from the
-    # debug build, for baseline x86-64.
+    # debug build, for baseline x86-64, or in release from `scripts/setup.sh lua`.
     read -r -a cpu <<< "$(release_cpu)"
     echo "setup: swift build -c release --static-swift-stdlib --product rally-shell ${cpu[*]}" >&2
     swift build -c release --static-swift-stdlib --product rally-shell "${cpu[@]}" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }

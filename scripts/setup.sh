@@ -47,14 +47,19 @@ release_cpu() {
     echo "-Xswiftc -target-cpu -Xswiftc haswell -Xcc -DRALLY_TARGET_CPU_HASWELL"
 }
 
+# swift build with its arguments, said first; its progress lines ([12/345] ...) left out
+build() {
+    echo "setup: swift build $*" >&2
+    swift build "$@" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
+}
+
 if [ "$config" = lua ]; then
     # the engine as a release shared library for stock lua5.4 (`require "rally"`), for this
     # machine's x86-64 level like the release shell. Its own scratch folder: sharing .build
     # with the shell's release build, whose link flags differ, would rebuild one or the other
     # from scratch at every switch (about 3 minutes each).
     read -r -a cpu <<< "$(release_cpu)"
-    echo "setup: swift build -c release --scratch-path .build/lua --product RallyEngineShared ${cpu[*]}" >&2
-    swift build -c release --scratch-path .build/lua --product RallyEngineShared "${cpu[@]}" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
+    build -c release --scratch-path .build/lua --product RallyEngineShared "${cpu[@]}"
     ln -sf libRallyEngineShared.so .build/lua/release/rally.so
 elif [ "$config" = release ]; then
     # release: only the shell, with the Swift runtime and Foundation linked statically, which
@@ -62,10 +67,8 @@ elif [ "$config" = release ]; then
     # this machine's x86-64 level. The shared library for stock Lua (rally.so) comes from the
     # debug build, for baseline x86-64, or in release from `scripts/setup.sh lua`.
     read -r -a cpu <<< "$(release_cpu)"
-    echo "setup: swift build -c release --static-swift-stdlib --product rally-shell ${cpu[*]}" >&2
-    swift build -c release --static-swift-stdlib --product rally-shell "${cpu[@]}" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
+    build -c release --static-swift-stdlib --product rally-shell "${cpu[@]}"
 else
-    echo "setup: swift build -c $config" >&2
-    swift build -c "$config" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' >&2 || true; }
+    build -c "$config"
     ln -sf libRallyEngineShared.so ".build/$config/rally.so"
 fi

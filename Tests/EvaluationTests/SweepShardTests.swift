@@ -14,6 +14,15 @@ import Testing
         #expect(throws: RallyError("a shard as i/n expected (e.g. 2/4), got \"2-4\"")) { try SweepShard(text: "2-4") }
     }
 
+    /// A shard's rows reach the table only through its resume file: a runner without one is refused.
+    @Test func aShardNeedsAResumeFile() throws {
+        let plan = try SmallSweep.plan(threads: 1, resamples: 0)
+        #expect(throws: RallyError("a shard's configurations are merged from its resume file: give resume = path too", option: "shard")) {
+            try SweepRunner(plan: plan, shard: try SweepShard(index: 1, count: 2))
+        }
+        _ = try SweepRunner(plan: plan, resumePath: SmallSweep.temporaryPath("unused.json"), shard: try SweepShard(index: 1, count: 2))
+    }
+
     /// Three shards run separately (in another order than their numbers), merged: the same CSV
     /// as one run of the whole grid, byte for byte; the wrong sets of files are refused.
     @Test func mergedShardsEqualTheWholeSweep() throws {

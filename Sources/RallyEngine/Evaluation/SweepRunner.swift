@@ -44,9 +44,13 @@ public struct SweepRunner {
     /// Called on the calling thread after each finished run and at every tick.
     public let progress: (SweepProgress) -> Void
 
-    /// Creates a runner.
+    /// Creates a runner. Throws when `shard` comes without `resumePath`: a shard's rows reach
+    /// the final table only through its resume file (``SweepMerge``).
     public init(plan: SweepPlan, resumePath: String? = nil, shard: SweepShard? = nil, tick: Double = 0.25,
-                progress: @escaping (SweepProgress) -> Void = { _ in }) {
+                progress: @escaping (SweepProgress) -> Void = { _ in }) throws {
+        if shard != nil && resumePath == nil {
+            throw RallyError("a shard's configurations are merged from its resume file: give resume = path too", option: "shard")
+        }
         self.plan = plan
         self.resumePath = resumePath
         self.shard = shard

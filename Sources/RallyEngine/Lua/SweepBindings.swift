@@ -42,17 +42,15 @@ enum SweepBindings {
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
         let values = try args.decode(1, EntryPointOptions.sweep)
         let resume = values.string("resume"), quiet = values.bool("quiet")!
-        let (request, plan, shard) = try args.attributing(options: 1) {
-            let request = try EvaluationRequest(values, defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
-            let shard = try values.decoded("shard") { try SweepShard(options: $0) }
-            if shard != nil && resume == nil {
-                throw RallyError("a shard's configurations are merged from its resume file: give resume = path too", option: "shard")
-            }
-            return (request, try SweepPlan(values, request: request), shard)
-        }
         let display = ProgressDisplay(quiet: quiet)
         defer { display.end() }
-        let outcome = try SweepRunner(plan: plan, resumePath: resume, shard: shard, progress: display.show).run(on: request.data, models: request.models)
+        let (request, runner) = try args.attributing(options: 1) {
+            let request = try EvaluationRequest(values, defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
+            let shard = try values.decoded("shard") { try SweepShard(options: $0) }
+            let plan = try SweepPlan(values, request: request)
+            return (request, try SweepRunner(plan: plan, resumePath: resume, shard: shard, progress: display.show))
+        }
+        let outcome = try runner.run(on: request.data, models: request.models)
         display.end()
         if outcome.interrupted {
             // Ctrl-C ended the sweep, not the script: keep the finished rows and let the caller go on.

@@ -116,12 +116,8 @@ public struct TimeFormat: Sendable, Equatable, CustomStringConvertible {
             case .minute: guard let v = two() else { return nil }; minute = v
             case .second: guard let v = two() else { return nil }; second = v
             case .meridiem:
-                guard p[i + 1] | 0x20 == 109 else { return nil }
-                switch p[i] | 0x20 {
-                case 97: pm = false
-                case 112: pm = true
-                default: return nil
-                }
+                guard let v = Self.meridiem(p, i) else { return nil }
+                pm = v
                 i += 2
             case .offset:
                 let sign = p[i]
@@ -133,6 +129,17 @@ public struct TimeFormat: Sendable, Equatable, CustomStringConvertible {
             }
         }
         return Self.assemble(year, month, day, hour, minute, second, pm).map { $0 - Int64(offset) }
+    }
+
+    /// Whether the two bytes at `p[i]` are `PM` (true) or `AM` (false), in either case; nil otherwise.
+    @inline(__always)
+    private static func meridiem(_ p: UnsafePointer<UInt8>, _ i: Int) -> Bool? {
+        guard p[i + 1] | 0x20 == 109 else { return nil }
+        switch p[i] | 0x20 {
+        case 97: return false
+        case 112: return true
+        default: return nil
+        }
     }
 
     /// The offset in seconds of sign byte `sign` (`+` or `-`), `hours` and `minutes`, or nil when
@@ -169,12 +176,8 @@ public struct TimeFormat: Sendable, Equatable, CustomStringConvertible {
                 guard i < end, p[i] == c else { return nil }
                 i += 1
             case .meridiem:
-                guard i + 2 <= end, p[i + 1] | 0x20 == 109 else { return nil }
-                switch p[i] | 0x20 {
-                case 97: pm = false
-                case 112: pm = true
-                default: return nil
-                }
+                guard i + 2 <= end, let v = Self.meridiem(p, i) else { return nil }
+                pm = v
                 i += 2
             case .offset:
                 guard let (v, next) = Self.offset(p, i, end) else { return nil }

@@ -38,6 +38,7 @@ import Testing
             """) == ["true", "24", "true"])
         #expect(try lua.run("local u = X:usable() return u[1], u[n - 24], u[n]") == ["0.0", "1.0", "0.0"])
         #expect(try lua.run("return X:timestamps()[1] == ds:timestamps()[1]") == ["true"])
+        #expect(luaError("X:col('lag3')").hasPrefix("bad argument #1 to 'col' (no feature 'lag3'; features: lag0, lag1, lag2, lag23, lag144, mean24,"))
     }
 
     @Test func featureSpecFromLuaTable() throws {

@@ -45,6 +45,14 @@ public struct Dataset: Sendable {
     public func column(named name: String) -> [Double]? {
         names.firstIndex(of: name).map { columns[$0] }
     }
+
+    /// The column called `name`; throws, naming the columns there are, when there is none.
+    public func requiredColumn(named name: String) throws -> [Double] {
+        guard let values = column(named: name) else {
+            throw RallyError("no column '\(name)'; columns: \(names.joined(separator: ", "))", argument: 1)
+        }
+        return values
+    }
 }
 
 /// What a load found in the input and what it did about it: every repair is listed.

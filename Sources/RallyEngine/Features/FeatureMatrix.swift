@@ -50,6 +50,14 @@ extension FeatureMatrix {
         names.firstIndex(of: name).map { columns[$0] }
     }
 
+    /// The feature called `name`; throws, naming the features there are, when there is none.
+    public func requiredColumn(named name: String) throws -> [Double] {
+        guard let values = column(named: name) else {
+            throw RallyError("no feature '\(name)'; features: \(names.joined(separator: ", "))", argument: 1)
+        }
+        return values
+    }
+
     /// Number of rows at which every feature is defined.
     public var usableCount: Int { usable.reduce(0) { $0 + ($1 ? 1 : 0) } }
 

@@ -67,9 +67,7 @@ enum DataBindings {
         cls.method("col", doc: "ds:col(name) -- column `name` as a Vector (#v, v[i], v:totable()).") { object, L in
             let args = LuaArgs(L, "col", method: true)
             let name = try args.string(1)
-            guard let values = object.value.column(named: name) else {
-                throw args.error(1, "no column '\(name)'; columns: \(object.value.names.joined(separator: ", "))")
-            }
+            let values = try args.attributing { try object.value.requiredColumn(named: name) }
             LuaVector.push(L, values, name: name)
             return 1
         }

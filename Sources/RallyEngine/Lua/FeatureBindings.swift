@@ -107,9 +107,7 @@ enum FeatureBindings {
         cls.method("col", doc: "X:col(name) -- feature `name` as a Vector (nil where undefined).") { object, L in
             let args = LuaArgs(L, "col", method: true)
             let name = try args.string(1)
-            guard let values = object.value.column(named: name) else {
-                throw args.error(1, "no feature '\(name)'; features: \(object.value.names.joined(separator: ", "))")
-            }
+            let values = try args.attributing { try object.value.requiredColumn(named: name) }
             LuaVector.push(L, values, name: name)
             return 1
         }

@@ -22,6 +22,12 @@ public struct RallyError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String { message }
 
+    /// The same message about argument `n` of the call (``interrupted`` stays as it is): for an
+    /// engine call whose steps each read one of its arguments.
+    public func about(argument n: Int) -> RallyError {
+        self == .interrupted ? self : RallyError(message, argument: n)
+    }
+
     /// The error engine loops throw when the user pressed Ctrl-C.
     public static let interrupted = RallyError("interrupted!")
 }

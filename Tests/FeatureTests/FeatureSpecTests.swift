@@ -87,3 +87,25 @@ private func same(_ a: [Double], _ b: [Double]) -> Bool {
     #expect(message(FeatureSpec.protocolV1()) == "features: gap_to_thr needs the labeler's threshold series: build with a labeler")
     #expect(FeatureSpec.protocolV1().description.hasPrefix("FeatureSpec (horizon 24): lag0, lag1, lag2, lag23, lag144, mean24"))
 }
+
+/// `build(on:labeler:)` (what `fx:build(ds, labeler)` calls): the labeler's threshold series when
+/// a feature reads it, each error about the argument it comes from.
+@Test func buildWithALabelerAttributesErrorsToTheirArgument() throws {
+    let data = TestData.dataset(rows: 1000, seed: 5)
+    let spec = FeatureSpec.protocolV1(), lab = Labeler.protocolV1
+    let direct = try spec.build(on: data, labels: try lab.apply(to: data))
+    let viaLabeler = try spec.build(on: data, labeler: lab)
+    #expect(viaLabeler.names == direct.names)
+    #expect(zip(viaLabeler.columns, direct.columns).allSatisfy { a, b in zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern } })
+    #expect(throws: RallyError("features: gap_to_thr needs the labeler's threshold series: build with a labeler", argument: 2)) {
+        try spec.build(on: data, labeler: nil)
+    }
+    let tooLong = try lab.with(["window": .number(5000)])
+    let labelError = #expect(throws: RallyError.self) { try spec.build(on: data, labeler: tooLong) }
+    #expect(labelError?.argument == 2 && labelError?.message.hasPrefix("quantile labeler: window 5000") == true, "\(labelError?.message ?? "")")
+    let short = TestData.dataset(rows: 100, seed: 5)
+    let dataError = #expect(throws: RallyError.self) { try FeatureSpec(features: [Feature(.rolling(column: "price", statistic: .max, window: 101))]).build(on: short, labeler: nil) }
+    #expect(dataError?.argument == 1, "\(dataError?.message ?? "")")
+    // without gap_to_thr the labeler is not applied (a labeler that cannot label this data is no error)
+    #expect(try FeatureSpec(horizon: 24, features: [Feature(.lag(column: "price", steps: 1))]).build(on: data, labeler: tooLong).names == ["lag1"])
+}

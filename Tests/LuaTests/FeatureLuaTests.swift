@@ -151,7 +151,7 @@ import Testing
         #expect(luaError("rally.features{rolling = {{stat = 'max', window = 100000}}}:build(ds)")
                 == "bad argument #1 to 'build' (features: feature 'max100000' reaches 100000 rows back, longer than the data (\(rows) rows))")
         #expect(luaError("rally.features.protocol_v1():build(ds)")
-                == "bad argument #2 to 'build' (Labeler expected, got no value: gap_to_thr divides by the labeler's threshold)")
+                == "bad argument #2 to 'build' (features: gap_to_thr needs the labeler's threshold series: build with a labeler)")
         #expect(luaError("rally.features.protocol_v1():build(ds, rally.labeler.quantile{window = 100000})")
                 == "bad argument #2 to 'build' (quantile labeler: window 100000 is longer than the data (\(rows) rows))")
         #expect(luaError("rally.features.protocol_v1():build(ds, rally.labeler.quantile{}):col('lag7')").hasPrefix(

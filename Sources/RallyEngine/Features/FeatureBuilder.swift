@@ -2,6 +2,19 @@ import Dispatch
 import RallyCore
 
 extension FeatureSpec {
+    /// ``build(on:labels:)`` with `labeler`'s threshold series, as `fx:build(ds, labeler)` asks:
+    /// the labeler is applied to `dataset` only when a feature reads its threshold (`gap_to_thr`).
+    /// Errors about the labeler (a failed labelling, or none given where one is needed) are
+    /// about argument 2; the others about argument 1, the dataset.
+    public func build(on dataset: Dataset, labeler: Labeler?) throws -> FeatureMatrix {
+        var labels: LabelSeries?
+        if needsThreshold {
+            guard let labeler else { throw FeatureBuilder.missingThreshold.about(argument: 2) }
+            do { labels = try labeler.apply(to: dataset) } catch let e as RallyError { throw e.about(argument: 2) }
+        }
+        do { return try build(on: dataset, labels: labels) } catch let e as RallyError { throw e.about(argument: 1) }
+    }
+
     /// Computes every feature over `dataset`'s full time index (durations become steps of its step).
     ///
     /// `labels` supplies the threshold series for `gap_to_thr` (required when the spec has one;
@@ -77,15 +90,16 @@ private struct FeatureBuilder {
     var rolling: [String: [Double]] = [:]
     var n: Int { dataset.count }
 
+    /// What a build of a spec with `gap_to_thr` and no labels throws.
+    static let missingThreshold = RallyError("features: gap_to_thr needs the labeler's threshold series: build with a labeler")
+
     init(spec: FeatureSpec, dataset: Dataset, labels: LabelSeries?, step: Int64) throws {
         self.spec = spec
         self.dataset = dataset
         self.step = step
         horizon = Self.steps(spec.horizon)
         if spec.needsThreshold {
-            guard let labels else {
-                throw RallyError("features: gap_to_thr needs the labeler's threshold series: build with a labeler")
-            }
+            guard let labels else { throw Self.missingThreshold }
             guard labels.thresholds.count == dataset.count else {
                 throw RallyError("features: the labels have \(labels.thresholds.count) rows, the dataset \(dataset.count)")
             }

@@ -66,23 +66,9 @@ enum FeatureBindings {
         """) { object, L in
             let args = LuaArgs(L, "build", method: true)
             let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self).value
-            var labels: LabelSeries?
-            if !args.isNil(2) {
-                let labeler = try args.object(2, LabelBindings.labelerClass, as: LabelerObject.self).value
-                // Only gap_to_thr reads the labels; without it the labeler is not applied.
-                if object.value.needsThreshold {
-                    do { labels = try labeler.apply(to: data) } catch let error as RallyError where error != .interrupted {
-                        throw args.error(2, error.message)
-                    }
-                }
-            } else if object.value.needsThreshold {
-                throw args.error(2, "Labeler expected, got no value: gap_to_thr divides by the labeler's threshold")
-            }
-            do {
-                LuaObjects.push(L, FeatureMatrixObject(try object.value.build(on: data, labels: labels)), matrixClass)
-            } catch let error as RallyError where error != .interrupted {
-                throw args.error(1, error.message)
-            }
+            let labeler = args.isNil(2) ? nil : try args.object(2, LabelBindings.labelerClass, as: LabelerObject.self).value
+            let matrix = try args.attributing { try object.value.build(on: data, labeler: labeler) }
+            LuaObjects.push(L, FeatureMatrixObject(matrix), matrixClass)
             return 1
         }
         cls.method("names", doc: "fx:names() -- the column names, as a Lua table.") { object, L in

@@ -45,6 +45,16 @@ public struct LuaArgs {
         }
     }
 
+    /// Runs `body`, which reads argument `n` only: its engine error becomes
+    /// `bad argument #n to 'f' (message)` (``RallyError/interrupted`` passes unchanged).
+    public func attributing<T>(argument n: Int32, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as RallyError where e != .interrupted {
+            throw error(n, e.message)
+        }
+    }
+
     /// An error saying what type argument `n` should have had.
     public func typeError(_ n: Int32, expected: String) -> RallyError {
         let got = L.isNoneOrNil(slot(n)) && slot(n) > L.top ? "no value" : L.typeName(slot(n))

@@ -280,6 +280,9 @@ fx = rally.features.protocol_v1()
     #expect(out == ["true"])
     #expect(lua.error("local X, y = fx:build(ds, lab), lab:apply(ds).labels; rally.model.logreg():fit(X, y, {1, 2})").contains(
         "bad argument #3 to 'fit' (2 weights for"))
+    // a weight of the wrong type is one argument error, not one inside another
+    #expect(lua.error("local X, y = fx:build(ds, lab), lab:apply(ds).labels; rally.model.logreg():fit(X, y, {1, 'a'})").hasSuffix(
+        "bad argument #3 to 'fit' (number expected at index 2, got string)"))
     #expect(lua.error("rally.model.logreg():fit(fx:build(ds, lab), {0, 1})").contains("bad argument #2 to 'fit' (2 labels for"))
 }
 

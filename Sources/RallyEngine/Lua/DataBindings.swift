@@ -41,7 +41,7 @@ enum DataBindings {
     private static func time(_ args: LuaArgs, _ n: Int32, dateOnly: DateOnly) throws -> SplitTime? {
         if args.isNil(n) { return nil }
         guard let text = args.L.string(args.slot(n)) else { throw args.error(n, "time string expected (\"YYYY-MM-DD HH:MM\"), got \(args.L.typeName(args.slot(n)))") }
-        do { return try SplitTime.parse(text, dateOnly: dateOnly) } catch let e as RallyError { throw args.error(n, e.message) }
+        return try args.attributing(argument: n) { try SplitTime.parse(text, dateOnly: dateOnly) }
     }
 
     // MARK: Dataset

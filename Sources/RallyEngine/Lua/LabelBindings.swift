@@ -93,11 +93,7 @@ enum LabelBindings {
         """) { object, L in
             let args = LuaArgs(L, "apply", method: true)
             let data = try args.object(1, DataBindings.datasetClass, as: DatasetObject.self)
-            do {
-                push(L, try object.value.apply(to: data.value))
-            } catch let error as RallyError where error != .interrupted {
-                throw args.error(1, error.message)
-            }
+            push(L, try args.attributing(argument: 1) { try object.value.apply(to: data.value) })
             return 1
         }
         cls.method("parameters", doc: "lab:parameters() -- the parameters as a table {col = ..., q = ..., ...}, with kind.") { object, L in

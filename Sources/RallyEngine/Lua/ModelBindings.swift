@@ -156,7 +156,7 @@ public enum ModelBindings {
     private static func register(_ L: LuaState) throws {
         let args = LuaArgs(L, "register")
         let name = try args.string(1)
-        try argument(args, 1) { try ModelKind.checkScriptedName(name) }
+        try args.attributing(argument: 1) { try ModelKind.checkScriptedName(name) }
         if args.isNil(2) { throw args.typeError(2, expected: "table") }
         let kind = try args.decoding(2) { try ModelKind(scripted: name, options: $0) }
         // the engine checked the table; keep its functions
@@ -199,8 +199,9 @@ public enum ModelBindings {
             let args = LuaArgs(L, "fit", method: true)
             let input = try LuaModelData.input(args, 1)
             let labels = try args.numbers(2)
-            let (X, y, at) = try argument(args, 2) { try input.training(labels: labels) }
-            let w = args.isNil(3) ? nil : try argument(args, 3) { try input.weights(try args.numbers(3), at: at, labels: labels.count) }
+            let (X, y, at) = try args.attributing(argument: 2) { try input.training(labels: labels) }
+            let given = args.isNil(3) ? nil : try args.numbers(3)
+            let w = try given.map { given in try args.attributing(argument: 3) { try input.weights(given, at: at, labels: labels.count) } }
             let model = try object.factory(L).make()
             try model.fit(X, labels: y, weights: w)
             object.model = model
@@ -282,10 +283,5 @@ public enum ModelBindings {
             return 0
         }
         return cls
-    }
-
-    /// `body`'s engine error reported as a bad argument `n`.
-    private static func argument<T>(_ args: LuaArgs, _ n: Int32, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as RallyError { throw args.error(n, e.message) }
     }
 }

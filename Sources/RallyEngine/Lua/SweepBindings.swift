@@ -115,17 +115,15 @@ enum SweepBindings {
             let args = LuaArgs(L, "sort", method: true)
             let name = try args.string(1)
             let descending = args.isNil(2) ? nil : try args.boolean(2)
-            do {
-                LuaObjects.push(L, object.derived(try object.table.sorted(by: name, descending: descending)), tableClass)
-            } catch let error as RallyError { throw args.error(1, error.message) }
+            let sorted = try args.attributing(argument: 1) { try object.table.sorted(by: name, descending: descending) }
+            LuaObjects.push(L, object.derived(sorted), tableClass)
             return 1
         }
         cls.method("top", doc: "t:top(n) -- a copy with the first n rows (sort first for the n best).") { object, L in
             let args = LuaArgs(L, "top", method: true)
             let n = try args.integer(1)
-            do {
-                LuaObjects.push(L, object.derived(try object.table.top(n)), tableClass)
-            } catch let error as RallyError { throw args.error(1, error.message) }
+            let top = try args.attributing(argument: 1) { try object.table.top(n) }
+            LuaObjects.push(L, object.derived(top), tableClass)
             return 1
         }
         cls.method("filter", doc: """
@@ -154,9 +152,7 @@ enum SweepBindings {
             let args = LuaArgs(L, "best", method: true)
             let name = try args.optionalString(1)
             let t = object.table
-            let found: Int?
-            do { found = try t.best(name) } catch let error as RallyError { throw args.error(1, error.message) }
-            guard let i = found else { L.pushNil(); return 1 }
+            guard let i = try args.attributing(argument: 1, { try t.best(name) }) else { L.pushNil(); return 1 }
             pushRow(L, t, i)
             L.push(t.rows[i][try t.column(name ?? t.metric.rawValue)].number ?? .nan)
             return 2
@@ -189,7 +185,7 @@ enum SweepBindings {
                 print(object.result.text)
             } else {
                 let chosen = try LuaValues.strings(L, try args.table(1)) { i, got in args.error(1, "column name expected at index \(i), got \(got)") }
-                do { print(try object.table.text(columns: chosen)) } catch let error as RallyError { throw args.error(1, error.message) }
+                print(try args.attributing(argument: 1) { try object.table.text(columns: chosen) })
             }
             return 0
         }

@@ -104,6 +104,13 @@ public struct EvaluationResult: Sendable {
     /// The index of the model called `name`.
     public func modelIndex(_ name: String) -> Int? { models.firstIndex { $0.name == name } }
 
+    /// The result of location `name` of a panel (what evaluating that location alone gives);
+    /// throws for a result of one series or an unknown location.
+    public func location(_ name: String) throws -> EvaluationResult {
+        guard let panel else { throw RallyError("this result is of one series, not a panel of locations") }
+        return try panel.result(name)
+    }
+
     /// The model with the best point value of `metric` (the highest, or the lowest for a loss);
     /// NaN values never win.
     public func best(_ metric: Metric) -> ModelEvaluation? {

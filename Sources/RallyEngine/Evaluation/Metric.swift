@@ -51,6 +51,14 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
 
     /// The metric called `key` (`"pr_auc"`), or nil.
     public init?(key: String) { self.init(rawValue: key) }
+
+    /// The metric called `key`; throws, naming the valid ones, when there is none.
+    public static func named(_ key: String) throws -> Metric {
+        guard let metric = Metric(key: key) else {
+            throw RallyError("unknown metric '\(MessageText.quote(key, limit: 60))'; valid metrics: \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return metric
+    }
 }
 
 /// One value per ``Metric``, stored flat (no dictionary in the bootstrap's hot loop).

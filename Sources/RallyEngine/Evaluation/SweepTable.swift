@@ -162,6 +162,14 @@ public struct SweepTable: Sendable, Equatable {
         case max
         /// The best value: the largest, or the smallest for a loss.
         case best
+
+        /// The aggregate called `name`; throws, naming the valid ones, when there is none.
+        public static func named(_ name: String) throws -> Aggregate {
+            guard let aggregate = Aggregate(rawValue: name) else {
+                throw RallyError("expected one of \(allCases.map { JSONText.string($0.rawValue) }.joined(separator: ", ")), got \(JSONText.string(name))")
+            }
+            return aggregate
+        }
     }
 
     /// A cross table: one row per distinct value of column `row`, one column per distinct value

@@ -129,9 +129,7 @@ enum EvaluationBindings {
         """) { object, L in
             let args = LuaArgs(L, "best", method: true)
             let key = try args.optionalString(1) ?? "pr_auc"
-            guard let metric = Metric(key: key) else {
-                throw args.error(1, "unknown metric '\(key)'; valid metrics: \(Metric.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let metric = try args.attributing(argument: 1) { try Metric.named(key) }
             guard let best = object.result.best(metric) else { L.pushNil(); return 1 }
             L.push(best.name)
             L.push(best.metrics[metric])
@@ -159,8 +157,9 @@ enum EvaluationBindings {
         }
         cls.method("location", doc: "res:location(name) -- one location's own Result in a panel (what rally.evaluate gives on ds:location(name)).") { object, L in
             let args = LuaArgs(L, "location", method: true)
-            guard let panel = object.result.panel else { throw args.error(1, "this result is of one series, not a panel of locations") }
-            LuaObjects.push(L, ResultObject(try panel.result(try args.string(1)), dataReport: object.dataReport, dataRows: object.dataRows), resultClass)
+            let name = try args.string(1)
+            let one = try args.attributing(argument: 1) { try object.result.location(name) }
+            LuaObjects.push(L, ResultObject(one, dataReport: object.dataReport, dataRows: object.dataRows), resultClass)
             return 1
         }
         return cls

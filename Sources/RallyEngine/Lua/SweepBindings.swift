@@ -165,13 +165,7 @@ enum SweepBindings {
             let args = LuaArgs(L, "pivot", method: true)
             let row = try args.string(1), column = try args.string(2)
             let value = try args.optionalString(3) ?? object.table.metric.rawValue
-            var aggregate: SweepTable.Aggregate?
-            if let name = try args.optionalString(4) {
-                guard let a = SweepTable.Aggregate(rawValue: name) else {
-                    throw args.error(4, "expected one of \(SweepTable.Aggregate.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(name)\"")
-                }
-                aggregate = a
-            }
+            let aggregate = try args.optionalString(4).map { name in try args.attributing(argument: 4) { try SweepTable.Aggregate.named(name) } }
             let pivot = try args.attributing { try object.table.pivot(row: row, column: column, value: value, aggregate: aggregate) }
             LuaObjects.push(L, SweepTableObject(SweepResult(pivot)), tableClass)
             return 1

@@ -27,6 +27,11 @@ public struct FeatureSpec: Sendable, Equatable, CustomStringConvertible {
         "FeatureSpec (horizon \(horizon)): " + names.joined(separator: ", ")
     }
 
+    /// `<FeatureSpec 19 columns, horizon 24: lag0, lag1, ...>`: one line, as every class prints in Lua.
+    public var summary: String {
+        "<FeatureSpec \(features.count) columns, horizon \(horizon): \(names.joined(separator: ", "))>"
+    }
+
     /// Protocol v1 (BENCHMARK.md): 19 features of `price`, horizon 24. `gap_to_thr` divides by the
     /// threshold of the labeler passed to ``build(on:labels:)`` (the protocol's is
     /// ``Labeler/protocolV1``: quantile 0.95 over 672 steps).

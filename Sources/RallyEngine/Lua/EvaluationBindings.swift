@@ -66,11 +66,7 @@ enum EvaluationBindings {
         res:events() (rally episodes), res:value() (economic value curves); for a panel of locations res:locations() and res:location(name).
         Fields: res.models (names), res.baseline, res.rows (test rows), res.positives, res.warnings.
         """)
-        cls.tostring = { object in
-            let r = object.result
-            let best = r.best(.prAUC).map { ", best PR-AUC \($0.name) \(Format.fixed($0.metrics[.prAUC], digits: 3))" } ?? ""
-            return "<Result \(r.models.map(\.name).joined(separator: ", ")) on \(r.testTimes.count) test rows (\(r.testPositives) rallies), \(r.folds.count) fold\(r.folds.count == 1 ? "" : "s")\(best)>"
-        }
+        cls.tostring = { $0.result.summary }
         cls.length = { $0.result.testTimes.count }
         cls.index = { object, L in
             let r = object.result

@@ -59,7 +59,7 @@ enum FeatureBindings {
         FeatureSpec -- a list of features (rally.features{...}, rally.features.protocol_v1()). print(fx) lists the columns; #fx counts them;
         fx:build(ds [, labeler]) computes them over a Dataset.
         """)
-        cls.tostring = { "<FeatureSpec \($0.value.features.count) columns, horizon \($0.value.horizon): \($0.value.names.joined(separator: ", "))>" }
+        cls.tostring = { $0.value.summary }
         cls.length = { $0.value.features.count }
         cls.method("build", doc: """
         fx:build(ds [, labeler]) -- the FeatureMatrix of Dataset ds (every row; nil where undefined). gap_to_thr needs the labeler (its threshold).

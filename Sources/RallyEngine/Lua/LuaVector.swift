@@ -39,7 +39,10 @@ public enum LuaVector {
         L.rawSet(-2, "n")
     }
 
-    private static func finite(_ v: VectorObject) -> [Double] { v.values.filter { !$0.isNaN } }
+    /// Pushes `x`, or nil.
+    private static func push(_ L: LuaState, _ x: Double?) {
+        if let x { L.push(x) } else { L.pushNil() }
+    }
 
     /// The class description.
     public static func luaClass() -> LuaClass<VectorObject> {
@@ -48,13 +51,7 @@ public enum LuaVector {
         #v is its length, v[i] its i-th value (1-based; nil where missing), v:totable() a plain Lua table (with n = #v).
         rally.vector(t [, name]) makes one from a list of numbers; in a table with a field n (table.pack, v:totable()), a nil up to n is a missing value.
         """)
-        cls.tostring = { v in
-            let f = finite(v)
-            let missing = v.values.count - f.count
-            guard !f.isEmpty else { return "<Vector \(v.name): \(v.values.count) values, all missing>" }
-            let mean = f.reduce(0, +) / Double(f.count)
-            return "<Vector \(v.name): \(v.values.count) values, mean \(Format.number(mean)), min \(Format.number(f.min()!)), max \(Format.number(f.max()!))\(missing > 0 ? ", \(missing) missing" : "")>"
-        }
+        cls.tostring = { ColumnSummary($0.values).line(name: $0.name) }
         cls.length = { $0.values.count }
         cls.index = { v, L in
             guard let i = L.integer(2) else { return 0 }
@@ -69,21 +66,19 @@ public enum LuaVector {
             return 1
         }
         cls.method("sum", doc: "v:sum() -- sum of the non-missing values.") { v, L in
-            L.push(finite(v).reduce(0, +)); return 1
+            L.push(ColumnSummary(v.values).sum); return 1
         }
         cls.method("mean", doc: "v:mean() -- mean of the non-missing values (nil when none).") { v, L in
-            let f = finite(v)
-            if f.isEmpty { L.pushNil() } else { L.push(f.reduce(0, +) / Double(f.count)) }
-            return 1
+            push(L, ColumnSummary(v.values).mean); return 1
         }
         cls.method("min", doc: "v:min() -- smallest non-missing value.") { v, L in
-            if let m = finite(v).min() { L.push(m) } else { L.pushNil() }; return 1
+            push(L, ColumnSummary(v.values).min); return 1
         }
         cls.method("max", doc: "v:max() -- largest non-missing value.") { v, L in
-            if let m = finite(v).max() { L.push(m) } else { L.pushNil() }; return 1
+            push(L, ColumnSummary(v.values).max); return 1
         }
         cls.method("missing", doc: "v:missing() -- number of missing (NaN) values.") { v, L in
-            L.push(v.values.reduce(0) { $1.isNaN ? $0 + 1 : $0 }); return 1
+            L.push(ColumnSummary(v.values).missing); return 1
         }
         return cls
     }

@@ -147,6 +147,12 @@ extension EvaluationResult {
                                 alphas: alphas, bootstrap: plan.bootstrap, threads: plan.threads)
     }
 
+    /// ``valueCurves(alphas:)`` at the `alpha` of decoded ``EntryPointOptions/value`` options
+    /// (default ``EconomicValue/defaultAlphas``).
+    public func valueCurves(_ values: OptionValues) throws -> ValueCurves {
+        try valueCurves(alphas: values.numbers("alpha") ?? EconomicValue.defaultAlphas)
+    }
+
     /// metrics.json's `episodes` (default settings) and `economic_value` (default ratios)
     /// sections; a section that cannot be computed says why instead.
     func decisionSections() -> [(String, JSONValue)] {

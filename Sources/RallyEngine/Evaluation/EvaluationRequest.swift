@@ -11,14 +11,14 @@ public struct EvaluationRequest {
     public var plan: EvaluationPlan
 
     /// The request of `values` (decoded against ``EntryPointOptions/evaluate``, ``EntryPointOptions/sweep``
-    /// or ``EntryPointOptions/tune``), with `defaultThreads` when `threads` is not given.
-    public init(_ values: OptionValues, defaultThreads: Int) throws {
+    /// or ``EntryPointOptions/tune``).
+    public init(_ values: OptionValues) throws {
         // data, features and labeler are required by every schema that has them
         data = values.object("data", as: Dataset.self)!
         models = values.objects("models", as: (any ModelFactory).self) ?? []
         plan = EvaluationPlan(values, features: values.object("features", as: FeatureSpec.self)!,
                               labeler: values.object("labeler", as: Labeler.self)!,
-                              schedule: try Self.schedule(values), defaultThreads: defaultThreads)
+                              schedule: try Self.schedule(values))
         if let keys = values.strings("locations"), values.schema.function == "evaluate" {
             plan.locations = try data.panelLocations(keys)
         }

@@ -12,11 +12,7 @@ enum DecisionBindings {
         let args = LuaArgs(L, "tune")
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
         let values = try args.decode(1, EntryPointOptions.tune)
-        let plan = try args.attributing(options: 1) {
-            try TunePlan(values, grid: values.tree("grid")!, params: values.tree("params"),
-                         features: values.object("features", as: FeatureSpec.self)!, labeler: values.object("labeler", as: Labeler.self)!,
-                         schedule: try EvaluationRequest.schedule(values))
-        }
+        let plan = try args.attributing(options: 1) { try TunePlan(values) }
         let data = values.object("data", as: Dataset.self)!
         let result = try args.attributing(options: 1) { try Tuning.run(plan, on: data, progress: ProgressLines.standardError(quiet: values.bool("quiet")!)) }
         L.push(result.json)
@@ -33,7 +29,7 @@ enum DecisionBindings {
         cls.method("value", doc: EntryPointOptions.value.help) { object, L in
             let args = LuaArgs(L, "value", method: true)
             let values = try args.decode(1, EntryPointOptions.value)
-            L.push(try args.attributing(options: 1) { try object.result.valueCurves(alphas: values.numbers("alpha") ?? EconomicValue.defaultAlphas).json })
+            L.push(try args.attributing(options: 1) { try object.result.valueCurves(values).json })
             return 1
         }
     }

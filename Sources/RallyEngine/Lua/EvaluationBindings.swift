@@ -41,7 +41,7 @@ enum EvaluationBindings {
         let args = LuaArgs(L, "evaluate")
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
         let values = try args.decode(1, EntryPointOptions.evaluate)
-        let request = try args.attributing(options: 1) { try EvaluationRequest(values, defaultThreads: 2) }
+        let request = try args.attributing(options: 1) { try EvaluationRequest(values) }
         let evaluator = Evaluator(plan: request.plan, progress: ProgressLines.standardError(quiet: values.bool("quiet")!))
         let result = try evaluator.run(on: request.data, models: request.models)
         LuaObjects.push(L, ResultObject(result, dataReport: request.data.report, dataRows: request.data.count), resultClass)

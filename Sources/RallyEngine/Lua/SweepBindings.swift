@@ -41,23 +41,13 @@ enum SweepBindings {
         let args = LuaArgs(L, "sweep")
         if args.isNil(1) { throw args.typeError(1, expected: "table") }
         let values = try args.decode(1, EntryPointOptions.sweep)
-        let resume = values.string("resume"), quiet = values.bool("quiet")!
-        let display = ProgressDisplay(quiet: quiet)
-        defer { display.end() }
-        let (request, runner) = try args.attributing(options: 1) {
-            let request = try EvaluationRequest(values, defaultThreads: ProcessInfo.processInfo.activeProcessorCount)
-            let shard = try values.decoded("shard") { try SweepShard(options: $0) }
-            let plan = try SweepPlan(values, request: request)
-            return (request, try SweepRunner(plan: plan, resumePath: resume, shard: shard, progress: display.show))
-        }
-        let outcome = try runner.run(on: request.data, models: request.models)
-        display.end()
+        let sweep = try args.attributing(options: 1) { try ConsoleSweep(values) }
+        let outcome = try sweep.run()
         if outcome.interrupted {
             // Ctrl-C ended the sweep, not the script: keep the finished rows and let the caller go on.
             rally_clear_interrupt(L.raw)
             Cancellation.reset()
         }
-        if !quiet { ProgressLines.write(outcome.closingLines(resume: resume)) }
         LuaObjects.push(L, SweepTableObject(SweepResult(outcome)), tableClass)
         return 1
     }

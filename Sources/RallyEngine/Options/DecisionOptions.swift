@@ -31,9 +31,13 @@ extension EpisodeSettings {
 }
 
 extension TunePlan {
-    /// The plan of `rally.tune`'s decoded options, its `grid` and `params` tables, inputs and outer schedule.
-    public init(_ values: OptionValues, grid: OptionTree, params: OptionTree?, features: FeatureSpec, labeler: Labeler,
-                schedule: EvaluationSchedule) throws {
+    /// The plan of `rally.tune`'s decoded options (``EntryPointOptions/tune``): its `grid` and
+    /// `params` tables, inputs and outer schedule.
+    public init(_ values: OptionValues) throws {
+        // grid, features and labeler are required by the schema
+        let grid = values.tree("grid")!, params = values.tree("params")
+        let features = values.object("features", as: FeatureSpec.self)!, labeler = values.object("labeler", as: Labeler.self)!
+        let schedule = try EvaluationRequest.schedule(values)
         let kind = values.string("model")!
         let order = try ModelKind.builtIn(named: kind).parameters.map(\.name)
         var axes = try Self.entries(grid, path: "grid").map { name, tree -> SweepAxis in

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Engine settings built from decoded options (``OptionValues`` checked against the schemas of
 /// ``EntryPointOptions``). The values are already within their declared bounds, so these only
 /// assemble; a value a schema does not declare is a programming error, not a user's.
@@ -20,13 +22,14 @@ extension MetricSettings {
 
 extension EvaluationPlan {
     /// The plan of `rally.evaluate` or `rally.sweep` options: the bootstrap, metric settings,
-    /// baseline, Diebold-Mariano lag, minimum rallies and threads (default: `defaultThreads`).
-    public init(_ values: OptionValues, features: FeatureSpec, labeler: Labeler, schedule: EvaluationSchedule, defaultThreads: Int) {
+    /// baseline, Diebold-Mariano lag, minimum rallies and threads (when the schema gives no
+    /// default, as the sweep's does not: every core the process may use).
+    public init(_ values: OptionValues, features: FeatureSpec, labeler: Labeler, schedule: EvaluationSchedule) {
         self.init(features: features, labeler: labeler, schedule: schedule,
                   bootstrap: BlockBootstrap(values), metrics: MetricSettings(values),
                   baseline: values.string("baseline"), dieboldMarianoLag: values.integer("dm_lag"),
                   minimumPositives: values.integer("min_positives")!,
-                  threads: values.integer("threads") ?? max(1, min(defaultThreads, EntryPointOptions.maximumThreads)))
+                  threads: values.integer("threads") ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, EntryPointOptions.maximumThreads)))
     }
 }
 

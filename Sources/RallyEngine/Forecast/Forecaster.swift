@@ -98,6 +98,21 @@ public struct ForecastPlan: Sendable {
 /// depends on a value of the labelled series after its issue time. Not an evaluation: it
 /// scores nothing against outcomes (``Forecast/Row/outcome`` only reports one the data holds).
 public enum Forecaster {
+    /// `rally.forecast{...}` from its decoded options (``EntryPointOptions/forecast``): with a
+    /// saved bundle's model as it is, or a fresh fit of the recipe's model. The forecast, and
+    /// the factory of its model (the bundle's described, or the recipe's).
+    public static func run(_ values: OptionValues) throws -> (forecast: Forecast, factory: any ModelFactory) {
+        let data = values.object("data", as: Dataset.self)!   // required by the schema
+        switch try ForecastPlan.source(values) {
+        case .bundle(let bundle):
+            let plan = try ForecastPlan(values, features: bundle.features, labeler: bundle.labeler)
+            return (try run(plan, on: data, bundle: bundle), try ModelSpec(describing: bundle.model))
+        case .recipe(let model, let features, let labeler):
+            let plan = try ForecastPlan(values, features: features, labeler: labeler)
+            return (try run(plan, on: data, factory: model), model)
+        }
+    }
+
     /// Runs `plan` on `dataset` with a fresh model from `factory`. Throws when the issue time
     /// is outside the data, no row can be trained on, or no row issued at `at` or within the
     /// next horizon can be scored (naming the undefined features).

@@ -24,18 +24,7 @@ enum ForecastBindings {
             let args = LuaArgs(L, "forecast")
             if args.isNil(1) { throw args.typeError(1, expected: "table") }
             let values = try args.decode(1, EntryPointOptions.forecast)
-            let data = values.object("data", as: Dataset.self)!
-            let forecast: Forecast, factory: any ModelFactory
-            switch try args.attributing(options: 1, { try ForecastPlan.source(values) }) {
-            case .bundle(let bundle):
-                let plan = try args.attributing(options: 1) { try ForecastPlan(values, features: bundle.features, labeler: bundle.labeler) }
-                forecast = try args.attributing(options: 1) { try Forecaster.run(plan, on: data, bundle: bundle) }
-                factory = try ModelSpec(describing: bundle.model)
-            case .recipe(let model, let features, let labeler):
-                factory = model
-                let plan = try args.attributing(options: 1) { try ForecastPlan(values, features: features, labeler: labeler) }
-                forecast = try args.attributing(options: 1) { try Forecaster.run(plan, on: data, factory: factory) }
-            }
+            let (forecast, factory) = try args.attributing(options: 1) { try Forecaster.run(values) }
             LuaObjects.push(L, ForecastObject(forecast, factory: factory), className)
             return 1
         }

@@ -24,7 +24,8 @@ dies. --trace prints "seed S call i: <target>" before each call, --show the call
 point (a scratch directory; run from it, as api.sh does: relative paths land there too).
 Totals: "N passed, 0 failed" (passed = returned or raised a Lua error; failed = a call that
 broke an invariant the script can see: a non-string error value, an argument error wrapped in
-another ("bad argument #n to 'f' (bad argument ..."), or a pool object damaged);
+another ("bad argument #n to 'f' (bad argument ..."), a Swift detail in a message ("Optional(",
+a type's module name, "Fatal error"), or a pool object damaged);
 --report FILE appends "passed failed returned errors longest" for api.sh. Paths that writing
 methods (ds:write, m:save, ...) get are put in --dir whatever they are; made-up strings never
 start with '/' nor hold '.'.
@@ -598,6 +599,9 @@ local function check(ok, ...)
     stats.errors = stats.errors + 1
     if type(e) ~= "string" then return false, "error value is a " .. type(e) end
     if e:find("bad argument #%d+ to '[^']*' %(bad argument #") then return false, "an argument error wrapped in another: " .. e end
+    for _, leak in ipairs({"Optional(", "RallyEngine.", "Swift.", "Fatal error"}) do
+        if e:find(leak, 1, true) then return false, "a Swift detail in the message (" .. leak .. "): " .. e end
+    end
     if #e > stats.longest then stats.longest = #e; stats.longestAt = current end
     return true
 end

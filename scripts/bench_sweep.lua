@@ -23,21 +23,9 @@ local function usage(message)
   os.exit(2)
 end
 
-require("recipe").help(arg)
-
-local options = { bootstrap = "200", mode = "all" }
-local i = 1
-while arg and arg[i] do
-  local flag = arg[i]
-  if flag == "--data" or flag == "--bootstrap" or flag == "--mode" then
-    options[flag:sub(3)] = arg[i + 1] or usage(flag .. " needs a value")
-    i = i + 2
-  else
-    usage("unknown argument '" .. flag .. "'")
-  end
-end
-local resamples = math.tointeger(tonumber(options.bootstrap))
-if not resamples or resamples < 0 then usage("--bootstrap needs a whole number of resamples") end
+local recipe = require "recipe"
+local options = recipe.options(arg, { valued = { "data", "bootstrap", "mode" }, defaults = { bootstrap = "200", mode = "all" }, usage = usage })
+local resamples = recipe.whole(options, "bootstrap", 0, "a whole number of resamples", usage)
 if options.mode ~= "all" and options.mode ~= "sweep" and options.mode ~= "loop" then usage("--mode is all, sweep or loop") end
 
 local ds = options.data and rally.load(options.data) or rally.dataset.synthetic{ years = 6, seed = 1 }

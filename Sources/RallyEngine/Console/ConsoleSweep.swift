@@ -3,7 +3,7 @@
 /// (``ProgressDisplay``) and its closing lines written after (``SweepOutcome/closingLines(resume:)``),
 /// nothing of either when `quiet`. It is the console around a ``SweepRunner``, which knows
 /// nothing of terminals.
-public final class ConsoleSweep {
+public struct ConsoleSweep {
     /// The data and models the options name.
     public let request: EvaluationRequest
     private let runner: SweepRunner
